@@ -1,0 +1,88 @@
+import { useState, type FormEvent } from 'react';
+import { Button, Form } from 'react-aria-components';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useSearchParams } from 'react-router';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { TextInput } from '../components/fields';
+import { PublicLayout } from '../components/Layout';
+import { Loading } from '../components/Notice';
+import { PageHeading } from '../components/PageHeading';
+import { fieldErrors, RequestError } from '../lib/client';
+import { formText } from '../lib/form';
+import { useSession } from '../session/context';
+
+/** Only same-site paths are allowed as a target after login. */
+export function safeNext(next: string | null): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  return next;
+}
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  const { state, login } = useSession();
+  const [params] = useSearchParams();
+  const [error, setError] = useState<unknown>(undefined);
+  const [pending, setPending] = useState(false);
+
+  if (state.status === 'authenticated') {
+    return <Navigate to={safeNext(params.get('next'))} replace />;
+  }
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    setPending(true);
+    setError(undefined);
+    try {
+      await login(formText(data, 'email'), formText(data, 'password'));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setPending(false);
+    }
+  }
+
+  const wrongCredentials = error instanceof RequestError && error.hasCode('UNAUTHENTICATED');
+
+  return (
+    <PublicLayout>
+      <div className="login">
+        <PageHeading title={t('login.title')} />
+        <p>{t('login.intro')}</p>
+        {state.status === 'loading' && <Loading />}
+        {params.get('expired') === '1' && !error && (
+          <p className="notice" role="status">
+            {t('login.expired')}
+          </p>
+        )}
+        {wrongCredentials ? (
+          <div role="alert" className="alert alert-error">
+            <p>{t('login.wrongCredentials')}</p>
+          </div>
+        ) : (
+          <ErrorMessage error={error} />
+        )}
+        <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(error)}>
+          <TextInput
+            name="email"
+            type="email"
+            label={t('login.email')}
+            autoComplete="username"
+            isRequired
+            autoFocus
+          />
+          <TextInput
+            name="password"
+            type="password"
+            label={t('login.password')}
+            autoComplete="current-password"
+            isRequired
+          />
+          <Button type="submit" className="btn" isPending={pending}>
+            {t('login.submit')}
+          </Button>
+        </Form>
+      </div>
+    </PublicLayout>
+  );
+}

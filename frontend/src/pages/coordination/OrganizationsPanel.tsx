@@ -1,0 +1,114 @@
+import { useState, type FormEvent } from 'react';
+import { Button, Form } from 'react-aria-components';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { RadioField, SelectField, TextInput } from '../../components/fields';
+import { Loading } from '../../components/Notice';
+import { fieldErrors } from '../../lib/client';
+import { formText } from '../../lib/form';
+import { useMutation, useQuery } from '../../lib/hooks';
+import { byName, isSector, SECTORS } from '../../lib/labels';
+import { CreateOrganizationMutation, OrganizationsQuery } from './operations';
+
+const NO_PARENT = '__none__';
+
+export function OrganizationsPanel() {
+  const { t, i18n } = useTranslation();
+  const orgs = useQuery(OrganizationsQuery);
+  const create = useMutation(CreateOrganizationMutation);
+  const [created, setCreated] = useState<string | null>(null);
+  const [formKey, setFormKey] = useState(0);
+
+  const list = [...(orgs.data?.organizations ?? [])].sort(byName(i18n.language));
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setCreated(null);
+    const data = new FormData(e.currentTarget);
+    const sector = data.get('sector');
+    const parent = formText(data, 'parentId');
+    const result = await create.run({
+      input: {
+        name: formText(data, 'name').trim(),
+        sector: isSector(sector) ? sector : 'ADMINISTRATION',
+        parentId: parent && parent !== NO_PARENT ? parent : null,
+      },
+    });
+    if (result) {
+      setCreated(result.createOrganization.name);
+      setFormKey((k) => k + 1);
+      orgs.refetch();
+    }
+  }
+
+  return (
+    <div className="panel-grid">
+      <section aria-labelledby="orgs-list">
+        <h2 id="orgs-list">{t('organizations.list')}</h2>
+        {orgs.loading && !orgs.data && <Loading />}
+        <ErrorMessage error={orgs.error} />
+        {orgs.data && list.length === 0 && <p>{t('organizations.empty')}</p>}
+        {list.length > 0 && (
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="orgs-list">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('organizations.name')}</th>
+                  <th scope="col">{t('organizations.sector')}</th>
+                  <th scope="col">{t('organizations.parent')}</th>
+                  <th scope="col">{t('organizations.members')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((o) => (
+                  <tr key={o.id}>
+                    <th scope="row">{o.name}</th>
+                    <td>{t(`sector.${o.sector}`)}</td>
+                    <td>{o.parent?.name ?? '–'}</td>
+                    <td>{o.members.length}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section aria-labelledby="orgs-create">
+        <h2 id="orgs-create">{t('organizations.create')}</h2>
+        <ErrorMessage error={create.error} />
+        {created && (
+          <p role="status" className="alert alert-success">
+            {t('organizations.created', { name: created })}
+          </p>
+        )}
+        <Form
+          key={formKey}
+          className="form"
+          onSubmit={(e) => void onSubmit(e)}
+          validationErrors={fieldErrors(create.error)}
+        >
+          <TextInput name="name" label={t('organizations.name')} isRequired />
+          <RadioField
+            name="sector"
+            label={t('organizations.sector')}
+            isRequired
+            defaultValue="ADMINISTRATION"
+            options={SECTORS.map((s) => ({ id: s, label: t(`sector.${s}`) }))}
+          />
+          <SelectField
+            name="parentId"
+            label={t('organizations.parent')}
+            defaultValue={NO_PARENT}
+            options={[
+              { id: NO_PARENT, label: t('organizations.noParent') },
+              ...list.map((o) => ({ id: o.id, label: o.name })),
+            ]}
+          />
+          <Button type="submit" className="btn" isPending={create.pending}>
+            {t('organizations.submit')}
+          </Button>
+        </Form>
+      </section>
+    </div>
+  );
+}
