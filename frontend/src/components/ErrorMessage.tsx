@@ -1,34 +1,18 @@
 import { useTranslation } from 'react-i18next';
-import { RequestError, type ApiError } from '../lib/client';
+import { errorsOf, fieldOf, useErrorText, type FieldMapping } from '../lib/errors';
 
-/** The user-facing text for one error (German by default). */
-export function useErrorText(): (e: ApiError) => string {
+/**
+ * Summarises a failed request in an alert. Errors that belong to a form field (see `mapping`)
+ * are shown next to that field; the alert then only points to them.
+ */
+export function ErrorMessage({ error, mapping = {} }: { error: unknown; mapping?: FieldMapping }) {
+  const { message } = useErrorText();
   const { t } = useTranslation();
-  return (e: ApiError) => {
-    switch (e.code) {
-      case 'VALIDATION':
-        return e.field ? t('errors.VALIDATION_FIELDS') : t('errors.VALIDATION', { message: e.message });
-      case 'UNAUTHENTICATED':
-      case 'FORBIDDEN':
-      case 'NOT_FOUND':
-      case 'CONFLICT':
-      case 'LIMIT':
-      case 'NETWORK':
-        return t(`errors.${e.code}`);
-      default:
-        return t('errors.INTERNAL');
-    }
-  };
-}
-
-/** Summarises a failed request in an alert; field messages appear next to their fields. */
-export function ErrorMessage({ error }: { error: unknown }) {
-  const text = useErrorText();
-  const { t } = useTranslation();
-  if (!error) return null;
-  const errors: ApiError[] =
-    error instanceof RequestError ? error.errors : [{ code: 'INTERNAL', message: error instanceof Error ? error.message : '' }];
-  const messages = [...new Set(errors.map(text))];
+  const errors = errorsOf(error);
+  if (errors.length === 0) return null;
+  const messages = [
+    ...new Set(errors.map((e) => (fieldOf(e, mapping) ? t('errors.VALIDATION_FIELDS') : message(e)))),
+  ];
   return (
     <div role="alert" className="alert alert-error">
       {messages.length === 1 ? (

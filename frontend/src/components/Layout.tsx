@@ -77,7 +77,7 @@ export function AppLayout() {
       }
       tools={
         <div className="user-box">
-          <span className="user-name" title={user.email}>
+          <span className="user-name" title={user.email ?? undefined}>
             {user.name}
           </span>
           <Button className="btn btn-quiet" onPress={() => void logout()}>

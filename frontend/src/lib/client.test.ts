@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fieldErrors, normalizeError, request, RequestError } from './client';
+import { normalizeError, request, RequestError } from './client';
 import { MeQuery } from '../session/operations';
 
 describe('normalizeError', () => {
@@ -12,18 +12,6 @@ describe('normalizeError', () => {
   it('maps unknown or missing codes to INTERNAL', () => {
     expect(normalizeError({ message: 'x', extensions: { code: 'WEIRD' } }).code).toBe('INTERNAL');
     expect(normalizeError({ message: 'x' }).code).toBe('INTERNAL');
-  });
-});
-
-describe('fieldErrors', () => {
-  it('collects VALIDATION messages by field', () => {
-    const e = new RequestError([
-      { code: 'VALIDATION', message: 'zu kurz', field: 'password' },
-      { code: 'VALIDATION', message: 'allgemein' },
-      { code: 'CONFLICT', message: 'gibt es schon', field: 'email' },
-    ]);
-    expect(fieldErrors(e)).toEqual({ password: 'zu kurz' });
-    expect(fieldErrors(new Error('x'))).toEqual({});
   });
 });
 

@@ -115,14 +115,3 @@ function emit(error: RequestError): RequestError {
   for (const l of listeners) l(error);
   return error;
 }
-
-/** Field messages of VALIDATION errors keyed by field name, for React Aria's `validationErrors`. */
-export function fieldErrors(error: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (error instanceof RequestError) {
-    for (const e of error.errors) {
-      if (e.code === 'VALIDATION' && e.field && !(e.field in out)) out[e.field] = e.message;
-    }
-  }
-  return out;
-}

@@ -7,7 +7,8 @@ import { TextInput } from '../components/fields';
 import { PublicLayout } from '../components/Layout';
 import { Loading } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
-import { fieldErrors, RequestError } from '../lib/client';
+import { RequestError } from '../lib/client';
+import { useErrorText } from '../lib/errors';
 import { formText } from '../lib/form';
 import { useSession } from '../session/context';
 
@@ -17,12 +18,15 @@ export function safeNext(next: string | null): string {
   return next;
 }
 
+const LOGIN_FIELDS = { fields: ['email', 'password'] };
+
 export function LoginPage() {
   const { t } = useTranslation();
   const { state, login } = useSession();
   const [params] = useSearchParams();
   const [error, setError] = useState<unknown>(undefined);
   const [pending, setPending] = useState(false);
+  const { fieldErrors } = useErrorText();
 
   if (state.status === 'authenticated') {
     return <Navigate to={safeNext(params.get('next'))} replace />;
@@ -60,9 +64,9 @@ export function LoginPage() {
             <p>{t('login.wrongCredentials')}</p>
           </div>
         ) : (
-          <ErrorMessage error={error} />
+          <ErrorMessage error={error} mapping={LOGIN_FIELDS} />
         )}
-        <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(error)}>
+        <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(error, LOGIN_FIELDS)}>
           <TextInput
             name="email"
             type="email"

@@ -4,18 +4,20 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RadioField, SelectField, TextInput } from '../../components/fields';
 import { Loading } from '../../components/Notice';
-import { fieldErrors } from '../../lib/client';
+import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { useMutation, useQuery } from '../../lib/hooks';
 import { byName, isSector, SECTORS } from '../../lib/labels';
 import { CreateOrganizationMutation, OrganizationsQuery } from './operations';
 
 const NO_PARENT = '__none__';
+const ORG_FIELDS = { fields: ['name', 'sector', 'parentId'], conflictField: 'name' };
 
 export function OrganizationsPanel() {
   const { t, i18n } = useTranslation();
   const orgs = useQuery(OrganizationsQuery);
   const create = useMutation(CreateOrganizationMutation);
+  const { fieldErrors } = useErrorText();
   const [created, setCreated] = useState<string | null>(null);
   const [formKey, setFormKey] = useState(0);
 
@@ -75,7 +77,7 @@ export function OrganizationsPanel() {
       </section>
       <section aria-labelledby="orgs-create">
         <h2 id="orgs-create">{t('organizations.create')}</h2>
-        <ErrorMessage error={create.error} />
+        <ErrorMessage error={create.error} mapping={ORG_FIELDS} />
         {created && (
           <p role="status" className="alert alert-success">
             {t('organizations.created', { name: created })}
@@ -85,7 +87,7 @@ export function OrganizationsPanel() {
           key={formKey}
           className="form"
           onSubmit={(e) => void onSubmit(e)}
-          validationErrors={fieldErrors(create.error)}
+          validationErrors={fieldErrors(create.error, ORG_FIELDS)}
         >
           <TextInput name="name" label={t('organizations.name')} isRequired />
           <RadioField

@@ -3,25 +3,49 @@ import { Button, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-c
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { CheckboxField, RadioField, TextInput } from '../../components/fields';
+import { CheckboxField, RadioField, TextInput, type Option } from '../../components/fields';
 import { Loading } from '../../components/Notice';
-import { fieldErrors } from '../../lib/client';
+import type { Role, UsersQuery as UsersQueryResult } from '../../gql/graphql';
+import { useErrorText } from '../../lib/errors';
 import { formText, formTexts } from '../../lib/form';
 import { useMutation, useQuery } from '../../lib/hooks';
 import { byName, isRole, ROLES } from '../../lib/labels';
-import type { UsersQuery as UsersQueryResult } from '../../gql/graphql';
-import { useUser } from '../../session/context';
+import { useUser, type SessionUser } from '../../session/context';
 import {
   CreateUserMutation,
   DeactivateUserMutation,
   EraseUserMutation,
   OrganizationsQuery,
+  ReactivateUserMutation,
   UpdateUserMutation,
   UsersQuery,
 } from './operations';
 
 type UserRow = UsersQueryResult['users'][number];
-type Pending = { kind: 'deactivate' | 'erase'; user: UserRow } | null;
+type ConfirmKind = 'deactivate' | 'reactivate' | 'erase';
+type Pending = { kind: ConfirmKind; user: UserRow } | null;
+
+const USER_FIELDS = {
+  fields: ['email', 'name', 'password', 'role', 'organizationIds'],
+  conflictField: 'email',
+};
+
+/** Roles this person may hand out (only admins make admins). */
+export function grantableRoles(me: Pick<SessionUser, 'role'>): Role[] {
+  return me.role === 'ADMIN' ? ROLES : ROLES.filter((r) => r !== 'ADMIN');
+}
+
+/** What may be done with a row: nobody acts on themselves or on erased people; only admins erase. */
+export function rowActions(me: Pick<SessionUser, 'id' | 'role'>, u: Pick<UserRow, 'id' | 'active' | 'erased' | 'role'>) {
+  const self = me.id === u.id;
+  const mayTouch = !u.erased && (me.role === 'ADMIN' || u.role !== 'ADMIN');
+  return {
+    edit: mayTouch,
+    deactivate: mayTouch && !self && u.active,
+    reactivate: mayTouch && !self && !u.active,
+    erase: !u.erased && !self && me.role === 'ADMIN',
+  };
+}
 
 export function UsersPanel() {
   const { t, i18n } = useTranslation();
@@ -30,17 +54,20 @@ export function UsersPanel() {
   const orgs = useQuery(OrganizationsQuery);
   const create = useMutation(CreateUserMutation);
   const deactivate = useMutation(DeactivateUserMutation);
+  const reactivate = useMutation(ReactivateUserMutation);
   const erase = useMutation(EraseUserMutation);
+  const { fieldErrors } = useErrorText();
   const [status, setStatus] = useState<string | null>(null);
   const [formKey, setFormKey] = useState(0);
   const [editing, setEditing] = useState<UserRow | null>(null);
   const [confirm, setConfirm] = useState<Pending>(null);
 
   const list = [...(users.data?.users ?? [])].sort(byName(i18n.language));
-  const orgOptions = [...(orgs.data?.organizations ?? [])]
+  const orgOptions: Option[] = [...(orgs.data?.organizations ?? [])]
     .sort(byName(i18n.language))
     .map((o) => ({ id: o.id, label: o.name }));
-  const roleOptions = ROLES.map((r) => ({ id: r, label: t(`role.${r}`) }));
+  const roleOptions: Option[] = grantableRoles(me).map((r) => ({ id: r, label: t(`role.${r}`) }));
+  const mutations = { deactivate, reactivate, erase };
 
   async function onCreate(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -60,22 +87,27 @@ export function UsersPanel() {
       setStatus(t('users.created', { name: result.createUser.name }));
       setFormKey((k) => k + 1);
       users.refetch();
+      orgs.refetch();
     }
+  }
+
+  function ask(kind: ConfirmKind, user: UserRow) {
+    mutations[kind].reset();
+    setStatus(null);
+    setConfirm({ kind, user });
   }
 
   async function onConfirm() {
     if (!confirm) return;
     const { kind, user } = confirm;
-    const ok =
-      kind === 'erase' ? await erase.run({ id: user.id }) : await deactivate.run({ id: user.id });
+    const ok = await mutations[kind].run({ id: user.id });
     if (ok) {
       setConfirm(null);
-      setStatus(t(kind === 'erase' ? 'users.erased' : 'users.deactivated', { name: user.name }));
+      setStatus(t(`users.${kind}d`, { name: user.name }));
       users.refetch();
+      orgs.refetch();
     }
   }
-
-  const confirmMutation = confirm?.kind === 'erase' ? erase : deactivate;
 
   return (
     <div className="panel-grid">
@@ -102,50 +134,61 @@ export function UsersPanel() {
                 </tr>
               </thead>
               <tbody>
-                {list.map((u) => (
-                  <tr key={u.id} className={u.active ? undefined : 'inactive'}>
-                    <th scope="row">{u.name}</th>
-                    <td>{u.email}</td>
-                    <td>{t(`role.${u.role}`)}</td>
-                    <td>{u.organizations.map((o) => o.name).join(', ') || '–'}</td>
-                    <td>{u.active ? t('users.active') : t('users.inactive')}</td>
-                    <td>
-                      <div className="row-actions">
-                        <Button
-                          className="btn btn-small btn-secondary"
-                          onPress={() => setEditing(u)}
-                          aria-label={t('users.editNamed', { name: u.name })}
-                        >
-                          {t('common.edit')}
-                        </Button>
-                        {u.active && u.id !== me.id && (
-                          <Button
-                            className="btn btn-small btn-secondary"
-                            onPress={() => {
-                              deactivate.reset();
-                              setConfirm({ kind: 'deactivate', user: u });
-                            }}
-                            aria-label={t('users.deactivateNamed', { name: u.name })}
-                          >
-                            {t('users.deactivate')}
-                          </Button>
-                        )}
-                        {u.id !== me.id && (
-                          <Button
-                            className="btn btn-small btn-danger"
-                            onPress={() => {
-                              erase.reset();
-                              setConfirm({ kind: 'erase', user: u });
-                            }}
-                            aria-label={t('users.eraseNamed', { name: u.name })}
-                          >
-                            {t('users.erase')}
-                          </Button>
-                        )}
-                      </div>
-                    </td>
-                  </tr>
-                ))}
+                {list.map((u) => {
+                  const can = rowActions(me, u);
+                  return (
+                    <tr key={u.id} className={u.active && !u.erased ? undefined : 'inactive'}>
+                      <th scope="row">{u.name}</th>
+                      <td>{u.email ?? '–'}</td>
+                      <td>{t(`role.${u.role}`)}</td>
+                      <td>{u.organizations.map((o) => o.name).join(', ') || '–'}</td>
+                      <td>{u.erased ? t('users.erasedStatus') : u.active ? t('users.active') : t('users.inactive')}</td>
+                      <td>
+                        <div className="row-actions">
+                          {can.edit && (
+                            <Button
+                              className="btn btn-small btn-secondary"
+                              onPress={() => {
+                                setStatus(null);
+                                setEditing(u);
+                              }}
+                              aria-label={t('users.editNamed', { name: u.name })}
+                            >
+                              {t('common.edit')}
+                            </Button>
+                          )}
+                          {can.deactivate && (
+                            <Button
+                              className="btn btn-small btn-secondary"
+                              onPress={() => ask('deactivate', u)}
+                              aria-label={t('users.deactivateNamed', { name: u.name })}
+                            >
+                              {t('users.deactivate')}
+                            </Button>
+                          )}
+                          {can.reactivate && (
+                            <Button
+                              className="btn btn-small btn-secondary"
+                              onPress={() => ask('reactivate', u)}
+                              aria-label={t('users.reactivateNamed', { name: u.name })}
+                            >
+                              {t('users.reactivate')}
+                            </Button>
+                          )}
+                          {can.erase && (
+                            <Button
+                              className="btn btn-small btn-danger"
+                              onPress={() => ask('erase', u)}
+                              aria-label={t('users.eraseNamed', { name: u.name })}
+                            >
+                              {t('users.erase')}
+                            </Button>
+                          )}
+                        </div>
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>
@@ -154,12 +197,12 @@ export function UsersPanel() {
 
       <section aria-labelledby="users-create">
         <h2 id="users-create">{t('users.create')}</h2>
-        <ErrorMessage error={create.error} />
+        <ErrorMessage error={create.error} mapping={USER_FIELDS} />
         <Form
           key={formKey}
           className="form"
           onSubmit={(e) => void onCreate(e)}
-          validationErrors={fieldErrors(create.error)}
+          validationErrors={fieldErrors(create.error, USER_FIELDS)}
         >
           <TextInput name="name" label={t('users.name')} isRequired autoComplete="off" />
           <TextInput name="email" type="email" label={t('users.email')} isRequired autoComplete="off" />
@@ -188,30 +231,28 @@ export function UsersPanel() {
         <EditUserDialog
           user={editing}
           orgOptions={orgOptions}
+          roleOptions={roleOptions}
           onClose={() => setEditing(null)}
           onSaved={(name) => {
             setEditing(null);
             setStatus(t('users.updated', { name }));
             users.refetch();
+            orgs.refetch();
           }}
         />
       )}
 
       <ConfirmDialog
         isOpen={confirm !== null}
-        title={
-          confirm?.kind === 'erase'
-            ? t('users.eraseTitle', { name: confirm.user.name })
-            : t('users.deactivateTitle', { name: confirm?.user.name ?? '' })
-        }
-        confirmLabel={confirm?.kind === 'erase' ? t('users.eraseConfirm') : t('users.deactivateConfirm')}
-        destructive
-        pending={confirmMutation.pending}
+        title={confirm ? t(`users.${confirm.kind}Title`, { name: confirm.user.name }) : ''}
+        confirmLabel={confirm ? t(`users.${confirm.kind}Confirm`) : ''}
+        destructive={confirm?.kind !== 'reactivate'}
+        pending={confirm ? mutations[confirm.kind].pending : false}
         onConfirm={() => void onConfirm()}
         onCancel={() => setConfirm(null)}
       >
-        <p>{confirm?.kind === 'erase' ? t('users.eraseText') : t('users.deactivateText')}</p>
-        <ErrorMessage error={confirmMutation.error} />
+        <p>{confirm ? t(`users.${confirm.kind}Text`) : ''}</p>
+        <ErrorMessage error={confirm ? mutations[confirm.kind].error : undefined} />
       </ConfirmDialog>
     </div>
   );
@@ -220,28 +261,35 @@ export function UsersPanel() {
 function EditUserDialog({
   user,
   orgOptions,
+  roleOptions,
   onClose,
   onSaved,
 }: {
   user: UserRow;
-  orgOptions: { id: string; label: string }[];
+  orgOptions: Option[];
+  roleOptions: Option[];
   onClose: () => void;
   onSaved: (name: string) => void;
 }) {
   const { t } = useTranslation();
   const update = useMutation(UpdateUserMutation);
-  const roleOptions = ROLES.map((r) => ({ id: r, label: t(`role.${r}`) }));
+  const { fieldErrors } = useErrorText();
+  const options = roleOptions.some((o) => o.id === user.role)
+    ? roleOptions
+    : [...roleOptions, { id: user.role, label: t(`role.${user.role}`) }];
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const data = new FormData(e.currentTarget);
     const role = data.get('role');
+    const email = formText(data, 'email').trim();
     const result = await update.run({
       id: user.id,
       input: {
         name: formText(data, 'name').trim(),
-        email: formText(data, 'email').trim(),
-        role: isRole(role) ? role : user.role,
+        // The email is only sent when it is known and changed.
+        email: user.email != null && email !== user.email ? email : undefined,
+        role: isRole(role) && role !== user.role ? role : undefined,
         organizationIds: formTexts(data, 'organizationIds'),
       },
     });
@@ -260,11 +308,17 @@ function EditUserDialog({
       <Modal className="modal">
         <Dialog className="dialog">
           <Heading slot="title">{t('users.editTitle', { name: user.name })}</Heading>
-          <ErrorMessage error={update.error} />
-          <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(update.error)}>
+          <ErrorMessage error={update.error} mapping={USER_FIELDS} />
+          <Form
+            className="form"
+            onSubmit={(e) => void onSubmit(e)}
+            validationErrors={fieldErrors(update.error, USER_FIELDS)}
+          >
             <TextInput name="name" label={t('users.name')} isRequired defaultValue={user.name} autoFocus />
-            <TextInput name="email" type="email" label={t('users.email')} isRequired defaultValue={user.email} />
-            <RadioField name="role" label={t('users.role')} isRequired defaultValue={user.role} options={roleOptions} />
+            {user.email != null && (
+              <TextInput name="email" type="email" label={t('users.email')} isRequired defaultValue={user.email} />
+            )}
+            <RadioField name="role" label={t('users.role')} isRequired defaultValue={user.role} options={options} />
             <CheckboxField
               name="organizationIds"
               label={t('users.organizations')}

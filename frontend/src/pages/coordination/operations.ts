@@ -35,6 +35,7 @@ export const UsersQuery = graphql(`
       name
       role
       active
+      erased
       organizations {
         id
         name
@@ -70,9 +71,21 @@ export const DeactivateUserMutation = graphql(`
   }
 `);
 
+export const ReactivateUserMutation = graphql(`
+  mutation ReactivateUser($id: UUID!) {
+    reactivateUser(id: $id) {
+      id
+      active
+    }
+  }
+`);
+
 export const EraseUserMutation = graphql(`
   mutation EraseUser($id: UUID!) {
-    eraseUser(id: $id)
+    eraseUser(id: $id) {
+      id
+      erased
+    }
   }
 `);
 
