@@ -1,0 +1,14 @@
+//! Schema migrations of teilhabe: portable sea-orm-migration builders, never edited once landed.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_accounts_audit;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_accounts_audit::Migration)]
+    }
+}

@@ -1,0 +1,382 @@
+//! GraphQL face of accounts: people, organisations, sessions, and their batch loaders.
+
+use std::{collections::HashMap, sync::Arc};
+
+use async_graphql::{
+    ComplexObject, Context, InputObject, Object, Result, SimpleObject,
+    dataloader::{DataLoader, Loader},
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::{
+    entities::{Role, Sector, membership, organization, user},
+    policy::Permission,
+    service::{self, NewOrganization, NewUser, UserChanges},
+};
+use crate::{
+    error::Error,
+    graphql::{actor, actor_opt, state},
+};
+
+pub const SESSION_COOKIE: &str = "teilhabe_session";
+
+// ---- types ------------------------------------------------------------------------------
+
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct User {
+    pub id: Uuid,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    /// True once the person's data were erased; their contributions show as a former participant's.
+    pub erased: bool,
+    pub created_at: DateTime<Utc>,
+    #[graphql(skip)]
+    email: String,
+    /// Set when the person is the one being answered to, e.g. in their own login.
+    #[graphql(skip)]
+    own: bool,
+}
+
+impl From<user::Model> for User {
+    fn from(m: user::Model) -> Self {
+        Self {
+            id: m.id,
+            name: m.name,
+            role: m.role,
+            active: m.active,
+            erased: m.erased_at.is_some(),
+            created_at: m.created_at,
+            email: m.email,
+            own: false,
+        }
+    }
+}
+
+#[ComplexObject]
+impl User {
+    /// Visible to the person themselves and to those who manage people.
+    async fn email(&self, ctx: &Context<'_>) -> Option<String> {
+        let visible =
+            self.own || actor_opt(ctx).is_some_and(|a| a.user_id == self.id || a.can(Permission::ManageUsers));
+        visible.then(|| self.email.clone())
+    }
+
+    async fn organizations(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
+        let loader = ctx.data_unchecked::<DataLoader<AccountsLoader>>();
+        Ok(loader.load_one(OrgsOfUser(self.id)).await?.unwrap_or_default())
+    }
+}
+
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct Organization {
+    pub id: Uuid,
+    pub name: String,
+    pub sector: Sector,
+    pub created_at: DateTime<Utc>,
+    #[graphql(skip)]
+    pub parent_id: Option<Uuid>,
+}
+
+impl From<organization::Model> for Organization {
+    fn from(m: organization::Model) -> Self {
+        Self { id: m.id, name: m.name, sector: m.sector, created_at: m.created_at, parent_id: m.parent_id }
+    }
+}
+
+#[ComplexObject]
+impl Organization {
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
+        match self.parent_id {
+            Some(id) => load_organization(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn members(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
+        let loader = ctx.data_unchecked::<DataLoader<AccountsLoader>>();
+        Ok(loader.load_one(MembersOfOrg(self.id)).await?.unwrap_or_default())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct Session {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: User,
+}
+
+#[derive(InputObject)]
+pub struct CreateOrganizationInput {
+    pub name: String,
+    pub sector: Sector,
+    pub parent_id: Option<Uuid>,
+}
+
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    pub role: Role,
+    #[graphql(default)]
+    pub organization_ids: Vec<Uuid>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateUserInput {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub organization_ids: Option<Vec<Uuid>>,
+    /// Only for one's own account.
+    pub password: Option<String>,
+}
+
+// ---- batch loading ----------------------------------------------------------------------
+
+/// One loader for the accounts area; keys of different kinds batch separately.
+pub struct AccountsLoader(pub DatabaseConnection);
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UserById(pub Uuid);
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OrgById(pub Uuid);
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OrgsOfUser(pub Uuid);
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MembersOfOrg(pub Uuid);
+
+impl Loader<UserById> for AccountsLoader {
+    type Value = User;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[UserById]) -> Result<HashMap<UserById, User>, Self::Error> {
+        let rows = user::Entity::find()
+            .filter(user::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.0)
+            .await
+            .map_err(|e| Arc::new(e.into()))?;
+        Ok(rows.into_iter().map(|u| (UserById(u.id), User::from(u))).collect())
+    }
+}
+
+impl Loader<OrgById> for AccountsLoader {
+    type Value = Organization;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[OrgById]) -> Result<HashMap<OrgById, Organization>, Self::Error> {
+        let rows = organization::Entity::find()
+            .filter(organization::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.0)
+            .await
+            .map_err(|e| Arc::new(e.into()))?;
+        Ok(rows.into_iter().map(|o| (OrgById(o.id), Organization::from(o))).collect())
+    }
+}
+
+impl Loader<OrgsOfUser> for AccountsLoader {
+    type Value = Vec<Organization>;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[OrgsOfUser]) -> Result<HashMap<OrgsOfUser, Vec<Organization>>, Self::Error> {
+        let memberships = membership::Entity::find()
+            .filter(membership::Column::UserId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.0)
+            .await
+            .map_err(|e| Arc::new(e.into()))?;
+        let orgs: HashMap<Uuid, organization::Model> = organization::Entity::find()
+            .filter(organization::Column::Id.is_in(memberships.iter().map(|m| m.organization_id)))
+            .all(&self.0)
+            .await
+            .map_err(|e| Arc::new(e.into()))?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
+        let mut out: HashMap<OrgsOfUser, Vec<Organization>> = HashMap::new();
+        for m in memberships {
+            if let Some(o) = orgs.get(&m.organization_id) {
+                out.entry(OrgsOfUser(m.user_id)).or_default().push(o.clone().into());
+            }
+        }
+        for list in out.values_mut() {
+            list.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<MembersOfOrg> for AccountsLoader {
+    type Value = Vec<User>;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[MembersOfOrg]) -> Result<HashMap<MembersOfOrg, Vec<User>>, Self::Error> {
+        let memberships = membership::Entity::find()
+            .filter(membership::Column::OrganizationId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.0)
+            .await
+            .map_err(|e| Arc::new(e.into()))?;
+        let users: HashMap<Uuid, user::Model> = user::Entity::find()
+            .filter(user::Column::Id.is_in(memberships.iter().map(|m| m.user_id)))
+            .all(&self.0)
+            .await
+            .map_err(|e| Arc::new(e.into()))?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+        let mut out: HashMap<MembersOfOrg, Vec<User>> = HashMap::new();
+        for m in memberships {
+            if let Some(u) = users.get(&m.user_id) {
+                out.entry(MembersOfOrg(m.organization_id)).or_default().push(u.clone().into());
+            }
+        }
+        for list in out.values_mut() {
+            list.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        Ok(out)
+    }
+}
+
+/// Loads a person by id through the request's batch loader; other areas use it for authors.
+pub async fn load_user(ctx: &Context<'_>, id: Uuid) -> Result<Option<User>> {
+    Ok(ctx.data_unchecked::<DataLoader<AccountsLoader>>().load_one(UserById(id)).await?)
+}
+
+pub async fn load_organization(ctx: &Context<'_>, id: Uuid) -> Result<Option<Organization>> {
+    Ok(ctx.data_unchecked::<DataLoader<AccountsLoader>>().load_one(OrgById(id)).await?)
+}
+
+// ---- resolvers --------------------------------------------------------------------------
+
+#[derive(Default)]
+pub struct AccountsQuery;
+
+#[Object]
+impl AccountsQuery {
+    /// The logged-in person, or null.
+    async fn me(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        match actor_opt(ctx) {
+            Some(a) => load_user(ctx, a.user_id).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn organizations(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
+        actor(ctx)?;
+        Ok(service::organizations(&state(ctx).db).await?.into_iter().map(Into::into).collect())
+    }
+
+    /// All people; for those who manage people.
+    async fn users(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
+        let a = actor(ctx)?;
+        Ok(service::users(&state(ctx).db, a).await?.into_iter().map(Into::into).collect())
+    }
+
+    async fn user(&self, ctx: &Context<'_>, id: Uuid) -> Result<Option<User>> {
+        let a = actor(ctx)?;
+        if a.user_id != id {
+            a.require(Permission::ManageUsers)?;
+        }
+        load_user(ctx, id).await
+    }
+}
+
+#[derive(Default)]
+pub struct AccountsMutation;
+
+#[Object]
+impl AccountsMutation {
+    /// Logs in; answers the token and also sets an HttpOnly session cookie for the web app.
+    async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> Result<Session> {
+        let st = state(ctx);
+        let done = service::login(st, &email, &password).await?;
+        ctx.append_http_header(
+            "Set-Cookie",
+            session_cookie(&done.token, (done.expires_at - st.now()).num_seconds(), st.config.secure_cookies),
+        );
+        let user = User { own: true, ..done.user.into() };
+        Ok(Session { token: done.token, expires_at: done.expires_at, user })
+    }
+
+    async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
+        let a = actor(ctx)?;
+        let st = state(ctx);
+        service::logout(st, a).await?;
+        ctx.append_http_header("Set-Cookie", session_cookie("", 0, st.config.secure_cookies));
+        Ok(true)
+    }
+
+    async fn create_organization(&self, ctx: &Context<'_>, input: CreateOrganizationInput) -> Result<Organization> {
+        let a = actor(ctx)?;
+        let org = service::create_organization(
+            state(ctx),
+            a,
+            NewOrganization { name: input.name, sector: input.sector, parent_id: input.parent_id },
+        )
+        .await?;
+        Ok(org.into())
+    }
+
+    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> Result<User> {
+        let a = actor(ctx)?;
+        let u = service::create_user(
+            state(ctx),
+            Some(a),
+            NewUser {
+                email: input.email,
+                name: input.name,
+                password: input.password,
+                role: input.role,
+                organization_ids: input.organization_ids,
+            },
+        )
+        .await?;
+        Ok(u.into())
+    }
+
+    async fn update_user(&self, ctx: &Context<'_>, id: Uuid, input: UpdateUserInput) -> Result<User> {
+        let a = actor(ctx)?;
+        let u = service::update_user(
+            state(ctx),
+            a,
+            id,
+            UserChanges {
+                email: input.email,
+                name: input.name,
+                role: input.role,
+                organization_ids: input.organization_ids,
+                password: input.password,
+            },
+        )
+        .await?;
+        Ok(u.into())
+    }
+
+    async fn deactivate_user(&self, ctx: &Context<'_>, id: Uuid) -> Result<User> {
+        let a = actor(ctx)?;
+        Ok(service::set_active(state(ctx), a, id, false).await?.into())
+    }
+
+    async fn reactivate_user(&self, ctx: &Context<'_>, id: Uuid) -> Result<User> {
+        let a = actor(ctx)?;
+        Ok(service::set_active(state(ctx), a, id, true).await?.into())
+    }
+
+    /// Erases a person's personal data (admins only); their contributions stay, unattributed.
+    async fn erase_user(&self, ctx: &Context<'_>, id: Uuid) -> Result<User> {
+        let a = actor(ctx)?;
+        Ok(service::erase_user(state(ctx), a, id).await?.into())
+    }
+}
+
+pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        max_age_secs.max(0),
+        if secure { "; Secure" } else { "" }
+    )
+}

@@ -1,0 +1,122 @@
+//! Who may do what: the one place that maps platform roles to permissions.
+
+use uuid::Uuid;
+
+use super::entities::Role;
+use crate::error::{Error, Result};
+
+/// The authenticated person behind a request.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub role: Role,
+    pub organization_ids: Vec<Uuid>,
+}
+
+/// Everything a resolver may ask about; each area checks the permission it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Create and change organisations.
+    ManageOrganizations,
+    /// Create, change and deactivate people.
+    ManageUsers,
+    /// Erase a person's personal data (GDPR).
+    EraseUsers,
+    /// Read the audit log.
+    ViewAuditLog,
+    /// Run Leitbild editions and participation processes.
+    RunLeitbild,
+    /// Hide comments and record dispositions.
+    Moderate,
+    /// Propose, comment, review definitions, vote where eligible.
+    Participate,
+    /// Create indicators, assign owners, request and accept deliveries.
+    ManageIndicators,
+    /// See the notification outbox of everyone.
+    ViewOutbox,
+}
+
+impl Permission {
+    fn granted_to(self, role: Role) -> bool {
+        match role {
+            Role::Admin => true,
+            Role::Coordinator => !matches!(self, Permission::EraseUsers),
+            Role::Member => matches!(self, Permission::Participate),
+        }
+    }
+}
+
+impl Actor {
+    pub fn can(&self, permission: Permission) -> bool {
+        permission.granted_to(self.role)
+    }
+
+    pub fn require(&self, permission: Permission) -> Result<()> {
+        if self.can(permission) { Ok(()) } else { Err(Error::forbidden(format!("{permission:?} needs another role"))) }
+    }
+
+    pub fn is_member_of(&self, organization_id: Uuid) -> bool {
+        self.organization_ids.contains(&organization_id)
+    }
+
+    /// Only admins hand out the admin role.
+    pub fn may_grant(&self, role: Role) -> bool {
+        match role {
+            Role::Admin => self.role == Role::Admin,
+            Role::Coordinator | Role::Member => self.can(Permission::ManageUsers),
+        }
+    }
+}
+
+/// The optional actor of a GraphQL request, turned into an error when absent.
+pub fn require_actor(actor: Option<&Actor>) -> Result<&Actor> {
+    actor.ok_or(Error::Unauthenticated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role) -> Actor {
+        Actor { user_id: Uuid::nil(), session_id: Uuid::nil(), role, organization_ids: vec![] }
+    }
+
+    #[test]
+    fn admins_may_do_everything() {
+        let a = actor(Role::Admin);
+        for p in [Permission::EraseUsers, Permission::ManageUsers, Permission::ViewAuditLog, Permission::Participate] {
+            assert!(a.can(p));
+        }
+        assert!(a.may_grant(Role::Admin));
+    }
+
+    #[test]
+    fn coordinators_may_not_erase_or_make_admins() {
+        let c = actor(Role::Coordinator);
+        assert!(c.can(Permission::ManageUsers));
+        assert!(c.can(Permission::RunLeitbild));
+        assert!(!c.can(Permission::EraseUsers));
+        assert!(!c.may_grant(Role::Admin));
+        assert!(c.may_grant(Role::Member));
+    }
+
+    #[test]
+    fn members_only_participate() {
+        let m = actor(Role::Member);
+        assert!(m.can(Permission::Participate));
+        for p in [
+            Permission::ManageOrganizations,
+            Permission::ManageUsers,
+            Permission::ViewAuditLog,
+            Permission::RunLeitbild,
+            Permission::Moderate,
+            Permission::ManageIndicators,
+            Permission::ViewOutbox,
+        ] {
+            assert!(!m.can(p), "{p:?}");
+            assert_eq!(m.require(p).unwrap_err().code(), "FORBIDDEN");
+        }
+        assert!(!m.may_grant(Role::Member));
+    }
+}

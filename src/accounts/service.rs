@@ -1,0 +1,658 @@
+//! The rules of accounts: logging in, sessions, organisations, people, erasure and export.
+
+use std::sync::OnceLock;
+
+use argon2::{
+    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
+    password_hash::{SaltString, rand_core::OsRng},
+};
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::{
+    entities::{Role, Sector, login_throttle, membership, organization, session, user},
+    policy::{Actor, Permission},
+};
+use crate::{
+    audit::{self, AuditEntry},
+    error::{Error, Result},
+    state::AppState,
+};
+
+pub const MIN_PASSWORD_LEN: usize = 12;
+/// Failed logins for one email allowed inside [`THROTTLE_WINDOW_MINUTES`] before it is locked.
+pub const THROTTLE_FREE_FAILURES: i32 = 5;
+const THROTTLE_WINDOW_MINUTES: i64 = 15;
+const ERASED_NAME: &str = "Ehemalige Teilnehmerin / ehemaliger Teilnehmer";
+
+pub struct NewOrganization {
+    pub name: String,
+    pub sector: Sector,
+    pub parent_id: Option<Uuid>,
+}
+
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    pub role: Role,
+    pub organization_ids: Vec<Uuid>,
+}
+
+#[derive(Default)]
+pub struct UserChanges {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub organization_ids: Option<Vec<Uuid>>,
+    pub password: Option<String>,
+}
+
+pub struct LoggedIn {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: user::Model,
+}
+
+// ---- validation at the edge -------------------------------------------------------------
+
+pub fn normalize_email(raw: &str) -> Result<String> {
+    let email = raw.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        });
+    if valid { Ok(email) } else { Err(Error::validation("email", "not a valid email address")) }
+}
+
+pub fn clean_name(field: &str, raw: &str) -> Result<String> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(Error::validation(field, "must not be empty"));
+    }
+    if name.chars().count() > 200 {
+        return Err(Error::validation(field, "at most 200 characters"));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(Error::validation(field, "must not contain control characters"));
+    }
+    Ok(name.to_string())
+}
+
+fn check_password(password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(Error::validation("password", format!("at least {MIN_PASSWORD_LEN} characters")));
+    }
+    if password.len() > 1024 {
+        return Err(Error::validation("password", "at most 1024 bytes"));
+    }
+    Ok(())
+}
+
+// ---- passwords and tokens ---------------------------------------------------------------
+
+async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await
+    .map_err(Error::internal)?
+    .map_err(Error::internal)
+}
+
+/// A hash to verify against when the email is unknown, so both paths cost the same.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default().hash_password(b"not-a-real-password", &salt).map(|h| h.to_string()).unwrap_or_default()
+    })
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes)
+}
+
+// ---- login, sessions --------------------------------------------------------------------
+
+fn bad_login() -> Error {
+    Error::Unauthenticated
+}
+
+pub async fn login(state: &AppState, email: &str, password: &str) -> Result<LoggedIn> {
+    let now = state.now();
+    let email = email.trim().to_lowercase();
+    let key = hash_token(&email);
+    let throttle = login_throttle::Entity::find_by_id(key.clone()).one(&state.db).await?;
+    if throttle.as_ref().and_then(|t| t.locked_until).is_some_and(|until| until > now) {
+        return Err(Error::Limit("too many failed logins; try again later".into()));
+    }
+    let found = user::Entity::find().filter(user::Column::Email.eq(&email)).one(&state.db).await?;
+    let hash = found.as_ref().and_then(|u| u.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_string());
+    let password_ok = verify_password(password.to_string(), hash).await;
+    let user = match found {
+        Some(u) if password_ok && u.active && u.password_hash.is_some() => u,
+        _ => {
+            register_failure(state, key, throttle, now).await?;
+            return Err(bad_login());
+        }
+    };
+    let token = new_token();
+    let expires_at = now + state.config.session_ttl;
+    let txn = state.db.begin().await?;
+    session::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user.id),
+        token_hash: Set(hash_token(&token)),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+    }
+    .insert(&txn)
+    .await?;
+    login_throttle::Entity::delete_by_id(key).exec(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(user.id),
+        AuditEntry {
+            action: "session.login",
+            entity_type: "user",
+            entity_id: Some(user.id),
+            summary: "Anmeldung".into(),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(LoggedIn { token, expires_at, user })
+}
+
+async fn register_failure(
+    state: &AppState,
+    key: String,
+    previous: Option<login_throttle::Model>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let window = Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    let (failures, window_start) = match &previous {
+        Some(t) if t.window_start + window > now || t.locked_until.is_some() => (t.failures + 1, t.window_start),
+        _ => (1, now),
+    };
+    let locked_until = lock_after(failures).map(|d| now + d);
+    let row = login_throttle::ActiveModel {
+        email_key: Set(key),
+        failures: Set(failures),
+        window_start: Set(window_start),
+        locked_until: Set(locked_until),
+    };
+    if previous.is_some() {
+        row.update(&state.db).await?;
+    } else {
+        row.insert(&state.db).await?;
+    }
+    Ok(())
+}
+
+/// How long an email is locked after `failures` failed attempts: doubling, at most an hour.
+pub fn lock_after(failures: i32) -> Option<Duration> {
+    let over = failures - THROTTLE_FREE_FAILURES;
+    (over >= 0).then(|| Duration::minutes((1i64 << over.min(6)).min(60)))
+}
+
+/// The actor behind a session token, if the session is live and the person active.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Actor>> {
+    let now = state.now();
+    let Some(s) = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(hash_token(token)))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(u) = user::Entity::find_by_id(s.user_id).one(&state.db).await? else { return Ok(None) };
+    if !u.active {
+        return Ok(None);
+    }
+    let organization_ids = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(u.id))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|m| m.organization_id)
+        .collect();
+    Ok(Some(Actor { user_id: u.id, session_id: s.id, role: u.role, organization_ids }))
+}
+
+pub async fn logout(state: &AppState, actor: &Actor) -> Result<()> {
+    let txn = state.db.begin().await?;
+    session::Entity::delete_by_id(actor.session_id).exec(&txn).await?;
+    audit::record(
+        &txn,
+        state.now(),
+        Some(actor.user_id),
+        AuditEntry {
+            action: "session.logout",
+            entity_type: "user",
+            entity_id: Some(actor.user_id),
+            summary: "Abmeldung".into(),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Removes expired sessions and forgotten throttles; a scheduler step.
+pub async fn purge_expired(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
+    let gone = session::Entity::delete_many().filter(session::Column::ExpiresAt.lte(now)).exec(&state.db).await?;
+    login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::WindowStart.lt(now - Duration::days(1)))
+        .exec(&state.db)
+        .await?;
+    Ok(gone.rows_affected)
+}
+
+// ---- organisations ----------------------------------------------------------------------
+
+pub async fn create_organization(
+    state: &AppState,
+    actor: &Actor,
+    input: NewOrganization,
+) -> Result<organization::Model> {
+    actor.require(Permission::ManageOrganizations)?;
+    let name = clean_name("name", &input.name)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    if let Some(parent) = input.parent_id
+        && organization::Entity::find_by_id(parent).one(&txn).await?.is_none()
+    {
+        return Err(Error::validation("parentId", "no such organisation"));
+    }
+    if organization::Entity::find().filter(organization::Column::Name.eq(&name)).one(&txn).await?.is_some() {
+        return Err(Error::conflict(format!("an organisation named {name:?} exists")));
+    }
+    let org = organization::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(name),
+        sector: Set(input.sector),
+        parent_id: Set(input.parent_id),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "organization.create",
+            entity_type: "organization",
+            entity_id: Some(org.id),
+            summary: format!("Organisation „{}“ ({:?}) angelegt", org.name, org.sector),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(org)
+}
+
+pub async fn organizations<C: ConnectionTrait>(db: &C) -> Result<Vec<organization::Model>> {
+    Ok(organization::Entity::find().order_by_asc(organization::Column::Name).all(db).await?)
+}
+
+// ---- people -----------------------------------------------------------------------------
+
+async fn check_organizations<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let found =
+        organization::Entity::find().filter(organization::Column::Id.is_in(ids.iter().copied())).all(db).await?;
+    if found.len() != ids.iter().collect::<std::collections::HashSet<_>>().len() {
+        return Err(Error::validation("organizationIds", "unknown organisation"));
+    }
+    Ok(())
+}
+
+async fn set_memberships<C: ConnectionTrait>(db: &C, user_id: Uuid, ids: &[Uuid]) -> Result<()> {
+    membership::Entity::delete_many().filter(membership::Column::UserId.eq(user_id)).exec(db).await?;
+    let mut unique = ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    if !unique.is_empty() {
+        membership::Entity::insert_many(unique.into_iter().map(|organization_id| membership::ActiveModel {
+            user_id: Set(user_id),
+            organization_id: Set(organization_id),
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn email_taken<C: ConnectionTrait>(db: &C, email: &str, except: Option<Uuid>) -> Result<bool> {
+    let mut q = user::Entity::find().filter(user::Column::Email.eq(email));
+    if let Some(id) = except {
+        q = q.filter(user::Column::Id.ne(id));
+    }
+    Ok(q.one(db).await?.is_some())
+}
+
+/// Creates a person; `actor` is `None` only for the CLI and the first-admin bootstrap.
+pub async fn create_user(state: &AppState, actor: Option<&Actor>, input: NewUser) -> Result<user::Model> {
+    if let Some(a) = actor {
+        a.require(Permission::ManageUsers)?;
+        if !a.may_grant(input.role) {
+            return Err(Error::forbidden("only admins create admins"));
+        }
+    }
+    let email = normalize_email(&input.email)?;
+    let name = clean_name("name", &input.name)?;
+    check_password(&input.password)?;
+    let hash = hash_password(input.password).await?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    check_organizations(&txn, &input.organization_ids).await?;
+    if email_taken(&txn, &email, None).await? {
+        return Err(Error::Conflict { message: "email already in use".into(), details: None });
+    }
+    let u = user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(email),
+        name: Set(name),
+        password_hash: Set(Some(hash)),
+        role: Set(input.role),
+        active: Set(true),
+        erased_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    set_memberships(&txn, u.id, &input.organization_ids).await?;
+    audit::record(
+        &txn,
+        now,
+        actor.map(|a| a.user_id),
+        AuditEntry {
+            action: "user.create",
+            entity_type: "user",
+            entity_id: Some(u.id),
+            summary: format!("Person angelegt (Rolle {:?}, {} Organisationen)", u.role, input.organization_ids.len()),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(u)
+}
+
+pub async fn update_user(state: &AppState, actor: &Actor, id: Uuid, changes: UserChanges) -> Result<user::Model> {
+    let is_self = actor.user_id == id;
+    let manages = actor.can(Permission::ManageUsers);
+    if !is_self && !manages {
+        return Err(Error::forbidden("you may only change your own profile"));
+    }
+    if !manages && (changes.role.is_some() || changes.organization_ids.is_some()) {
+        return Err(Error::forbidden("role and memberships are changed by coordinators"));
+    }
+    let email = changes.email.as_deref().map(normalize_email).transpose()?;
+    let name = changes.name.as_deref().map(|n| clean_name("name", n)).transpose()?;
+    if let Some(p) = &changes.password {
+        if !is_self {
+            return Err(Error::forbidden("only the person themselves sets a new password"));
+        }
+        check_password(p)?;
+    }
+    let hash = match changes.password {
+        Some(p) => Some(hash_password(p).await?),
+        None => None,
+    };
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let current = user::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound("user"))?;
+    if current.erased_at.is_some() {
+        return Err(Error::validation("id", "this person was erased"));
+    }
+    // Coordinators may not touch admins nor grant roles above their own.
+    if current.role == Role::Admin && !is_self && actor.role != Role::Admin {
+        return Err(Error::forbidden("only admins change admins"));
+    }
+    if changes.role.is_some_and(|role| !actor.may_grant(role)) {
+        return Err(Error::forbidden("only admins create admins"));
+    }
+    let mut what = Vec::new();
+    let mut row = current.clone().into_active_model();
+    if let Some(e) = email {
+        if email_taken(&txn, &e, Some(id)).await? {
+            return Err(Error::conflict("email already in use"));
+        }
+        what.push("E-Mail");
+        row.email = Set(e);
+    }
+    if let Some(n) = name {
+        what.push("Name");
+        row.name = Set(n);
+    }
+    if let Some(r) = changes.role {
+        what.push("Rolle");
+        row.role = Set(r);
+    }
+    if let Some(h) = hash {
+        what.push("Passwort");
+        row.password_hash = Set(Some(h));
+    }
+    if let Some(ids) = &changes.organization_ids {
+        check_organizations(&txn, ids).await?;
+        set_memberships(&txn, id, ids).await?;
+        what.push("Organisationen");
+    }
+    row.updated_at = Set(now);
+    let updated = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "user.update",
+            entity_type: "user",
+            entity_id: Some(id),
+            summary: format!("Person geändert: {}", if what.is_empty() { "nichts".into() } else { what.join(", ") }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// A deactivated person cannot log in; their contributions stay attributed to them.
+pub async fn set_active(state: &AppState, actor: &Actor, id: Uuid, active: bool) -> Result<user::Model> {
+    actor.require(Permission::ManageUsers)?;
+    if id == actor.user_id && !active {
+        return Err(Error::validation("id", "you cannot deactivate yourself"));
+    }
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let current = user::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound("user"))?;
+    if current.role == Role::Admin && actor.role != Role::Admin {
+        return Err(Error::forbidden("only admins change admins"));
+    }
+    if current.erased_at.is_some() && active {
+        return Err(Error::validation("id", "an erased person cannot be reactivated"));
+    }
+    let mut row = current.into_active_model();
+    row.active = Set(active);
+    row.updated_at = Set(now);
+    let updated = row.update(&txn).await?;
+    if !active {
+        session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&txn).await?;
+    }
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: if active { "user.reactivate" } else { "user.deactivate" },
+            entity_type: "user",
+            entity_id: Some(id),
+            summary: if active { "Person reaktiviert".into() } else { "Person deaktiviert".into() },
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// GDPR erasure: name and email go, sessions end, contributions stay as a former participant's.
+pub async fn erase_user(state: &AppState, actor: &Actor, id: Uuid) -> Result<user::Model> {
+    actor.require(Permission::EraseUsers)?;
+    if id == actor.user_id {
+        return Err(Error::validation("id", "you cannot erase yourself"));
+    }
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let current = user::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound("user"))?;
+    if current.erased_at.is_some() {
+        return Ok(current);
+    }
+    let mut row = current.into_active_model();
+    row.name = Set(ERASED_NAME.into());
+    row.email = Set(format!("erased-{id}@invalid"));
+    row.password_hash = Set(None);
+    row.active = Set(false);
+    row.erased_at = Set(Some(now));
+    row.updated_at = Set(now);
+    let updated = row.update(&txn).await?;
+    session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "user.erase",
+            entity_type: "user",
+            entity_id: Some(id),
+            summary: "Personenbezogene Daten gelöscht".into(),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+pub async fn users<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Vec<user::Model>> {
+    actor.require(Permission::ManageUsers)?;
+    Ok(user::Entity::find().order_by_asc(user::Column::Name).all(db).await?)
+}
+
+pub async fn user_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<user::Model> {
+    user::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("user"))
+}
+
+/// Everything stored about the actor, as one JSON document (GDPR Art. 15).
+pub async fn export_personal_data(state: &AppState, actor: &Actor) -> Result<serde_json::Value> {
+    let me = user_by_id(&state.db, actor.user_id).await?;
+    let orgs = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(actor.organization_ids.iter().copied()))
+        .all(&state.db)
+        .await?;
+    let sessions = session::Entity::find().filter(session::Column::UserId.eq(me.id)).all(&state.db).await?;
+    let events = audit::service::by_actor(&state.db, me.id).await?;
+    Ok(serde_json::json!({
+        "exportedAt": state.now(),
+        "person": {
+            "id": me.id, "email": me.email, "name": me.name, "role": me.role,
+            "active": me.active, "createdAt": me.created_at, "updatedAt": me.updated_at,
+        },
+        "organizations": orgs,
+        "sessions": sessions.iter().map(|s| serde_json::json!({"createdAt": s.created_at, "expiresAt": s.expires_at})).collect::<Vec<_>>(),
+        "auditEvents": events.iter().map(|e| serde_json::json!({
+            "action": e.action, "entityType": e.entity_type, "entityId": e.entity_id,
+            "summary": e.summary, "at": e.created_at,
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// On start: create the configured admin when nobody exists yet.
+pub async fn ensure_first_admin(state: &AppState) -> Result<Option<user::Model>> {
+    let (Some(email), Some(password)) = (state.config.admin_email.clone(), state.config.admin_password.clone()) else {
+        return Ok(None);
+    };
+    if user::Entity::find().one(&state.db).await?.is_some() {
+        return Ok(None);
+    }
+    let name = email.split('@').next().unwrap_or("Admin").to_string();
+    create_user(state, None, NewUser { email, name, password, role: Role::Admin, organization_ids: vec![] })
+        .await
+        .map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(normalize_email("  Anna@Stadt-Muenster.DE ").unwrap(), "anna@stadt-muenster.de");
+        for bad in ["", "anna", "anna@", "@x.de", "an na@x.de", "a@b", "a@.de", "a@b.de.", "a@b@c.de"] {
+            assert_eq!(normalize_email(bad).unwrap_err().code(), "VALIDATION", "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(clean_name("name", "  Amt für Statistik ").unwrap(), "Amt für Statistik");
+        assert!(clean_name("name", "   ").is_err());
+        assert!(clean_name("name", &"x".repeat(201)).is_err());
+        assert!(clean_name("name", "a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn passwords_need_twelve_characters() {
+        assert!(check_password("kurz").is_err());
+        assert!(check_password("lang-genug-123").is_ok());
+    }
+
+    #[test]
+    fn lockout_doubles_and_caps() {
+        assert_eq!(lock_after(4), None);
+        assert_eq!(lock_after(5), Some(Duration::minutes(1)));
+        assert_eq!(lock_after(6), Some(Duration::minutes(2)));
+        assert_eq!(lock_after(8), Some(Duration::minutes(8)));
+        assert_eq!(lock_after(50), Some(Duration::minutes(60)));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(hash_token(&a).len(), 64);
+        assert_ne!(hash_token(&a), a);
+    }
+}

@@ -1,0 +1,74 @@
+//! Writing and reading audit events.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use super::entity::{self, Column, Entity};
+use crate::{
+    accounts::policy::{Actor, Permission},
+    error::Result,
+    pagination::Cursor,
+};
+
+/// One change worth recording. Summaries carry no personal data, so erasure leaves them intact.
+pub struct AuditEntry<'a> {
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: Option<Uuid>,
+    pub summary: String,
+}
+
+/// Records `entry` on `db`, which callers pass as their open transaction.
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    actor: Option<Uuid>,
+    entry: AuditEntry<'_>,
+) -> Result<()> {
+    entity::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        actor_id: Set(actor),
+        action: Set(entry.action.to_string()),
+        entity_type: Set(entry.entity_type.to_string()),
+        entity_id: Set(entry.entity_id),
+        summary: Set(entry.summary),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// A page of events, newest first, optionally for one entity; the flag says whether more follow.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    entity_id: Option<Uuid>,
+    first: u64,
+    after: Option<Cursor>,
+) -> Result<(Vec<entity::Model>, bool)> {
+    actor.require(Permission::ViewAuditLog)?;
+    let mut query = Entity::find();
+    if let Some(id) = entity_id {
+        query = query.filter(Column::EntityId.eq(id));
+    }
+    if let Some(c) = after {
+        query = query.filter(
+            Condition::any()
+                .add(Column::CreatedAt.lt(c.at))
+                .add(Condition::all().add(Column::CreatedAt.eq(c.at)).add(Column::Id.lt(c.id))),
+        );
+    }
+    let mut rows = query.order_by_desc(Column::CreatedAt).order_by_desc(Column::Id).limit(first + 1).all(db).await?;
+    let more = rows.len() as u64 > first;
+    rows.truncate(first as usize);
+    Ok((rows, more))
+}
+
+/// Everything a person did, for their personal-data export.
+pub async fn by_actor<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<Vec<entity::Model>> {
+    Ok(Entity::find().filter(Column::ActorId.eq(user_id)).order_by_asc(Column::CreatedAt).all(db).await?)
+}

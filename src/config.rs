@@ -1,0 +1,129 @@
+//! Runtime configuration, read once from `TEILHABE_*` environment variables.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use crate::error::Error;
+
+/// Everything the server needs to know about its surroundings; all of it optional.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: SocketAddr,
+    pub public_url: String,
+    pub smtp_url: Option<String>,
+    pub mail_dir: PathBuf,
+    pub mail_from: String,
+    pub admin_email: Option<String>,
+    pub admin_password: Option<String>,
+    pub scheduler_interval: Duration,
+    pub max_body_bytes: usize,
+    pub request_timeout: Duration,
+    pub session_ttl: chrono::Duration,
+    /// Whether the session cookie carries `Secure`; on by default when the public URL is https.
+    pub secure_cookies: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://teilhabe.db?mode=rwc".into(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: "http://localhost:8080".into(),
+            smtp_url: None,
+            mail_dir: PathBuf::from("./mail-outbox"),
+            mail_from: "teilhabe@localhost".into(),
+            admin_email: None,
+            admin_password: None,
+            scheduler_interval: Duration::from_secs(60),
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            session_ttl: chrono::Duration::days(14),
+            secure_cookies: false,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the environment; unset variables keep their defaults.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let mut config = Self::default();
+        let get = |key: &str| lookup(key).filter(|v| !v.trim().is_empty());
+        if let Some(v) = get("TEILHABE_DATABASE_URL") {
+            config.database_url = v;
+        }
+        if let Some(v) = get("TEILHABE_BIND") {
+            config.bind =
+                v.parse().map_err(|_| Error::config("TEILHABE_BIND", "expected host:port, e.g. 127.0.0.1:8080"))?;
+        }
+        if let Some(v) = get("TEILHABE_PUBLIC_URL") {
+            config.public_url = v.trim_end_matches('/').to_string();
+        }
+        config.smtp_url = get("TEILHABE_SMTP_URL");
+        if let Some(v) = get("TEILHABE_MAIL_DIR") {
+            config.mail_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("TEILHABE_MAIL_FROM") {
+            config.mail_from = v;
+        }
+        config.admin_email = get("TEILHABE_ADMIN_EMAIL");
+        config.admin_password = get("TEILHABE_ADMIN_PASSWORD");
+        if let Some(v) = get("TEILHABE_SCHEDULER_INTERVAL_SECS") {
+            let secs: u64 = v.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                Error::config("TEILHABE_SCHEDULER_INTERVAL_SECS", "expected a positive number of seconds")
+            })?;
+            config.scheduler_interval = Duration::from_secs(secs);
+        }
+        if let Some(v) = get("TEILHABE_MAX_BODY_BYTES") {
+            config.max_body_bytes =
+                v.parse().map_err(|_| Error::config("TEILHABE_MAX_BODY_BYTES", "expected a number of bytes"))?;
+        }
+        if let Some(v) = get("TEILHABE_REQUEST_TIMEOUT_SECS") {
+            let secs: u64 = v
+                .parse()
+                .map_err(|_| Error::config("TEILHABE_REQUEST_TIMEOUT_SECS", "expected a number of seconds"))?;
+            config.request_timeout = Duration::from_secs(secs);
+        }
+        config.secure_cookies = config.public_url.starts_with("https://");
+        Ok(config)
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let c = Config::from_lookup(|_| None).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert!(c.is_sqlite());
+        assert_eq!(c.scheduler_interval, Duration::from_secs(60));
+        assert!(!c.secure_cookies);
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_variable_named() {
+        let err = Config::from_lookup(|k| (k == "TEILHABE_BIND").then(|| "nonsense".to_string())).unwrap_err();
+        assert!(err.to_string().contains("TEILHABE_BIND"));
+        let err =
+            Config::from_lookup(|k| (k == "TEILHABE_SCHEDULER_INTERVAL_SECS").then(|| "0".to_string())).unwrap_err();
+        assert!(err.to_string().contains("SCHEDULER"));
+    }
+
+    #[test]
+    fn https_public_url_turns_on_secure_cookies() {
+        let c = Config::from_lookup(|k| (k == "TEILHABE_PUBLIC_URL").then(|| "https://teilhabe.example/".to_string()))
+            .unwrap();
+        assert!(c.secure_cookies);
+        assert_eq!(c.public_url, "https://teilhabe.example");
+    }
+}

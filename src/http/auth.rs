@@ -1,0 +1,54 @@
+//! Who is asking: a bearer token, or the web app's session cookie guarded against CSRF.
+
+use axum::http::{HeaderMap, header};
+
+use crate::{
+    accounts::{graphql::SESSION_COOKIE, policy::Actor, service},
+    error::{Error, Result},
+    state::AppState,
+};
+
+/// The header the web app sends with every request; another site cannot set it without CORS.
+pub const CSRF_HEADER: &str = "x-teilhabe-csrf";
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+}
+
+pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value)
+        .filter(|v| !v.is_empty())
+}
+
+/// The actor of a request, if any. A cookie without the CSRF header is refused outright.
+pub async fn authenticate_request(state: &AppState, headers: &HeaderMap) -> Result<Option<Actor>> {
+    if let Some(token) = bearer(headers) {
+        return service::authenticate(state, token).await;
+    }
+    if let Some(token) = session_cookie(headers) {
+        if !headers.contains_key(CSRF_HEADER) {
+            return Err(Error::forbidden(format!("cookie-authenticated requests need the {CSRF_HEADER} header")));
+        }
+        return service::authenticate(state, token).await;
+    }
+    Ok(None)
+}
+
+/// For plain GET downloads: bearer or cookie, no CSRF header needed because nothing changes.
+pub async fn authenticate_read(state: &AppState, headers: &HeaderMap) -> Result<Option<Actor>> {
+    match bearer(headers).or_else(|| session_cookie(headers)) {
+        Some(token) => service::authenticate(state, token).await,
+        None => Ok(None),
+    }
+}

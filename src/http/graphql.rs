@@ -1,0 +1,103 @@
+//! The GraphQL endpoint: CSRF-safe transport, authentication, limits, error codes, metrics.
+
+use std::time::Instant;
+
+use async_graphql::{BatchRequest, BatchResponse};
+use async_graphql_axum::GraphQLResponse;
+use axum::{
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+
+use super::{HttpState, auth::authenticate_request};
+use crate::{error::Error, http::metrics::OperationLabels};
+
+/// Most operations one HTTP request may carry; each still passes the depth and cost limits.
+pub const MAX_BATCH: usize = 10;
+
+pub async fn graphiql() -> impl IntoResponse {
+    Html(
+        async_graphql::http::GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .title("teilhabe GraphiQL")
+            .finish(),
+    )
+}
+
+fn error_response(status: StatusCode, err: Error) -> Response {
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    err.write_extensions(&mut ext);
+    let body = serde_json::json!({ "errors": [{ "message": err.public_message(), "extensions": ext }] });
+    (status, axum::Json(body)).into_response()
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+pub async fn graphql_post(State(http): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+    // Only JSON may carry operations: a form, text/plain or multipart post could come from any
+    // site without a CORS preflight, and so could a mutation hidden in it.
+    if !is_json(&headers) {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::validation("Content-Type", "send GraphQL requests as application/json"),
+        );
+    }
+    let actor = match authenticate_request(&http.app, &headers).await {
+        Ok(actor) => actor,
+        Err(e) => return error_response(StatusCode::FORBIDDEN, e),
+    };
+    if let Some(a) = &actor {
+        tracing::Span::current().record("user_id", tracing::field::display(a.user_id));
+    }
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                Error::validation("body", format!("not a GraphQL request: {e}")),
+            );
+        }
+    };
+    let requests = match batch {
+        BatchRequest::Single(r) => vec![r],
+        BatchRequest::Batch(list) if list.len() > MAX_BATCH => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                Error::Limit(format!("at most {MAX_BATCH} operations per request")),
+            );
+        }
+        BatchRequest::Batch(list) if list.is_empty() => {
+            return error_response(StatusCode::BAD_REQUEST, Error::validation("body", "empty batch"));
+        }
+        BatchRequest::Batch(list) => list,
+    };
+    let single = requests.len() == 1;
+    let mut responses = Vec::with_capacity(requests.len());
+    for mut request in requests {
+        let labels =
+            OperationLabels { operation: request.operation_name.clone().unwrap_or_else(|| "anonymous".into()) };
+        if actor.is_none() {
+            request = request.disable_introspection();
+        }
+        request = crate::graphql::request_data(request, &http.app, actor.clone());
+        let started = Instant::now();
+        let response = http.schema.execute(request).await;
+        http.app.metrics.graphql_latency.get_or_create(&labels).observe(started.elapsed().as_secs_f64());
+        http.app.metrics.graphql_requests.get_or_create(&labels).inc();
+        if response.is_err() {
+            http.app.metrics.graphql_errors.get_or_create(&labels).inc();
+        }
+        responses.push(response);
+    }
+    let response = if single { BatchResponse::Single(responses.remove(0)) } else { BatchResponse::Batch(responses) };
+    GraphQLResponse::from(response).into_response()
+}

@@ -1,0 +1,76 @@
+//! teilhabe: participatory Leitbild update and integration monitoring for German cities.
+
+pub mod accounts;
+pub mod audit;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod jobs;
+pub mod pagination;
+pub mod state;
+
+use std::sync::Arc;
+
+use axum::Router;
+
+use crate::{
+    clock::{SharedClock, SystemClock},
+    config::Config,
+    error::Result,
+    http::metrics::Metrics,
+    state::AppState,
+};
+
+/// A ready server: migrated database, first admin ensured, router built.
+pub struct App {
+    pub state: AppState,
+    pub router: Router,
+}
+
+impl App {
+    pub async fn build(config: Config) -> Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// As [`App::build`], with the clock every rule reads; tests pass a manual one.
+    pub async fn build_with_clock(config: Config, clock: SharedClock) -> Result<Self> {
+        let metrics = Arc::new(Metrics::new());
+        let db = db::connect(&config.database_url, metrics.db_statements.clone()).await?;
+        db::migrate(&db).await?;
+        let state = AppState { db, config: Arc::new(config), clock, metrics };
+        if let Some(admin) = accounts::service::ensure_first_admin(&state).await? {
+            tracing::info!(email = %admin.email, "created the first admin");
+        }
+        let router = http::router(state.clone());
+        Ok(Self { state, router })
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, with the scheduler running beside the server.
+    pub async fn serve(self) -> Result<()> {
+        let listener = tokio::net::TcpListener::bind(self.state.config.bind).await.map_err(error::Error::internal)?;
+        tracing::info!(address = %self.state.config.bind, "teilhabe listening");
+        let scheduler = jobs::spawn(self.state.clone());
+        let served = axum::serve(listener, self.router).with_graceful_shutdown(shutdown_signal()).await;
+        scheduler.abort();
+        served.map_err(error::Error::internal)
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

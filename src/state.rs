@@ -1,0 +1,21 @@
+//! The shared state every handler, service and job receives.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::{clock::SharedClock, config::Config, http::metrics::Metrics};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub clock: SharedClock,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}
