@@ -1,0 +1,394 @@
+//! Accounts over HTTP: login, sessions, roles, validation, conflicts, audit, erasure, batching.
+
+use serde_json::json;
+
+use crate::{
+    on_both_databases,
+    support::{ADMIN_EMAIL, ADMIN_PASSWORD, Backend, PASSWORD, TestApp, code},
+};
+
+const LOGIN: &str = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { email role } } }";
+const ME: &str = "{ me { id name email role organizations { name } } }";
+
+async fn login_right_wrong_unknown_and_deactivated(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let me = app.ok(Some(&admin), ME, json!({})).await;
+    assert_eq!(me["me"]["email"], ADMIN_EMAIL);
+    assert_eq!(me["me"]["role"], "ADMIN");
+
+    let wrong = app.gql(None, LOGIN, json!({"e": ADMIN_EMAIL, "p": "falsches-passwort"})).await;
+    let unknown = app.gql(None, LOGIN, json!({"e": "niemand@example.org", "p": "falsches-passwort"})).await;
+    assert_eq!(code(&wrong), "UNAUTHENTICATED");
+    assert_eq!(code(&unknown), "UNAUTHENTICATED");
+    assert_eq!(wrong["errors"][0]["message"], unknown["errors"][0]["message"], "must not reveal whether the email exists");
+
+    let (id, token) = app.create_user(&admin, "anna@example.org", "MEMBER", &[]).await;
+    assert_eq!(app.ok(Some(&token), ME, json!({})).await["me"]["email"], "anna@example.org");
+    app.ok(Some(&admin), "mutation($id: UUID!) { deactivateUser(id: $id) { active } }", json!({"id": id})).await;
+    // Deactivation ends the sessions and refuses new logins.
+    assert_eq!(app.ok(Some(&token), ME, json!({})).await["me"], serde_json::Value::Null);
+    let refused = app.gql(None, LOGIN, json!({"e": "anna@example.org", "p": PASSWORD})).await;
+    assert_eq!(code(&refused), "UNAUTHENTICATED");
+    assert_eq!(refused["errors"][0]["message"], wrong["errors"][0]["message"]);
+}
+
+async fn logout_ends_the_session(b: Backend) {
+    let app = TestApp::start(b).await;
+    let token = app.admin().await;
+    assert_eq!(app.ok(Some(&token), "mutation { logout }", json!({})).await["logout"], true);
+    assert!(app.ok(Some(&token), ME, json!({})).await["me"].is_null());
+    let body = app.gql(Some(&token), "{ organizations { id } }", json!({})).await;
+    assert_eq!(code(&body), "UNAUTHENTICATED");
+}
+
+async fn sessions_expire(b: Backend) {
+    let app = TestApp::start(b).await;
+    let token = app.admin().await;
+    app.clock.advance(chrono::Duration::days(15));
+    assert!(app.ok(Some(&token), ME, json!({})).await["me"].is_null());
+}
+
+async fn repeated_failed_logins_are_slowed_down(b: Backend) {
+    let app = TestApp::start(b).await;
+    for _ in 0..5 {
+        let body = app.gql(None, LOGIN, json!({"e": ADMIN_EMAIL, "p": "falsch-falsch-falsch"})).await;
+        assert_eq!(code(&body), "UNAUTHENTICATED");
+    }
+    // Locked now: even the right password is refused until the lock passes.
+    let locked = app.gql(None, LOGIN, json!({"e": ADMIN_EMAIL, "p": ADMIN_PASSWORD})).await;
+    assert_eq!(code(&locked), "LIMIT");
+    app.clock.advance(chrono::Duration::minutes(2));
+    app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+}
+
+async fn cookie_sessions_need_the_csrf_header(b: Backend) {
+    let app = TestApp::start(b).await;
+    let res = app
+        .http
+        .post(format!("{}/graphql", app.base))
+        .json(&json!({"query": LOGIN, "variables": {"e": ADMIN_EMAIL, "p": ADMIN_PASSWORD}}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let pair = cookie.split(';').next().unwrap().to_string();
+    let query = json!({"query": "mutation { createOrganization(input: {name: \"X\", sector: POLITICS}) { id } }"});
+    let without = app.http.post(format!("{}/graphql", app.base)).header("cookie", &pair).json(&query).send().await.unwrap();
+    assert_eq!(without.status(), 403);
+    let with = app
+        .http
+        .post(format!("{}/graphql", app.base))
+        .header("cookie", &pair)
+        .header("x-teilhabe-csrf", "1")
+        .json(&query)
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = with.json().await.unwrap();
+    assert!(body["data"]["createOrganization"]["id"].is_string(), "{body}");
+}
+
+async fn each_role_against_each_mutation(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let org = app.create_org(&admin, "Amt für Statistik", "ADMINISTRATION").await;
+    let (member_id, member) = app.create_user(&admin, "m@example.org", "MEMBER", &[&org]).await;
+    let (coord_id, coord) = app.create_user(&admin, "c@example.org", "COORDINATOR", &[]).await;
+    let (other_id, _) = app.create_user(&admin, "o@example.org", "MEMBER", &[]).await;
+    let (admin2_id, _) = app.create_user(&admin, "a2@example.org", "ADMIN", &[]).await;
+
+    let create_org = |n: &str| {
+        (
+            "mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }".to_string(),
+            json!({"i": {"name": n, "sector": "CIVIL_SOCIETY"}}),
+        )
+    };
+    let create_user = |e: &str, role: &str| {
+        (
+            "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }".to_string(),
+            json!({"i": {"email": e, "name": "N", "password": PASSWORD, "role": role}}),
+        )
+    };
+    let by_id = |m: &str, id: &str| (format!("mutation($id: UUID!) {{ {m}(id: $id) {{ id }} }}"), json!({"id": id}));
+    let update = |id: &str, input: serde_json::Value| {
+        ("mutation($id: UUID!, $i: UpdateUserInput!) { updateUser(id: $id, input: $i) { id } }".to_string(), json!({"id": id, "i": input}))
+    };
+
+    // (caller, operation, expected code or None for success)
+    let cases: Vec<(Option<&str>, (String, serde_json::Value), Option<&str>)> = vec![
+        (None, create_org("Anon e.V."), Some("UNAUTHENTICATED")),
+        (Some(&member), create_org("Member e.V."), Some("FORBIDDEN")),
+        (Some(&coord), create_org("Coord e.V."), None),
+        (None, create_user("x1@example.org", "MEMBER"), Some("UNAUTHENTICATED")),
+        (Some(&member), create_user("x2@example.org", "MEMBER"), Some("FORBIDDEN")),
+        (Some(&coord), create_user("x3@example.org", "ADMIN"), Some("FORBIDDEN")),
+        (Some(&coord), create_user("x4@example.org", "COORDINATOR"), None),
+        (None, by_id("deactivateUser", &other_id), Some("UNAUTHENTICATED")),
+        (Some(&member), by_id("deactivateUser", &other_id), Some("FORBIDDEN")),
+        (Some(&coord), by_id("deactivateUser", &admin2_id), Some("FORBIDDEN")),
+        (Some(&coord), by_id("deactivateUser", &other_id), None),
+        (Some(&coord), by_id("reactivateUser", &other_id), None),
+        (Some(&member), by_id("eraseUser", &other_id), Some("FORBIDDEN")),
+        (Some(&coord), by_id("eraseUser", &other_id), Some("FORBIDDEN")),
+        (Some(&member), update(&other_id, json!({"name": "Fremd"})), Some("FORBIDDEN")),
+        (Some(&member), update(&member_id, json!({"role": "ADMIN"})), Some("FORBIDDEN")),
+        (Some(&member), update(&member_id, json!({"name": "Selbst"})), None),
+        (Some(&coord), update(&coord_id, json!({"role": "ADMIN"})), Some("FORBIDDEN")),
+        (Some(&coord), update(&other_id, json!({"role": "COORDINATOR"})), None),
+        (None, ("mutation { logout }".into(), json!({})), Some("UNAUTHENTICATED")),
+    ];
+    for (i, (token, (query, vars), expected)) in cases.into_iter().enumerate() {
+        let body = app.gql(token, &query, vars).await;
+        match expected {
+            Some(c) => assert_eq!(code(&body), c, "case {i}: {query} {body}"),
+            None => assert!(body.get("errors").is_none(), "case {i}: {query} {body}"),
+        }
+    }
+    // Queries: people are listed for coordinators, the audit log too; members get FORBIDDEN.
+    assert_eq!(code(&app.gql(Some(&member), "{ users { id } }", json!({})).await), "FORBIDDEN");
+    assert_eq!(code(&app.gql(Some(&member), "{ auditLog { edges { cursor } } }", json!({})).await), "FORBIDDEN");
+    assert_eq!(code(&app.gql(None, "{ users { id } }", json!({})).await), "UNAUTHENTICATED");
+    app.ok(Some(&coord), "{ users { id } auditLog { edges { cursor } } }", json!({})).await;
+    // Members see organisations but not other people's emails.
+    let orgs = app.ok(Some(&member), "{ organizations { name members { email name } } }", json!({})).await;
+    let statistik = orgs["organizations"].as_array().unwrap().iter().find(|o| o["name"] == "Amt für Statistik").unwrap();
+    assert_eq!(statistik["members"][0]["email"], "m@example.org", "own email is visible");
+    let (_, member2) = app.create_user(&admin, "m2@example.org", "MEMBER", &[]).await;
+    let orgs = app.ok(Some(&member2), "{ organizations { name members { email } } }", json!({})).await;
+    let statistik = orgs["organizations"].as_array().unwrap().iter().find(|o| o["name"] == "Amt für Statistik").unwrap();
+    assert!(statistik["members"][0]["email"].is_null());
+}
+
+async fn inputs_are_validated_field_by_field(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let user = "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }";
+    let base = json!({"email": "ok@example.org", "name": "Okay", "password": PASSWORD, "role": "MEMBER"});
+    for (field, value, expect_field) in [
+        ("email", json!("kein-at-zeichen"), "email"),
+        ("email", json!("a@b"), "email"),
+        ("name", json!("   "), "name"),
+        ("name", json!("x".repeat(201)), "name"),
+        ("password", json!("kurz"), "password"),
+        ("organizationIds", json!([uuid::Uuid::new_v4()]), "organizationIds"),
+    ] {
+        let mut input = base.clone();
+        input[field] = value;
+        let body = app.gql(Some(&admin), user, json!({"i": input})).await;
+        assert_eq!(code(&body), "VALIDATION", "{field}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], expect_field);
+    }
+    let org = "mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }";
+    let body = app.gql(Some(&admin), org, json!({"i": {"name": "", "sector": "SCIENCE"}})).await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "name");
+    let body = app.gql(Some(&admin), org, json!({"i": {"name": "Uni", "sector": "SCIENCE", "parentId": uuid::Uuid::new_v4()}})).await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "parentId");
+    let body = app.gql(Some(&admin), org, json!({"i": {"name": "Uni", "sector": "NONSENSE"}})).await;
+    assert_eq!(code(&body), "VALIDATION");
+    // Nothing of the refused inputs was stored.
+    let users = app.ok(Some(&admin), "{ users { email } organizations { name } }", json!({})).await;
+    assert_eq!(users["users"].as_array().unwrap().len(), 1);
+    assert_eq!(users["organizations"].as_array().unwrap().len(), 0);
+}
+
+async fn duplicates_are_conflicts(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    app.create_user(&admin, "dup@example.org", "MEMBER", &[]).await;
+    let body = app
+        .gql(
+            Some(&admin),
+            "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
+            json!({"i": {"email": " DUP@example.org ", "name": "Zwei", "password": PASSWORD, "role": "MEMBER"}}),
+        )
+        .await;
+    assert_eq!(code(&body), "CONFLICT");
+    app.create_org(&admin, "Integrationsrat", "POLITICS").await;
+    let body = app
+        .gql(
+            Some(&admin),
+            "mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }",
+            json!({"i": {"name": "Integrationsrat", "sector": "POLITICS"}}),
+        )
+        .await;
+    assert_eq!(code(&body), "CONFLICT");
+}
+
+async fn every_mutation_is_audited_and_failures_leave_no_trace(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let parent = app.create_org(&admin, "Dezernat III", "ADMINISTRATION").await;
+    let org = app
+        .ok(
+            Some(&admin),
+            "mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id parent { name } } }",
+            json!({"i": {"name": "Sozialamt", "sector": "ADMINISTRATION", "parentId": parent}}),
+        )
+        .await;
+    assert_eq!(org["createOrganization"]["parent"]["name"], "Dezernat III");
+    let org_id = org["createOrganization"]["id"].as_str().unwrap();
+    let log = app
+        .ok(
+            Some(&admin),
+            "query($id: UUID) { auditLog(entityId: $id) { edges { node { action entityId summary actor { email } } } } }",
+            json!({"id": org_id}),
+        )
+        .await;
+    let edges = log["auditLog"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 1);
+    assert_eq!(edges[0]["node"]["action"], "organization.create");
+    assert_eq!(edges[0]["node"]["actor"]["email"], ADMIN_EMAIL);
+
+    let before = app.ok(Some(&admin), "{ auditLog(first: 100) { edges { cursor } } }", json!({})).await;
+    let before = before["auditLog"]["edges"].as_array().unwrap().len();
+    // A refused mutation writes neither its change nor an audit event.
+    let body = app
+        .gql(
+            Some(&admin),
+            "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
+            json!({"i": {"email": "neu@example.org", "name": "Neu", "password": PASSWORD, "role": "MEMBER",
+                         "organizationIds": [org_id, uuid::Uuid::new_v4()]}}),
+        )
+        .await;
+    assert_eq!(code(&body), "VALIDATION");
+    let after = app.ok(Some(&admin), "{ auditLog(first: 100) { edges { node { action } } } users { email } }", json!({})).await;
+    assert_eq!(after["auditLog"]["edges"].as_array().unwrap().len(), before);
+    assert_eq!(after["users"].as_array().unwrap().len(), 1);
+}
+
+async fn audit_log_paginates(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    for i in 0..7 {
+        app.create_org(&admin, &format!("Verein {i}"), "CIVIL_SOCIETY").await;
+        app.clock.advance(chrono::Duration::seconds(1));
+    }
+    let q = "query($a: String) { auditLog(first: 3, after: $a) { edges { cursor node { action summary } } pageInfo { hasNextPage endCursor } } }";
+    let mut after = serde_json::Value::Null;
+    let mut seen = Vec::new();
+    loop {
+        let page = app.ok(Some(&admin), q, json!({"a": after})).await;
+        for e in page["auditLog"]["edges"].as_array().unwrap() {
+            seen.push(e["node"]["summary"].as_str().unwrap().to_string());
+        }
+        if !page["auditLog"]["pageInfo"]["hasNextPage"].as_bool().unwrap() {
+            break;
+        }
+        after = page["auditLog"]["pageInfo"]["endCursor"].clone();
+    }
+    // 7 organisations, the admin's login and creation, newest first, each exactly once.
+    assert_eq!(seen.len(), 9, "{seen:?}");
+    assert!(seen[0].contains("Verein 6"));
+    let mut unique = seen.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len());
+    let bad = app.gql(Some(&admin), q, json!({"a": "kaputt"})).await;
+    assert_eq!(code(&bad), "VALIDATION");
+}
+
+async fn erasure_keeps_contributions_but_not_the_person(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let (id, token) = app.create_user(&admin, "erika@example.org", "COORDINATOR", &[]).await;
+    let org = app.create_org(&token, "Caritas", "CIVIL_SOCIETY").await;
+    let export: serde_json::Value = app
+        .http
+        .get(format!("{}/api/me/export", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(export["person"]["email"], "erika@example.org");
+    assert!(export["auditEvents"].as_array().unwrap().iter().any(|e| e["action"] == "organization.create"));
+
+    let erased = app
+        .ok(Some(&admin), "mutation($id: UUID!) { eraseUser(id: $id) { name email erased active } }", json!({"id": id}))
+        .await;
+    assert_eq!(erased["eraseUser"]["erased"], true);
+    assert_eq!(erased["eraseUser"]["active"], false);
+    assert!(!erased["eraseUser"]["name"].as_str().unwrap().contains("erika"));
+    assert!(app.ok(Some(&token), ME, json!({})).await["me"].is_null(), "sessions end");
+    let log = app
+        .ok(
+            Some(&admin),
+            "query($id: UUID) { auditLog(entityId: $id) { edges { node { action summary actor { name } } } } }",
+            json!({"id": org}),
+        )
+        .await;
+    let node = &log["auditLog"]["edges"][0]["node"];
+    assert_eq!(node["action"], "organization.create", "the contribution stays");
+    assert!(!node["actor"]["name"].as_str().unwrap().contains("erika"));
+    let all = app.ok(Some(&admin), "{ auditLog(first: 100) { edges { node { action summary } } } }", json!({})).await;
+    let text = all.to_string();
+    assert!(text.contains("user.erase"));
+    assert!(!text.contains("erika"), "the audit log keeps no erased data: {text}");
+    let relogin = app.gql(None, LOGIN, json!({"e": "erika@example.org", "p": PASSWORD})).await;
+    assert_eq!(code(&relogin), "UNAUTHENTICATED");
+}
+
+async fn nested_lists_cost_a_constant_number_of_statements(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let q = "{ users { id name organizations { name parent { name } members { name } } } organizations { name parent { name } members { name organizations { name } } } }";
+    let parent = app.create_org(&admin, "Dezernat", "ADMINISTRATION").await;
+    let mut counts = Vec::new();
+    for round in 0..2 {
+        for i in 0..4 {
+            let org = app
+                .ok(
+                    Some(&admin),
+                    "mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }",
+                    json!({"i": {"name": format!("Amt {round}-{i}"), "sector": "ADMINISTRATION", "parentId": parent}}),
+                )
+                .await["createOrganization"]["id"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            app.create_user(&admin, &format!("p{round}{i}@example.org"), "MEMBER", &[&org, &parent]).await;
+        }
+        let before = app.statements().await;
+        app.ok(Some(&admin), q, json!({})).await;
+        counts.push(app.statements().await - before);
+    }
+    assert_eq!(counts[0], counts[1], "statements grew with the list: {counts:?}");
+    assert!(counts[0] <= 15, "{counts:?}");
+}
+
+async fn first_admin_is_created_only_once(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let users = app.ok(Some(&admin), "{ users { email role } }", json!({})).await;
+    assert_eq!(users["users"], json!([{"email": ADMIN_EMAIL, "role": "ADMIN"}]));
+    // Building the app again on the same database does not add anyone.
+    let again = teilhabe::App::build(teilhabe::config::Config {
+        database_url: app.state.config.database_url.clone(),
+        admin_email: Some("zweiter@example.org".into()),
+        admin_password: Some(PASSWORD.into()),
+        ..teilhabe::config::Config::default()
+    })
+    .await;
+    again.unwrap();
+    let users = app.ok(Some(&admin), "{ users { email } }", json!({})).await;
+    assert_eq!(users["users"].as_array().unwrap().len(), 1);
+}
+
+on_both_databases!(
+    login_right_wrong_unknown_and_deactivated,
+    logout_ends_the_session,
+    sessions_expire,
+    repeated_failed_logins_are_slowed_down,
+    cookie_sessions_need_the_csrf_header,
+    each_role_against_each_mutation,
+    inputs_are_validated_field_by_field,
+    duplicates_are_conflicts,
+    every_mutation_is_audited_and_failures_leave_no_trace,
+    audit_log_paginates,
+    erasure_keeps_contributions_but_not_the_person,
+    nested_lists_cost_a_constant_number_of_statements,
+    first_admin_is_created_only_once,
+);

@@ -1,0 +1,9 @@
+//! Integration tests: the real router over HTTP, on SQLite and on a throwaway PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod accounts;
+mod limits;
+mod schema;
