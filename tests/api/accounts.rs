@@ -125,7 +125,8 @@ async fn each_role_against_each_mutation(b: Backend) {
     };
 
     // (caller, operation, expected code or None for success)
-    let cases: Vec<(Option<&str>, (String, serde_json::Value), Option<&str>)> = vec![
+    type Operation = (String, serde_json::Value);
+    let cases: Vec<(Option<&str>, Operation, Option<&str>)> = vec![
         (None, create_org("Anon e.V."), Some("UNAUTHENTICATED")),
         (Some(&member), create_org("Member e.V."), Some("FORBIDDEN")),
         (Some(&coord), create_org("Coord e.V."), None),
