@@ -5,5 +5,6 @@
 mod support;
 
 mod accounts;
+mod demo;
 mod limits;
 mod schema;
