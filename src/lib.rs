@@ -12,6 +12,7 @@ pub mod graphql;
 pub mod http;
 pub mod jobs;
 pub mod pagination;
+pub mod reports;
 pub mod state;
 
 use std::sync::Arc;
