@@ -5,5 +5,6 @@
 mod support;
 
 mod accounts;
+mod leitbild;
 mod limits;
 mod schema;
