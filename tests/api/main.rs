@@ -5,6 +5,8 @@
 mod support;
 
 mod accounts;
+mod cli;
+mod demo;
 mod leitbild;
 mod limits;
 mod schema;

@@ -48,6 +48,7 @@ export function AuditLogPanel() {
   }, [apply, fail]);
 
   function loadMore() {
+    if (loading) return;
     setLoading(true);
     setError(undefined);
     request(AuditLogQuery, { first: PAGE, after: cursor }).then(({ auditLog }) => apply(cursor, auditLog), fail);
@@ -77,9 +78,7 @@ export function AuditLogPanel() {
                     <time dateTime={node.createdAt}>{formatDateTime(node.createdAt, i18n.language)}</time>
                   </td>
                   <td>{node.actor?.name ?? t('audit.system')}</td>
-                  <td>
-                    <code>{node.action}</code>
-                  </td>
+                  <td>{t(`auditActions.${node.action}`, { defaultValue: node.action })}</td>
                   <td>{node.summary}</td>
                 </tr>
               ))}
@@ -89,7 +88,7 @@ export function AuditLogPanel() {
       )}
       {loading && <Loading />}
       {hasMore && (
-        <Button className="btn btn-secondary" onPress={loadMore} isPending={loading}>
+        <Button className="btn btn-secondary" onPress={loadMore}>
           {t('audit.more')}
         </Button>
       )}

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -19,7 +19,7 @@ export function OrganizationsPanel() {
   const create = useMutation(CreateOrganizationMutation);
   const { fieldErrors } = useErrorText();
   const [created, setCreated] = useState<string | null>(null);
-  const [formKey, setFormKey] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
 
   const list = [...(orgs.data?.organizations ?? [])].sort(byName(i18n.language));
 
@@ -38,7 +38,8 @@ export function OrganizationsPanel() {
     });
     if (result) {
       setCreated(result.createOrganization.name);
-      setFormKey((k) => k + 1);
+      // Reset in place (not by remounting) so that focus stays on the submit button.
+      formRef.current?.reset();
       orgs.refetch();
     }
   }
@@ -84,7 +85,7 @@ export function OrganizationsPanel() {
           </p>
         )}
         <Form
-          key={formKey}
+          ref={formRef}
           className="form"
           onSubmit={(e) => void onSubmit(e)}
           validationErrors={fieldErrors(create.error, ORG_FIELDS)}

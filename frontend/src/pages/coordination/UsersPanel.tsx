@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Button, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -58,7 +58,7 @@ export function UsersPanel() {
   const erase = useMutation(EraseUserMutation);
   const { fieldErrors } = useErrorText();
   const [status, setStatus] = useState<string | null>(null);
-  const [formKey, setFormKey] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
   const [editing, setEditing] = useState<UserRow | null>(null);
   const [confirm, setConfirm] = useState<Pending>(null);
 
@@ -85,7 +85,8 @@ export function UsersPanel() {
     });
     if (result) {
       setStatus(t('users.created', { name: result.createUser.name }));
-      setFormKey((k) => k + 1);
+      // Reset in place (not by remounting) so that focus stays on the submit button.
+      formRef.current?.reset();
       users.refetch();
       orgs.refetch();
     }
@@ -199,7 +200,7 @@ export function UsersPanel() {
         <h2 id="users-create">{t('users.create')}</h2>
         <ErrorMessage error={create.error} mapping={USER_FIELDS} />
         <Form
-          key={formKey}
+          ref={formRef}
           className="form"
           onSubmit={(e) => void onCreate(e)}
           validationErrors={fieldErrors(create.error, USER_FIELDS)}
