@@ -121,6 +121,23 @@ impl Extension for ErrorCodes {
         }
         response
     }
+
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: futures_util::stream::BoxStream<'s, async_graphql::Response>,
+        next: async_graphql::extensions::NextSubscribe<'_>,
+    ) -> futures_util::stream::BoxStream<'s, async_graphql::Response> {
+        use futures_util::StreamExt;
+        next.run(ctx, stream)
+            .map(|mut response| {
+                for err in &mut response.errors {
+                    classify(err);
+                }
+                response
+            })
+            .boxed()
+    }
 }
 
 fn classify(err: &mut ServerError) {

@@ -22,6 +22,18 @@ string_enum!(
     /// The phases of a process, always in this order.
     PhaseKind { Drafting = "DRAFTING", Consultation = "CONSULTATION", Voting = "VOTING", Resolution = "RESOLUTION" }
 );
+impl PhaseKind {
+    /// The name clients see, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Drafting => "DRAFTING",
+            Self::Consultation => "CONSULTATION",
+            Self::Voting => "VOTING",
+            Self::Resolution => "RESOLUTION",
+        }
+    }
+}
+
 string_enum!(ProcessStatus { Active = "ACTIVE", Completed = "COMPLETED" });
 string_enum!(
     /// Who holds a vote: each person of a participating organisation, or each organisation.

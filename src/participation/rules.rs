@@ -119,7 +119,7 @@ pub fn validate_phases(phases: &[(PhaseKind, DateTime<Utc>, DateTime<Utc>)]) -> 
     }
     for (kind, starts, ends) in phases {
         if ends <= starts {
-            return Err(Error::validation(field, format!("{kind:?} must end after it starts")));
+            return Err(Error::validation(field, format!("{} must end after it starts", kind.name())));
         }
     }
     let has = |k: PhaseKind| phases.iter().any(|p| p.0 == k);

@@ -289,8 +289,8 @@ async fn advance_in<C: ConnectionTrait>(
             entity_type: "process",
             entity_id: Some(p.id),
             summary: match entering {
-                Some(ph) => format!("Phase {leaving:?} beendet, Phase {:?} begonnen", ph.kind),
-                None => format!("Phase {leaving:?} beendet, Prozess abgeschlossen"),
+                Some(ph) => format!("Phase {} beendet, Phase {} begonnen", leaving.name(), ph.kind.name()),
+                None => format!("Phase {} beendet, Prozess abgeschlossen", leaving.name()),
             },
         },
     )
@@ -449,7 +449,10 @@ async fn require_open_for_proposals<C: ConnectionTrait>(db: &C, p: &process::Mod
     match current {
         Some(ph) if rules::accepts_proposals(ph.kind) => Ok(()),
         Some(ph) => Err(Error::Conflict {
-            message: format!("proposals are taken during DRAFTING and CONSULTATION; the process is in {:?}", ph.kind),
+            message: format!(
+                "proposals are taken during DRAFTING and CONSULTATION; the process is in {}",
+                ph.kind.name()
+            ),
             details: Some(serde_json::json!({ "currentPhase": ph.kind })),
         }),
         None => Err(Error::conflict("the process is completed")),

@@ -9,4 +9,5 @@ mod cli;
 mod demo;
 mod leitbild;
 mod limits;
+mod participation;
 mod schema;
