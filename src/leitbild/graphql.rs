@@ -92,6 +92,11 @@ impl From<field_of_action::Model> for FieldOfAction {
 
 #[ComplexObject]
 impl FieldOfAction {
+    /// Comments on the field itself (read them with `Query.comments(targetId)`).
+    async fn comment_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        crate::participation::graphql::comment_count(ctx, self.id).await
+    }
+
     /// Its top-level goals, in order; sub-goals hang under `children`.
     async fn goals(&self, ctx: &Context<'_>) -> Result<Vec<Goal>> {
         Ok(loader(ctx).load_one(GoalsOfField(self.id)).await?.unwrap_or_default())
@@ -135,6 +140,11 @@ impl Goal {
             return Ok(vec![]);
         }
         Ok(loader(ctx).load_one(ChildrenOfGoal(self.id)).await?.unwrap_or_default())
+    }
+
+    /// Comments on the goal (read them with `Query.comments(targetId)`).
+    async fn comment_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        crate::participation::graphql::comment_count(ctx, self.id).await
     }
 
     /// The text history, oldest first.
@@ -355,8 +365,8 @@ pub struct LeitbildQuery;
 impl LeitbildQuery {
     /// All editions, newest year first.
     async fn leitbilder(&self, ctx: &Context<'_>) -> Result<Vec<Leitbild>> {
-        let a = actor(ctx)?;
-        Ok(service::leitbilder(&state(ctx).db, a).await?.into_iter().map(Into::into).collect())
+        actor(ctx)?;
+        Ok(service::leitbilder(&state(ctx).db).await?.into_iter().map(Into::into).collect())
     }
 
     async fn leitbild(&self, ctx: &Context<'_>, id: Uuid) -> Result<Option<Leitbild>> {

@@ -59,8 +59,8 @@ pub fn clean_text(field: &str, raw: &str) -> Result<String> {
 
 // ---- reading ----------------------------------------------------------------------------
 
-pub async fn leitbilder<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Vec<leitbild::Model>> {
-    let _ = actor;
+/// Every edition, newest year first; any logged-in person reads them.
+pub async fn leitbilder<C: ConnectionTrait>(db: &C) -> Result<Vec<leitbild::Model>> {
     Ok(leitbild::Entity::find()
         .order_by_desc(leitbild::Column::Year)
         .order_by_desc(leitbild::Column::CreatedAt)

@@ -27,7 +27,7 @@ use super::{
 use crate::{
     accounts::{
         entities::Sector,
-        graphql::{Organization, User, load_organization, load_user},
+        graphql::{AccountsLoader, OrgById, Organization, User, load_organization, load_user},
         policy::{Actor, Permission},
     },
     error::Error,
@@ -119,12 +119,8 @@ impl Process {
 
     async fn participants(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
         let ids = loader(ctx).load_one(ParticipantsOf(self.id)).await?.unwrap_or_default();
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(o) = load_organization(ctx, id).await? {
-                out.push(o);
-            }
-        }
+        let orgs = ctx.data_unchecked::<DataLoader<AccountsLoader>>().load_many(ids.into_iter().map(OrgById)).await?;
+        let mut out: Vec<Organization> = orgs.into_values().collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
@@ -256,7 +252,7 @@ impl Proposal {
     }
 
     async fn comment_count(&self, ctx: &Context<'_>) -> Result<i64> {
-        Ok(loader(ctx).load_one(CommentCountOf(self.id)).await?.unwrap_or(0))
+        comment_count(ctx, self.id).await
     }
 
     async fn disposition(&self, ctx: &Context<'_>) -> Result<Option<Disposition>> {
@@ -575,6 +571,7 @@ impl From<Row> for DispositionRow {
 // ---- inputs -----------------------------------------------------------------------------
 
 #[derive(InputObject)]
+#[graphql(name = "PhaseInput")]
 pub struct PhaseInputObject {
     pub kind: PhaseKind,
     pub starts_at: DateTime<Utc>,
@@ -857,6 +854,11 @@ pub fn loader<'a>(ctx: &Context<'a>) -> &'a DataLoader<ParticipationLoader> {
     ctx.data_unchecked::<DataLoader<ParticipationLoader>>()
 }
 
+/// Comments (with replies) on any target; used by goals and fields of action.
+pub async fn comment_count(ctx: &Context<'_>, target_id: Uuid) -> Result<i64> {
+    Ok(loader(ctx).load_one(CommentCountOf(target_id)).await?.unwrap_or(0))
+}
+
 /// The process running (or run) on an edition; used by `Leitbild.process`.
 pub async fn process_of_leitbild(ctx: &Context<'_>, leitbild_id: Uuid) -> Result<Option<Process>> {
     Ok(loader(ctx).load_one(ProcessOfLeitbild(leitbild_id)).await?)
@@ -876,7 +878,11 @@ impl ParticipationQuery {
 
     async fn proposal(&self, ctx: &Context<'_>, id: Uuid) -> Result<Option<Proposal>> {
         actor(ctx)?;
-        Ok(service::proposal_by_id(&state(ctx).db, id).await.ok().map(Into::into))
+        match service::proposal_by_id(&state(ctx).db, id).await {
+            Ok(p) => Ok(Some(p.into())),
+            Err(Error::NotFound(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Top-level comments on a proposal, goal or field of action, newest first; replies hang

@@ -64,6 +64,14 @@ pub async fn process_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<proce
     process::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("process"))
 }
 
+/// Reads a process and holds a share lock on its row until the transaction ends (PostgreSQL;
+/// SQLite has one writer anyway). Advancing a phase updates that row, so it waits for every
+/// vote or proposal in flight, and those that come after it see the new phase: no vote lands
+/// after its proposal was decided, no proposal stays SUBMITTED through VOTING.
+async fn process_for_share<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<process::Model> {
+    process::Entity::find_by_id(id).lock_shared().one(db).await?.ok_or(Error::NotFound("process"))
+}
+
 pub async fn proposal_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<proposal::Model> {
     proposal::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("proposal"))
 }
@@ -466,7 +474,7 @@ pub async fn submit_proposal(state: &AppState, actor: &Actor, input: NewProposal
     let rationale = clean_text("rationale", &input.rationale)?;
     let now = state.now();
     let txn = state.db.begin().await?;
-    let p = process_by_id(&txn, input.process_id).await?;
+    let p = process_for_share(&txn, input.process_id).await?;
     let orgs = actor_participations(&txn, actor, p.id).await?;
     if orgs.is_empty() && !actor.can(Permission::RunLeitbild) {
         return Err(Error::forbidden("only members of participating organisations make proposals"));
@@ -580,7 +588,7 @@ pub async fn update_proposal(state: &AppState, actor: &Actor, edit: ProposalEdit
     if prop.status != ProposalStatus::Submitted {
         return Err(Error::conflict("a proposal can be changed only until voting starts"));
     }
-    require_open_for_proposals(&txn, &process_by_id(&txn, prop.process_id).await?).await?;
+    require_open_for_proposals(&txn, &process_for_share(&txn, prop.process_id).await?).await?;
     if prop.version != edit.expected_version {
         return Err(Error::Conflict {
             message: format!("the proposal was changed meanwhile; it is at version {}", prop.version),
@@ -628,6 +636,8 @@ pub async fn withdraw_proposal(state: &AppState, actor: &Actor, proposal_id: Uui
     if prop.author_id != actor.user_id {
         return Err(Error::forbidden("only the author withdraws a proposal"));
     }
+    process_for_share(&txn, prop.process_id).await?;
+    let prop = proposal_by_id(&txn, proposal_id).await?;
     if prop.status != ProposalStatus::Submitted {
         return Err(Error::conflict("only a submitted proposal, not yet in vote, can be withdrawn"));
     }
@@ -667,7 +677,9 @@ pub async fn cast_vote(
     let now = state.now();
     let txn = state.db.begin().await?;
     let prop = proposal_by_id(&txn, proposal_id).await?;
-    let p = process_by_id(&txn, prop.process_id).await?;
+    let p = process_for_share(&txn, prop.process_id).await?;
+    // Re-read under the lock: the vote may have closed while we waited.
+    let prop = proposal_by_id(&txn, proposal_id).await?;
     let in_voting = current_phase(&txn, &p).await?.is_some_and(|ph| ph.kind == PhaseKind::Voting);
     if prop.status != ProposalStatus::InVote || !in_voting {
         return Err(Error::Conflict {

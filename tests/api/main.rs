@@ -5,6 +5,7 @@
 mod support;
 
 mod accounts;
+mod bench;
 mod cli;
 mod demo;
 mod leitbild;

@@ -658,3 +658,22 @@ on_both_databases!(
     nested_process_query_is_a_fixed_number_of_statements,
     subscriptions_over_websocket
 );
+
+/// After a listener reconnects, what was committed meanwhile is found by a query and delivered.
+async fn live_events_are_caught_up_after_a_gap(b: Backend) {
+    let w = world(b).await;
+    let app = &w.app;
+    let since = app.clock.now();
+    let c = app.ok(Some(&w.civ), ADD_COMMENT, json!({"i": {"targetId": w.goal, "body": "Während der Lücke"}})).await;
+    let mut rx = app.state.live.subscribe();
+    let n = teilhabe::participation::live::catch_up(&app.state, since).await.unwrap();
+    assert_eq!(n, 1);
+    let event = rx.recv().await.unwrap();
+    let expected = teilhabe::participation::live::LiveEvent::CommentAdded {
+        target_id: w.goal.parse().unwrap(),
+        comment_id: c["addComment"]["id"].as_str().unwrap().parse().unwrap(),
+    };
+    assert_eq!(event, expected);
+}
+
+on_both_databases!(live_events_are_caught_up_after_a_gap);
