@@ -677,3 +677,127 @@ async fn live_events_are_caught_up_after_a_gap(b: Backend) {
 }
 
 on_both_databases!(live_events_are_caught_up_after_a_gap);
+
+/// Two replicas on one PostgreSQL: a comment added through one reaches the other's subscribers
+/// through LISTEN/NOTIFY.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_see_each_others_events() {
+    let w = world(Backend::Postgres).await;
+    let config = (*w.app.state.config).clone();
+    let replica = teilhabe::App::build_with_clock(config, w.app.clock.clone()).await.unwrap();
+    let mut rx = replica.state.live.subscribe();
+    let target: uuid::Uuid = w.goal.parse().unwrap();
+    // The replica's listener connects asynchronously: comment until its event arrives.
+    for i in 0..40 {
+        w.app
+            .ok(Some(&w.civ), ADD_COMMENT, json!({"i": {"targetId": w.goal, "body": format!("Über Replikate {i}")}}))
+            .await;
+        let got = tokio::time::timeout(std::time::Duration::from_millis(250), rx.recv()).await;
+        if let Ok(Ok(teilhabe::participation::live::LiveEvent::CommentAdded { target_id, .. })) = got {
+            assert_eq!(target_id, target);
+            return;
+        }
+    }
+    panic!("the replica never heard of the comment");
+}
+
+async fn accepted_proposals_of_every_kind_change_the_draft(b: Backend) {
+    let w = world(b).await;
+    let app = &w.app;
+    let f2 = add_field(app, &w.admin, &w.draft, "Wohnen").await;
+    let g2 = add_goal(app, &w.admin, &f2, None, "Wohnraum").await;
+    let process = start(&w, "PERSON", false).await;
+    let mut ids = Vec::new();
+    for input in [
+        json!({"kind": "ADD_GOAL", "fieldOfActionId": w.field, "goalId": w.goal, "title": "Sprachkurse für Eltern", "text": "Eltern lernen mit."}),
+        json!({"kind": "AMEND_FIELD_OF_ACTION", "fieldOfActionId": w.field, "title": "Bildung, Sprache und Mehrsprachigkeit", "text": "Neu gefasst."}),
+        json!({"kind": "REMOVE_GOAL", "goalId": g2, "title": "Wohnraum streichen"}),
+        json!({"kind": "ADD_FIELD_OF_ACTION", "title": "Digitale Teilhabe", "text": "Zugang für alle."}),
+        json!({"kind": "REMOVE_FIELD_OF_ACTION", "fieldOfActionId": f2, "title": "Wohnen streichen"}),
+        json!({"kind": "AMEND_GOAL", "goalId": g2, "title": "Wohnraum für alle", "text": "Zu spät: schon gestrichen."}),
+    ] {
+        ids.push(id(&submit(&w, &w.civ, &process, input).await));
+    }
+    into_voting(&w, &process).await;
+    for p in &ids {
+        for t in [&w.adm, &w.pol, &w.civ] {
+            app.ok(Some(t), VOTE, json!({"p": p, "c": "YES"})).await;
+        }
+    }
+    app.ok(Some(&w.admin), ADVANCE, json!({"p": process})).await;
+    let results: Vec<Value> = {
+        let mut out = Vec::new();
+        for p in &ids {
+            out.push(
+                app.ok(
+                    Some(&w.admin),
+                    "query($id: UUID!) { proposal(id: $id) { status resultEntityId } }",
+                    json!({"id": p}),
+                )
+                .await["proposal"]
+                    .clone(),
+            );
+        }
+        out
+    };
+    assert!(results.iter().all(|r| r["status"] == "ACCEPTED"), "{results:#?}");
+    assert!(results[..5].iter().all(|r| r["resultEntityId"].is_string()), "{results:#?}");
+    assert!(results[5]["resultEntityId"].is_null(), "the goal was already removed: nothing to amend");
+    let tree = app
+        .ok(
+            Some(&w.admin),
+            "query($id: UUID!) { leitbild(id: $id) { fieldsOfAction { id title goals { id title children { title } } } } }",
+            json!({"id": w.draft}),
+        )
+        .await["leitbild"]["fieldsOfAction"]
+        .clone();
+    let titles: Vec<&str> = tree.as_array().unwrap().iter().map(|f| f["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Bildung, Sprache und Mehrsprachigkeit", "Digitale Teilhabe"]);
+    assert_eq!(tree[0]["goals"][0]["children"][0]["title"], "Sprachkurse für Eltern");
+    assert_eq!(results[1]["resultEntityId"], w.field.as_str());
+    // The removed goal keeps its history.
+    let history =
+        app.ok(Some(&w.admin), "query($g: UUID!) { goalVersions(goalId: $g) { version } }", json!({"g": g2})).await;
+    assert_eq!(history["goalVersions"].as_array().unwrap().len(), 1);
+}
+
+async fn invalid_processes_are_refused(b: Backend) {
+    let w = world(b).await;
+    let app = &w.app;
+    let now = app.clock.now();
+    let at = |d: i64| (now + Duration::days(d)).to_rfc3339();
+    let input = |phases: Value, rule: Value, orgs: Value| json!({"i": {"leitbildId": w.draft, "title": "P", "phases": phases, "votingRule": rule, "participantOrganizationIds": orgs}});
+    let good_rule = json!({"eligibility": "PERSON", "quorum": 0.5, "threshold": 0.5});
+    let good_phases = phases(now);
+    let orgs = json!([w.civ_org]);
+    for (body, field) in [
+        (
+            input(json!([{"kind": "VOTING", "startsAt": at(0), "endsAt": at(1)}]), good_rule.clone(), orgs.clone()),
+            "phases",
+        ),
+        (
+            input(
+                json!([{"kind": "VOTING", "startsAt": at(0), "endsAt": at(1)}, {"kind": "DRAFTING", "startsAt": at(1), "endsAt": at(2)}, {"kind": "RESOLUTION", "startsAt": at(2), "endsAt": at(3)}]),
+                good_rule.clone(),
+                orgs.clone(),
+            ),
+            "phases",
+        ),
+        (
+            input(good_phases.clone(), json!({"eligibility": "PERSON", "quorum": 1.5, "threshold": 0.5}), orgs.clone()),
+            "votingRule.quorum",
+        ),
+        (input(good_phases.clone(), good_rule.clone(), json!([])), "participantOrganizationIds"),
+        (input(good_phases.clone(), good_rule.clone(), json!([uuid::Uuid::new_v4()])), "participantOrganizationIds"),
+    ] {
+        let res = app.gql(Some(&w.admin), START, body).await;
+        assert_eq!(code(&res), "VALIDATION", "{res:#}");
+        assert_eq!(res["errors"][0]["extensions"]["field"], field);
+    }
+    // A process runs on a draft, not on the adopted edition.
+    let mut on_adopted = input(good_phases, good_rule, orgs);
+    on_adopted["i"]["leitbildId"] = json!(w.old);
+    assert_eq!(code(&app.gql(Some(&w.admin), START, on_adopted).await), "VALIDATION");
+}
+
+on_both_databases!(accepted_proposals_of_every_kind_change_the_draft, invalid_processes_are_refused);
