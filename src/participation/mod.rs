@@ -2,6 +2,7 @@
 //! comments, dispositions (Abwägung), their exports and live updates.
 
 pub mod comments;
+pub mod demo;
 pub mod dispositions;
 pub mod entities;
 pub mod export;

@@ -801,3 +801,35 @@ async fn invalid_processes_are_refused(b: Backend) {
 }
 
 on_both_databases!(accepted_proposals_of_every_kind_change_the_draft, invalid_processes_are_refused);
+
+async fn demo_has_a_running_process(b: Backend) {
+    let app = TestApp::start(b).await;
+    teilhabe::demo::load(&app.state).await.unwrap();
+    let coordinator = app.login("koordination@demo.teilhabe.example", teilhabe::demo::DEMO_PASSWORD).await;
+    let data = app
+        .ok(
+            Some(&coordinator),
+            "{ leitbilder { year status fieldsOfAction { title goals { children { title } } }
+               process { status currentPhase { kind } proposals { status commentCount tally { yes no abstain bySector { sector } } } } } }",
+            json!({}),
+        )
+        .await;
+    let list = data["leitbilder"].as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let (draft, adopted) = (&list[0], &list[1]);
+    assert_eq!((draft["status"].as_str(), adopted["status"].as_str()), (Some("DRAFT"), Some("ADOPTED")));
+    assert_eq!(adopted["fieldsOfAction"].as_array().unwrap().len(), 10);
+    assert_eq!(draft["fieldsOfAction"].as_array().unwrap().len(), 10, "the draft is a copy");
+    assert_eq!(draft["process"]["currentPhase"]["kind"], "VOTING");
+    let proposals = draft["process"]["proposals"].as_array().unwrap();
+    assert_eq!(proposals.len(), 3);
+    assert!(proposals.iter().all(|p| p["status"] == "IN_VOTE"));
+    assert_eq!(proposals[0]["commentCount"], 2);
+    let sectors: std::collections::HashSet<&str> = proposals
+        .iter()
+        .flat_map(|p| p["tally"]["bySector"].as_array().unwrap().iter().map(|s| s["sector"].as_str().unwrap()))
+        .collect();
+    assert_eq!(sectors.len(), 4, "votes from all four sectors: {sectors:?}");
+}
+
+on_both_databases!(demo_has_a_running_process);
