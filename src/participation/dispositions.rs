@@ -109,6 +109,8 @@ pub struct DispositionRow {
     pub author_name: String,
     pub organization_name: Option<String>,
     pub proposal_status: Option<ProposalStatus>,
+    /// For an accepted proposal: the goal or field of action it created, changed or removed.
+    pub result_entity_id: Option<Uuid>,
     pub hidden: bool,
     pub disposition: Option<disposition::Model>,
 }
@@ -162,6 +164,7 @@ pub async fn table<C: ConnectionTrait>(db: &C, actor: &Actor, process_id: Uuid) 
             author_name: authors.get(&p.author_id).cloned().unwrap_or_default(),
             organization_name: p.author_organization_id.and_then(|o| orgs.get(&o).cloned()),
             proposal_status: Some(p.status),
+            result_entity_id: p.result_entity_id,
             hidden: false,
             disposition: decisions.get(&p.id).cloned(),
         })
@@ -177,6 +180,7 @@ pub async fn table<C: ConnectionTrait>(db: &C, actor: &Actor, process_id: Uuid) 
             author_name: authors.get(&c.author_id).cloned().unwrap_or_default(),
             organization_name: None,
             proposal_status: None,
+            result_entity_id: None,
             hidden,
             disposition: decisions.get(&c.id).cloned(),
         }
@@ -211,7 +215,12 @@ pub fn cells(r: &DispositionRow) -> [String; 9] {
         r.proposal_status.map(|s| format!("{s:?}")).unwrap_or_default(),
         r.disposition.as_ref().map(|d| decision_de(d.decision).to_string()).unwrap_or_else(|| "offen".into()),
         r.disposition.as_ref().map(|d| d.reason.clone()).unwrap_or_default(),
-        r.disposition.as_ref().and_then(|d| d.link.clone()).unwrap_or_default(),
+        // The coordinator's link, else the change an accepted proposal made in the draft.
+        r.disposition
+            .as_ref()
+            .and_then(|d| d.link.clone())
+            .or_else(|| r.result_entity_id.map(|id| id.to_string()))
+            .unwrap_or_default(),
     ]
 }
 

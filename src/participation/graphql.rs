@@ -546,6 +546,8 @@ pub struct DispositionRow {
     pub author_name: String,
     pub organization_name: Option<String>,
     pub proposal_status: Option<ProposalStatus>,
+    /// For an accepted proposal: the goal or field of action it created, changed or removed.
+    pub result_entity_id: Option<Uuid>,
     pub hidden: bool,
     /// Null while undecided.
     pub disposition: Option<Disposition>,
@@ -562,6 +564,7 @@ impl From<Row> for DispositionRow {
             author_name: r.author_name,
             organization_name: r.organization_name,
             proposal_status: r.proposal_status,
+            result_entity_id: r.result_entity_id,
             hidden: r.hidden,
             disposition: r.disposition.map(Into::into),
         }

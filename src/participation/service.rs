@@ -884,3 +884,59 @@ async fn eligible_counts<C: ConnectionTrait>(
         })
         .collect())
 }
+
+/// The people who may still vote on the process's open proposals and have not, each with the
+/// proposals they have not voted on: the recipients of the "vote closing" reminder. Under
+/// ORGANIZATION eligibility, every member of an organisation that has not voted.
+pub async fn pending_voters<C: ConnectionTrait>(db: &C, process_id: Uuid) -> Result<HashMap<Uuid, Vec<Uuid>>> {
+    let p = process_by_id(db, process_id).await?;
+    let open: Vec<Uuid> = proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::Id)
+        .filter(proposal::Column::ProcessId.eq(process_id))
+        .filter(proposal::Column::Status.eq(ProposalStatus::InVote))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if open.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let orgs = participants_of(db, process_id).await?;
+    let members = membership::Entity::find().filter(membership::Column::OrganizationId.is_in(orgs)).all(db).await?;
+    let active: HashSet<Uuid> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Id.is_in(members.iter().map(|m| m.user_id)))
+        .filter(user::Column::Active.eq(true))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let voted: HashSet<(Uuid, Uuid)> = vote::Entity::find()
+        .select_only()
+        .column(vote::Column::ProposalId)
+        .column(vote::Column::VoterId)
+        .filter(vote::Column::ProposalId.is_in(open.iter().copied()))
+        .into_tuple::<(Uuid, Uuid)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for m in members.iter().filter(|m| active.contains(&m.user_id)) {
+        let voter = match p.eligibility {
+            Eligibility::Person => m.user_id,
+            Eligibility::Organization => m.organization_id,
+        };
+        for proposal in &open {
+            if !voted.contains(&(*proposal, voter)) {
+                let list = out.entry(m.user_id).or_default();
+                if !list.contains(proposal) {
+                    list.push(*proposal);
+                }
+            }
+        }
+    }
+    Ok(out)
+}

@@ -870,3 +870,36 @@ async fn example_operations_match_the_schema() {
     }
     assert!(checked >= 15, "only {checked} operations found");
 }
+
+/// The recipients of the "vote closing" reminder: eligible people who have not voted yet.
+async fn pending_voters_are_those_who_have_not_voted(b: Backend) {
+    for eligibility in ["PERSON", "ORGANIZATION"] {
+        let w = world(b).await;
+        let app = &w.app;
+        let (civ2, _) = app.create_user(&w.admin, "caritas2@example.org", "MEMBER", &[&w.civ_org]).await;
+        let mut ids = Vec::new();
+        for token in [&w.adm, &w.pol] {
+            ids.push(app.ok(Some(token), "{ me { id } }", json!({})).await["me"]["id"].as_str().unwrap().to_string());
+        }
+        let process = start(&w, eligibility, false).await;
+        let p =
+            id(&submit(&w, &w.civ, &process, json!({"kind": "REMOVE_GOAL", "goalId": w.goal, "title": "Streichen"}))
+                .await);
+        into_voting(&w, &process).await;
+        app.ok(Some(&w.civ), VOTE, json!({"p": p, "c": "YES"})).await;
+        let pending =
+            teilhabe::participation::service::pending_voters(&app.state.db, process.parse().unwrap()).await.unwrap();
+        let mut who: Vec<String> = pending.keys().map(|u| u.to_string()).collect();
+        who.sort();
+        let mut expected = ids.clone();
+        if eligibility == "PERSON" {
+            // Another member of Caritas still has a vote of her own.
+            expected.push(civ2);
+        }
+        expected.sort();
+        assert_eq!(who, expected, "{eligibility}");
+        assert!(pending.values().all(|list| list == &vec![p.parse::<uuid::Uuid>().unwrap()]));
+    }
+}
+
+on_both_databases!(pending_voters_are_those_who_have_not_voted);
