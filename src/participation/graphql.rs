@@ -34,6 +34,7 @@ use crate::{
     graphql::{actor, actor_opt, state},
     leitbild::graphql::{FieldById, FieldOfAction, Goal, GoalById, Leitbild, LeitbildById, loader as lb_loader},
     pagination::{Cursor, page_args},
+    state::AppState,
 };
 
 // ---- types ------------------------------------------------------------------------------
@@ -1059,27 +1060,53 @@ impl ParticipationMutation {
 #[derive(Default)]
 pub struct ParticipationSubscription;
 
-/// Live events of this replica's bus, skipping what a slow subscriber missed.
-fn events(rx: tokio::sync::broadcast::Receiver<LiveEvent>) -> impl Stream<Item = LiveEvent> {
-    futures_util::stream::unfold(rx, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(e) => return Some((e, rx)),
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+/// How long a subscription trusts its session before checking it again.
+const SESSION_RECHECK_SECS: i64 = 60;
+
+/// Live events of this replica's bus, skipping what a slow subscriber missed. The stream ends
+/// once the subscriber's session has ended (logout, expiry, deactivation), checked at most
+/// once a minute, so that a long-lived socket does not outlive its login.
+fn events(state: AppState, actor: &Actor) -> impl Stream<Item = LiveEvent> + use<> {
+    let rx = state.live.subscribe();
+    let session_id = actor.session_id;
+    let checked = state.now();
+    futures_util::stream::unfold((rx, checked), move |(mut rx, mut checked)| {
+        let state = state.clone();
+        async move {
+            loop {
+                let event = match rx.recv().await {
+                    Ok(e) => e,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                };
+                let now = state.now();
+                if (now - checked).num_seconds() >= SESSION_RECHECK_SECS {
+                    if !session_alive(&state, session_id).await {
+                        return None;
+                    }
+                    checked = now;
+                }
+                return Some((event, (rx, checked)));
             }
         }
     })
+}
+
+async fn session_alive(state: &AppState, session_id: Uuid) -> bool {
+    use crate::accounts::entities::session;
+    matches!(
+        session::Entity::find_by_id(session_id).one(&state.db).await,
+        Ok(Some(s)) if s.expires_at > state.now()
+    )
 }
 
 #[Subscription]
 impl ParticipationSubscription {
     /// Each new comment (or reply) on the target.
     async fn comment_added(&self, ctx: &Context<'_>, target_id: Uuid) -> Result<impl Stream<Item = Comment>> {
-        actor(ctx)?;
+        let a = actor(ctx)?;
         let st = state(ctx).clone();
-        let rx = st.live.subscribe();
-        Ok(events(rx).filter_map(move |e| {
+        Ok(events(st.clone(), a).filter_map(move |e| {
             let st = st.clone();
             async move {
                 match e {
@@ -1097,8 +1124,7 @@ impl ParticipationSubscription {
     async fn tally_changed(&self, ctx: &Context<'_>, proposal_id: Uuid) -> Result<impl Stream<Item = Tally>> {
         let a = actor(ctx)?.clone();
         let st = state(ctx).clone();
-        let rx = st.live.subscribe();
-        Ok(events(rx).filter_map(move |e| {
+        Ok(events(st.clone(), &a).filter_map(move |e| {
             let (st, a) = (st.clone(), a.clone());
             async move {
                 match e {

@@ -635,6 +635,24 @@ async fn subscriptions_over_websocket(b: Backend) {
         1
     );
 
+    // After logging out, the subscription ends at its next session check.
+    app.ok(Some(&w.pol), "mutation { logout }", json!({})).await;
+    app.clock.advance(Duration::minutes(2));
+    app.ok(Some(&w.civ), ADD_COMMENT, json!({"i": {"targetId": p, "body": "Nach dem Abmelden"}})).await;
+    let mut completed = false;
+    while let Ok(Some(Ok(msg))) = tokio::time::timeout(std::time::Duration::from_secs(5), ws.next()).await {
+        let v: Value = match msg {
+            Message::Text(t) => serde_json::from_str(&t).unwrap(),
+            _ => continue,
+        };
+        if v["type"] == "complete" {
+            completed = true;
+            break;
+        }
+        assert_ne!(v["payload"]["data"]["commentAdded"]["body"], "Nach dem Abmelden", "delivered after logout");
+    }
+    assert!(completed, "the subscription did not end after logout");
+
     // Without a token, subscribing is refused.
     let mut anon = connect(String::new()).await;
     anon.send(Message::text(
