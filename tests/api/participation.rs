@@ -921,3 +921,46 @@ async fn pending_voters_are_those_who_have_not_voted(b: Backend) {
 }
 
 on_both_databases!(pending_voters_are_those_who_have_not_voted);
+
+/// The web app's session cookie authenticates a WebSocket from our own origin, not from another.
+async fn websocket_cookie_counts_only_from_our_origin(b: Backend) {
+    let w = world(b).await;
+    let app = &w.app;
+    let res = app
+        .http
+        .post(format!("{}/graphql", app.base))
+        .json(&json!({"query": "mutation { login(email: \"caritas@example.org\", password: \"ein-gutes-passwort\") { token } }"}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let subscribe_as = |origin: Option<&'static str>| {
+        let (cookie, goal) = (cookie.clone(), w.goal.clone());
+        async move {
+            let mut req = format!("{}/graphql/ws", app.base.replace("http://", "ws://")).into_client_request().unwrap();
+            req.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+            req.headers_mut().insert("cookie", cookie.parse().unwrap());
+            if let Some(o) = origin {
+                req.headers_mut().insert("origin", o.parse().unwrap());
+            }
+            let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+            ws.send(Message::text(json!({"type": "connection_init", "payload": {}}).to_string())).await.unwrap();
+            ws.next().await.unwrap().unwrap();
+            ws.send(Message::text(
+                json!({"id": "1", "type": "subscribe", "payload": {"query": "subscription($t: UUID!) { commentAdded(targetId: $t) { body } }", "variables": {"t": goal}}})
+                    .to_string(),
+            ))
+            .await
+            .unwrap();
+            // An error arrives at once; an accepted subscription stays silent.
+            match tokio::time::timeout(std::time::Duration::from_millis(700), ws.next()).await {
+                Ok(Some(Ok(m))) => m.to_text().unwrap().to_string(),
+                _ => String::from("accepted"),
+            }
+        }
+    };
+    assert_eq!(subscribe_as(None).await, "accepted");
+    assert!(subscribe_as(Some("https://boese.example")).await.contains("UNAUTHENTICATED"));
+}
+
+on_both_databases!(websocket_cookie_counts_only_from_our_origin);
