@@ -5,7 +5,10 @@
 mod support;
 
 mod accounts;
+mod bench;
 mod cli;
 mod demo;
+mod leitbild;
 mod limits;
+mod participation;
 mod schema;
