@@ -16,6 +16,7 @@ use crate::{
     },
     audit,
     error::{Error, Result},
+    glossary::{self, graphql::GlossaryLoader},
     state::AppState,
 };
 
@@ -25,10 +26,10 @@ pub const MAX_DEPTH: usize = 10;
 pub const MAX_COMPLEXITY: usize = 1000;
 
 #[derive(MergedObject, Default)]
-pub struct Query(accounts::graphql::AccountsQuery, audit::graphql::AuditQuery);
+pub struct Query(accounts::graphql::AccountsQuery, audit::graphql::AuditQuery, glossary::graphql::GlossaryQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(accounts::graphql::AccountsMutation);
+pub struct Mutation(accounts::graphql::AccountsMutation, glossary::graphql::GlossaryMutation);
 
 pub type Subscription = EmptySubscription;
 
@@ -68,7 +69,9 @@ pub fn actor<'a>(ctx: &Context<'a>) -> Result<&'a Actor> {
 
 /// Per-request data: the actor and fresh batch loaders (their cache lives one request long).
 pub fn request_data(request: async_graphql::Request, state: &AppState, actor: Option<Actor>) -> async_graphql::Request {
-    let mut request = request.data(DataLoader::new(AccountsLoader(state.db.clone()), tokio::spawn));
+    let mut request = request
+        .data(DataLoader::new(AccountsLoader(state.db.clone()), tokio::spawn))
+        .data(DataLoader::new(GlossaryLoader(state.db.clone()), tokio::spawn));
     if let Some(a) = actor {
         request = request.data(a);
     }

@@ -5,5 +5,6 @@
 mod support;
 
 mod accounts;
+mod glossary;
 mod limits;
 mod schema;
