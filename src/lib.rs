@@ -6,12 +6,14 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod glossary;
 pub mod graphql;
 pub mod http;
 pub mod jobs;
 pub mod pagination;
+pub mod reports;
 pub mod state;
 
 use std::sync::Arc;
