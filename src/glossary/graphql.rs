@@ -16,6 +16,7 @@ use super::{
         DefinitionStatus, MappingKind, RelationKind, ReviewDecision, TermStatus, definition, glossary, mapping,
         relation, review, synonym, term, version,
     },
+    exchange::{self, ImportFormat, ImportReport},
     service::{self, DefinitionData, NewMapping, NewTerm, SourceData},
 };
 use crate::{
@@ -788,5 +789,18 @@ impl GlossaryMutation {
     ) -> Result<Glossary> {
         let a = actor(ctx)?;
         Ok(service::set_agreement_rule(state(ctx), a, required_sectors, min_approvals_per_sector).await?.into())
+    }
+
+    /// Imports SKOS Turtle or CSV. With `dryRun` it reports what would change and changes nothing;
+    /// malformed input is refused (with its line) before anything is written.
+    async fn import_glossary(
+        &self,
+        ctx: &Context<'_>,
+        format: ImportFormat,
+        content: String,
+        #[graphql(default = true)] dry_run: bool,
+    ) -> Result<ImportReport> {
+        let a = actor(ctx)?;
+        Ok(exchange::import(state(ctx), a, format, &content, dry_run).await?)
     }
 }

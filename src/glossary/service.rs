@@ -42,7 +42,7 @@ pub const MAX_TERMS: u64 = 500;
 const MAX_SYNONYMS: usize = 50;
 const MAX_TEXT: usize = 10_000;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceData {
     pub publisher: Option<String>,
     pub statistic: Option<String>,
@@ -977,6 +977,37 @@ async fn reevaluate<C: ConnectionTrait>(
     )
     .await?;
     Ok(d)
+}
+
+/// Sets a term's state as an import brings it, with its definitions' statuses to match.
+pub async fn set_state<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    term_id: Uuid,
+    status: TermStatus,
+    replaced_by: Option<Uuid>,
+    agreed_definition: Option<Uuid>,
+) -> Result<()> {
+    let agreed_definition = agreed_definition.filter(|_| status != TermStatus::Proposed);
+    let mut row = term_in(db, term_id).await?.into_active_model();
+    row.status = Set(status);
+    row.replaced_by_id = Set(replaced_by.filter(|_| status == TermStatus::Deprecated));
+    row.agreed_definition_id = Set(agreed_definition);
+    row.updated_at = Set(now);
+    row.update(db).await?;
+    definition::Entity::update_many()
+        .col_expr(definition::Column::Status, DefinitionStatus::Proposed.into())
+        .filter(definition::Column::TermId.eq(term_id))
+        .exec(db)
+        .await?;
+    if let Some(d) = agreed_definition {
+        definition::Entity::update_many()
+            .col_expr(definition::Column::Status, DefinitionStatus::Agreed.into())
+            .filter(definition::Column::Id.eq(d))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }
 
 pub async fn versions<C: ConnectionTrait>(db: &C, definition_id: Uuid) -> Result<Vec<version::Model>> {
