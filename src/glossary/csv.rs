@@ -158,7 +158,10 @@ pub fn parse(content: &str) -> Result<Vec<TermIn>> {
                 "AGREED" => TermStatus::Agreed,
                 "DEPRECATED" => TermStatus::Deprecated,
                 other => {
-                    return Err(bad(line, format!("unknown status {other:?}; expected PROPOSED, AGREED or DEPRECATED")));
+                    return Err(bad(
+                        line,
+                        format!("unknown status {other:?}; expected PROPOSED, AGREED or DEPRECATED"),
+                    ));
                 }
             };
             let refs = |name: &str| list(get(name)).into_iter().map(TermRef::Label).collect::<Vec<_>>();

@@ -206,7 +206,7 @@ impl Definition {
 
     /// Every kept version, oldest first (one per sitting of edits).
     async fn versions(&self, ctx: &Context<'_>) -> Result<Vec<DefinitionVersion>> {
-        Ok(service::versions(&state(ctx).db, self.id).await?.into_iter().map(Into::into).collect())
+        Ok(loader(ctx).load_one(VersionsOfDefinition(self.id)).await?.unwrap_or_default())
     }
 
     async fn version_at(&self, ctx: &Context<'_>, version: i32) -> Result<Option<DefinitionVersion>> {
@@ -442,6 +442,8 @@ pub struct ReviewsOfDefinition(pub Uuid);
 pub struct MappingsOfDefinition(pub Uuid);
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct VersionKey(pub Uuid, pub i32);
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct VersionsOfDefinition(pub Uuid);
 
 type LoadError = Arc<Error>;
 
@@ -612,6 +614,28 @@ impl Loader<VersionKey> for GlossaryLoader {
             .map(|v| (VersionKey(v.definition_id, v.version), v))
             .filter(|(k, _)| wanted.contains(k))
             .collect())
+    }
+}
+
+impl Loader<VersionsOfDefinition> for GlossaryLoader {
+    type Value = Vec<DefinitionVersion>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[VersionsOfDefinition],
+    ) -> Result<HashMap<VersionsOfDefinition, Vec<DefinitionVersion>>, Self::Error> {
+        let rows = version::Entity::find()
+            .filter(version::Column::DefinitionId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(version::Column::Version)
+            .all(&self.0)
+            .await
+            .map_err(err)?;
+        let mut out: HashMap<VersionsOfDefinition, Vec<DefinitionVersion>> = HashMap::new();
+        for v in rows {
+            out.entry(VersionsOfDefinition(v.definition_id)).or_default().push(v.into());
+        }
+        Ok(out)
     }
 }
 

@@ -725,11 +725,19 @@ pub async fn write_text<C: ConnectionTrait>(
         .insert(db)
         .await?;
     }
-    let mut row = d.into_active_model();
-    row.text = Set(text);
-    row.version = Set(next);
-    row.updated_at = Set(now);
-    Ok(row.update(db).await?)
+    // Conditional on the version read: of two concurrent edits from the same version only one lands.
+    let written = definition::Entity::update_many()
+        .col_expr(definition::Column::Text, text.clone().into())
+        .col_expr(definition::Column::Version, next.into())
+        .col_expr(definition::Column::UpdatedAt, now.into())
+        .filter(definition::Column::Id.eq(d.id))
+        .filter(definition::Column::Version.eq(d.version))
+        .exec(db)
+        .await?;
+    if written.rows_affected != 1 {
+        return Err(Error::conflict("the definition was changed meanwhile"));
+    }
+    Ok(definition::Model { text, version: next, updated_at: now, ..d })
 }
 
 pub async fn update_definition(
@@ -1008,14 +1016,6 @@ pub async fn set_state<C: ConnectionTrait>(
             .await?;
     }
     Ok(())
-}
-
-pub async fn versions<C: ConnectionTrait>(db: &C, definition_id: Uuid) -> Result<Vec<version::Model>> {
-    Ok(version::Entity::find()
-        .filter(version::Column::DefinitionId.eq(definition_id))
-        .order_by_asc(version::Column::Version)
-        .all(db)
-        .await?)
 }
 
 pub async fn version_of<C: ConnectionTrait>(db: &C, definition_id: Uuid, number: i32) -> Result<version::Model> {

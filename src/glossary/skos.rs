@@ -145,6 +145,9 @@ pub fn triples(snapshot: &[TermSnap], iris: &Iris, title: &str) -> Vec<Triple> {
 pub fn turtle(snapshot: &[TermSnap], iris: &Iris, title: &str) -> Result<String> {
     let mut ser = TurtleSerializer::new();
     for (prefix, iri) in [
+        ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#".to_string()),
+        ("rdfs", "http://www.w3.org/2000/01/rdf-schema#".into()),
+        ("xsd", "http://www.w3.org/2001/XMLSchema#".into()),
         ("skos", SKOS.to_string()),
         ("dct", DCT.into()),
         ("owl", OWL.into()),

@@ -337,7 +337,7 @@ async fn the_agreement_rule_is_set_per_glossary(b: Backend) {
 async fn nested_term_lists_are_batched(b: Backend) {
     let app = TestApp::start(b).await;
     let c = cast(&app).await;
-    let query = "{ terms { label synonyms definitions { text author { name } reviews { decision reviewer { name } } mappings { target { text } } } related { label } broader { label } agreedDefinition { text } } }";
+    let query = "{ terms { label synonyms definitions { text author { name } versions { version author { name } } reviews { decision reviewer { name } } mappings { target { text } } } related { label } broader { label } agreedDefinition { text } } }";
     let mut previous: Option<String> = None;
     let mut costs = Vec::new();
     for round in 0..4 {
