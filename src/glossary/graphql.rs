@@ -17,6 +17,7 @@ use super::{
         relation, review, synonym, term, version,
     },
     exchange::{self, ImportFormat, ImportReport},
+    rule::ReviewFact,
     service::{self, DefinitionData, NewMapping, NewTerm, SourceData},
 };
 use crate::{
@@ -199,6 +200,12 @@ impl Definition {
         Ok(list)
     }
 
+    /// What the glossary's agreement rule says about this definition now.
+    async fn agreement(&self, ctx: &Context<'_>) -> Result<Agreement> {
+        let found = loader(ctx).load_one(AgreementOf(self.id, self.version)).await?;
+        Ok(found.unwrap_or(Agreement { agreed: false, open_objections: 0, missing_sectors: vec![] }))
+    }
+
     /// Typed mappings to other definitions or to concepts of other vocabularies.
     async fn mappings(&self, ctx: &Context<'_>) -> Result<Vec<Mapping>> {
         Ok(loader(ctx).load_one(MappingsOfDefinition(self.id)).await?.unwrap_or_default())
@@ -338,6 +345,16 @@ impl Mapping {
     }
 }
 
+/// Where a definition stands under the agreement rule.
+#[derive(SimpleObject, Clone)]
+pub struct Agreement {
+    pub agreed: bool,
+    /// Objections not withdrawn, whatever version they were given on.
+    pub open_objections: i32,
+    /// Required sectors still short of approvals of the current version.
+    pub missing_sectors: Vec<Sector>,
+}
+
 #[derive(SimpleObject)]
 pub struct AgreementRule {
     pub required_sectors: Vec<Sector>,
@@ -444,6 +461,9 @@ pub struct MappingsOfDefinition(pub Uuid);
 pub struct VersionKey(pub Uuid, pub i32);
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct VersionsOfDefinition(pub Uuid);
+/// A definition at its current version.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AgreementOf(pub Uuid, pub i32);
 
 type LoadError = Arc<Error>;
 
@@ -636,6 +656,44 @@ impl Loader<VersionsOfDefinition> for GlossaryLoader {
             out.entry(VersionsOfDefinition(v.definition_id)).or_default().push(v.into());
         }
         Ok(out)
+    }
+}
+
+impl Loader<AgreementOf> for GlossaryLoader {
+    type Value = Agreement;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[AgreementOf]) -> Result<HashMap<AgreementOf, Agreement>, Self::Error> {
+        let g = glossary::Entity::find_by_id(service::DEFAULT_GLOSSARY_ID).one(&self.0).await.map_err(err)?;
+        let rule = g.as_ref().map(service::rule_of).unwrap_or_default();
+        let reviews = review::Entity::find()
+            .filter(review::Column::DefinitionId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.0)
+            .await
+            .map_err(err)?;
+        let reviewers: Vec<Uuid> = reviews.iter().map(|r| r.reviewer_id).collect();
+        let sectors = service::sectors_of(&self.0, &reviewers).await.map_err(Arc::new)?;
+        let mut facts: HashMap<Uuid, Vec<ReviewFact>> = HashMap::new();
+        for r in reviews {
+            facts.entry(r.definition_id).or_default().push(ReviewFact {
+                reviewer: r.reviewer_id,
+                decision: r.decision,
+                version: r.version,
+                sectors: sectors.get(&r.reviewer_id).cloned().unwrap_or_default(),
+            });
+        }
+        Ok(keys
+            .iter()
+            .map(|k| {
+                let v = rule.evaluate(k.1, facts.get(&k.0).map(Vec::as_slice).unwrap_or_default());
+                let agreement = Agreement {
+                    agreed: v.agreed,
+                    open_objections: v.open_objections as i32,
+                    missing_sectors: v.missing,
+                };
+                (*k, agreement)
+            })
+            .collect())
     }
 }
 

@@ -883,7 +883,7 @@ pub async fn withdraw_review(state: &AppState, actor: &Actor, definition_id: Uui
 }
 
 /// Sectors of each person's organisations now.
-async fn sectors_of<C: ConnectionTrait>(db: &C, users: &[Uuid]) -> Result<HashMap<Uuid, Vec<Sector>>> {
+pub async fn sectors_of<C: ConnectionTrait>(db: &C, users: &[Uuid]) -> Result<HashMap<Uuid, Vec<Sector>>> {
     if users.is_empty() {
         return Ok(HashMap::new());
     }
