@@ -10,8 +10,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
+use crate::diff::DiffSegment;
+
 use super::{
-    diff::{self, DiffSegment},
     entities::{
         DefinitionStatus, MappingKind, RelationKind, ReviewDecision, TermStatus, definition, glossary, mapping,
         relation, review, synonym, term, version,
@@ -232,7 +233,7 @@ impl Definition {
             Some(n) => service::version_of(db, self.id, n).await?.text,
             None => self.text.clone(),
         };
-        Ok(diff::words(&old.text, &new))
+        Ok(crate::diff::word_diff(&old.text, &new))
     }
 }
 
