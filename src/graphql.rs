@@ -16,6 +16,7 @@ use crate::{
     },
     audit,
     error::{Error, Result},
+    notifications,
     state::AppState,
 };
 
@@ -25,10 +26,14 @@ pub const MAX_DEPTH: usize = 10;
 pub const MAX_COMPLEXITY: usize = 1000;
 
 #[derive(MergedObject, Default)]
-pub struct Query(accounts::graphql::AccountsQuery, audit::graphql::AuditQuery);
+pub struct Query(
+    accounts::graphql::AccountsQuery,
+    audit::graphql::AuditQuery,
+    notifications::graphql::NotificationsQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(accounts::graphql::AccountsMutation);
+pub struct Mutation(accounts::graphql::AccountsMutation, notifications::graphql::NotificationsMutation);
 
 pub type Subscription = EmptySubscription;
 

@@ -9,7 +9,9 @@ pub mod db;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod indicators;
 pub mod jobs;
+pub mod notifications;
 pub mod pagination;
 pub mod state;
 
@@ -41,6 +43,7 @@ impl App {
         let metrics = Arc::new(Metrics::new());
         let db = db::connect(&config.database_url, metrics.db_statements.clone()).await?;
         db::migrate(&db).await?;
+        metrics.started_at.store(clock.now().timestamp(), std::sync::atomic::Ordering::Relaxed);
         let state = AppState { db, config: Arc::new(config), clock, metrics };
         if let Some(admin) = accounts::service::ensure_first_admin(&state).await? {
             tracing::info!(email = %admin.email, "created the first admin");

@@ -3,12 +3,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_accounts_audit;
+mod m20261125_000004_indicators_notifications;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_accounts_audit::Migration)]
+        vec![
+            Box::new(m20261125_000001_accounts_audit::Migration),
+            Box::new(m20261125_000004_indicators_notifications::Migration),
+        ]
     }
 }

@@ -7,7 +7,8 @@ use crate::{
     support::{ADMIN_EMAIL, ADMIN_PASSWORD, Backend, PASSWORD, TestApp, code},
 };
 
-const LOGIN: &str = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { email role } } }";
+const LOGIN: &str =
+    "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { email role } } }";
 const ME: &str = "{ me { id name email role organizations { name } } }";
 
 async fn login_right_wrong_unknown_and_deactivated(b: Backend) {
@@ -21,7 +22,10 @@ async fn login_right_wrong_unknown_and_deactivated(b: Backend) {
     let unknown = app.gql(None, LOGIN, json!({"e": "niemand@example.org", "p": "falsches-passwort"})).await;
     assert_eq!(code(&wrong), "UNAUTHENTICATED");
     assert_eq!(code(&unknown), "UNAUTHENTICATED");
-    assert_eq!(wrong["errors"][0]["message"], unknown["errors"][0]["message"], "must not reveal whether the email exists");
+    assert_eq!(
+        wrong["errors"][0]["message"], unknown["errors"][0]["message"],
+        "must not reveal whether the email exists"
+    );
 
     let (id, token) = app.create_user(&admin, "anna@example.org", "MEMBER", &[]).await;
     assert_eq!(app.ok(Some(&token), ME, json!({})).await["me"]["email"], "anna@example.org");
@@ -75,7 +79,8 @@ async fn cookie_sessions_need_the_csrf_header(b: Backend) {
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     let pair = cookie.split(';').next().unwrap().to_string();
     let query = json!({"query": "mutation { createOrganization(input: {name: \"X\", sector: POLITICS}) { id } }"});
-    let without = app.http.post(format!("{}/graphql", app.base)).header("cookie", &pair).json(&query).send().await.unwrap();
+    let without =
+        app.http.post(format!("{}/graphql", app.base)).header("cookie", &pair).json(&query).send().await.unwrap();
     assert_eq!(without.status(), 403);
     let with = app
         .http
@@ -113,7 +118,10 @@ async fn each_role_against_each_mutation(b: Backend) {
     };
     let by_id = |m: &str, id: &str| (format!("mutation($id: UUID!) {{ {m}(id: $id) {{ id }} }}"), json!({"id": id}));
     let update = |id: &str, input: serde_json::Value| {
-        ("mutation($id: UUID!, $i: UpdateUserInput!) { updateUser(id: $id, input: $i) { id } }".to_string(), json!({"id": id, "i": input}))
+        (
+            "mutation($id: UUID!, $i: UpdateUserInput!) { updateUser(id: $id, input: $i) { id } }".to_string(),
+            json!({"id": id, "i": input}),
+        )
     };
 
     // (caller, operation, expected code or None for success)
@@ -153,11 +161,13 @@ async fn each_role_against_each_mutation(b: Backend) {
     app.ok(Some(&coord), "{ users { id } auditLog { edges { cursor } } }", json!({})).await;
     // Members see organisations but not other people's emails.
     let orgs = app.ok(Some(&member), "{ organizations { name members { email name } } }", json!({})).await;
-    let statistik = orgs["organizations"].as_array().unwrap().iter().find(|o| o["name"] == "Amt für Statistik").unwrap();
+    let statistik =
+        orgs["organizations"].as_array().unwrap().iter().find(|o| o["name"] == "Amt für Statistik").unwrap();
     assert_eq!(statistik["members"][0]["email"], "m@example.org", "own email is visible");
     let (_, member2) = app.create_user(&admin, "m2@example.org", "MEMBER", &[]).await;
     let orgs = app.ok(Some(&member2), "{ organizations { name members { email } } }", json!({})).await;
-    let statistik = orgs["organizations"].as_array().unwrap().iter().find(|o| o["name"] == "Amt für Statistik").unwrap();
+    let statistik =
+        orgs["organizations"].as_array().unwrap().iter().find(|o| o["name"] == "Amt für Statistik").unwrap();
     assert!(statistik["members"][0]["email"].is_null());
 }
 
@@ -183,7 +193,9 @@ async fn inputs_are_validated_field_by_field(b: Backend) {
     let org = "mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }";
     let body = app.gql(Some(&admin), org, json!({"i": {"name": "", "sector": "SCIENCE"}})).await;
     assert_eq!(body["errors"][0]["extensions"]["field"], "name");
-    let body = app.gql(Some(&admin), org, json!({"i": {"name": "Uni", "sector": "SCIENCE", "parentId": uuid::Uuid::new_v4()}})).await;
+    let body = app
+        .gql(Some(&admin), org, json!({"i": {"name": "Uni", "sector": "SCIENCE", "parentId": uuid::Uuid::new_v4()}}))
+        .await;
     assert_eq!(body["errors"][0]["extensions"]["field"], "parentId");
     let body = app.gql(Some(&admin), org, json!({"i": {"name": "Uni", "sector": "NONSENSE"}})).await;
     assert_eq!(code(&body), "VALIDATION");
@@ -253,7 +265,8 @@ async fn every_mutation_is_audited_and_failures_leave_no_trace(b: Backend) {
         )
         .await;
     assert_eq!(code(&body), "VALIDATION");
-    let after = app.ok(Some(&admin), "{ auditLog(first: 100) { edges { node { action } } } users { email } }", json!({})).await;
+    let after =
+        app.ok(Some(&admin), "{ auditLog(first: 100) { edges { node { action } } } users { email } }", json!({})).await;
     assert_eq!(after["auditLog"]["edges"].as_array().unwrap().len(), before);
     assert_eq!(after["users"].as_array().unwrap().len(), 1);
 }

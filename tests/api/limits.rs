@@ -21,8 +21,15 @@ async fn mutations_only_travel_as_json(b: Backend) {
     assert!(get.text().await.unwrap().contains("GraphiQL"), "GET only serves GraphiQL");
     let body = json!({"query": CREATE}).to_string();
     for content_type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"] {
-        let res =
-            app.http.post(&url).bearer_auth(&admin).header("content-type", content_type).body(body.clone()).send().await.unwrap();
+        let res = app
+            .http
+            .post(&url)
+            .bearer_auth(&admin)
+            .header("content-type", content_type)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 415, "{content_type}");
     }
     let res = app.http.post(&url).bearer_auth(&admin).body(body.clone()).send().await.unwrap();
@@ -33,7 +40,11 @@ async fn mutations_only_travel_as_json(b: Backend) {
 async fn deep_and_wide_queries_are_refused(b: Backend) {
     let app = TestApp::start(b).await;
     let admin = app.admin().await;
-    let deep = format!("{{ __schema {{ types {{ fields {{ type {{ {} name {} }} }} }} }} }}", "ofType { ".repeat(8), "} ".repeat(8));
+    let deep = format!(
+        "{{ __schema {{ types {{ fields {{ type {{ {} name {} }} }} }} }} }}",
+        "ofType { ".repeat(8),
+        "} ".repeat(8)
+    );
     let body = app.gql(Some(&admin), &deep, json!({})).await;
     assert_eq!(code(&body), "LIMIT", "{body}");
     let aliases: String = (0..2000).map(|i| format!("a{i}: me {{ id }} ")).collect();
@@ -69,7 +80,8 @@ async fn batches_are_bounded_and_each_operation_is_limited(b: Backend) {
     let admin = app.admin().await;
     let url = format!("{}/graphql", app.base);
     let small: Vec<_> = (0..3).map(|_| json!({"query": "{ me { id } }"})).collect();
-    let res: serde_json::Value = app.http.post(&url).bearer_auth(&admin).json(&small).send().await.unwrap().json().await.unwrap();
+    let res: serde_json::Value =
+        app.http.post(&url).bearer_auth(&admin).json(&small).send().await.unwrap().json().await.unwrap();
     assert_eq!(res.as_array().unwrap().len(), 3);
     let big: Vec<_> = (0..11).map(|_| json!({"query": CREATE})).collect();
     let res = app.http.post(&url).bearer_auth(&admin).json(&big).send().await.unwrap();

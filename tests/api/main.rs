@@ -6,4 +6,5 @@ mod support;
 
 mod accounts;
 mod limits;
+mod notifications;
 mod schema;

@@ -9,5 +9,8 @@ fn committed_schema_is_current() {
         std::fs::write(path, &current).unwrap();
     }
     let committed = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(committed == current, "graphql/schema.graphql is out of date: run `UPDATE_SCHEMA=1 cargo test --test api schema`");
+    assert!(
+        committed == current,
+        "graphql/schema.graphql is out of date: run `UPDATE_SCHEMA=1 cargo test --test api schema`"
+    );
 }
