@@ -1,13 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// The backend writes the real schema to ../graphql/schema.graphql; until then a provisional copy
-// lives beside this file.
-const real = '../graphql/schema.graphql';
-const schema = existsSync(real) ? real : './schema.provisional.graphql';
-
+// The schema the backend generates from its code (checked by a backend test to be current).
 const config: CodegenConfig = {
-  schema,
+  schema: '../graphql/schema.graphql',
   documents: ['src/**/*.{ts,tsx}', '!src/gql/**/*'],
   ignoreNoDocuments: true,
   generates: {

@@ -18,6 +18,11 @@ export default tseslint.config(
   },
   reactHooks.configs.flat['recommended-latest'],
   {
+    // node:test's describe/it return promises that the runner awaits.
+    files: ['e2e/**'],
+    rules: { '@typescript-eslint/no-floating-promises': 'off' },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],

@@ -34,6 +34,8 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Load an example city (organisations, people, …), marked as example content.
+    Demo,
 }
 
 #[derive(Subcommand)]
@@ -73,6 +75,16 @@ pub async fn run(cli: Cli) -> Result<()> {
             let db = crate::db::connect(&config.database_url, Default::default()).await?;
             crate::db::migrate(&db).await?;
             println!("migrations applied");
+            Ok(())
+        }
+        Command::Demo => {
+            let app = App::build(Config::from_env()?).await?;
+            let summary = crate::demo::load(&app.state).await?;
+            println!("demo loaded: {} organisations, {} people", summary.organizations, summary.people.len());
+            println!("log in as any of them with the password {}:", crate::demo::DEMO_PASSWORD);
+            for email in summary.people {
+                println!("  {email}");
+            }
             Ok(())
         }
         Command::Schema => {

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod http;
@@ -13,6 +14,7 @@ pub mod indicators;
 pub mod jobs;
 pub mod notifications;
 pub mod pagination;
+pub mod reports;
 pub mod state;
 
 use std::sync::Arc;

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    TransactionTrait, sea_query::OnConflict,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -211,11 +211,19 @@ async fn register_failure(
         window_start: Set(window_start),
         locked_until: Set(locked_until),
     };
-    if previous.is_some() {
-        row.update(&state.db).await?;
-    } else {
-        row.insert(&state.db).await?;
-    }
+    // An upsert, so that two failures racing for a new email both count instead of one failing.
+    login_throttle::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(login_throttle::Column::EmailKey)
+                .update_columns([
+                    login_throttle::Column::Failures,
+                    login_throttle::Column::WindowStart,
+                    login_throttle::Column::LockedUntil,
+                ])
+                .to_owned(),
+        )
+        .exec(&state.db)
+        .await?;
     Ok(())
 }
 

@@ -5,6 +5,8 @@
 mod support;
 
 mod accounts;
+mod cli;
+mod demo;
 mod limits;
 mod notifications;
 mod schema;

@@ -25,11 +25,11 @@ pub enum Backend {
 macro_rules! on_both_databases {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[tokio::test]
             async fn sqlite() {
                 super::$name($crate::support::Backend::Sqlite).await
             }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[tokio::test]
             async fn postgres() {
                 super::$name($crate::support::Backend::Postgres).await
             }
@@ -42,7 +42,6 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub state: AppState,
     pub http: reqwest::Client,
-    pub backend: Backend,
     _dir: tempfile::TempDir,
 }
 
@@ -85,7 +84,7 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = app.state.clone();
         tokio::spawn(async move { axum::serve(listener, app.router).await });
-        Self { base, clock, state, http: reqwest::Client::new(), backend, _dir: dir }
+        Self { base, clock, state, http: reqwest::Client::new(), _dir: dir }
     }
 
     /// Posts one GraphQL document and answers the whole response body.

@@ -1,0 +1,174 @@
+// Starts the real teilhabe server on a free port with a fresh SQLite database, and drives
+// Debian's Chromium through playwright-core. Used by the *.test.mjs files in this folder.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ARTIFACTS = join(here, 'artifacts');
+export const ADMIN_EMAIL = 'admin@example.org';
+export const ADMIN_PASSWORD = 'Sehr-geheimes-Passwort-2026';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** @returns {Promise<number>} */
+async function freePort() {
+  const srv = createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const addr = srv.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+/**
+ * @typedef {{ baseUrl: string, stop: () => Promise<void>, logFile: string }} RunningServer
+ */
+
+/** @returns {Promise<RunningServer>} */
+export async function startServer() {
+  const bin = resolve(here, '..', process.env.TEILHABE_BIN ?? '../target/debug/teilhabe');
+  if (!existsSync(bin)) {
+    throw new Error(`server binary not found at ${bin} (build it with cargo, or set TEILHABE_BIN)`);
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'teilhabe-e2e-'));
+  const port = await freePort();
+  const logFile = join(ARTIFACTS, 'server.log');
+  const log = createWriteStream(logFile);
+  const child = spawn(bin, ['serve'], {
+    env: {
+      ...process.env,
+      TEILHABE_DATABASE_URL: `sqlite://${dir}/t.db?mode=rwc`,
+      TEILHABE_BIND: `127.0.0.1:${port}`,
+      TEILHABE_MAIL_DIR: join(dir, 'mail'),
+      TEILHABE_ADMIN_EMAIL: ADMIN_EMAIL,
+      TEILHABE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      RUST_LOG: process.env.RUST_LOG ?? 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) throw new Error(`server exited before it was ready; see ${logFile}`);
+    try {
+      const res = await fetch(`${baseUrl}/readyz`);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server not ready within 60 s; see ${logFile}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  return {
+    baseUrl,
+    logFile,
+    async stop() {
+      if (!exited) {
+        const gone = once(child, 'exit');
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await gone;
+        clearTimeout(timer);
+      }
+      log.end();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page and returns the serious and critical
+ * violations, as readable lines.
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<string[]>}
+ */
+export async function axeViolations(page) {
+  // page.evaluate is not bound by the app's Content-Security-Policy, a script tag would be.
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    /** @typedef {{ id: string, impact: string | null, help: string, nodes: { target: unknown[] }[] }} Violation */
+    const { axe } = /** @type {{ axe: { run: (c: object, o: object) => Promise<{ violations: Violation[] }> } }} */ (
+      /** @type {unknown} */ (window)
+    );
+    // React Aria's live announcer region holds transient messages that point at buttons which
+    // may be gone already; it is not part of the page's content.
+    const result = await axe.run({ exclude: [['[data-live-announcer]']] }, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return result.violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+}
+
+/**
+ * A screenshot kept as a test artefact.
+ * @param {import('playwright-core').Page} page
+ * @param {string} name
+ */
+export async function screenshot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Logs in through the GraphQL API (for setting up data quickly) and returns the bearer token.
+ * @param {string} baseUrl
+ */
+export async function apiToken(baseUrl) {
+  const data = await graphql(baseUrl, null, 'mutation($e:String!,$p:String!){login(email:$e,password:$p){token}}', {
+    e: ADMIN_EMAIL,
+    p: ADMIN_PASSWORD,
+  });
+  return /** @type {{ login: { token: string } }} */ (data).login.token;
+}
+
+/**
+ * @param {string} baseUrl
+ * @param {string | null} token
+ * @param {string} query
+ * @param {Record<string, unknown>} [variables]
+ * @returns {Promise<unknown>}
+ */
+export async function graphql(baseUrl, token, query, variables = {}) {
+  /** @type {Record<string, string>} */
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  /** @type {unknown} */
+  const json = await res.json();
+  const body = /** @type {{ data?: unknown, errors?: unknown[] }} */ (json);
+  if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}

@@ -1,0 +1,3 @@
+//! The monitoring report: goal status, gaps, and the figures behind them.
+
+pub mod status;
