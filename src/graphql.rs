@@ -16,7 +16,7 @@ use crate::{
     },
     audit,
     error::{Error, Result},
-    notifications,
+    indicators, notifications,
     state::AppState,
 };
 
@@ -30,10 +30,15 @@ pub struct Query(
     accounts::graphql::AccountsQuery,
     audit::graphql::AuditQuery,
     notifications::graphql::NotificationsQuery,
+    indicators::graphql::IndicatorsQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(accounts::graphql::AccountsMutation, notifications::graphql::NotificationsMutation);
+pub struct Mutation(
+    accounts::graphql::AccountsMutation,
+    notifications::graphql::NotificationsMutation,
+    indicators::graphql::IndicatorsMutation,
+);
 
 pub type Subscription = EmptySubscription;
 
@@ -73,7 +78,9 @@ pub fn actor<'a>(ctx: &Context<'a>) -> Result<&'a Actor> {
 
 /// Per-request data: the actor and fresh batch loaders (their cache lives one request long).
 pub fn request_data(request: async_graphql::Request, state: &AppState, actor: Option<Actor>) -> async_graphql::Request {
-    let mut request = request.data(DataLoader::new(AccountsLoader(state.db.clone()), tokio::spawn));
+    let mut request = request
+        .data(DataLoader::new(AccountsLoader(state.db.clone()), tokio::spawn))
+        .data(DataLoader::new(indicators::graphql::IndicatorsLoader(state.db.clone()), tokio::spawn));
     if let Some(a) = actor {
         request = request.data(a);
     }

@@ -40,6 +40,7 @@ pub fn router(app: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
         .route("/api/me/export", get(export_me))
+        .route("/calendar/{file}", get(crate::notifications::calendar::handler))
         .fallback(static_files::serve)
         .with_state(http)
         .layer(DefaultBodyLimit::max(max_body))

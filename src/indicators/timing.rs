@@ -232,7 +232,7 @@ mod tests {
 
     #[test]
     fn a_due_date_late_in_the_berlin_evening_counts_as_that_day() {
-        // 23:30 Berlin on 31 March is already 1 April in no zone but UTC+2: the local day decides.
+        // 21:30 UTC is 23:30 in Berlin, still 31 March there: the Berlin day decides.
         let due = utc(2026, 3, 31, 21, 30);
         assert_eq!(local_date(due), NaiveDate::from_ymd_opt(2026, 3, 31).unwrap());
         assert_eq!(stage_time(due, Stage::Overdue(1)), berlin(2026, 4, 1, 8));

@@ -3,12 +3,14 @@
 use chrono::{DateTime, Utc};
 use tokio::task::JoinHandle;
 
-use crate::{accounts, error::Result, notifications, state::AppState};
+use crate::{accounts, error::Result, indicators, notifications, state::AppState};
 
 /// What one step did; the loop logs it, tests assert on it.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct StepReport {
     pub sessions_purged: u64,
+    pub reminders: indicators::reminders::ReminderReport,
+    pub digests: u64,
     pub mail: notifications::service::SendReport,
 }
 
@@ -17,9 +19,11 @@ pub struct StepReport {
 pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> Result<StepReport> {
     let sessions_purged = accounts::service::purge_expired(state, now).await?;
     // Reminders are enqueued before sending, so that those due now go out in this same pass.
+    let reminders = indicators::reminders::run(state, now).await?;
+    let digests = notifications::service::build_digests(state, now).await?;
     let mail = notifications::service::send_due(state, now).await?;
     notifications::service::refresh_metrics(state, now).await?;
-    Ok(StepReport { sessions_purged, mail })
+    Ok(StepReport { sessions_purged, reminders, digests, mail })
 }
 
 /// One pass as the loop runs it: [`run_due`] at the clock's time, its success recorded for

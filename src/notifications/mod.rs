@@ -1,5 +1,6 @@
 //! Email notifications: the outbox, its sender, daily digests and each person's calendar feed.
 
+pub mod calendar;
 pub mod entities;
 pub mod graphql;
 pub mod mailer;

@@ -7,6 +7,7 @@ mod support;
 mod accounts;
 mod cli;
 mod demo;
+mod indicators;
 mod limits;
 mod notifications;
 mod schema;

@@ -45,8 +45,9 @@ impl SmtpSink {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
+    /// Every accepted message with encoded words and part bodies decoded, for reading.
     pub fn messages(&self) -> Vec<String> {
-        self.messages.lock().unwrap().clone()
+        self.messages.lock().unwrap().iter().map(|m| decode(m)).collect()
     }
 
     /// The Message-ID header of every accepted message, in arrival order.
@@ -114,4 +115,109 @@ async fn session(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<String>>>) 
         write.write_all(reply).await?;
     }
     Ok(())
+}
+
+/// Decodes RFC 2047 words in headers and quoted-printable or base64 part bodies.
+pub fn decode(raw: &str) -> String {
+    use base64::Engine;
+    let mut out = String::new();
+    let mut encoding: Option<String> = None;
+    let mut in_body = false;
+    let mut block = String::new();
+    let flush = |block: &mut String, encoding: &Option<String>, out: &mut String| {
+        if block.is_empty() {
+            return;
+        }
+        match encoding.as_deref() {
+            Some("base64") => {
+                let joined: String = block.lines().collect();
+                match base64::engine::general_purpose::STANDARD.decode(joined.trim()) {
+                    Ok(bytes) => out.push_str(&String::from_utf8_lossy(&bytes)),
+                    Err(_) => out.push_str(block),
+                }
+                out.push('\n');
+            }
+            Some("quoted-printable") => out.push_str(&quoted_printable(block)),
+            _ => out.push_str(block),
+        }
+        block.clear();
+    };
+    for line in raw.lines() {
+        if line.starts_with("--") {
+            flush(&mut block, &encoding, &mut out);
+            in_body = false;
+            encoding = None;
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        if !in_body {
+            let lower = line.to_ascii_lowercase();
+            if let Some(e) = lower.strip_prefix("content-transfer-encoding:") {
+                encoding = Some(e.trim().to_string());
+            }
+            if line.is_empty() {
+                in_body = true;
+            }
+            out.push_str(&encoded_words(line));
+            out.push('\n');
+        } else {
+            block.push_str(line);
+            block.push('\n');
+        }
+    }
+    flush(&mut block, &encoding, &mut out);
+    out
+}
+
+fn quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'='
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).to_string()
+}
+
+fn encoded_words(line: &str) -> String {
+    use base64::Engine;
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(start) = rest.find("=?") {
+        out.push_str(&rest[..start]);
+        let word = &rest[start + 2..];
+        let parts: Vec<&str> = word.splitn(3, '?').collect();
+        if parts.len() == 3
+            && let Some(end) = parts[2].find("?=")
+        {
+            let payload = &parts[2][..end];
+            let decoded = if parts[1].eq_ignore_ascii_case("b") {
+                base64::engine::general_purpose::STANDARD
+                    .decode(payload)
+                    .map(|b| String::from_utf8_lossy(&b).to_string())
+                    .unwrap_or_else(|_| payload.to_string())
+            } else {
+                quoted_printable(&payload.replace('_', " "))
+            };
+            out.push_str(&decoded);
+            let consumed = start + 2 + parts[0].len() + 1 + parts[1].len() + 1 + end + 2;
+            rest = rest[consumed..].trim_start_matches(' ');
+            continue;
+        }
+        out.push_str("=?");
+        rest = &rest[start + 2..];
+    }
+    out.push_str(rest);
+    out
 }
