@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait, sea_query::Expr,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    sea_query::{CaseStatement, Expr, OnConflict},
 };
 use uuid::Uuid;
 
@@ -16,7 +17,7 @@ use super::{
 };
 use crate::{
     accounts::entities::{Role, organization, user},
-    audit::{self, AuditEntry},
+    audit,
     error::Result,
     notifications::{self, NewNotification, entities::NotificationKind},
     state::AppState,
@@ -64,6 +65,53 @@ pub async fn still_owed<C: ConnectionTrait>(db: &C, dedupe_key: &str) -> Result<
         }
         _ => Ok(true),
     }
+}
+
+/// A parsed reminder key of this area: (kind, entity id, round or date).
+type KeyParts<'a> = (&'a str, Uuid, &'a str);
+
+/// [`still_owed`] for many keys at once (two queries), for the sender's batches.
+pub async fn still_owed_many<C: ConnectionTrait>(db: &C, keys: &[&str]) -> Result<HashMap<String, bool>> {
+    let parsed: Vec<(&str, Option<KeyParts<'_>>)> = keys
+        .iter()
+        .map(|k| {
+            let mut parts = k.split(':');
+            let kind = parts.next().unwrap_or_default();
+            let id = parts.next().and_then(|id| id.parse::<Uuid>().ok());
+            let third = parts.next().unwrap_or_default();
+            (*k, id.filter(|_| kind == "delivery" || kind == "review").map(|id| (kind, id, third)))
+        })
+        .collect();
+    let ids = |kind: &str| -> Vec<Uuid> {
+        parsed.iter().filter_map(|(_, p)| p.filter(|(k, _, _)| *k == kind).map(|(_, id, _)| id)).collect()
+    };
+    let deliveries: HashMap<Uuid, (bool, i32)> = delivery::Entity::find()
+        .filter(delivery::Column::Id.is_in(ids("delivery")))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, (d.status.is_open(), d.reminder_epoch)))
+        .collect();
+    let reviews: HashMap<Uuid, String> = indicator::Entity::find()
+        .filter(indicator::Column::Id.is_in(ids("review")))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, timing::local_date(i.next_review_at).to_string()))
+        .collect();
+    Ok(parsed
+        .into_iter()
+        .map(|(key, p)| {
+            let owed = match p {
+                Some(("delivery", id, epoch)) => deliveries.get(&id).is_some_and(|(open, current)| {
+                    *open && epoch.strip_prefix('e').and_then(|e| e.parse().ok()) == Some(*current)
+                }),
+                Some((_, id, date)) => reviews.get(&id).is_some_and(|d| d == date),
+                None => true,
+            };
+            (key.to_string(), owed)
+        })
+        .collect())
 }
 
 /// Who hears about a batch of indicators: named people, else the owning organisation's members;
@@ -228,6 +276,15 @@ async fn indicators_by_id<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Ha
         .collect())
 }
 
+/// `CASE WHEN id = a THEN x … ELSE <column> END`: one UPDATE sets a different value per row.
+fn per_row<C: ColumnTrait>(id: C, keep: C, values: &[(Uuid, Option<DateTime<Utc>>)]) -> Expr {
+    let mut case = CaseStatement::new();
+    for (row, value) in values {
+        case = case.case(id.eq(*row), Expr::value(*value));
+    }
+    case.finally(Expr::col(keep)).into()
+}
+
 /// Requests the next period of every indicator whose latest period has come due.
 async fn auto_request(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
     let mut requested = 0;
@@ -242,80 +299,92 @@ async fn auto_request(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
             break;
         }
         let ids: Vec<Uuid> = batch.iter().map(|i| i.id).collect();
-        let mut latest: HashMap<Uuid, delivery::Model> = HashMap::new();
-        for d in delivery::Entity::find().filter(delivery::Column::IndicatorId.is_in(ids)).all(&state.db).await? {
-            match latest.get(&d.indicator_id) {
-                Some(l) if l.due_at >= d.due_at => {}
-                _ => {
-                    latest.insert(d.indicator_id, d);
-                }
+        let rows: Vec<(Uuid, DateTime<Utc>, String)> = delivery::Entity::find()
+            .select_only()
+            .column(delivery::Column::IndicatorId)
+            .column(delivery::Column::DueAt)
+            .column(delivery::Column::Period)
+            .filter(delivery::Column::IndicatorId.is_in(ids))
+            .into_tuple()
+            .all(&state.db)
+            .await?;
+        let mut latest: HashMap<Uuid, (DateTime<Utc>, String)> = HashMap::new();
+        for (ind, due, period) in rows {
+            if latest.get(&ind).is_none_or(|(d, _)| *d < due) {
+                latest.insert(ind, (due, period));
             }
         }
-        let txn = state.db.begin().await?;
+        let mut moves = Vec::with_capacity(batch.len());
+        let mut claim = Condition::any();
+        let mut new_rows = Vec::new();
         for ind in &batch {
-            let Some(last) = latest.get(&ind.id) else {
-                claim_column(&txn, ind.id, indicator::Column::NextAutoRequestAt, ind.next_auto_request_at, None)
-                    .await?;
-                continue;
-            };
-            let next_period = match Period::parse(&last.period, ind.periodicity) {
-                Ok(p) => p.next(ind.periodicity).label(ind.periodicity),
-                Err(_) => {
-                    claim_column(&txn, ind.id, indicator::Column::NextAutoRequestAt, ind.next_auto_request_at, None)
-                        .await?;
-                    continue;
-                }
-            };
-            let due = timing::add_months_local(last.due_at, ind.periodicity.months());
-            if !claim_column(&txn, ind.id, indicator::Column::NextAutoRequestAt, ind.next_auto_request_at, Some(due))
-                .await?
-            {
-                continue;
-            }
-            if let Some(d) = service::insert_delivery(&txn, ind, &next_period, due, now).await? {
-                requested += 1;
-                audit::record(
-                    &txn,
-                    now,
-                    None,
-                    AuditEntry {
-                        action: "delivery.request",
-                        entity_type: "delivery",
-                        entity_id: Some(d.id),
-                        summary: format!(
-                            "Datenlieferung {next_period} für {} automatisch angefordert, fällig am {}",
-                            ind.code,
-                            timing::german_date(due)
-                        ),
-                    },
-                )
-                .await?;
+            claim = claim.add(
+                Condition::all()
+                    .add(indicator::Column::Id.eq(ind.id))
+                    .add(indicator::Column::NextAutoRequestAt.eq(ind.next_auto_request_at)),
+            );
+            let next = latest.get(&ind.id).and_then(|(due, period)| {
+                let p = Period::parse(period, ind.periodicity).ok()?;
+                let due = timing::add_months_local(*due, ind.periodicity.months());
+                Some((p.next(ind.periodicity).label(ind.periodicity), due))
+            });
+            moves.push((ind.id, next.as_ref().map(|(_, due)| *due)));
+            if let Some((period, due)) = next {
+                new_rows.push(service::new_delivery_row(Uuid::now_v7(), ind, &period, due, now));
             }
         }
+        let new_ids: Vec<Uuid> = new_rows.iter().filter_map(|r| r.id.try_as_ref().copied()).collect();
+        let txn = state.db.begin().await?;
+        // The claim comes first (and takes SQLite's write lock); the unique (indicator, period)
+        // index keeps a replica that read the same batch from requesting a period twice.
+        indicator::Entity::update_many()
+            .col_expr(
+                indicator::Column::NextAutoRequestAt,
+                per_row(indicator::Column::Id, indicator::Column::NextAutoRequestAt, &moves),
+            )
+            .filter(claim)
+            .exec(&txn)
+            .await?;
+        let mut rows = new_rows;
+        while !rows.is_empty() {
+            let rest = rows.split_off(rows.len().min(200));
+            delivery::Entity::insert_many(rows)
+                .on_conflict(
+                    OnConflict::columns([delivery::Column::IndicatorId, delivery::Column::Period])
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_without_returning(&txn)
+                .await?;
+            rows = rest;
+        }
+        let created: Vec<(Uuid, String, DateTime<Utc>, Uuid)> = delivery::Entity::find()
+            .select_only()
+            .column(delivery::Column::Id)
+            .column(delivery::Column::Period)
+            .column(delivery::Column::DueAt)
+            .column(delivery::Column::IndicatorId)
+            .filter(delivery::Column::Id.is_in(new_ids))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let codes: HashMap<Uuid, &str> = batch.iter().map(|i| (i.id, i.code.as_str())).collect();
+        let entries: Vec<(Uuid, String)> = created
+            .iter()
+            .map(|(id, period, due, ind)| {
+                let code = codes.get(ind).copied().unwrap_or_default();
+                let date = timing::german_date(*due);
+                (*id, format!("Datenlieferung {period} für {code} automatisch angefordert, fällig am {date}"))
+            })
+            .collect();
+        audit::service::record_many(&txn, now, None, "delivery.request", "delivery", entries).await?;
         txn.commit().await?;
+        requested += created.len() as u64;
         if (batch.len() as u64) < BATCH {
             break;
         }
     }
     Ok(requested)
-}
-
-/// Moves a schedule column from `old` to `new` if nobody else did: the claim of that row.
-async fn claim_column<C: ConnectionTrait>(
-    db: &C,
-    indicator_id: Uuid,
-    column: indicator::Column,
-    old: Option<DateTime<Utc>>,
-    new: Option<DateTime<Utc>>,
-) -> Result<bool> {
-    let mut q = indicator::Entity::update_many()
-        .col_expr(column, Expr::value(new))
-        .filter(indicator::Column::Id.eq(indicator_id));
-    q = match old {
-        Some(o) => q.filter(column.eq(o)),
-        None => q.filter(column.is_null()),
-    };
-    Ok(q.exec(db).await?.rows_affected == 1)
 }
 
 async fn remind_deliveries(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
@@ -339,25 +408,31 @@ async fn remind_deliveries(state: &AppState, now: DateTime<Utc>) -> Result<u64> 
         let inds = indicators_by_id(&state.db, &ids).await?;
         let list: Vec<indicator::Model> = inds.values().cloned().collect();
         let ctx = Context::load(&state.db, &list).await?;
-        let txn = state.db.begin().await?;
         let mut mails = Vec::new();
+        let mut moves = Vec::with_capacity(batch.len());
+        let mut claim = Condition::any();
         for d in &batch {
             let (new_mails, next) = match inds.get(&d.indicator_id) {
                 Some(ind) => delivery_reminders(state, &ctx, &secret, ind, d, now),
                 None => (vec![], None),
             };
-            let claimed = delivery::Entity::update_many()
-                .col_expr(delivery::Column::NextReminderAt, Expr::value(next))
-                .filter(delivery::Column::Id.eq(d.id))
-                .filter(delivery::Column::NextReminderAt.eq(d.next_reminder_at))
-                .exec(&txn)
-                .await?
-                .rows_affected
-                == 1;
-            if claimed {
-                mails.extend(new_mails);
-            }
+            moves.push((d.id, next));
+            mails.extend(new_mails);
+            // Only rows unchanged since read: a confirmation or return in between keeps its schedule.
+            claim = claim
+                .add(Condition::all().add(delivery::Column::Id.eq(d.id)).add(delivery::Column::Version.eq(d.version)));
         }
+        let txn = state.db.begin().await?;
+        delivery::Entity::update_many()
+            .col_expr(
+                delivery::Column::NextReminderAt,
+                per_row(delivery::Column::Id, delivery::Column::NextReminderAt, &moves),
+            )
+            .filter(claim)
+            .exec(&txn)
+            .await?;
+        // A replica that read the same rows queues the same keys: the outbox keeps one of each,
+        // and a reminder of a stale round is cancelled when it is sent (see `still_owed`).
         enqueued += notifications::service::enqueue_many(&txn, mails, now).await?;
         txn.commit().await?;
         if (batch.len() as u64) < BATCH {
@@ -380,33 +455,41 @@ async fn remind_reviews(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
             break;
         }
         let ctx = Context::load(&state.db, &batch).await?;
-        let txn = state.db.begin().await?;
+        let mut claim = Condition::any();
         let mut mails = Vec::new();
         for ind in &batch {
-            if !claim_column(&txn, ind.id, indicator::Column::ReviewReminderAt, ind.review_reminder_at, None).await? {
-                continue;
-            }
+            claim = claim.add(
+                Condition::all()
+                    .add(indicator::Column::Id.eq(ind.id))
+                    .add(indicator::Column::ReviewReminderAt.eq(ind.review_reminder_at)),
+            );
             let url = format!("{}/indikatoren/{}", state.config.public_url, ind.id);
             let date = timing::german_date(ind.next_review_at);
             let lines = vec![
                 format!("die Überprüfung des Indikators „{}“ ({}) ist am {date} fällig.", ind.name, ind.code),
                 "Bitte prüfen Sie Definition und Quelle und bestätigen Sie die Überprüfung.".to_string(),
             ];
+            let (text, html) = super::service::mail_bodies("Guten Tag,", &lines, "Zum Indikator", &url);
             for recipient in ctx.recipients(ind) {
-                let (text, html) = super::service::mail_bodies("Guten Tag,", &lines, "Zum Indikator", &url);
                 mails.push(NewNotification {
                     recipient_id: recipient,
                     kind: NotificationKind::ReviewDue,
                     dedupe_key: review_key(ind.id, ind.next_review_at, recipient),
                     due_at: ind.review_reminder_at.unwrap_or(now),
                     subject: format!("Überprüfung fällig am {date}: {}", ind.name),
-                    body_text: text,
-                    body_html: Some(html),
+                    body_text: text.clone(),
+                    body_html: Some(html.clone()),
                     link: Some(url.clone()),
                     cc: vec![],
                 });
             }
         }
+        let txn = state.db.begin().await?;
+        indicator::Entity::update_many()
+            .col_expr(indicator::Column::ReviewReminderAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(claim)
+            .exec(&txn)
+            .await?;
         enqueued += notifications::service::enqueue_many(&txn, mails, now).await?;
         txn.commit().await?;
         if (batch.len() as u64) < BATCH {

@@ -472,16 +472,15 @@ fn first_reminder(due: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
     timing::stage_time(due, timing::Stage::DueSoon).max(now)
 }
 
-/// Inserts a request; `None` when the period was already requested (by anyone, any replica).
-pub(crate) async fn insert_delivery<C: ConnectionTrait>(
-    db: &C,
+/// A fresh request row, its first reminder at the 14-day stage (or now, when that has passed).
+pub(crate) fn new_delivery_row(
+    id: Uuid,
     ind: &indicator::Model,
     period: &str,
     due_at: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<Option<delivery::Model>> {
-    let id = Uuid::now_v7();
-    let inserted = delivery::Entity::insert(delivery::ActiveModel {
+) -> delivery::ActiveModel {
+    delivery::ActiveModel {
         id: Set(id),
         indicator_id: Set(ind.id),
         owner_id: Set(ind.owner_id),
@@ -505,10 +504,24 @@ pub(crate) async fn insert_delivery<C: ConnectionTrait>(
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
-    })
-    .on_conflict(OnConflict::columns([delivery::Column::IndicatorId, delivery::Column::Period]).do_nothing().to_owned())
-    .exec_without_returning(db)
-    .await?;
+    }
+}
+
+/// Inserts a request; `None` when the period was already requested (by anyone, any replica).
+async fn insert_delivery<C: ConnectionTrait>(
+    db: &C,
+    ind: &indicator::Model,
+    period: &str,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Option<delivery::Model>> {
+    let id = Uuid::now_v7();
+    let inserted = delivery::Entity::insert(new_delivery_row(id, ind, period, due_at, now))
+        .on_conflict(
+            OnConflict::columns([delivery::Column::IndicatorId, delivery::Column::Period]).do_nothing().to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
     if inserted == 0 {
         return Ok(None);
     }

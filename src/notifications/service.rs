@@ -113,9 +113,9 @@ pub async fn enqueue_many<C: ConnectionTrait>(db: &C, list: Vec<NewNotification>
             row(n, via_digest, now)
         })
         .collect();
-    // Keep each statement under SQLite's bind-parameter limit (22 columns per row).
+    // Keep each statement well under SQLite's bind-parameter limit (22 columns per row).
     while !rows.is_empty() {
-        let rest = rows.split_off(rows.len().min(40));
+        let rest = rows.split_off(rows.len().min(200));
         inserted += notification::Entity::insert_many(rows)
             .on_conflict(OnConflict::column(notification::Column::DedupeKey).do_nothing().to_owned())
             .exec_without_returning(db)
@@ -264,12 +264,6 @@ pub struct SendReport {
     pub cancelled: u64,
 }
 
-/// Is the reminder behind `n` still owed? Areas that know their reminders answer here; kinds
-/// they do not recognise are owed (their areas cancel them with [`cancel_pending`]).
-async fn still_owed(state: &AppState, n: &notification::Model) -> Result<bool> {
-    crate::indicators::reminders::still_owed(&state.db, &n.dedupe_key).await
-}
-
 /// Sends every due notification: claim, re-check, send (bounded by a timeout), settle.
 pub async fn send_due(state: &AppState, now: DateTime<Utc>) -> Result<SendReport> {
     let mut report = SendReport::default();
@@ -287,6 +281,10 @@ pub async fn send_due(state: &AppState, now: DateTime<Utc>) -> Result<SendReport
         for n in &batch {
             ids.extend(cc_of(n));
         }
+        // Whether each reminder is still owed; areas that know their reminders answer, kinds
+        // they do not recognise are owed (their areas cancel them with `cancel_pending`).
+        let keys: Vec<&str> = batch.iter().map(|n| n.dedupe_key.as_str()).collect();
+        let owed = crate::indicators::reminders::still_owed_many(&state.db, &keys).await?;
         let people: HashMap<Uuid, user::Model> = user::Entity::find()
             .filter(user::Column::Id.is_in(ids))
             .all(&state.db)
@@ -295,7 +293,11 @@ pub async fn send_due(state: &AppState, now: DateTime<Utc>) -> Result<SendReport
             .map(|u| (u.id, u))
             .collect();
         for n in batch {
-            let outcome = deliver(state, mailer, &people, &n).await?;
+            let outcome = if owed.get(&n.dedupe_key).copied().unwrap_or(true) {
+                deliver(state, mailer, &people, &n).await
+            } else {
+                Outcome::Cancelled("no longer owed".into())
+            };
             match &outcome {
                 Outcome::Sent => report.sent += 1,
                 Outcome::Retry(_) => report.retried += 1,
@@ -328,13 +330,10 @@ async fn deliver(
     mailer: &Mailer,
     people: &HashMap<Uuid, user::Model>,
     n: &notification::Model,
-) -> Result<Outcome> {
+) -> Outcome {
     let Some(to) = reachable(people.get(&n.recipient_id)) else {
-        return Ok(Outcome::Cancelled("recipient inactive".into()));
+        return Outcome::Cancelled("recipient inactive".into());
     };
-    if !still_owed(state, n).await? {
-        return Ok(Outcome::Cancelled("no longer owed".into()));
-    }
     let cc: Vec<(String, String)> = cc_of(n)
         .iter()
         .filter_map(|id| reachable(people.get(id)))
@@ -351,11 +350,11 @@ async fn deliver(
         text: n.body_text.clone(),
         html: n.body_html.clone(),
     };
-    Ok(match mailer.send(mail, state.config.smtp_timeout).await {
+    match mailer.send(mail, state.config.smtp_timeout).await {
         Ok(()) => Outcome::Sent,
         Err(SendError::Permanent(why)) => Outcome::Failed(why),
         Err(SendError::Transient(why)) => Outcome::Retry(why),
-    })
+    }
 }
 
 /// Sets the outbox gauges of `/metrics` from the database.

@@ -480,6 +480,29 @@ async fn nested_indicator_lists_need_a_fixed_number_of_statements(b: Backend) {
     assert!(counts[0] <= 12, "{counts:?}");
 }
 
+async fn two_servers_remind_and_send_each_reminder_once(b: Backend) {
+    let c = city(b).await;
+    for i in 0..10 {
+        let ind = c.indicator(&format!("TW-{i}"), "%").await;
+        c.request(&ind, "2025", c.app.clock_now() + Duration::days(20)).await;
+    }
+    c.pass().await;
+    let before = c.sink.messages().len();
+    c.app.clock.advance(Duration::days(7));
+    let other =
+        teilhabe::App::build_with_clock(c.app.state.config.as_ref().clone(), c.app.clock.clone()).await.unwrap();
+    let now = c.app.clock_now();
+    let (x, y) = tokio::join!(jobs::run_due(&c.app.state, now), jobs::run_due(&other.state, now));
+    let (x, y) = (x.unwrap(), y.unwrap());
+    assert_eq!(x.reminders.delivery_reminders + y.reminders.delivery_reminders, 20, "{x:?} {y:?}");
+    assert_eq!(x.mail.sent + y.mail.sent, 20);
+    let (x, y) = tokio::join!(jobs::run_due(&c.app.state, now), jobs::run_due(&other.state, now));
+    assert_eq!(x.unwrap().mail.sent + y.unwrap().mail.sent, 0);
+    let ids = c.sink.message_ids()[before..].to_vec();
+    assert_eq!(ids.len(), 20);
+    assert_eq!(ids.iter().collect::<std::collections::HashSet<_>>().len(), 20);
+}
+
 async fn indicators_are_validated(b: Backend) {
     let c = city(b).await;
     c.indicator("DUP", "%").await;
@@ -514,4 +537,5 @@ on_both_databases!(
     digest_readers_get_one_mail_a_day,
     nested_indicator_lists_need_a_fixed_number_of_statements,
     indicators_are_validated,
+    two_servers_remind_and_send_each_reminder_once,
 );
