@@ -103,6 +103,7 @@ pub async fn load(state: &AppState) -> Result<DemoSummary> {
         .await?;
         people.push(email);
     }
+    crate::indicators::demo::load(state, &admin, MARK).await?;
     Ok(DemoSummary { organizations: orgs.len(), people })
 }
 

@@ -203,6 +203,25 @@ async fn inactive_recipients_get_nothing_and_members_see_only_their_own(b: Backe
     assert_eq!(code(&body), "UNAUTHENTICATED");
 }
 
+async fn a_server_stalling_after_the_data_is_timed_out_and_retried_with_the_same_message_id(b: Backend) {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::start_with(b, |c| {
+        c.smtp_url = Some(sink.url());
+        c.smtp_timeout = std::time::Duration::from_millis(500);
+    })
+    .await;
+    let admin = app.admin().await;
+    let (stalled, _) = app.create_user(&admin, "stall@example.org", "MEMBER", &[]).await;
+    enqueue(&app.state.db, note(&stalled, "stalls", &app)).await.unwrap();
+    let report = tokio::time::timeout(std::time::Duration::from_secs(10), jobs::pass(&app.state)).await;
+    assert_eq!(report.expect("the pass must not hang").unwrap().mail.retried, 1);
+    app.clock.advance(Duration::minutes(2));
+    jobs::pass(&app.state).await.unwrap();
+    let ids = sink.message_ids();
+    assert_eq!(ids.len(), 2, "the data arrived twice");
+    assert_eq!(ids[0], ids[1], "the retry is recognisable by its Message-ID");
+}
+
 async fn without_smtp_mails_become_eml_files(b: Backend) {
     let app = TestApp::start(b).await;
     let admin = app.admin().await;
@@ -247,5 +266,6 @@ on_both_databases!(
     permanent_rejections_fail_and_retries_are_bounded,
     inactive_recipients_get_nothing_and_members_see_only_their_own,
     without_smtp_mails_become_eml_files,
+    a_server_stalling_after_the_data_is_timed_out_and_retried_with_the_same_message_id,
     readyz_reports_a_stalled_scheduler,
 );

@@ -24,7 +24,8 @@ impl SmtpSink {
         Self::start_on(0).await
     }
 
-    /// Listens on `port` (0: any). Recipients containing "reject" get a permanent 550.
+    /// Listens on `port` (0: any). Recipients containing "reject" get a permanent 550; for
+    /// recipients containing "stall" the message is stored but the final reply never comes.
     pub async fn start_on(port: u16) -> Self {
         let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -76,6 +77,7 @@ async fn session(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<String>>>) 
     let mut lines = BufReader::new(read).lines();
     write.write_all(b"220 sink ESMTP\r\n").await?;
     let mut rejected = false;
+    let mut stall = false;
     while let Some(line) = lines.next_line().await? {
         let upper = line.to_ascii_uppercase();
         let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
@@ -84,6 +86,7 @@ async fn session(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<String>>>) 
             rejected = false;
             b"250 OK\r\n"
         } else if upper.starts_with("RCPT TO") {
+            stall |= upper.contains("STALL");
             if upper.contains("REJECT") {
                 rejected = true;
                 b"550 5.1.1 no such mailbox\r\n"
@@ -104,6 +107,10 @@ async fn session(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<String>>>) 
                     body.push('\n');
                 }
                 store.lock().unwrap().push(body);
+                if stall {
+                    // Like a server that hangs after the data: the sender cannot know it arrived.
+                    std::future::pending::<()>().await;
+                }
                 b"250 OK queued\r\n"
             }
         } else if upper == "QUIT" {
