@@ -427,19 +427,17 @@ pub async fn confirm_review(
     Ok(updated)
 }
 
-pub async fn indicator_by_id<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> Result<Option<indicator::Model>> {
-    let _ = actor;
+/// Any logged-in person reads indicators: the monitoring is open to all its participants.
+pub async fn indicator_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<indicator::Model>> {
     Ok(indicator::Entity::find_by_id(id).one(db).await?)
 }
 
 /// Indicators, by code, optionally of one owner or one goal; bounded by [`MAX_LIST`].
 pub async fn indicators<C: ConnectionTrait>(
     db: &C,
-    actor: &Actor,
     owner_id: Option<Uuid>,
     goal_id: Option<Uuid>,
 ) -> Result<Vec<indicator::Model>> {
-    let _ = actor;
     let mut q = indicator::Entity::find();
     if let Some(o) = owner_id {
         q = q.filter(indicator::Column::OwnerId.eq(o));
