@@ -7,6 +7,7 @@ mod support;
 mod accounts;
 mod bench;
 mod cli;
+mod crossing;
 mod demo;
 mod glossary;
 mod indicators;
