@@ -16,6 +16,16 @@ const CoordinationPage = lazy(() =>
   import('./pages/coordination/CoordinationPage').then((m) => ({ default: m.CoordinationPage })),
 );
 
+const LeitbildListPage = lazy(() =>
+  import('./pages/leitbild/LeitbildListPage').then((m) => ({ default: m.LeitbildListPage })),
+);
+const EditionPage = lazy(() => import('./pages/leitbild/EditionPage').then((m) => ({ default: m.EditionPage })));
+const GoalPage = lazy(() => import('./pages/leitbild/GoalPage').then((m) => ({ default: m.GoalPage })));
+const ProcessesPage = lazy(() =>
+  import('./pages/participation/ProcessesPage').then((m) => ({ default: m.ProcessesPage })),
+);
+const ProcessPage = lazy(() => import('./pages/participation/ProcessPage').then((m) => ({ default: m.ProcessPage })));
+
 export function App() {
   const { i18n } = useTranslation();
   return (
@@ -37,8 +47,11 @@ function AppRoutes() {
         }
       >
         <Route index element={<TasksPage />} />
-        <Route path="leitbild" element={<PlaceholderPage titleKey="leitbild.title" introKey="leitbild.intro" />} />
-        <Route path="prozesse" element={<PlaceholderPage titleKey="processes.title" introKey="processes.intro" />} />
+        <Route path="leitbild" element={<Suspense fallback={<Loading />}><LeitbildListPage /></Suspense>} />
+        <Route path="leitbild/:id" element={<Suspense fallback={<Loading />}><EditionPage /></Suspense>} />
+        <Route path="leitbild/:id/ziele/:goalId" element={<Suspense fallback={<Loading />}><GoalPage /></Suspense>} />
+        <Route path="prozesse" element={<Suspense fallback={<Loading />}><ProcessesPage /></Suspense>} />
+        <Route path="prozesse/:id" element={<Suspense fallback={<Loading />}><ProcessPage /></Suspense>} />
         <Route path="glossar" element={<PlaceholderPage titleKey="glossary.title" introKey="glossary.intro" />} />
         <Route
           path="indikatoren"

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import { NotAvailable } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
 import { useUser } from '../session/context';
+import { MyParticipationTasks } from './participation/MyParticipationTasks';
 
 export function TasksPage() {
   const { t } = useTranslation();
@@ -10,10 +10,8 @@ export function TasksPage() {
     <>
       <PageHeading title={t('tasks.title')} />
       <p className="lead">{t('tasks.greeting', { name: user.name })}</p>
-      <section aria-labelledby="tasks-open">
-        <h2 id="tasks-open">{t('tasks.open')}</h2>
-        <NotAvailable />
-      </section>
+      {/* Leitbild and participation tasks (votes, comments, replies). */}
+      <MyParticipationTasks />
       <section aria-labelledby="tasks-data">
         <h2 id="tasks-data">{t('tasks.myData')}</h2>
         <p>{t('tasks.myDataText')}</p>
