@@ -8,13 +8,20 @@ import { Loading } from './components/Notice';
 import { RequireAuth } from './components/RequireAuth';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { PlaceholderPage } from './pages/PlaceholderPage';
 import { TasksPage } from './pages/TasksPage';
 
 // Views that only some people use are loaded on demand, keeping the first load small.
 const CoordinationPage = lazy(() =>
   import('./pages/coordination/CoordinationPage').then((m) => ({ default: m.CoordinationPage })),
 );
+
+const GlossaryPage = lazy(() => import('./pages/glossary/GlossaryPage').then((m) => ({ default: m.GlossaryPage })));
+const TermPage = lazy(() => import('./pages/glossary/TermPage').then((m) => ({ default: m.TermPage })));
+const IndicatorsPage = lazy(() =>
+  import('./pages/indicators/IndicatorsPage').then((m) => ({ default: m.IndicatorsPage })),
+);
+const IndicatorPage = lazy(() => import('./pages/indicators/IndicatorPage').then((m) => ({ default: m.IndicatorPage })));
+const DeliveryPage = lazy(() => import('./pages/indicators/DeliveryPage').then((m) => ({ default: m.DeliveryPage })));
 
 const LeitbildListPage = lazy(() =>
   import('./pages/leitbild/LeitbildListPage').then((m) => ({ default: m.LeitbildListPage })),
@@ -52,10 +59,14 @@ function AppRoutes() {
         <Route path="leitbild/:id/ziele/:goalId" element={<Suspense fallback={<Loading />}><GoalPage /></Suspense>} />
         <Route path="prozesse" element={<Suspense fallback={<Loading />}><ProcessesPage /></Suspense>} />
         <Route path="prozesse/:id" element={<Suspense fallback={<Loading />}><ProcessPage /></Suspense>} />
-        <Route path="glossar" element={<PlaceholderPage titleKey="glossary.title" introKey="glossary.intro" />} />
+        <Route path="glossar" element={<Suspense fallback={<Loading />}><GlossaryPage /></Suspense>} />
+        <Route path="glossar/:id" element={<Suspense fallback={<Loading />}><TermPage /></Suspense>} />
+        <Route path="indikatoren" element={<Suspense fallback={<Loading />}><IndicatorsPage /></Suspense>} />
+        <Route path="indikatoren/:id" element={<Suspense fallback={<Loading />}><IndicatorPage /></Suspense>} />
+        <Route path="lieferungen/:id" element={<Suspense fallback={<Loading />}><DeliveryPage /></Suspense>} />
         <Route
-          path="indikatoren"
-          element={<PlaceholderPage titleKey="indicators.title" introKey="indicators.intro" />}
+          path="lieferungen/:id/bestaetigen"
+          element={<Suspense fallback={<Loading />}><DeliveryPage /></Suspense>}
         />
         <Route
           path="koordination"

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { PageHeading } from '../components/PageHeading';
 import { useUser } from '../session/context';
 import { MyParticipationTasks } from './participation/MyParticipationTasks';
+import { MyIndicatorTasks } from './tasks/MyIndicatorTasks';
 
 export function TasksPage() {
   const { t } = useTranslation();
@@ -12,6 +13,7 @@ export function TasksPage() {
       <p className="lead">{t('tasks.greeting', { name: user.name })}</p>
       {/* Leitbild and participation tasks (votes, comments, replies). */}
       <MyParticipationTasks />
+      <MyIndicatorTasks />
       <section aria-labelledby="tasks-data">
         <h2 id="tasks-data">{t('tasks.myData')}</h2>
         <p>{t('tasks.myDataText')}</p>
