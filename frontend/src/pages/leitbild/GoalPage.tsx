@@ -82,7 +82,7 @@ function DiffSection({ goalId, versions }: { goalId: string; versions: number[] 
   return (
     <section aria-labelledby="diff-heading">
       <h3 id="diff-heading">{t('leitbildView.diffHeading', { from: range.from, to: range.to })}</h3>
-      <Form className="form inline-actions" onSubmit={onSubmit}>
+      <Form className="form diff-form" onSubmit={onSubmit}>
         <SelectField name="from" label={t('leitbildView.diffFrom')} options={options} defaultValue={String(range.from)} />
         <SelectField name="to" label={t('leitbildView.diffTo')} options={options} defaultValue={String(range.to)} />
         <Button type="submit" className="btn btn-secondary">
