@@ -372,11 +372,13 @@ function RequestDelivery({ indicatorId, onDone }: { indicatorId: string; onDone:
 }
 
 const NONE = '__none__';
+const ASSIGN_FIELDS = { fields: ['ownerId', 'responsibleUserId', 'deputyUserId'] };
 
 function AssignOwner({ ind, onDone }: { ind: Indicator; onDone: () => void }) {
   const { t, i18n } = useTranslation();
   const data = useQuery(IndicatorFormDataQuery);
   const assign = useMutation(AssignOwnerMutation);
+  const { fieldErrors } = useErrorText();
   const [done, setDone] = useState(false);
   const orgs = [...(data.data?.organizations ?? [])].sort(byName(i18n.language));
   const users = [...(data.data?.users ?? [])].sort(byName(i18n.language));
@@ -403,7 +405,7 @@ function AssignOwner({ ind, onDone }: { ind: Indicator; onDone: () => void }) {
   }
   return (
     <CreateSection title={t('indicators.assignOwner')}>
-      <ErrorMessage error={assign.error} />
+      <ErrorMessage error={assign.error} mapping={ASSIGN_FIELDS} />
       <ErrorMessage error={data.error} />
       {done && (
         <p role="status" className="alert alert-success">
@@ -411,7 +413,11 @@ function AssignOwner({ ind, onDone }: { ind: Indicator; onDone: () => void }) {
         </p>
       )}
       {data.data && (
-        <Form className="form" onSubmit={(e) => void onSubmit(e)}>
+        <Form
+          className="form"
+          onSubmit={(e) => void onSubmit(e)}
+          validationErrors={fieldErrors(assign.error, ASSIGN_FIELDS)}
+        >
           <SelectField
             name="ownerId"
             label={t('indicators.owner')}

@@ -214,7 +214,19 @@ function OnTimeRates() {
 
 const NONE = '__none__';
 const CREATE_FIELDS = {
-  fields: ['code', 'name', 'unit', 'sourceDescription', 'targetValue', 'ownerId', 'reviewIntervalMonths'],
+  fields: [
+    'code',
+    'name',
+    'unit',
+    'sourceDescription',
+    'targetValue',
+    'targetDirection',
+    'ownerId',
+    'responsibleUserId',
+    'deputyUserId',
+    'termIds',
+    'reviewIntervalMonths',
+  ],
   conflictField: 'code',
 };
 
