@@ -1,7 +1,7 @@
 // Glossary in the browser: propose a term, review it from another sector, see the agreement state.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { apiToken, axeViolations, graphql, launchBrowser, screenshot, startServer } from './harness.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, apiToken, axeViolations, graphql, launchBrowser, screenshot, startServer } from './harness.mjs';
 
 /** @type {import('./harness.mjs').RunningServer} */
 let server;
@@ -21,7 +21,7 @@ async function expectAccessible(page, label) {
 }
 
 /** Logs in through the login form in a fresh browser context. */
-async function loginPage(/** @type {{ email: string }} */ who, path = '/') {
+async function loginPage(/** @type {{ email: string }} */ who, path = '/', password = PASSWORD) {
   const context = await browser.newContext({ locale: 'de-DE', viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
@@ -31,7 +31,7 @@ async function loginPage(/** @type {{ email: string }} */ who, path = '/') {
   page.on('pageerror', (err) => consoleErrors.push(String(err)));
   await page.goto(`${server.baseUrl}${path}`);
   await page.getByLabel('E-Mail-Adresse').fill(who.email);
-  await page.getByLabel('Passwort').fill(PASSWORD);
+  await page.getByLabel('Passwort').fill(password);
   await page.getByRole('button', { name: 'Anmelden' }).click();
   await page.getByRole('button', { name: 'Abmelden' }).waitFor();
   return page;
@@ -153,6 +153,25 @@ describe('glossary', { timeout: 300_000 }, () => {
     assert.match((await page.locator('.diff ins').allTextContents()).join(' '), /dritter Generation/);
     await expectAccessible(page, 'term page with diff');
     await screenshot(page, 'glossary-diff');
+    await page.context().close();
+  });
+
+  it('lets a coordinator import CSV after a dry run', async () => {
+    const page = await loginPage({ email: ADMIN_EMAIL }, '/glossar', ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Glossar importieren' }).click();
+    await page.locator('label').filter({ hasText: /^CSV$/ }).click();
+    await page.getByRole('textbox', { name: 'Inhalt' }).fill('label,synonyms\nAusländerin,Ausländer|Nichtdeutsche\n');
+    await page.getByRole('button', { name: 'Probelauf' }).click();
+    await page.getByText('Probelauf – noch nichts geändert:').waitFor();
+    await page.getByText('1 neu, 0 geändert').waitFor();
+    await expectAccessible(page, 'import dry run');
+    await page.getByRole('button', { name: 'Import übernehmen' }).click();
+    await page.getByText('Import übernommen:').waitFor();
+    await page.getByLabel('Suche nach Begriff oder Synonym').fill('Auslaender');
+    await page.getByRole('button', { name: 'Suchen' }).click();
+    await page.getByRole('link', { name: 'Ausländerin' }).waitFor();
+    await page.setViewportSize({ width: 375, height: 800 });
+    await expectAccessible(page, 'glossary at 375 px');
     await page.context().close();
   });
 

@@ -5,7 +5,9 @@ import { CreateSection } from '../../components/CreateSection';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RadioField } from '../../components/fields';
 import type { GlossaryImportMutation, ImportFormat } from '../../gql/graphql';
+import { errorsOf } from '../../lib/errors';
 import { useMutation } from '../../lib/hooks';
+import { bareMessage } from '../../lib/serverMessages';
 import { ImportGlossaryMutation } from './operations';
 import { TextArea } from './TextArea';
 
@@ -78,6 +80,13 @@ export function GlossaryImport({ onApplied }: { onApplied: () => void }) {
         )}
       </div>
       <ErrorMessage error={run.error} />
+      {errorsOf(run.error)
+        .filter((e) => e.code === 'VALIDATION')
+        .map((e) => (
+          <p key={e.message} className="field-error">
+            {t('glossary.importRefused', { detail: bareMessage(e) })}
+          </p>
+        ))}
       {report && (
         <div role="status" className="import-report">
           <p>

@@ -234,7 +234,7 @@ function DeliveryCard({
         )}
         {d.breakdown.length > 0 && (
           <>
-            <dt>{t('indicators.breakdown')}</dt>
+            <dt>{t('indicators.breakdownShown')}</dt>
             <dd>
               <ul>
                 {d.breakdown.map((b) => (
