@@ -68,6 +68,17 @@ async function advanceTo(phase) {
   await dialog.waitFor({ state: 'detached' });
 }
 
+/**
+ * A value deep inside a GraphQL answer, as a string.
+ * @param {unknown} data
+ * @param {string[]} path
+ */
+function pick(data, ...path) {
+  let v = data;
+  for (const k of path) v = /** @type {Record<string, unknown>} */ (v)[k];
+  return String(v);
+}
+
 const proposalCard = () => page.locator('article.card').filter({ has: page.getByRole('heading', { level: 3, name: PROPOSAL }) });
 
 describe('participation views', { timeout: 300_000 }, () => {
@@ -75,24 +86,38 @@ describe('participation views', { timeout: 300_000 }, () => {
     server = await startServer();
     const admin = await apiToken(server.baseUrl);
     const gql = (/** @type {string} */ q, /** @type {Record<string, unknown>} */ v = {}, token = admin) =>
-      /** @type {Promise<any>} */ (graphql(server.baseUrl, token, q, v));
-    const orgA = (await gql('mutation{createOrganization(input:{name:"' + ORG_A + '",sector:ADMINISTRATION}){id}}'))
-      .createOrganization.id;
-    const orgB = (await gql('mutation{createOrganization(input:{name:"' + ORG_B + '",sector:CIVIL_SOCIETY}){id}}'))
-      .createOrganization.id;
-    const me = (await gql('{me{id}}')).me.id;
+      graphql(server.baseUrl, token, q, v);
+    const orgA = pick(
+      await gql('mutation{createOrganization(input:{name:"' + ORG_A + '",sector:ADMINISTRATION}){id}}'),
+      'createOrganization',
+      'id',
+    );
+    const orgB = pick(
+      await gql('mutation{createOrganization(input:{name:"' + ORG_B + '",sector:CIVIL_SOCIETY}){id}}'),
+      'createOrganization',
+      'id',
+    );
+    const me = pick(await gql('{me{id}}'), 'me', 'id');
     await gql('mutation($id:UUID!,$o:[UUID!]!){updateUser(id:$id,input:{organizationIds:$o}){id}}', { id: me, o: [orgA] });
     await gql(
       'mutation($o:[UUID!]!,$p:String!){createUser(input:{email:"beirat@example.org",name:"Aylin Demir",password:$p,role:MEMBER,organizationIds:$o}){id}}',
       { o: [orgB], p: OTHER_PASSWORD },
     );
-    otherToken = (
-      await gql('mutation($p:String!){login(email:"beirat@example.org",password:$p){token}}', { p: OTHER_PASSWORD }, '')
-    ).login.token;
-    const edition = (await gql('mutation{createLeitbild(input:{title:"Leitbild 2030",year:2030}){id}}')).createLeitbild.id;
-    const field = (
-      await gql('mutation($l:UUID!){addFieldOfAction(input:{leitbildId:$l,title:"Sprache und Bildung"}){id}}', { l: edition })
-    ).addFieldOfAction.id;
+    otherToken = pick(
+      await gql('mutation($p:String!){login(email:"beirat@example.org",password:$p){token}}', { p: OTHER_PASSWORD }, ''),
+      'login',
+      'token',
+    );
+    const edition = pick(
+      await gql('mutation{createLeitbild(input:{title:"Leitbild 2030",year:2030}){id}}'),
+      'createLeitbild',
+      'id',
+    );
+    const field = pick(
+      await gql('mutation($l:UUID!){addFieldOfAction(input:{leitbildId:$l,title:"Sprache und Bildung"}){id}}', { l: edition }),
+      'addFieldOfAction',
+      'id',
+    );
     await gql('mutation($f:UUID!){addGoal(input:{fieldOfActionId:$f,title:"Sprachförderung",description:"Alle Kinder lernen früh Deutsch."}){id}}', {
       f: field,
     });
@@ -146,6 +171,25 @@ describe('participation views', { timeout: 300_000 }, () => {
     assert.match((await card.locator('del').allTextContents()).join(' '), /früh/);
   });
 
+  it('edits and withdraws own proposals', async () => {
+    const card = proposalCard();
+    let form = await expand('Vorschlag bearbeiten', card);
+    await form.getByLabel('Begründung').fill('Erwachsene fehlen bisher.');
+    await form.getByRole('button', { name: 'Speichern' }).click();
+    await card.getByText('Erwachsene fehlen bisher.', { exact: true }).waitFor();
+
+    form = await expand('Vorschlag einreichen');
+    await form.locator('label').filter({ hasText: 'Neues Handlungsfeld' }).click();
+    await form.getByLabel('Titel').fill('Wohnen');
+    await form.getByRole('button', { name: 'Vorschlag einreichen' }).click();
+    const other = page.locator('article.card').filter({ has: page.getByRole('heading', { level: 3, name: 'Wohnen' }) });
+    await other.getByRole('button', { name: 'Zurückziehen' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.getByRole('button', { name: 'Zurückziehen' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Zurückgezogen (1)' }).waitFor();
+    await expectAccessible('process with proposals');
+  });
+
   it('comments with stance and quoted passage, replies and hides', async () => {
     await advanceTo('Zur Phase „Konsultation“ wechseln');
     await page.locator('.timeline li[aria-current="step"]', { hasText: 'Konsultation (aktuell)' }).waitFor();
@@ -197,10 +241,15 @@ describe('participation views', { timeout: 300_000 }, () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="tally-yes"]')?.textContent === '1');
     // Give the subscription a moment to be registered, then vote from the other organisation.
     await page.waitForTimeout(500);
-    const proposalId = (
-      /** @type {any} */ (
-        await graphql(server.baseUrl, await apiToken(server.baseUrl), '{leitbilder{process{proposals{id}}}}')
-      ).leitbilder.flatMap((/** @type {any} */ l) => l.process?.proposals ?? [])[0].id
+    const processId = processUrl.split('/').pop();
+    const proposalId = pick(
+      await graphql(server.baseUrl, await apiToken(server.baseUrl), 'query($id:UUID!){process(id:$id){proposals{id}}}', {
+        id: processId,
+      }),
+      'process',
+      'proposals',
+      '0',
+      'id',
     );
     await graphql(server.baseUrl, otherToken, 'mutation($p:UUID!){castVote(proposalId:$p,choice:YES){choice}}', { p: proposalId });
     // No reload: the number comes over the WebSocket.

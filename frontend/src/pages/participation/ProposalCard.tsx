@@ -75,7 +75,7 @@ export function ProposalCard({
         </p>
       )}
       {editable && <EditProposal proposal={p} onDone={onChange} />}
-      {own && (p.status === 'SUBMITTED' || p.status === 'IN_VOTE') && <Withdraw proposalId={p.id} onDone={onChange} />}
+      {editable && <Withdraw proposalId={p.id} onDone={onChange} />}
       {(p.status === 'IN_VOTE' || p.status === 'ACCEPTED' || p.status === 'REJECTED') && (
         <VoteSection proposal={p} votingOpen={votingOpen} coordinator={coordinator} onChange={onChange} />
       )}
