@@ -152,6 +152,12 @@ describe('glossary', { timeout: 300_000 }, () => {
     await page.locator('.diff ins').first().waitFor();
     assert.match((await page.locator('.diff ins').allTextContents()).join(' '), /dritter Generation/);
     await expectAccessible(page, 'term page with diff');
+    await page.getByRole('button', { name: 'Zuordnung hinzufügen' }).click();
+    await page.getByRole('textbox', { name: /Adresse \(URI\)/ }).fill('https://example.org/vokabular/migrationshintergrund');
+    await page.getByRole('textbox', { name: 'Wie weit sind Zahlen vergleichbar?' }).fill('gleiche Abgrenzung');
+    await page.getByRole('button', { name: 'Zuordnung speichern' }).click();
+    await page.getByRole('status').filter({ hasText: 'Die Zuordnung wurde gespeichert.' }).waitFor();
+    await page.getByText('entspricht weitgehend: https://example.org/vokabular/migrationshintergrund – gleiche Abgrenzung').waitFor();
     await screenshot(page, 'glossary-diff');
     await page.context().close();
   });

@@ -4,10 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { CreateSection } from '../../components/CreateSection';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { TextInput } from '../../components/fields';
+import { RadioField, SelectField, TextInput } from '../../components/fields';
 import { Loading } from '../../components/Notice';
 import { PageHeading } from '../../components/PageHeading';
-import type { GlossaryTermQuery, Sector } from '../../gql/graphql';
+import type { GlossaryTermQuery, MappingKind, Sector } from '../../gql/graphql';
 import { request, RequestError } from '../../lib/client';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
@@ -17,6 +17,8 @@ import { SECTORS } from '../../lib/labels';
 import { useUser } from '../../session/context';
 import {
   DefinitionDiffQuery,
+  MapDefinitionMutation,
+  MappingTargetsQuery,
   ProposeDefinitionMutation,
   ReviewDefinitionMutation,
   TermQuery,
@@ -179,6 +181,7 @@ function DefinitionCard({ def, index, onChanged }: { def: Def; index: number; on
       <ReviewActions def={def} onChanged={onChanged} />
       <EditDefinition def={def} onChanged={onChanged} />
       <History def={def} />
+      <AddMapping def={def} onChanged={onChanged} />
       {def.mappings.length > 0 && (
         <section aria-label={t('glossary.mappings')}>
           <h4>{t('glossary.mappings')}</h4>
@@ -491,5 +494,95 @@ function ProposeDefinition({ termId, onCreated }: { termId: string; onCreated: (
         </Button>
       </Form>
     </CreateSection>
+  );
+}
+
+const KINDS: MappingKind[] = ['EXACT_MATCH', 'CLOSE_MATCH', 'BROADER_MATCH', 'NARROWER_MATCH'];
+const URI = '__uri__';
+
+function AddMapping({ def, onChanged }: { def: Def; onChanged: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Disclosure className="sub-disclosure">
+      <Heading level={4}>
+        <Button slot="trigger" className="btn btn-quiet-link">
+          {t('glossary.addMapping')}
+        </Button>
+      </Heading>
+      <DisclosurePanel>
+        <MappingForm def={def} onChanged={onChanged} />
+      </DisclosurePanel>
+    </Disclosure>
+  );
+}
+
+function MappingForm({ def, onChanged }: { def: Def; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const targets = useQuery(MappingTargetsQuery);
+  const map = useMutation(MapDefinitionMutation);
+  const { fieldErrors } = useErrorText();
+  const [done, setDone] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const mapping = { fields: ['targetDefinitionId', 'targetUri', 'kind', 'note'], conflictField: 'targetDefinitionId' };
+  const options = (targets.data?.terms ?? []).flatMap((term) =>
+    term.definitions
+      .filter((d) => d.id !== def.id)
+      .map((d, i) => ({
+        id: d.id,
+        label: `${term.label} ${i + 1}: ${d.text.length > 50 ? `${d.text.slice(0, 50)}…` : d.text}`,
+      })),
+  );
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setDone(false);
+    const f = new FormData(e.currentTarget);
+    const target = formText(f, 'targetDefinitionId');
+    const uri = formText(f, 'targetUri').trim();
+    const kind = formText(f, 'kind');
+    const r = await map.run({
+      input: {
+        definitionId: def.id,
+        targetDefinitionId: target && target !== URI ? target : null,
+        targetUri: !target || target === URI ? uri || null : null,
+        kind: (KINDS as string[]).includes(kind) ? (kind as MappingKind) : 'CLOSE_MATCH',
+        note: formText(f, 'note').trim() || null,
+      },
+    });
+    if (r) {
+      setDone(true);
+      formRef.current?.reset();
+      onChanged();
+    }
+  }
+  return (
+    <>
+      <ErrorMessage error={targets.error} />
+      <ErrorMessage error={map.error} mapping={mapping} />
+      {done && (
+        <p role="status" className="alert alert-success">
+          {t('glossary.mappingSaved')}
+        </p>
+      )}
+      <Form ref={formRef} className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(map.error, mapping)}>
+        <RadioField
+          name="kind"
+          label={t('glossary.mappingKindLabel')}
+          defaultValue="CLOSE_MATCH"
+          options={KINDS.map((k) => ({ id: k, label: t(`glossary.mappingKind.${k}`) }))}
+        />
+        <SelectField
+          name="targetDefinitionId"
+          label={t('glossary.mappingTarget')}
+          defaultValue={URI}
+          options={[{ id: URI, label: t('glossary.mappingExternal') }, ...options]}
+        />
+        <TextInput name="targetUri" type="url" label={t('glossary.mappingUri')} />
+        <TextInput name="note" label={t('glossary.mappingNote')} />
+        <Button type="submit" className="btn btn-secondary" isPending={map.pending}>
+          {t('glossary.mappingSubmit')}
+        </Button>
+      </Form>
+    </>
   );
 }

@@ -204,3 +204,30 @@ export const ImportGlossaryMutation = graphql(`
     }
   }
 `);
+
+export const MappingTargetsQuery = graphql(`
+  query GlossaryMappingTargets {
+    terms(first: 500) {
+      id
+      label
+      definitions {
+        id
+        text
+      }
+    }
+  }
+`);
+
+export const MapDefinitionMutation = graphql(`
+  mutation GlossaryMapDefinition($input: MapDefinitionInput!) {
+    mapDefinition(input: $input) {
+      id
+    }
+  }
+`);
+
+export const RemoveMappingMutation = graphql(`
+  mutation GlossaryRemoveMapping($mappingId: UUID!) {
+    removeMapping(mappingId: $mappingId)
+  }
+`);

@@ -19,6 +19,7 @@ import { ConfirmDeliveryForm, type DefinitionOption } from './ConfirmDeliveryFor
 import {
   AcceptDeliveryMutation,
   AssignOwnerMutation,
+  ConfirmReviewMutation,
   IndicatorFormDataQuery,
   IndicatorQuery,
   RequestDeliveryMutation,
@@ -121,6 +122,7 @@ export function IndicatorPage() {
               ))}
         </dd>
       </dl>
+      {(isOwner || coordinator) && <ConfirmReview indicatorId={ind.id} onDone={q.refetch} />}
       {notAgreed.length > 0 && (
         <div className="warning" role="note">
           <p>{t('indicators.termWarning', { list: notAgreed.map((x) => x.label).join(', ') })}</p>
@@ -441,6 +443,41 @@ function AssignOwner({ ind, onDone }: { ind: Indicator; onDone: () => void }) {
           </Button>
         </Form>
       )}
+    </CreateSection>
+  );
+}
+
+function ConfirmReview({ indicatorId, onDone }: { indicatorId: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const confirm = useMutation(ConfirmReviewMutation);
+  const [done, setDone] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setDone(false);
+    const note = formText(new FormData(e.currentTarget), 'note').trim() || null;
+    if (await confirm.run({ indicatorId, note })) {
+      setDone(true);
+      formRef.current?.reset();
+      onDone();
+    }
+  }
+  return (
+    <CreateSection title={t('indicators.confirmReview')}>
+      <p>{t('indicators.confirmReviewHelp')}</p>
+      <ErrorMessage error={confirm.error} />
+      {done && (
+        <p role="status" className="alert alert-success">
+          {t('indicators.reviewConfirmed')}
+        </p>
+      )}
+      <Form ref={formRef} className="form" onSubmit={(e) => void onSubmit(e)}>
+        <TextArea name="note" label={t('indicators.note')} rows={2} />
+        <Button type="submit" className="btn" isPending={confirm.pending}>
+          {t('indicators.confirmReviewSubmit')}
+        </Button>
+      </Form>
     </CreateSection>
   );
 }

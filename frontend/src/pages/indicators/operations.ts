@@ -329,3 +329,12 @@ export const IndicatorGoalsQuery = graphql(`
     }
   }
 `);
+
+export const ConfirmReviewMutation = graphql(`
+  mutation ConfirmIndicatorReview($indicatorId: UUID!, $note: String) {
+    confirmIndicatorReview(indicatorId: $indicatorId, note: $note) {
+      id
+      nextReviewAt
+    }
+  }
+`);
