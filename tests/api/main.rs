@@ -15,4 +15,5 @@ mod leitbild;
 mod limits;
 mod notifications;
 mod participation;
+mod reports;
 mod schema;
