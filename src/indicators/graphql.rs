@@ -21,7 +21,9 @@ use super::{
 use crate::{
     accounts::graphql::{Organization, User, load_organization, load_user},
     error::Error,
+    glossary::graphql::{GlossaryLoader, Term, TermKey},
     graphql::{actor, state},
+    leitbild::graphql::{Goal, GoalById, LeitbildLoader},
 };
 
 // ---- types ------------------------------------------------------------------------------
@@ -102,7 +104,7 @@ impl Indicator {
         opt_user(ctx, self.deputy_user_id).await
     }
 
-    /// Ids of the goals it checks (resolved to goals once the Leitbild area is merged).
+    /// Ids of the goals it checks.
     async fn goal_ids(&self, ctx: &Context<'_>) -> Result<Vec<Uuid>> {
         Ok(loader(ctx).load_one(GoalsOf(self.id)).await?.unwrap_or_default())
     }
@@ -110,6 +112,22 @@ impl Indicator {
     /// Ids of the glossary terms it uses.
     async fn term_ids(&self, ctx: &Context<'_>) -> Result<Vec<Uuid>> {
         Ok(loader(ctx).load_one(TermsOf(self.id)).await?.unwrap_or_default())
+    }
+
+    /// The goals it checks.
+    async fn goals(&self, ctx: &Context<'_>) -> Result<Vec<Goal>> {
+        let ids = loader(ctx).load_one(GoalsOf(self.id)).await?.unwrap_or_default();
+        let found =
+            ctx.data_unchecked::<DataLoader<LeitbildLoader>>().load_many(ids.iter().map(|id| GoalById(*id))).await?;
+        Ok(ids.iter().filter_map(|id| found.get(&GoalById(*id)).cloned()).collect())
+    }
+
+    /// The glossary terms it uses.
+    async fn terms(&self, ctx: &Context<'_>) -> Result<Vec<Term>> {
+        let ids = loader(ctx).load_one(TermsOf(self.id)).await?.unwrap_or_default();
+        let found =
+            ctx.data_unchecked::<DataLoader<GlossaryLoader>>().load_many(ids.iter().map(|id| TermKey(*id))).await?;
+        Ok(ids.iter().filter_map(|id| found.get(&TermKey(*id)).cloned()).collect())
     }
 
     /// All deliveries of the indicator, oldest period first.

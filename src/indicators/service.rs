@@ -4,8 +4,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
     sea_query::{Expr, OnConflict, Order},
 };
 use serde::{Deserialize, Serialize};
@@ -121,6 +121,27 @@ async fn org_exists<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<organization
         .one(db)
         .await?
         .ok_or_else(|| Error::validation("ownerId", "no such organisation"))
+}
+
+/// Every goal and term an indicator names must exist (the link tables have no foreign keys,
+/// so that the areas stay separable; the check lives here).
+async fn check_links<C: ConnectionTrait>(db: &C, goal_ids: &[Uuid], term_ids: &[Uuid]) -> Result<()> {
+    use crate::{glossary::entities::term, leitbild::entities::goal};
+    let goals = dedup(goal_ids);
+    if !goals.is_empty() {
+        let found = goal::Entity::find().filter(goal::Column::Id.is_in(goals.iter().copied())).count(db).await?;
+        if found != goals.len() as u64 {
+            return Err(Error::validation("goalIds", "no such goal"));
+        }
+    }
+    let terms = dedup(term_ids);
+    if !terms.is_empty() {
+        let found = term::Entity::find().filter(term::Column::Id.is_in(terms.iter().copied())).count(db).await?;
+        if found != terms.len() as u64 {
+            return Err(Error::validation("termIds", "no such term"));
+        }
+    }
+    Ok(())
 }
 
 fn dedup(ids: &[Uuid]) -> Vec<Uuid> {
@@ -258,7 +279,7 @@ pub async fn create_indicator(state: &AppState, actor: &Actor, input: NewIndicat
     }
     .insert(&txn)
     .await?;
-    // Goals and terms are checked by their own areas once merged; here only the links are kept.
+    check_links(&txn, &input.goal_ids, &input.term_ids).await?;
     let goals: Vec<_> = dedup(&input.goal_ids)
         .into_iter()
         .map(|g| indicator_goal::ActiveModel { indicator_id: Set(ind.id), goal_id: Set(g) })
