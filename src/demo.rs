@@ -104,7 +104,8 @@ pub async fn load(state: &AppState) -> Result<DemoSummary> {
         people.push(email);
     }
     crate::participation::demo::load(state, &admin).await?;
-    crate::indicators::demo::load(state, &admin, MARK).await?;
+    let terms = crate::glossary::demo::load(state, &admin).await?;
+    crate::indicators::demo::load(state, &admin, MARK, &terms).await?;
     Ok(DemoSummary { organizations: orgs.len(), people })
 }
 

@@ -1,6 +1,7 @@
 //! The glossary: agreeing on the terms the monitoring's data rest on, and exchanging them as SKOS/CSV.
 
 pub mod csv;
+pub mod demo;
 pub mod entities;
 pub mod exchange;
 pub mod graphql;

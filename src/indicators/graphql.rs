@@ -21,7 +21,9 @@ use super::{
 use crate::{
     accounts::graphql::{Organization, User, load_organization, load_user},
     error::Error,
+    glossary::graphql::{GlossaryLoader, Term, TermKey},
     graphql::{actor, state},
+    leitbild::graphql::{Goal, GoalById, LeitbildLoader},
 };
 
 // ---- types ------------------------------------------------------------------------------
@@ -102,26 +104,6 @@ impl Indicator {
         opt_user(ctx, self.deputy_user_id).await
     }
 
-    /// The goals it checks.
-    async fn goals(&self, ctx: &Context<'_>) -> Result<Vec<crate::leitbild::graphql::Goal>> {
-        let ids = loader(ctx).load_one(GoalsOf(self.id)).await?.unwrap_or_default();
-        let goals = ctx
-            .data_unchecked::<DataLoader<crate::leitbild::graphql::LeitbildLoader>>()
-            .load_many(ids.iter().map(|id| crate::leitbild::graphql::GoalById(*id)))
-            .await?;
-        Ok(ids.iter().filter_map(|id| goals.get(&crate::leitbild::graphql::GoalById(*id)).cloned()).collect())
-    }
-
-    /// The glossary terms it uses.
-    async fn terms(&self, ctx: &Context<'_>) -> Result<Vec<crate::glossary::graphql::Term>> {
-        let ids = loader(ctx).load_one(TermsOf(self.id)).await?.unwrap_or_default();
-        let terms = ctx
-            .data_unchecked::<DataLoader<crate::glossary::graphql::GlossaryLoader>>()
-            .load_many(ids.iter().map(|id| crate::glossary::graphql::TermKey(*id)))
-            .await?;
-        Ok(ids.iter().filter_map(|id| terms.get(&crate::glossary::graphql::TermKey(*id)).cloned()).collect())
-    }
-
     /// True when a term it uses is not agreed: its figures rest on a contested definition.
     async fn uses_unagreed_terms(&self, ctx: &Context<'_>) -> Result<bool> {
         Ok(self.terms(ctx).await?.iter().any(|t| t.status != crate::glossary::entities::TermStatus::Agreed))
@@ -135,6 +117,22 @@ impl Indicator {
     /// Ids of the glossary terms it uses.
     async fn term_ids(&self, ctx: &Context<'_>) -> Result<Vec<Uuid>> {
         Ok(loader(ctx).load_one(TermsOf(self.id)).await?.unwrap_or_default())
+    }
+
+    /// The goals it checks.
+    async fn goals(&self, ctx: &Context<'_>) -> Result<Vec<Goal>> {
+        let ids = loader(ctx).load_one(GoalsOf(self.id)).await?.unwrap_or_default();
+        let found =
+            ctx.data_unchecked::<DataLoader<LeitbildLoader>>().load_many(ids.iter().map(|id| GoalById(*id))).await?;
+        Ok(ids.iter().filter_map(|id| found.get(&GoalById(*id)).cloned()).collect())
+    }
+
+    /// The glossary terms it uses.
+    async fn terms(&self, ctx: &Context<'_>) -> Result<Vec<Term>> {
+        let ids = loader(ctx).load_one(TermsOf(self.id)).await?.unwrap_or_default();
+        let found =
+            ctx.data_unchecked::<DataLoader<GlossaryLoader>>().load_many(ids.iter().map(|id| TermKey(*id))).await?;
+        Ok(ids.iter().filter_map(|id| found.get(&TermKey(*id)).cloned()).collect())
     }
 
     /// All deliveries of the indicator, oldest period first.

@@ -48,7 +48,7 @@ const FIELDS: &[(&str, &[&str])] = &[
 ];
 
 /// The demo person with this login, acting as themselves.
-async fn person(state: &AppState, login: &str) -> Result<Actor> {
+pub async fn person(state: &AppState, login: &str) -> Result<Actor> {
     let email = format!("{login}@demo.teilhabe.example");
     let u = user::Entity::find()
         .filter(user::Column::Email.eq(email))

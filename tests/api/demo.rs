@@ -38,6 +38,36 @@ async fn demo_loads_once_and_people_can_log_in(b: Backend) {
         .filter(|d| d["status"] == "REQUESTED")
         .collect();
     assert_eq!(open.iter().filter(|d| d["overdue"] == true).count(), 1, "one delivery is overdue");
+    // The glossary: the design's terms, one of them agreed.
+    let terms = app.ok(Some(&coordinator), "{ terms { label status } }", json!({})).await;
+    let terms = terms["terms"].as_array().unwrap();
+    assert!(terms.len() >= 6);
+    assert_eq!(terms.iter().filter(|t| t["status"] == "AGREED").count(), 1, "{terms:?}");
+    // The monitoring report of the adopted edition: statuses, a series break, gaps.
+    let editions = app.ok(Some(&coordinator), "{ leitbilder { id status } }", json!({})).await;
+    let adopted =
+        editions["leitbilder"].as_array().unwrap().iter().find(|l| l["status"] == "ADOPTED").unwrap()["id"].clone();
+    let report = app
+        .ok(
+            Some(&coordinator),
+            "query($id: UUID!) { monitoringReport(leitbildId: $id) { fields { goals { status indicators { code series { breakBefore } } } } gaps { kind } } }",
+            json!({"id": adopted}),
+        )
+        .await;
+    let goals: Vec<&serde_json::Value> = report["monitoringReport"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["goals"].as_array().unwrap())
+        .collect();
+    let indicators: Vec<&serde_json::Value> = goals.iter().flat_map(|g| g["indicators"].as_array().unwrap()).collect();
+    assert!(indicators.len() >= 6, "every example indicator checks a goal");
+    assert!(goals.iter().any(|g| g["status"] == "ON_TRACK"));
+    assert!(indicators.iter().any(|i| i["series"].as_array().unwrap().iter().any(|v| v["breakBefore"] == true)));
+    let gaps = report["monitoringReport"]["gaps"].as_array().unwrap();
+    for kind in ["GOAL_WITHOUT_INDICATOR", "TERM_NOT_AGREED", "DELIVERY_OVERDUE"] {
+        assert!(gaps.iter().any(|g| g["kind"] == kind), "{kind}");
+    }
     let again = teilhabe::demo::load(&app.state).await;
     assert_eq!(again.err().map(|e| e.code()), Some("CONFLICT"));
 }

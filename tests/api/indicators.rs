@@ -79,7 +79,6 @@ impl City {
                     "periodicity": "YEARLY", "targetValue": 50.0, "targetDirection": "HIGHER_IS_BETTER",
                     "ownerId": self.amt, "responsibleUserId": self.responsible_id, "deputyUserId": self.deputy_id,
                     "reviewIntervalMonths": 12,
-                    "goalIds": [uuid::Uuid::new_v4()], "termIds": [uuid::Uuid::new_v4()],
                 }}),
             )
             .await;
@@ -176,14 +175,13 @@ async fn a_delivery_from_request_to_acceptance(b: Backend) {
         .app
         .ok(
             Some(&c.coordinator),
-            "query($id: UUID!) { indicator(id: $id) { goalIds termIds timeSeries { targetValue points { period value } } deliveries { period status dueAt } } }",
+            "query($id: UUID!) { indicator(id: $id) { timeSeries { targetValue points { period value } } deliveries { period status dueAt } } }",
             json!({"id": ind}),
         )
         .await;
     let i = &series["indicator"];
     assert_eq!(i["timeSeries"]["points"], json!([{"period": "2025", "value": 42.5}]));
     assert_eq!(i["timeSeries"]["targetValue"], 50.0);
-    assert_eq!(i["goalIds"].as_array().unwrap().len(), 1);
     let periods: Vec<_> = i["deliveries"].as_array().unwrap().iter().map(|d| d["period"].clone()).collect();
     assert_eq!(periods, vec![json!("2025"), json!("2026")]);
     let audit = c
@@ -503,6 +501,64 @@ async fn two_servers_remind_and_send_each_reminder_once(b: Backend) {
     assert_eq!(ids.iter().collect::<std::collections::HashSet<_>>().len(), 20);
 }
 
+async fn indicators_link_existing_goals_and_terms(b: Backend) {
+    let c = city(b).await;
+    let lb = c
+        .app
+        .ok(Some(&c.admin), "mutation { createLeitbild(input: {title: \"Leitbild\", year: 2028}) { id } }", json!({}))
+        .await["createLeitbild"]["id"]
+        .clone();
+    let field = c
+        .app
+        .ok(
+            Some(&c.admin),
+            "mutation($l: UUID!) { addFieldOfAction(input: {leitbildId: $l, title: \"Bildung und Sprache\"}) { id } }",
+            json!({"l": lb}),
+        )
+        .await["addFieldOfAction"]["id"]
+        .clone();
+    let goal = c
+        .app
+        .ok(
+            Some(&c.admin),
+            "mutation($f: UUID!) { addGoal(input: {fieldOfActionId: $f, title: \"Mehr Kita-Plätze\"}) { id } }",
+            json!({"f": field}),
+        )
+        .await["addGoal"]["id"]
+        .clone();
+    let term = c
+        .app
+        .ok(Some(&c.admin), "mutation { proposeTerm(input: {label: \"Einwanderungsgeschichte\"}) { id } }", json!({}))
+        .await["proposeTerm"]["id"]
+        .clone();
+    let input = |goals: Value, terms: Value| {
+        json!({"i": {"code": "LNK", "name": "Kita", "unit": "%", "sourceKind": "DEPARTMENT", "sourceDescription": "Kita",
+                     "periodicity": "YEARLY", "ownerId": c.amt, "goalIds": goals, "termIds": terms}})
+    };
+    let unknown = c.app.gql(Some(&c.coordinator), CREATE, input(json!([uuid::Uuid::new_v4()]), json!([]))).await;
+    assert_eq!(code(&unknown), "VALIDATION");
+    assert_eq!(unknown["errors"][0]["extensions"]["field"], "goalIds");
+    let unknown = c.app.gql(Some(&c.coordinator), CREATE, input(json!([]), json!([uuid::Uuid::new_v4()]))).await;
+    assert_eq!(unknown["errors"][0]["extensions"]["field"], "termIds");
+    let id = c.app.ok(Some(&c.coordinator), CREATE, input(json!([goal]), json!([term]))).await["createIndicator"]["id"]
+        .clone();
+    let got = c
+        .app
+        .ok(
+            Some(&c.responsible),
+            "query($id: UUID!) { indicator(id: $id) { goals { title } terms { label } } }",
+            json!({"id": id}),
+        )
+        .await;
+    assert_eq!(got["indicator"]["goals"], json!([{"title": "Mehr Kita-Plätze"}]));
+    assert_eq!(got["indicator"]["terms"], json!([{"label": "Einwanderungsgeschichte"}]));
+    let by_goal = c
+        .app
+        .ok(Some(&c.responsible), "query($g: UUID!) { indicators(goalId: $g) { code } }", json!({"g": goal}))
+        .await;
+    assert_eq!(by_goal["indicators"], json!([{"code": "LNK"}]));
+}
+
 async fn indicators_are_validated(b: Backend) {
     let c = city(b).await;
     c.indicator("DUP", "%").await;
@@ -537,5 +593,6 @@ on_both_databases!(
     digest_readers_get_one_mail_a_day,
     nested_indicator_lists_need_a_fixed_number_of_statements,
     indicators_are_validated,
+    indicators_link_existing_goals_and_terms,
     two_servers_remind_and_send_each_reminder_once,
 );
