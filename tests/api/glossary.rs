@@ -184,6 +184,27 @@ async fn a_definition_is_agreed_by_the_three_sectors_and_reopened_by_an_edit(b: 
     }
 }
 
+async fn approvals_given_at_the_same_time_are_judged_together(b: Backend) {
+    let app = TestApp::start(b).await;
+    let c = cast(&app).await;
+    for round in 0..3 {
+        let (term, def) =
+            propose(&app, &c.author, &format!("Einbürgerungsquote {round}"), &[], "Einbürgerungen je 100 Ausländer")
+                .await;
+        app.ok(Some(&c.verwaltung), REVIEW, json!({"d": def, "x": "APPROVE"})).await;
+        let (a, b2) = tokio::join!(
+            app.gql(Some(&c.zivil), REVIEW, json!({"d": def, "x": "APPROVE"})),
+            app.gql(Some(&c.wissenschaft), REVIEW, json!({"d": def, "x": "APPROVE"})),
+        );
+        assert!(a.get("errors").is_none() && b2.get("errors").is_none(), "{a:#} {b2:#}");
+        assert_eq!(
+            app.ok(Some(&c.zivil), TERM, json!({"id": term})).await["term"]["status"],
+            "AGREED",
+            "round {round}"
+        );
+    }
+}
+
 async fn stale_edits_conflict_versions_fold_per_sitting_and_diff(b: Backend) {
     let app = TestApp::start(b).await;
     let c = cast(&app).await;
@@ -573,6 +594,7 @@ on_both_databases!(
 on_both_databases!(
     terms_are_found_by_label_synonym_and_umlaut_spelling,
     a_definition_is_agreed_by_the_three_sectors_and_reopened_by_an_edit,
+    approvals_given_at_the_same_time_are_judged_together,
     stale_edits_conflict_versions_fold_per_sitting_and_diff,
     relations_deprecation_and_mappings,
     the_agreement_rule_is_set_per_glossary,
