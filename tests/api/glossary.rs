@@ -336,6 +336,44 @@ async fn relations_deprecation_and_mappings(b: Backend) {
     assert_eq!(code(&r), "VALIDATION", "deprecated terms are not reviewed");
 }
 
+async fn terms_are_renamed_by_their_proposer_and_relations_and_mappings_removed(b: Backend) {
+    let app = TestApp::start(b).await;
+    let c = cast(&app).await;
+    let (a, a_def) = propose(&app, &c.author, "Neuzugewanderte", &[], "Seit höchstens fünf Jahren hier").await;
+    let (other, other_def) = propose(&app, &c.zivil, "Zugewanderte", &[], "Alle, die eingewandert sind").await;
+    let rename = "mutation($t: UUID!, $l: String, $s: [String!]) { updateTerm(termId: $t, label: $l, synonyms: $s) { label synonyms } }";
+    let done = app.ok(Some(&c.author), rename, json!({"t": a, "l": "Neu Zugewanderte", "s": ["Neuankömmlinge"]})).await;
+    assert_eq!(done["updateTerm"], json!({"label": "Neu Zugewanderte", "synonyms": ["Neuankömmlinge"]}));
+    assert_eq!(code(&app.gql(Some(&c.wissenschaft), rename, json!({"t": a, "l": "Anders"})).await), "FORBIDDEN");
+    assert_eq!(code(&app.gql(Some(&c.author), rename, json!({"t": a, "l": "zugewanderte"})).await), "CONFLICT");
+    let found = app.ok(Some(&c.zivil), "{ terms(search: \"neuankoemmlinge\") { label } }", json!({})).await;
+    assert_eq!(found["terms"], json!([{"label": "Neu Zugewanderte"}]));
+
+    let q = "query($id: UUID!) { term(id: $id) { narrower { label } definitions { mappings { id } } } }";
+    let rel =
+        |m: &str| format!("mutation($t: UUID!, $o: UUID!) {{ {m}(termId: $t, otherId: $o, kind: NARROWER) {{ id }} }}");
+    app.ok(Some(&c.zivil), &rel("relateTerms"), json!({"t": other, "o": a})).await;
+    assert_eq!(
+        app.ok(Some(&c.zivil), q, json!({"id": other})).await["term"]["narrower"],
+        json!([{"label": "Neu Zugewanderte"}])
+    );
+    app.ok(Some(&c.zivil), &rel("unrelateTerms"), json!({"t": other, "o": a})).await;
+    assert_eq!(app.ok(Some(&c.zivil), q, json!({"id": other})).await["term"]["narrower"], json!([]));
+
+    let m = app
+        .ok(
+            Some(&c.zivil),
+            "mutation($i: MapDefinitionInput!) { mapDefinition(input: $i) { id } }",
+            json!({"i": {"definitionId": a_def, "targetDefinitionId": other_def, "kind": "NARROWER_MATCH"}}),
+        )
+        .await["mapDefinition"]["id"]
+        .clone();
+    let remove = "mutation($m: UUID!) { removeMapping(mappingId: $m) }";
+    assert_eq!(code(&app.gql(Some(&c.wissenschaft), remove, json!({"m": m})).await), "FORBIDDEN");
+    app.ok(Some(&c.zivil), remove, json!({"m": m})).await;
+    assert_eq!(app.ok(Some(&c.zivil), q, json!({"id": a})).await["term"]["definitions"][0]["mappings"], json!([]));
+}
+
 async fn the_agreement_rule_is_set_per_glossary(b: Backend) {
     let app = TestApp::start(b).await;
     let c = cast(&app).await;
@@ -597,6 +635,7 @@ on_both_databases!(
     approvals_given_at_the_same_time_are_judged_together,
     stale_edits_conflict_versions_fold_per_sitting_and_diff,
     relations_deprecation_and_mappings,
+    terms_are_renamed_by_their_proposer_and_relations_and_mappings_removed,
     the_agreement_rule_is_set_per_glossary,
     nested_term_lists_are_batched,
 );
