@@ -103,6 +103,7 @@ pub async fn load(state: &AppState) -> Result<DemoSummary> {
         .await?;
         people.push(email);
     }
+    crate::participation::demo::load(state, &admin).await?;
     Ok(DemoSummary { organizations: orgs.len(), people })
 }
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use async_graphql::{
-    Context, EmptySubscription, MergedObject, Schema, ServerError,
+    Context, Data, MergedObject, MergedSubscription, Schema, ServerError,
     dataloader::DataLoader,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest},
 };
@@ -17,6 +17,8 @@ use crate::{
     audit,
     error::{Error, Result},
     glossary::{self, graphql::GlossaryLoader},
+    leitbild::{self, graphql::LeitbildLoader},
+    participation::{self, graphql::ParticipationLoader},
     state::AppState,
 };
 
@@ -26,12 +28,24 @@ pub const MAX_DEPTH: usize = 10;
 pub const MAX_COMPLEXITY: usize = 1000;
 
 #[derive(MergedObject, Default)]
-pub struct Query(accounts::graphql::AccountsQuery, audit::graphql::AuditQuery, glossary::graphql::GlossaryQuery);
+pub struct Query(
+    accounts::graphql::AccountsQuery,
+    audit::graphql::AuditQuery,
+    leitbild::graphql::LeitbildQuery,
+    participation::graphql::ParticipationQuery,
+    glossary::graphql::GlossaryQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(accounts::graphql::AccountsMutation, glossary::graphql::GlossaryMutation);
+pub struct Mutation(
+    accounts::graphql::AccountsMutation,
+    leitbild::graphql::LeitbildMutation,
+    participation::graphql::ParticipationMutation,
+    glossary::graphql::GlossaryMutation,
+);
 
-pub type Subscription = EmptySubscription;
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(participation::graphql::ParticipationSubscription);
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
@@ -71,11 +85,27 @@ pub fn actor<'a>(ctx: &Context<'a>) -> Result<&'a Actor> {
 pub fn request_data(request: async_graphql::Request, state: &AppState, actor: Option<Actor>) -> async_graphql::Request {
     let mut request = request
         .data(DataLoader::new(AccountsLoader(state.db.clone()), tokio::spawn))
-        .data(DataLoader::new(GlossaryLoader(state.db.clone()), tokio::spawn));
+        .data(DataLoader::new(GlossaryLoader(state.db.clone()), tokio::spawn))
+        .data(DataLoader::new(LeitbildLoader(state.db.clone()), tokio::spawn))
+        .data(DataLoader::new(ParticipationLoader { db: state.db.clone(), actor: actor.clone() }, tokio::spawn));
     if let Some(a) = actor {
         request = request.data(a);
     }
     request
+}
+
+/// The same data for a WebSocket connection. These loaders do not cache, so a long-lived
+/// subscription never serves stale rows.
+pub fn connection_data(state: &AppState, actor: Option<Actor>) -> Data {
+    let mut data = Data::default();
+    data.insert(DataLoader::new(AccountsLoader(state.db.clone()), tokio::spawn));
+    data.insert(DataLoader::new(GlossaryLoader(state.db.clone()), tokio::spawn));
+    data.insert(DataLoader::new(LeitbildLoader(state.db.clone()), tokio::spawn));
+    data.insert(DataLoader::new(ParticipationLoader { db: state.db.clone(), actor: actor.clone() }, tokio::spawn));
+    if let Some(a) = actor {
+        data.insert(a);
+    }
+    data
 }
 
 /// Gives every error of every operation (HTTP or WebSocket) its `extensions.code`, in one place.
@@ -95,6 +125,23 @@ impl Extension for ErrorCodes {
             classify(err);
         }
         response
+    }
+
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: futures_util::stream::BoxStream<'s, async_graphql::Response>,
+        next: async_graphql::extensions::NextSubscribe<'_>,
+    ) -> futures_util::stream::BoxStream<'s, async_graphql::Response> {
+        use futures_util::StreamExt;
+        next.run(ctx, stream)
+            .map(|mut response| {
+                for err in &mut response.errors {
+                    classify(err);
+                }
+                response
+            })
+            .boxed()
     }
 }
 

@@ -12,7 +12,9 @@ pub mod glossary;
 pub mod graphql;
 pub mod http;
 pub mod jobs;
+pub mod leitbild;
 pub mod pagination;
+pub mod participation;
 pub mod reports;
 pub mod state;
 
@@ -44,10 +46,13 @@ impl App {
         let metrics = Arc::new(Metrics::new());
         let db = db::connect(&config.database_url, metrics.db_statements.clone()).await?;
         db::migrate(&db).await?;
-        let state = AppState { db, config: Arc::new(config), clock, metrics };
+        let state =
+            AppState { db, config: Arc::new(config), clock, metrics, live: participation::live::Live::default() };
         if let Some(admin) = accounts::service::ensure_first_admin(&state).await? {
             tracing::info!(email = %admin.email, "created the first admin");
         }
+        // Runs for the life of the process: replicas' live events reach this one's subscribers.
+        let _listener = participation::live::spawn_listener(state.clone());
         let router = http::router(state.clone());
         Ok(Self { state, router })
     }

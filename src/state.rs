@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{clock::SharedClock, config::Config, http::metrics::Metrics};
+use crate::{clock::SharedClock, config::Config, http::metrics::Metrics, participation::live::Live};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -12,6 +12,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: SharedClock,
     pub metrics: Arc<Metrics>,
+    /// Ids of live events (new comments, changed tallies) for subscriptions.
+    pub live: Live,
 }
 
 impl AppState {

@@ -3,6 +3,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_accounts_audit;
+mod m20261125_000002_leitbild_participation;
 mod m20261125_000003_glossary;
 
 pub struct Migrator;
@@ -10,6 +11,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_accounts_audit::Migration), Box::new(m20261125_000003_glossary::Migration)]
+        vec![
+            Box::new(m20261125_000001_accounts_audit::Migration),
+            Box::new(m20261125_000002_leitbild_participation::Migration),
+            Box::new(m20261125_000003_glossary::Migration),
+        ]
     }
 }

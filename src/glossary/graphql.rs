@@ -11,7 +11,6 @@ use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilt
 use uuid::Uuid;
 
 use super::{
-    diff::{self, DiffSegment},
     entities::{
         DefinitionStatus, MappingKind, RelationKind, ReviewDecision, TermStatus, definition, glossary, mapping,
         relation, review, synonym, term, version,
@@ -27,6 +26,7 @@ use crate::{
     },
     error::Error,
     graphql::{actor, state},
+    leitbild::diff::{DiffSegment, word_diff},
 };
 
 // ---- types ------------------------------------------------------------------------------
@@ -232,7 +232,7 @@ impl Definition {
             Some(n) => service::version_of(db, self.id, n).await?.text,
             None => self.text.clone(),
         };
-        Ok(diff::words(&old.text, &new))
+        Ok(word_diff(&old.text, &new))
     }
 }
 

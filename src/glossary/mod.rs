@@ -1,7 +1,6 @@
 //! The glossary: agreeing on the terms the monitoring's data rest on, and exchanging them as SKOS/CSV.
 
 pub mod csv;
-pub mod diff;
 pub mod entities;
 pub mod exchange;
 pub mod graphql;

@@ -101,3 +101,45 @@ pub async fn graphql_post(State(http): State<HttpState>, headers: HeaderMap, bod
     let response = if single { BatchResponse::Single(responses.remove(0)) } else { BatchResponse::Batch(responses) };
     GraphQLResponse::from(response).into_response()
 }
+
+/// Whether a browser's WebSocket comes from our own pages: browsers send the session cookie
+/// on cross-site WebSockets too, so a cookie counts only from our origin.
+fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let origin = origin.trim_end_matches('/');
+    if origin.eq_ignore_ascii_case(public_url.trim_end_matches('/')) {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    !host.is_empty() && origin.split_once("://").is_some_and(|(_, h)| h.eq_ignore_ascii_case(host))
+}
+
+/// Subscriptions over WebSocket (graphql-transport-ws, and the older graphql-ws). The actor is
+/// the `token` of the `connection_init` payload, else the session cookie of a same-origin page.
+pub async fn graphql_ws(
+    State(http): State<HttpState>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    headers: HeaderMap,
+    upgrade: axum::extract::WebSocketUpgrade,
+) -> Response {
+    let cookie = super::auth::session_cookie(&headers)
+        .filter(|_| same_origin(&headers, http.app.config.public_url.as_str()))
+        .map(str::to_string);
+    let (app, schema) = (http.app.clone(), http.schema.clone());
+    upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| {
+        async_graphql_axum::GraphQLWebSocket::new(stream, schema, protocol)
+            .on_connection_init(move |payload| async move {
+                let token = payload.get("token").and_then(|t| t.as_str()).map(str::to_string).or(cookie);
+                let actor = match token {
+                    Some(t) => crate::accounts::service::authenticate(&app, &t)
+                        .await
+                        .map_err(|e| async_graphql::Error::new(e.public_message()))?,
+                    None => None,
+                };
+                Ok(crate::graphql::connection_data(&app, actor))
+            })
+            .serve()
+    })
+}

@@ -5,19 +5,22 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use chrono::{DateTime, Utc};
 use tokio::task::JoinHandle;
 
-use crate::{accounts, error::Result, state::AppState};
+use crate::{accounts, error::Result, participation, state::AppState};
 
 /// What one step did; the loop logs it, tests assert on it.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct StepReport {
     pub sessions_purged: u64,
+    /// Process phases advanced because their end date passed.
+    pub phases_advanced: u64,
 }
 
 /// Does everything that is due at `now`. Safe to run on several replicas at once: each task
 /// claims its work in the database.
 pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> Result<StepReport> {
     let sessions_purged = accounts::service::purge_expired(state, now).await?;
-    Ok(StepReport { sessions_purged })
+    let phases_advanced = participation::service::advance_due(state, now).await?;
+    Ok(StepReport { sessions_purged, phases_advanced })
 }
 
 /// Runs [`run_due`] every configured interval until the process ends. A failing step is logged

@@ -5,8 +5,11 @@
 mod support;
 
 mod accounts;
+mod bench;
 mod cli;
 mod demo;
 mod glossary;
+mod leitbild;
 mod limits;
+mod participation;
 mod schema;

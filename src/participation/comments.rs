@@ -1,0 +1,343 @@
+//! Comments on draft items through one `targetId`: threads, stances, anchors, edits with
+//! history, moderation, and Markdown rendered so that no script reaches another browser.
+
+use chrono::{DateTime, Utc};
+use futures_util::future::BoxFuture;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use super::{
+    entities::{Stance, TargetKind, comment, comment_version, process, proposal},
+    live::LiveEvent,
+};
+use crate::{
+    accounts::policy::{Actor, Permission},
+    audit::{self, AuditEntry},
+    error::{Error, Result},
+    leitbild::{entities::field_of_action, service as lb},
+    pagination::Cursor,
+    state::AppState,
+};
+
+pub const MAX_BODY: usize = 10_000;
+
+/// What a comment is about, as far as comments need to know.
+pub struct Target {
+    pub kind: TargetKind,
+    /// The text an anchor must quote from.
+    pub text: String,
+    /// The process whose consultation the comment belongs to (for the disposition table).
+    pub process_id: Option<Uuid>,
+}
+
+/// Finds a target of one kind by id, or `None` if the id is not of that kind.
+type Lookup = for<'a> fn(&'a DatabaseTransaction, Uuid) -> BoxFuture<'a, Result<Option<Target>>>;
+
+/// One lookup per kind that can be commented on; the glossary's definitions and the
+/// indicators add theirs here when their areas land.
+const LOOKUPS: &[Lookup] = &[proposal_target, goal_target, field_target];
+
+async fn find_target(txn: &DatabaseTransaction, id: Uuid) -> Result<Target> {
+    for lookup in LOOKUPS {
+        if let Some(t) = lookup(txn, id).await? {
+            return Ok(t);
+        }
+    }
+    Err(Error::validation("targetId", "nothing that can be commented on has this id"))
+}
+
+fn proposal_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
+    Box::pin(async move {
+        Ok(proposal::Entity::find_by_id(id).one(txn).await?.map(|p| Target {
+            kind: TargetKind::Proposal,
+            text: format!("{}\n{}\n{}", p.title, p.text, p.rationale),
+            process_id: Some(p.process_id),
+        }))
+    })
+}
+
+async fn process_of_leitbild(txn: &DatabaseTransaction, leitbild_id: Uuid) -> Result<Option<Uuid>> {
+    Ok(process::Entity::find().filter(process::Column::LeitbildId.eq(leitbild_id)).one(txn).await?.map(|p| p.id))
+}
+
+fn goal_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
+    Box::pin(async move {
+        let Some(g) = crate::leitbild::entities::goal::Entity::find_by_id(id).one(txn).await? else {
+            return Ok(None);
+        };
+        let lb = lb::leitbild_of_goal(txn, &g).await?;
+        Ok(Some(Target {
+            kind: TargetKind::Goal,
+            text: lb::goal_text(&g.title, &g.description),
+            process_id: process_of_leitbild(txn, lb.id).await?,
+        }))
+    })
+}
+
+fn field_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
+    Box::pin(async move {
+        let Some(f) = field_of_action::Entity::find_by_id(id).one(txn).await? else { return Ok(None) };
+        Ok(Some(Target {
+            kind: TargetKind::FieldOfAction,
+            text: format!("{}\n{}", f.title, f.description),
+            process_id: process_of_leitbild(txn, f.leitbild_id).await?,
+        }))
+    })
+}
+
+/// Markdown to HTML, then sanitised: raw HTML, scripts, event handlers and `javascript:` links
+/// are removed, links get `rel="noopener noreferrer"`.
+pub fn render_markdown(body: &str) -> String {
+    use pulldown_cmark::{Options, Parser, html};
+    let mut out = String::new();
+    html::push_html(&mut out, Parser::new_ext(body, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES));
+    ammonia::clean(&out)
+}
+
+fn clean_body(raw: &str) -> Result<String> {
+    let body = raw.trim();
+    if body.is_empty() {
+        return Err(Error::validation("body", "must not be empty"));
+    }
+    if body.chars().count() > MAX_BODY {
+        return Err(Error::validation("body", format!("at most {MAX_BODY} characters")));
+    }
+    Ok(body.to_string())
+}
+
+pub struct NewComment {
+    pub target_id: Uuid,
+    pub parent_id: Option<Uuid>,
+    pub body: String,
+    pub stance: Stance,
+    pub anchor: Option<String>,
+}
+
+pub async fn add_comment(state: &AppState, actor: &Actor, input: NewComment) -> Result<comment::Model> {
+    actor.require(Permission::Participate)?;
+    let body = clean_body(&input.body)?;
+    let anchor = input.anchor.map(|a| a.trim().to_string()).filter(|a| !a.is_empty());
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let target = find_target(&txn, input.target_id).await?;
+    if let Some(a) = &anchor
+        && !target.text.contains(a.as_str())
+    {
+        return Err(Error::validation("anchor", "must quote a passage of the commented text"));
+    }
+    if let Some(parent) = input.parent_id {
+        let p = comment::Entity::find_by_id(parent).one(&txn).await?;
+        if p.is_none_or(|p| p.target_id != input.target_id) {
+            return Err(Error::validation("parentId", "a reply answers a comment on the same item"));
+        }
+    }
+    let row = comment::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        target_id: Set(input.target_id),
+        target_kind: Set(target.kind),
+        process_id: Set(target.process_id),
+        parent_id: Set(input.parent_id),
+        author_id: Set(actor.user_id),
+        body: Set(body.clone()),
+        stance: Set(input.stance),
+        anchor: Set(anchor),
+        version: Set(1),
+        hidden_at: Set(None),
+        hidden_by: Set(None),
+        hidden_reason: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    insert_version(&txn, row.id, 1, body, now).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "comment.add",
+            entity_type: "comment",
+            entity_id: Some(row.id),
+            summary: format!("Kommentar zu {:?} {}", target.kind, input.target_id),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    state.live.publish(&state.db, LiveEvent::CommentAdded { target_id: row.target_id, comment_id: row.id }).await;
+    Ok(row)
+}
+
+async fn insert_version<C: ConnectionTrait>(
+    txn: &C,
+    comment_id: Uuid,
+    version: i32,
+    body: String,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    comment_version::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        comment_id: Set(comment_id),
+        version: Set(version),
+        body: Set(body),
+        created_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// The author changes their comment; every version stays. Stale `expected_version` → CONFLICT.
+pub async fn edit_comment(
+    state: &AppState,
+    actor: &Actor,
+    comment_id: Uuid,
+    body: &str,
+    expected_version: i32,
+) -> Result<comment::Model> {
+    actor.require(Permission::Participate)?;
+    let body = clean_body(body)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let c = comment::Entity::find_by_id(comment_id).one(&txn).await?.ok_or(Error::NotFound("comment"))?;
+    if c.author_id != actor.user_id {
+        return Err(Error::forbidden("only the author edits a comment"));
+    }
+    if c.hidden_at.is_some() {
+        return Err(Error::conflict("a hidden comment cannot be edited"));
+    }
+    let stale = |c: &comment::Model| Error::Conflict {
+        message: format!("the comment was changed meanwhile; it is at version {}", c.version),
+        details: Some(serde_json::json!({ "currentVersion": c.version, "body": c.body })),
+    };
+    if c.version != expected_version {
+        return Err(stale(&c));
+    }
+    let next = c.version + 1;
+    let res = comment::Entity::update_many()
+        .col_expr(comment::Column::Body, Expr::value(body.clone()))
+        .col_expr(comment::Column::Version, Expr::value(next))
+        .col_expr(comment::Column::UpdatedAt, Expr::value(now))
+        .filter(comment::Column::Id.eq(c.id))
+        .filter(comment::Column::Version.eq(c.version))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(stale(&c));
+    }
+    insert_version(&txn, c.id, next, body.clone(), now).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "comment.edit",
+            entity_type: "comment",
+            entity_id: Some(c.id),
+            summary: format!("Kommentar bearbeitet (Version {next})"),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(comment::Model { body, version: next, updated_at: now, ..c })
+}
+
+/// A moderator hides a comment with a reason; it stays in the record, shown as hidden.
+pub async fn hide_comment(state: &AppState, actor: &Actor, comment_id: Uuid, reason: &str) -> Result<comment::Model> {
+    actor.require(Permission::Moderate)?;
+    let reason = lb::clean_title("reason", reason)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let c = comment::Entity::find_by_id(comment_id).one(&txn).await?.ok_or(Error::NotFound("comment"))?;
+    if c.hidden_at.is_some() {
+        return Ok(c);
+    }
+    let mut row = c.into_active_model();
+    row.hidden_at = Set(Some(now));
+    row.hidden_by = Set(Some(actor.user_id));
+    row.hidden_reason = Set(Some(reason.clone()));
+    let updated = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "comment.hide",
+            entity_type: "comment",
+            entity_id: Some(comment_id),
+            summary: format!("Kommentar ausgeblendet: {reason}"),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Top-level comments on a target, newest first; the flag says whether more follow.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    target_id: Uuid,
+    first: u64,
+    after: Option<Cursor>,
+) -> Result<(Vec<comment::Model>, bool)> {
+    let mut q = comment::Entity::find()
+        .filter(comment::Column::TargetId.eq(target_id))
+        .filter(comment::Column::ParentId.is_null());
+    if let Some(c) = after {
+        q = q.filter(
+            Condition::any()
+                .add(comment::Column::CreatedAt.lt(c.at))
+                .add(Condition::all().add(comment::Column::CreatedAt.eq(c.at)).add(comment::Column::Id.lt(c.id))),
+        );
+    }
+    let mut rows =
+        q.order_by_desc(comment::Column::CreatedAt).order_by_desc(comment::Column::Id).limit(first + 1).all(db).await?;
+    let more = rows.len() as u64 > first;
+    rows.truncate(first as usize);
+    Ok((rows, more))
+}
+
+pub async fn comment_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<comment::Model> {
+    comment::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("comment"))
+}
+
+pub async fn versions<C: ConnectionTrait>(db: &C, comment_id: Uuid) -> Result<Vec<comment_version::Model>> {
+    Ok(comment_version::Entity::find()
+        .filter(comment_version::Column::CommentId.eq(comment_id))
+        .order_by_asc(comment_version::Column::Version)
+        .all(db)
+        .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_is_rendered() {
+        let html = render_markdown("**wichtig** und [Quelle](https://example.org)");
+        assert!(html.contains("<strong>wichtig</strong>"), "{html}");
+        assert!(html.contains("href=\"https://example.org\""), "{html}");
+        assert!(html.contains("rel=\"noopener noreferrer\""), "{html}");
+    }
+
+    #[test]
+    fn script_and_html_never_pass() {
+        for evil in [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "[klick](javascript:alert(1))",
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "<iframe src=\"https://evil.example\"></iframe>",
+            "<div style=\"position:fixed\" onclick=\"alert(1)\">x</div>",
+        ] {
+            let html = render_markdown(evil).to_ascii_lowercase();
+            for bad in ["<script", "onerror", "javascript:", "<iframe", "onclick", "style="] {
+                assert!(!html.contains(bad), "{evil} → {html}");
+            }
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! Abwägung: a coordinator's decision on every proposal and comment of a process, and the
+//! disposition table as a list, CSV and XLSX.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{
+    entities::{DispositionDecision, ProposalStatus, SubjectKind, comment, disposition, proposal},
+    service::process_by_id,
+};
+use crate::{
+    accounts::{
+        entities::{organization, user},
+        policy::{Actor, Permission},
+    },
+    audit::{self, AuditEntry},
+    error::{Error, Result},
+    leitbild::service::{clean_text, clean_title},
+    state::AppState,
+};
+
+pub struct NewDisposition {
+    pub subject_id: Uuid,
+    pub decision: DispositionDecision,
+    pub reason: String,
+    pub link: Option<String>,
+}
+
+/// Records (or revises) the decision on a proposal or a comment of a process.
+pub async fn set_disposition(state: &AppState, actor: &Actor, input: NewDisposition) -> Result<disposition::Model> {
+    actor.require(Permission::Moderate)?;
+    let reason = clean_text("reason", &input.reason)?;
+    if reason.is_empty() {
+        return Err(Error::validation("reason", "give the reason for the decision"));
+    }
+    let link = input.link.map(|l| clean_title("link", &l)).transpose()?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let (kind, process_id) = match proposal::Entity::find_by_id(input.subject_id).one(&txn).await? {
+        Some(p) => (SubjectKind::Proposal, p.process_id),
+        None => match comment::Entity::find_by_id(input.subject_id).one(&txn).await? {
+            Some(c) => (
+                SubjectKind::Comment,
+                c.process_id.ok_or_else(|| Error::validation("subjectId", "this comment belongs to no process"))?,
+            ),
+            None => return Err(Error::validation("subjectId", "neither a proposal nor a comment")),
+        },
+    };
+    let existing =
+        disposition::Entity::find().filter(disposition::Column::SubjectId.eq(input.subject_id)).one(&txn).await?;
+    let saved = match existing {
+        Some(d) => {
+            let mut row = d.into_active_model();
+            row.decision = Set(input.decision);
+            row.reason = Set(reason);
+            row.link = Set(link);
+            row.decided_by = Set(actor.user_id);
+            row.updated_at = Set(now);
+            row.update(&txn).await?
+        }
+        None => {
+            disposition::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                process_id: Set(process_id),
+                subject_id: Set(input.subject_id),
+                subject_kind: Set(kind),
+                decision: Set(input.decision),
+                reason: Set(reason),
+                link: Set(link),
+                decided_by: Set(actor.user_id),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "disposition.set",
+            entity_type: if kind == SubjectKind::Proposal { "proposal" } else { "comment" },
+            entity_id: Some(input.subject_id),
+            summary: format!("Abwägung: {:?}", input.decision),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// One line of the disposition table.
+#[derive(Debug, Clone)]
+pub struct DispositionRow {
+    pub subject_kind: SubjectKind,
+    pub subject_id: Uuid,
+    pub submitted_at: DateTime<Utc>,
+    /// A proposal's title, or a comment's body (withheld when hidden).
+    pub text: String,
+    pub author_id: Uuid,
+    pub author_name: String,
+    pub organization_name: Option<String>,
+    pub proposal_status: Option<ProposalStatus>,
+    /// For an accepted proposal: the goal or field of action it created, changed or removed.
+    pub result_entity_id: Option<Uuid>,
+    pub hidden: bool,
+    pub disposition: Option<disposition::Model>,
+}
+
+/// Every proposal and comment of a process with its decision, in the order they came in.
+pub async fn table<C: ConnectionTrait>(db: &C, actor: &Actor, process_id: Uuid) -> Result<Vec<DispositionRow>> {
+    actor.require(Permission::Participate)?;
+    process_by_id(db, process_id).await?;
+    let proposals = proposal::Entity::find()
+        .filter(proposal::Column::ProcessId.eq(process_id))
+        .order_by_asc(proposal::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let comments = comment::Entity::find()
+        .filter(comment::Column::ProcessId.eq(process_id))
+        .order_by_asc(comment::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let decisions: HashMap<Uuid, disposition::Model> = disposition::Entity::find()
+        .filter(disposition::Column::ProcessId.eq(process_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.subject_id, d))
+        .collect();
+    let authors: HashMap<Uuid, String> = user::Entity::find()
+        .filter(
+            user::Column::Id.is_in(proposals.iter().map(|p| p.author_id).chain(comments.iter().map(|c| c.author_id))),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let orgs: HashMap<Uuid, String> = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(proposals.iter().filter_map(|p| p.author_organization_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let moderator = actor.can(Permission::Moderate);
+    let mut rows: Vec<DispositionRow> = proposals
+        .into_iter()
+        .map(|p| DispositionRow {
+            subject_kind: SubjectKind::Proposal,
+            subject_id: p.id,
+            submitted_at: p.created_at,
+            text: p.title,
+            author_id: p.author_id,
+            author_name: authors.get(&p.author_id).cloned().unwrap_or_default(),
+            organization_name: p.author_organization_id.and_then(|o| orgs.get(&o).cloned()),
+            proposal_status: Some(p.status),
+            result_entity_id: p.result_entity_id,
+            hidden: false,
+            disposition: decisions.get(&p.id).cloned(),
+        })
+        .collect();
+    rows.extend(comments.into_iter().map(|c| {
+        let hidden = c.hidden_at.is_some();
+        DispositionRow {
+            subject_kind: SubjectKind::Comment,
+            subject_id: c.id,
+            submitted_at: c.created_at,
+            text: if hidden && !moderator { "(ausgeblendet)".into() } else { c.body },
+            author_id: c.author_id,
+            author_name: authors.get(&c.author_id).cloned().unwrap_or_default(),
+            organization_name: None,
+            proposal_status: None,
+            result_entity_id: None,
+            hidden,
+            disposition: decisions.get(&c.id).cloned(),
+        }
+    }));
+    rows.sort_by_key(|r| (r.submitted_at, r.subject_id));
+    Ok(rows)
+}
+
+pub const HEADERS: [&str; 9] =
+    ["Art", "Eingang", "Beitrag", "Verfasser/in", "Organisation", "Status", "Abwägung", "Begründung", "Verweis"];
+
+fn decision_de(d: DispositionDecision) -> &'static str {
+    match d {
+        DispositionDecision::TakenUp => "berücksichtigt",
+        DispositionDecision::PartlyTakenUp => "teilweise berücksichtigt",
+        DispositionDecision::NotTakenUp => "nicht berücksichtigt",
+        DispositionDecision::Noted => "zur Kenntnis genommen",
+    }
+}
+
+/// The cells of one row, as text.
+pub fn cells(r: &DispositionRow) -> [String; 9] {
+    [
+        match r.subject_kind {
+            SubjectKind::Proposal => "Vorschlag".into(),
+            SubjectKind::Comment => "Kommentar".into(),
+        },
+        r.submitted_at.format("%Y-%m-%d %H:%M").to_string(),
+        r.text.clone(),
+        r.author_name.clone(),
+        r.organization_name.clone().unwrap_or_default(),
+        r.proposal_status.map(|s| format!("{s:?}")).unwrap_or_default(),
+        r.disposition.as_ref().map(|d| decision_de(d.decision).to_string()).unwrap_or_else(|| "offen".into()),
+        r.disposition.as_ref().map(|d| d.reason.clone()).unwrap_or_default(),
+        // The coordinator's link, else the change an accepted proposal made in the draft.
+        r.disposition
+            .as_ref()
+            .and_then(|d| d.link.clone())
+            .or_else(|| r.result_entity_id.map(|id| id.to_string()))
+            .unwrap_or_default(),
+    ]
+}
+
+/// A cell safe for spreadsheets: quoted, and a leading `=`, `+`, `-`, `@` cannot start a formula.
+fn csv_cell(raw: &str) -> String {
+    let defused = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{raw}") } else { raw.to_string() };
+    format!("\"{}\"", defused.replace('"', "\"\""))
+}
+
+pub fn to_csv(rows: &[DispositionRow]) -> String {
+    let mut out = String::from("\u{feff}");
+    let line = |cells: &[String]| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(";") + "\r\n";
+    out.push_str(&line(&HEADERS.map(String::from)));
+    for r in rows {
+        out.push_str(&line(&cells(r)));
+    }
+    out
+}
+
+pub fn to_xlsx(rows: &[DispositionRow]) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Abwägung").map_err(Error::internal)?;
+    let bold = Format::new().set_bold();
+    for (c, h) in HEADERS.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(Error::internal)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        for (c, value) in cells(r).iter().enumerate() {
+            // Strings only: nothing a contributor wrote becomes a formula.
+            sheet.write_string(i as u32 + 1, c as u16, value).map_err(Error::internal)?;
+        }
+    }
+    book.save_to_buffer().map_err(Error::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_defused() {
+        assert_eq!(csv_cell("a;b"), "\"a;b\"");
+        assert_eq!(csv_cell("sagt \"nein\""), "\"sagt \"\"nein\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("-1"), "\"'-1\"");
+    }
+}

@@ -1,0 +1,289 @@
+//! The pure rules of a process: phase order and timing, and deciding a proposal by its tally.
+
+use chrono::{DateTime, Utc};
+
+use super::entities::{PhaseKind, VoteChoice};
+use crate::{
+    accounts::entities::Sector,
+    error::{Error, Result},
+};
+
+/// How a process decides: eligibility lives beside it on the process row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VotingRule {
+    /// Share of the eligible that must vote (abstentions count as voting), 0..=1.
+    pub quorum: f64,
+    /// Share of YES among YES+NO needed, 0..=1; a tie never passes.
+    pub threshold: f64,
+    /// YES must outweigh NO in every sector that cast a YES or NO.
+    pub sector_majority: bool,
+}
+
+/// Tolerance for comparing shares, so that 2 of 3 meets a two-thirds threshold.
+const EPS: f64 = 1e-9;
+
+impl VotingRule {
+    pub fn validate(&self) -> Result<()> {
+        if !(0.0..=1.0).contains(&self.quorum) || self.quorum.is_nan() {
+            return Err(Error::validation("votingRule.quorum", "a share between 0 and 1"));
+        }
+        if !(0.0..=1.0).contains(&self.threshold) || self.threshold.is_nan() {
+            return Err(Error::validation("votingRule.threshold", "a share between 0 and 1"));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub yes: u32,
+    pub no: u32,
+    pub abstain: u32,
+}
+
+impl Counts {
+    fn add(&mut self, c: VoteChoice) {
+        match c {
+            VoteChoice::Yes => self.yes += 1,
+            VoteChoice::No => self.no += 1,
+            VoteChoice::Abstain => self.abstain += 1,
+        }
+    }
+
+    pub fn cast(&self) -> u32 {
+        self.yes + self.no + self.abstain
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TallyOutcome {
+    pub counts: Counts,
+    pub eligible: u32,
+    pub quorum_reached: bool,
+    pub accepted: bool,
+    /// In the order of [`SECTORS`], only sectors that cast any vote.
+    pub by_sector: Vec<(Sector, Counts)>,
+}
+
+pub const SECTORS: [Sector; 4] = [Sector::Administration, Sector::Politics, Sector::CivilSociety, Sector::Science];
+
+/// Decides a proposal from its votes (each with the voter's sector) and the number eligible.
+pub fn tally(rule: &VotingRule, eligible: u32, votes: &[(Option<Sector>, VoteChoice)]) -> TallyOutcome {
+    let mut counts = Counts::default();
+    let mut sectors = [Counts::default(); 4];
+    for (sector, choice) in votes {
+        counts.add(*choice);
+        if let Some(i) = sector.and_then(|s| SECTORS.iter().position(|x| *x == s)) {
+            sectors[i].add(*choice);
+        }
+    }
+    let quorum_reached = eligible > 0 && f64::from(counts.cast()) + EPS >= rule.quorum * f64::from(eligible);
+    let decisive = counts.yes + counts.no;
+    let threshold_met =
+        counts.yes > counts.no && decisive > 0 && f64::from(counts.yes) + EPS >= rule.threshold * f64::from(decisive);
+    let sectors_agree = !rule.sector_majority || sectors.iter().filter(|c| c.yes + c.no > 0).all(|c| c.yes > c.no);
+    let by_sector = SECTORS.iter().zip(sectors).filter(|(_, c)| c.cast() > 0).map(|(s, c)| (*s, c)).collect();
+    TallyOutcome {
+        counts,
+        eligible,
+        quorum_reached,
+        accepted: quorum_reached && threshold_met && sectors_agree,
+        by_sector,
+    }
+}
+
+/// The canonical order of phase kinds.
+pub fn order(kind: PhaseKind) -> u8 {
+    match kind {
+        PhaseKind::Drafting => 0,
+        PhaseKind::Consultation => 1,
+        PhaseKind::Voting => 2,
+        PhaseKind::Resolution => 3,
+    }
+}
+
+/// Phases must follow DRAFTING, CONSULTATION, VOTING, RESOLUTION (each at most once), include
+/// a phase for proposals, VOTING and RESOLUTION, and follow one another in time.
+pub fn validate_phases(phases: &[(PhaseKind, DateTime<Utc>, DateTime<Utc>)]) -> Result<()> {
+    let field = "phases";
+    if phases.is_empty() {
+        return Err(Error::validation(field, "a process needs phases"));
+    }
+    for w in phases.windows(2) {
+        if order(w[0].0) >= order(w[1].0) {
+            return Err(Error::validation(field, "phases go DRAFTING, CONSULTATION, VOTING, RESOLUTION, each once"));
+        }
+        if w[1].1 < w[0].2 {
+            return Err(Error::validation(field, "a phase may not start before the previous one ends"));
+        }
+    }
+    for (kind, starts, ends) in phases {
+        if ends <= starts {
+            return Err(Error::validation(field, format!("{} must end after it starts", kind.name())));
+        }
+    }
+    let has = |k: PhaseKind| phases.iter().any(|p| p.0 == k);
+    if !(has(PhaseKind::Drafting) || has(PhaseKind::Consultation)) {
+        return Err(Error::validation(field, "a DRAFTING or CONSULTATION phase is needed for proposals"));
+    }
+    if !has(PhaseKind::Voting) || !has(PhaseKind::Resolution) {
+        return Err(Error::validation(field, "VOTING and RESOLUTION are needed"));
+    }
+    Ok(())
+}
+
+/// A phase is over at its end second, not one second later.
+pub fn is_due(ends_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now >= ends_at
+}
+
+pub fn accepts_proposals(kind: PhaseKind) -> bool {
+    matches!(kind, PhaseKind::Drafting | PhaseKind::Consultation)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+    use VoteChoice::{Abstain as A, No as N, Yes as Y};
+
+    const ADM: Option<Sector> = Some(Sector::Administration);
+    const POL: Option<Sector> = Some(Sector::Politics);
+    const CIV: Option<Sector> = Some(Sector::CivilSociety);
+
+    fn rule(quorum: f64, threshold: f64, sector_majority: bool) -> VotingRule {
+        VotingRule { quorum, threshold, sector_majority }
+    }
+
+    fn votes(list: &[(Option<Sector>, VoteChoice)]) -> Vec<(Option<Sector>, VoteChoice)> {
+        list.to_vec()
+    }
+
+    #[test]
+    fn simple_majority_passes_and_tie_fails() {
+        let r = rule(0.0, 0.5, false);
+        assert!(tally(&r, 3, &votes(&[(ADM, Y), (POL, Y), (CIV, N)])).accepted);
+        assert!(!tally(&r, 2, &votes(&[(ADM, Y), (POL, N)])).accepted, "a tie never passes");
+        assert!(!tally(&r, 3, &[]).accepted, "no votes, no decision");
+    }
+
+    #[test]
+    fn abstentions_count_for_quorum_not_for_the_share() {
+        let r = rule(0.5, 0.5, false);
+        // 1 yes + 2 abstain of 6 eligible: quorum exactly met, share 1/1.
+        let t = tally(&r, 6, &votes(&[(ADM, Y), (ADM, A), (POL, A)]));
+        assert!(t.quorum_reached);
+        assert!(t.accepted);
+        assert_eq!(t.counts, Counts { yes: 1, no: 0, abstain: 2 });
+        // only abstentions: quorum met, but nobody decided.
+        let t = tally(&r, 2, &votes(&[(ADM, A), (POL, A)]));
+        assert!(t.quorum_reached && !t.accepted);
+    }
+
+    #[test]
+    fn quorum_edges() {
+        let r = rule(0.5, 0.5, false);
+        assert!(!tally(&r, 7, &votes(&[(ADM, Y), (ADM, Y), (ADM, Y)])).quorum_reached, "3 of 7 < 50 %");
+        assert!(tally(&r, 6, &votes(&[(ADM, Y), (ADM, Y), (ADM, Y)])).quorum_reached, "3 of 6 = 50 %");
+        assert!(!tally(&r, 0, &[]).quorum_reached, "nobody eligible");
+        let third = rule(1.0 / 3.0, 0.5, false);
+        assert!(tally(&third, 3, &votes(&[(ADM, Y)])).quorum_reached, "1 of 3 meets a third despite rounding");
+        let full = rule(1.0, 0.5, false);
+        assert!(!tally(&full, 3, &votes(&[(ADM, Y), (ADM, Y)])).accepted);
+        assert!(tally(&full, 2, &votes(&[(ADM, Y), (ADM, Y)])).accepted);
+    }
+
+    #[test]
+    fn qualified_threshold_edges() {
+        let two_thirds = rule(0.0, 2.0 / 3.0, false);
+        assert!(tally(&two_thirds, 3, &votes(&[(ADM, Y), (ADM, Y), (ADM, N)])).accepted, "exactly 2/3");
+        assert!(
+            !tally(&two_thirds, 5, &votes(&[(ADM, Y), (ADM, Y), (ADM, N), (ADM, N), (ADM, Y)])).accepted,
+            "3/5 < 2/3"
+        );
+        let zero = rule(0.0, 0.0, false);
+        assert!(!tally(&zero, 2, &votes(&[(ADM, N)])).accepted, "even threshold 0 needs YES over NO");
+    }
+
+    #[test]
+    fn sector_majority_needs_every_sector_that_voted() {
+        let r = rule(0.0, 0.5, true);
+        // Overall 3:2 for, but politics 0:1 against.
+        let t = tally(&r, 5, &votes(&[(ADM, Y), (ADM, Y), (CIV, Y), (CIV, N), (POL, N)]));
+        assert!(!t.accepted);
+        assert_eq!(t.by_sector.len(), 3);
+        // A tie inside a sector is no majority there.
+        assert!(!tally(&r, 4, &votes(&[(ADM, Y), (ADM, Y), (CIV, Y), (CIV, N)])).accepted);
+        // A sector that only abstained does not block.
+        assert!(tally(&r, 3, &votes(&[(ADM, Y), (CIV, Y), (POL, A)])).accepted);
+        // Without the rule the same 3:2 passes.
+        assert!(tally(&rule(0.0, 0.5, false), 5, &votes(&[(ADM, Y), (ADM, Y), (CIV, Y), (CIV, N), (POL, N)])).accepted);
+    }
+
+    #[test]
+    fn organisation_votes_are_counted_like_persons() {
+        // Under ORGANIZATION eligibility the service passes one entry per organisation.
+        let r = rule(0.5, 0.5, true);
+        let t = tally(&r, 4, &votes(&[(ADM, Y), (CIV, Y)]));
+        assert!(t.quorum_reached && t.accepted);
+        assert_eq!(t.eligible, 4);
+    }
+
+    #[test]
+    fn rule_shares_are_bounded() {
+        assert!(rule(0.5, 0.5, false).validate().is_ok());
+        assert_eq!(rule(1.5, 0.5, false).validate().unwrap_err().code(), "VALIDATION");
+        assert_eq!(rule(0.5, -0.1, false).validate().unwrap_err().code(), "VALIDATION");
+        assert!(rule(f64::NAN, 0.5, false).validate().is_err());
+    }
+
+    fn at(h: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).single().unwrap() + Duration::hours(h)
+    }
+
+    #[test]
+    fn phases_follow_the_order_in_time() {
+        use PhaseKind::*;
+        assert!(
+            validate_phases(&[(Drafting, at(0), at(1)), (Voting, at(1), at(2)), (Resolution, at(2), at(3))]).is_ok()
+        );
+        assert!(
+            validate_phases(&[(Consultation, at(0), at(1)), (Voting, at(1), at(2)), (Resolution, at(3), at(4))])
+                .is_ok()
+        );
+        for bad in [
+            vec![],
+            vec![(Voting, at(0), at(1)), (Resolution, at(1), at(2))],
+            vec![(Drafting, at(0), at(1)), (Resolution, at(1), at(2))],
+            vec![(Drafting, at(0), at(1)), (Voting, at(1), at(2))],
+            vec![(Voting, at(0), at(1)), (Drafting, at(1), at(2)), (Resolution, at(2), at(3))],
+            vec![
+                (Drafting, at(0), at(1)),
+                (Drafting, at(1), at(2)),
+                (Voting, at(2), at(3)),
+                (Resolution, at(3), at(4)),
+            ],
+            vec![(Drafting, at(0), at(2)), (Voting, at(1), at(3)), (Resolution, at(3), at(4))],
+            vec![(Drafting, at(1), at(1)), (Voting, at(1), at(3)), (Resolution, at(3), at(4))],
+        ] {
+            assert_eq!(validate_phases(&bad).unwrap_err().code(), "VALIDATION", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_phase_is_due_at_its_end_second() {
+        let end = at(10);
+        assert!(!is_due(end, end - Duration::seconds(1)));
+        assert!(is_due(end, end));
+        assert!(is_due(end, end + Duration::seconds(1)));
+    }
+
+    #[test]
+    fn proposals_only_before_voting() {
+        assert!(accepts_proposals(PhaseKind::Drafting));
+        assert!(accepts_proposals(PhaseKind::Consultation));
+        assert!(!accepts_proposals(PhaseKind::Voting));
+        assert!(!accepts_proposals(PhaseKind::Resolution));
+    }
+}

@@ -1,0 +1,942 @@
+//! The rules of a participation process: starting it, moving its phases (by hand or by the
+//! scheduler, claimed in the database), proposals, votes and their tallies.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
+    sea_query::{Expr, OnConflict},
+};
+use uuid::Uuid;
+
+use super::{
+    entities::{
+        Eligibility, PhaseKind, ProcessStatus, ProposalKind, ProposalStatus, VoteChoice, participant, phase, process,
+        proposal, vote,
+    },
+    live::LiveEvent,
+    rules::{self, TallyOutcome, VotingRule},
+};
+use crate::{
+    accounts::{
+        entities::{Sector, membership, organization, user},
+        policy::{Actor, Permission},
+    },
+    audit::{self, AuditEntry},
+    error::{Error, Result},
+    leitbild::{
+        entities::LeitbildStatus,
+        service::{self as lb, NewGoal, clean_text, clean_title},
+    },
+    state::AppState,
+};
+
+pub struct PhaseInput {
+    pub kind: PhaseKind,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+pub struct NewProcess {
+    pub leitbild_id: Uuid,
+    pub title: String,
+    pub phases: Vec<PhaseInput>,
+    pub eligibility: Eligibility,
+    pub rule: VotingRule,
+    pub participant_ids: Vec<Uuid>,
+    pub resolution_reference: Option<String>,
+}
+
+// ---- reading ----------------------------------------------------------------------------
+
+pub async fn has_running_process<C: ConnectionTrait>(db: &C, leitbild_id: Uuid) -> Result<bool> {
+    Ok(process::Entity::find()
+        .filter(process::Column::LeitbildId.eq(leitbild_id))
+        .filter(process::Column::Status.eq(ProcessStatus::Active))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+pub async fn process_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<process::Model> {
+    process::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("process"))
+}
+
+/// Reads a process and holds a share lock on its row until the transaction ends (PostgreSQL;
+/// SQLite has one writer anyway). Advancing a phase updates that row, so it waits for every
+/// vote or proposal in flight, and those that come after it see the new phase: no vote lands
+/// after its proposal was decided, no proposal stays SUBMITTED through VOTING.
+async fn process_for_share<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<process::Model> {
+    process::Entity::find_by_id(id).lock_shared().one(db).await?.ok_or(Error::NotFound("process"))
+}
+
+pub async fn proposal_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<proposal::Model> {
+    proposal::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("proposal"))
+}
+
+pub async fn phases_of<C: ConnectionTrait>(db: &C, process_id: Uuid) -> Result<Vec<phase::Model>> {
+    Ok(phase::Entity::find()
+        .filter(phase::Column::ProcessId.eq(process_id))
+        .order_by_asc(phase::Column::Position)
+        .all(db)
+        .await?)
+}
+
+pub async fn participants_of<C: ConnectionTrait>(db: &C, process_id: Uuid) -> Result<Vec<Uuid>> {
+    Ok(participant::Entity::find()
+        .filter(participant::Column::ProcessId.eq(process_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.organization_id)
+        .collect())
+}
+
+/// The phase a process is in, or `None` once it is completed.
+pub async fn current_phase<C: ConnectionTrait>(db: &C, p: &process::Model) -> Result<Option<phase::Model>> {
+    if p.status != ProcessStatus::Active {
+        return Ok(None);
+    }
+    Ok(phase::Entity::find()
+        .filter(phase::Column::ProcessId.eq(p.id))
+        .filter(phase::Column::Position.eq(p.current_phase))
+        .one(db)
+        .await?)
+}
+
+pub fn rule_of(p: &process::Model) -> VotingRule {
+    VotingRule { quorum: p.quorum, threshold: p.threshold, sector_majority: p.sector_majority }
+}
+
+// ---- starting and moving a process -------------------------------------------------------
+
+pub async fn start_process(state: &AppState, actor: &Actor, input: NewProcess) -> Result<process::Model> {
+    actor.require(Permission::RunLeitbild)?;
+    let title = clean_title("title", &input.title)?;
+    let reference = input.resolution_reference.map(|r| clean_title("resolutionReference", &r)).transpose()?;
+    input.rule.validate()?;
+    let spans: Vec<_> = input.phases.iter().map(|p| (p.kind, p.starts_at, p.ends_at)).collect();
+    rules::validate_phases(&spans)?;
+    let mut orgs = input.participant_ids.clone();
+    orgs.sort();
+    orgs.dedup();
+    if orgs.is_empty() {
+        return Err(Error::validation("participantOrganizationIds", "name the participating organisations"));
+    }
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let leitbild = lb::leitbild_by_id(&txn, input.leitbild_id).await?;
+    if leitbild.status != LeitbildStatus::Draft {
+        return Err(Error::validation("leitbildId", "a process runs on a draft edition"));
+    }
+    if process::Entity::find().filter(process::Column::LeitbildId.eq(leitbild.id)).one(&txn).await?.is_some() {
+        return Err(Error::conflict("this edition already has a process"));
+    }
+    let found = organization::Entity::find().filter(organization::Column::Id.is_in(orgs.clone())).all(&txn).await?;
+    if found.len() != orgs.len() {
+        return Err(Error::validation("participantOrganizationIds", "unknown organisation"));
+    }
+    let id = Uuid::now_v7();
+    let p = process::ActiveModel {
+        id: Set(id),
+        leitbild_id: Set(leitbild.id),
+        title: Set(title.clone()),
+        status: Set(ProcessStatus::Active),
+        current_phase: Set(0),
+        phase_ends_at: Set(Some(input.phases[0].ends_at)),
+        eligibility: Set(input.eligibility),
+        quorum: Set(input.rule.quorum),
+        threshold: Set(input.rule.threshold),
+        sector_majority: Set(input.rule.sector_majority),
+        resolution_reference: Set(reference),
+        created_by: Set(actor.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let phases = input.phases.iter().enumerate().map(|(i, ph)| phase::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        process_id: Set(id),
+        position: Set(i as i32),
+        kind: Set(ph.kind),
+        starts_at: Set(ph.starts_at),
+        ends_at: Set(ph.ends_at),
+    });
+    phase::Entity::insert_many(phases).exec(&txn).await?;
+    participant::Entity::insert_many(
+        orgs.iter().map(|o| participant::ActiveModel { process_id: Set(id), organization_id: Set(*o) }),
+    )
+    .exec(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "process.start",
+            entity_type: "process",
+            entity_id: Some(id),
+            summary: format!("Beteiligungsprozess gestartet: {title} ({} Organisationen)", orgs.len()),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(p)
+}
+
+/// A coordinator ends the current phase now.
+pub async fn advance_process(state: &AppState, actor: &Actor, process_id: Uuid) -> Result<process::Model> {
+    actor.require(Permission::RunLeitbild)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let p = process_by_id(&txn, process_id).await?;
+    let (p, changed) = advance_in(&txn, p, now, Some(actor.user_id)).await?;
+    txn.commit().await?;
+    announce_tallies(state, changed).await;
+    Ok(p)
+}
+
+/// Scheduler step: advances every process whose current phase has ended, one phase per
+/// transaction. Each advance is claimed by a conditional UPDATE, so replicas never advance twice.
+pub async fn advance_due(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
+    let due = process::Entity::find()
+        .filter(process::Column::Status.eq(ProcessStatus::Active))
+        .filter(process::Column::PhaseEndsAt.lte(now))
+        .limit(100)
+        .all(&state.db)
+        .await?;
+    let mut advanced = 0;
+    for p in due {
+        // A process several phases behind catches up one phase at a time.
+        for _ in 0..8 {
+            let txn = state.db.begin().await?;
+            let current = process_by_id(&txn, p.id).await?;
+            let due = current.status == ProcessStatus::Active
+                && current.phase_ends_at.is_some_and(|end| rules::is_due(end, now));
+            if !due {
+                break;
+            }
+            match advance_in(&txn, current, now, None).await {
+                Ok((_, changed)) => {
+                    txn.commit().await?;
+                    advanced += 1;
+                    announce_tallies(state, changed).await;
+                }
+                // Another replica advanced it first.
+                Err(Error::Conflict { .. }) => break,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(advanced)
+}
+
+async fn announce_tallies(state: &AppState, proposals: Vec<Uuid>) {
+    for proposal_id in proposals {
+        state.live.publish(&state.db, LiveEvent::TallyChanged { proposal_id }).await;
+    }
+}
+
+/// Leaves the current phase and enters the next one, with the effects the design names:
+/// entering VOTING opens the vote on submitted proposals, leaving VOTING decides and applies
+/// them, leaving RESOLUTION adopts the draft. Answers the proposals whose tally was decided.
+async fn advance_in<C: ConnectionTrait>(
+    txn: &C,
+    p: process::Model,
+    now: DateTime<Utc>,
+    actor: Option<Uuid>,
+) -> Result<(process::Model, Vec<Uuid>)> {
+    if p.status != ProcessStatus::Active {
+        return Err(Error::conflict("the process is completed"));
+    }
+    let phases = phases_of(txn, p.id).await?;
+    let from = p.current_phase;
+    let leaving = phases.get(from as usize).ok_or(Error::NotFound("phase"))?.kind;
+    let next = from + 1;
+    let entering = phases.get(next as usize);
+    let status = if entering.is_some() { ProcessStatus::Active } else { ProcessStatus::Completed };
+    let claimed = process::Entity::update_many()
+        .col_expr(process::Column::CurrentPhase, Expr::value(next))
+        .col_expr(process::Column::PhaseEndsAt, Expr::value(entering.map(|ph| ph.ends_at)))
+        .col_expr(process::Column::Status, Expr::value(status))
+        .col_expr(process::Column::UpdatedAt, Expr::value(now))
+        .filter(process::Column::Id.eq(p.id))
+        .filter(process::Column::CurrentPhase.eq(from))
+        .filter(process::Column::Status.eq(ProcessStatus::Active))
+        .exec(txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(Error::conflict("the process was advanced meanwhile"));
+    }
+    let mut decided = Vec::new();
+    if leaving == PhaseKind::Voting {
+        decided = decide_all(txn, &p, now, actor).await?;
+    }
+    if entering.is_some_and(|ph| ph.kind == PhaseKind::Voting) {
+        proposal::Entity::update_many()
+            .col_expr(proposal::Column::Status, Expr::value(ProposalStatus::InVote))
+            .col_expr(proposal::Column::UpdatedAt, Expr::value(now))
+            .filter(proposal::Column::ProcessId.eq(p.id))
+            .filter(proposal::Column::Status.eq(ProposalStatus::Submitted))
+            .exec(txn)
+            .await?;
+    }
+    if entering.is_none() {
+        let draft = lb::leitbild_by_id(txn, p.leitbild_id).await?;
+        lb::adopt_in(txn, draft, now, p.resolution_reference.clone(), actor).await?;
+    }
+    audit::record(
+        txn,
+        now,
+        actor,
+        AuditEntry {
+            action: "process.advance",
+            entity_type: "process",
+            entity_id: Some(p.id),
+            summary: match entering {
+                Some(ph) => format!("Phase {} beendet, Phase {} begonnen", leaving.name(), ph.kind.name()),
+                None => format!("Phase {} beendet, Prozess abgeschlossen", leaving.name()),
+            },
+        },
+    )
+    .await?;
+    let updated = process_by_id(txn, p.id).await?;
+    Ok((updated, decided))
+}
+
+/// Decides every proposal in vote by the rule and applies the accepted ones, oldest first.
+async fn decide_all<C: ConnectionTrait>(
+    txn: &C,
+    p: &process::Model,
+    now: DateTime<Utc>,
+    actor: Option<Uuid>,
+) -> Result<Vec<Uuid>> {
+    let open = proposal::Entity::find()
+        .filter(proposal::Column::ProcessId.eq(p.id))
+        .filter(proposal::Column::Status.eq(ProposalStatus::InVote))
+        .order_by_asc(proposal::Column::CreatedAt)
+        .order_by_asc(proposal::Column::Id)
+        .all(txn)
+        .await?;
+    let ids: Vec<Uuid> = open.iter().map(|o| o.id).collect();
+    let tallies = tallies_for(txn, &ids).await?;
+    for prop in open {
+        let accepted = tallies.get(&prop.id).is_some_and(|t| t.outcome.accepted);
+        let (status, result) = if accepted {
+            (ProposalStatus::Accepted, apply(txn, &prop, now).await?)
+        } else {
+            (ProposalStatus::Rejected, None)
+        };
+        let (pid, title) = (prop.id, prop.title.clone());
+        let mut row = prop.into_active_model();
+        row.status = Set(status);
+        row.result_entity_id = Set(result);
+        row.decided_at = Set(Some(now));
+        row.updated_at = Set(now);
+        row.update(txn).await?;
+        audit::record(
+            txn,
+            now,
+            actor,
+            AuditEntry {
+                action: "proposal.decide",
+                entity_type: "proposal",
+                entity_id: Some(pid),
+                summary: format!(
+                    "Vorschlag {}: {title}{}",
+                    if accepted { "angenommen" } else { "abgelehnt" },
+                    if accepted && result.is_none() { " (nicht anwendbar: Ziel oder Feld entfallen)" } else { "" }
+                ),
+            },
+        )
+        .await?;
+    }
+    Ok(ids)
+}
+
+/// Changes the draft as an accepted proposal says; answers the goal or field changed, or
+/// `None` when its target has gone meanwhile (e.g. removed by an earlier accepted proposal).
+async fn apply<C: ConnectionTrait>(txn: &C, prop: &proposal::Model, now: DateTime<Utc>) -> Result<Option<Uuid>> {
+    let author = Some(prop.author_id);
+    let not_applicable = |e: Error| match e {
+        Error::NotFound(_) | Error::Validation { .. } => Ok(None),
+        other => Err(other),
+    };
+    let result = match prop.kind {
+        ProposalKind::AddGoal => {
+            let Some(field) = prop.field_of_action_id else { return Ok(None) };
+            if lb::field_by_id(txn, field).await.is_err() {
+                return Ok(None);
+            }
+            let input = NewGoal {
+                field_of_action_id: field,
+                parent_goal_id: prop.goal_id,
+                title: prop.title.clone(),
+                description: prop.text.clone(),
+            };
+            lb::insert_goal(txn, input, author, Some(prop.id), now).await.map(|g| Some(g.id))
+        }
+        ProposalKind::AmendGoal => match prop.goal_id {
+            Some(id) => match lb::goal_by_id(txn, id).await {
+                Ok(g) => lb::amend_goal(txn, g, &prop.title, &prop.text, None, author, Some(prop.id), now)
+                    .await
+                    .map(|g| Some(g.id)),
+                Err(e) => Err(e),
+            },
+            None => Ok(None),
+        },
+        ProposalKind::RemoveGoal => match prop.goal_id {
+            Some(id) => match lb::goal_by_id(txn, id).await {
+                Ok(g) => lb::remove_goal(txn, g, now).await.map(|()| Some(id)),
+                Err(e) => Err(e),
+            },
+            None => Ok(None),
+        },
+        ProposalKind::AddFieldOfAction => {
+            lb::insert_field(txn, leitbild_of(txn, prop).await?, prop.title.clone(), prop.text.clone(), now)
+                .await
+                .map(|f| Some(f.id))
+        }
+        ProposalKind::AmendFieldOfAction => match prop.field_of_action_id {
+            Some(id) => match lb::field_by_id(txn, id).await {
+                Ok(f) => lb::amend_field(txn, f, prop.title.clone(), prop.text.clone(), now).await.map(|f| Some(f.id)),
+                Err(e) => Err(e),
+            },
+            None => Ok(None),
+        },
+        ProposalKind::RemoveFieldOfAction => match prop.field_of_action_id {
+            Some(id) => match lb::field_by_id(txn, id).await {
+                Ok(f) => lb::remove_field(txn, f, now).await.map(|()| Some(id)),
+                Err(e) => Err(e),
+            },
+            None => Ok(None),
+        },
+    };
+    result.or_else(not_applicable)
+}
+
+async fn leitbild_of<C: ConnectionTrait>(txn: &C, prop: &proposal::Model) -> Result<Uuid> {
+    Ok(process_by_id(txn, prop.process_id).await?.leitbild_id)
+}
+
+// ---- proposals --------------------------------------------------------------------------
+
+pub struct NewProposal {
+    pub process_id: Uuid,
+    pub kind: ProposalKind,
+    pub field_of_action_id: Option<Uuid>,
+    pub goal_id: Option<Uuid>,
+    pub title: String,
+    pub text: String,
+    pub rationale: String,
+}
+
+/// The participating organisations the actor belongs to, sorted; empty if none.
+async fn actor_participations<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    process_id: Uuid,
+) -> Result<Vec<organization::Model>> {
+    let participants = participants_of(db, process_id).await?;
+    let mine: Vec<Uuid> = participants.into_iter().filter(|o| actor.is_member_of(*o)).collect();
+    if mine.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Id.is_in(mine))
+        .order_by_asc(organization::Column::Name)
+        .all(db)
+        .await?)
+}
+
+async fn require_open_for_proposals<C: ConnectionTrait>(db: &C, p: &process::Model) -> Result<()> {
+    let current = current_phase(db, p).await?;
+    match current {
+        Some(ph) if rules::accepts_proposals(ph.kind) => Ok(()),
+        Some(ph) => Err(Error::Conflict {
+            message: format!(
+                "proposals are taken during DRAFTING and CONSULTATION; the process is in {}",
+                ph.kind.name()
+            ),
+            details: Some(serde_json::json!({ "currentPhase": ph.kind })),
+        }),
+        None => Err(Error::conflict("the process is completed")),
+    }
+}
+
+pub async fn submit_proposal(state: &AppState, actor: &Actor, input: NewProposal) -> Result<proposal::Model> {
+    actor.require(Permission::Participate)?;
+    let title = clean_title("title", &input.title)?;
+    let text = clean_text("text", &input.text)?;
+    let rationale = clean_text("rationale", &input.rationale)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let p = process_for_share(&txn, input.process_id).await?;
+    let orgs = actor_participations(&txn, actor, p.id).await?;
+    if orgs.is_empty() && !actor.can(Permission::RunLeitbild) {
+        return Err(Error::forbidden("only members of participating organisations make proposals"));
+    }
+    require_open_for_proposals(&txn, &p).await?;
+    let (field, goal) = check_target(&txn, &p, input.kind, input.field_of_action_id, input.goal_id).await?;
+    if matches!(input.kind, ProposalKind::AddGoal | ProposalKind::AmendGoal) && text.is_empty() {
+        return Err(Error::validation("text", "say what the goal should read"));
+    }
+    let row = proposal::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        process_id: Set(p.id),
+        kind: Set(input.kind),
+        status: Set(ProposalStatus::Submitted),
+        field_of_action_id: Set(field),
+        goal_id: Set(goal),
+        title: Set(title.clone()),
+        text: Set(text),
+        rationale: Set(rationale),
+        author_id: Set(actor.user_id),
+        author_organization_id: Set(orgs.first().map(|o| o.id)),
+        version: Set(1),
+        result_entity_id: Set(None),
+        decided_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "proposal.submit",
+            entity_type: "proposal",
+            entity_id: Some(row.id),
+            summary: format!("Vorschlag eingereicht ({:?}): {title}", input.kind),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Checks that a proposal's target exists in the process's draft; answers (field, goal) to store.
+async fn check_target<C: ConnectionTrait>(
+    db: &C,
+    p: &process::Model,
+    kind: ProposalKind,
+    field_id: Option<Uuid>,
+    goal_id: Option<Uuid>,
+) -> Result<(Option<Uuid>, Option<Uuid>)> {
+    let field_in_draft = |field: Uuid, name: &'static str| async move {
+        let f = lb::field_by_id(db, field).await.map_err(|_| Error::validation(name, "no such field of action"))?;
+        if f.leitbild_id != p.leitbild_id {
+            return Err(Error::validation(name, "belongs to another edition"));
+        }
+        Ok::<_, Error>(f)
+    };
+    match kind {
+        ProposalKind::AddGoal => {
+            let field = field_id.ok_or_else(|| Error::validation("fieldOfActionId", "required for ADD_GOAL"))?;
+            field_in_draft(field, "fieldOfActionId").await?;
+            if let Some(parent) = goal_id {
+                let g = lb::goal_by_id(db, parent).await.map_err(|_| Error::validation("goalId", "no such goal"))?;
+                if g.field_of_action_id != field || g.parent_goal_id.is_some() {
+                    return Err(Error::validation(
+                        "goalId",
+                        "a sub-goal hangs under a top-level goal of the same field",
+                    ));
+                }
+            }
+            Ok((Some(field), goal_id))
+        }
+        ProposalKind::AmendGoal | ProposalKind::RemoveGoal => {
+            let id = goal_id.ok_or_else(|| Error::validation("goalId", "required for this kind"))?;
+            let g = lb::goal_by_id(db, id).await.map_err(|_| Error::validation("goalId", "no such goal"))?;
+            field_in_draft(g.field_of_action_id, "goalId").await?;
+            Ok((Some(g.field_of_action_id), Some(id)))
+        }
+        ProposalKind::AddFieldOfAction => Ok((None, None)),
+        ProposalKind::AmendFieldOfAction | ProposalKind::RemoveFieldOfAction => {
+            let id = field_id.ok_or_else(|| Error::validation("fieldOfActionId", "required for this kind"))?;
+            field_in_draft(id, "fieldOfActionId").await?;
+            Ok((Some(id), None))
+        }
+    }
+}
+
+pub struct ProposalEdit {
+    pub proposal_id: Uuid,
+    pub title: String,
+    pub text: String,
+    pub rationale: String,
+    pub expected_version: i32,
+}
+
+/// The author changes their proposal until voting starts.
+pub async fn update_proposal(state: &AppState, actor: &Actor, edit: ProposalEdit) -> Result<proposal::Model> {
+    actor.require(Permission::Participate)?;
+    let title = clean_title("title", &edit.title)?;
+    let text = clean_text("text", &edit.text)?;
+    let rationale = clean_text("rationale", &edit.rationale)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let prop = proposal_by_id(&txn, edit.proposal_id).await?;
+    if prop.author_id != actor.user_id {
+        return Err(Error::forbidden("only the author changes a proposal"));
+    }
+    if prop.status != ProposalStatus::Submitted {
+        return Err(Error::conflict("a proposal can be changed only until voting starts"));
+    }
+    require_open_for_proposals(&txn, &process_for_share(&txn, prop.process_id).await?).await?;
+    if prop.version != edit.expected_version {
+        return Err(Error::Conflict {
+            message: format!("the proposal was changed meanwhile; it is at version {}", prop.version),
+            details: Some(serde_json::json!({
+                "currentVersion": prop.version, "title": prop.title, "text": prop.text, "rationale": prop.rationale,
+            })),
+        });
+    }
+    let res = proposal::Entity::update_many()
+        .col_expr(proposal::Column::Title, Expr::value(title.clone()))
+        .col_expr(proposal::Column::Text, Expr::value(text))
+        .col_expr(proposal::Column::Rationale, Expr::value(rationale))
+        .col_expr(proposal::Column::Version, Expr::value(prop.version + 1))
+        .col_expr(proposal::Column::UpdatedAt, Expr::value(now))
+        .filter(proposal::Column::Id.eq(prop.id))
+        .filter(proposal::Column::Version.eq(prop.version))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(Error::conflict("the proposal was changed meanwhile"));
+    }
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "proposal.update",
+            entity_type: "proposal",
+            entity_id: Some(prop.id),
+            summary: format!("Vorschlag geändert: {title}"),
+        },
+    )
+    .await?;
+    let updated = proposal_by_id(&txn, prop.id).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// The author withdraws their proposal before voting starts.
+pub async fn withdraw_proposal(state: &AppState, actor: &Actor, proposal_id: Uuid) -> Result<proposal::Model> {
+    actor.require(Permission::Participate)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let prop = proposal_by_id(&txn, proposal_id).await?;
+    if prop.author_id != actor.user_id {
+        return Err(Error::forbidden("only the author withdraws a proposal"));
+    }
+    process_for_share(&txn, prop.process_id).await?;
+    let prop = proposal_by_id(&txn, proposal_id).await?;
+    if prop.status != ProposalStatus::Submitted {
+        return Err(Error::conflict("only a submitted proposal, not yet in vote, can be withdrawn"));
+    }
+    let mut row = prop.into_active_model();
+    row.status = Set(ProposalStatus::Withdrawn);
+    row.updated_at = Set(now);
+    let updated = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "proposal.withdraw",
+            entity_type: "proposal",
+            entity_id: Some(proposal_id),
+            summary: format!("Vorschlag zurückgezogen: {}", updated.title),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+// ---- votes ------------------------------------------------------------------------------
+
+/// Casts or changes a vote. The row is an upsert on the unique (proposal, voter) pair, so
+/// concurrent identical requests count once; under ORGANIZATION eligibility the voter is the
+/// organisation and the last member's vote counts.
+pub async fn cast_vote(
+    state: &AppState,
+    actor: &Actor,
+    proposal_id: Uuid,
+    choice: VoteChoice,
+    organization_id: Option<Uuid>,
+) -> Result<vote::Model> {
+    actor.require(Permission::Participate)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let prop = proposal_by_id(&txn, proposal_id).await?;
+    let p = process_for_share(&txn, prop.process_id).await?;
+    // Re-read under the lock: the vote may have closed while we waited.
+    let prop = proposal_by_id(&txn, proposal_id).await?;
+    let in_voting = current_phase(&txn, &p).await?.is_some_and(|ph| ph.kind == PhaseKind::Voting);
+    if prop.status != ProposalStatus::InVote || !in_voting {
+        return Err(Error::Conflict {
+            message: "this proposal is not open for voting".into(),
+            details: Some(serde_json::json!({ "status": prop.status })),
+        });
+    }
+    let orgs = actor_participations(&txn, actor, p.id).await?;
+    if orgs.is_empty() {
+        return Err(Error::forbidden("only members of participating organisations vote"));
+    }
+    let org = match organization_id {
+        Some(id) => orgs
+            .iter()
+            .find(|o| o.id == id)
+            .ok_or_else(|| Error::validation("organizationId", "not a participating organisation of yours"))?,
+        None if p.eligibility == Eligibility::Organization && orgs.len() > 1 => {
+            return Err(Error::validation(
+                "organizationId",
+                "you belong to several participating organisations: name the one you vote for",
+            ));
+        }
+        None => &orgs[0],
+    };
+    let voter_id = match p.eligibility {
+        Eligibility::Person => actor.user_id,
+        Eligibility::Organization => org.id,
+    };
+    let row = vote::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        proposal_id: Set(proposal_id),
+        voter_id: Set(voter_id),
+        cast_by: Set(actor.user_id),
+        organization_id: Set(Some(org.id)),
+        sector: Set(Some(org.sector)),
+        choice: Set(choice),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    vote::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([vote::Column::ProposalId, vote::Column::VoterId])
+                .update_columns([
+                    vote::Column::CastBy,
+                    vote::Column::OrganizationId,
+                    vote::Column::Sector,
+                    vote::Column::Choice,
+                    vote::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    let saved = vote::Entity::find()
+        .filter(vote::Column::ProposalId.eq(proposal_id))
+        .filter(vote::Column::VoterId.eq(voter_id))
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound("vote"))?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "vote.cast",
+            entity_type: "proposal",
+            entity_id: Some(proposal_id),
+            summary: match p.eligibility {
+                Eligibility::Person => "Stimme abgegeben".into(),
+                Eligibility::Organization => format!("Stimme abgegeben für {}", org.name),
+            },
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    state.live.publish(&state.db, LiveEvent::TallyChanged { proposal_id }).await;
+    Ok(saved)
+}
+
+/// The actor's own vote on each proposal (their person's, or their organisation's).
+pub async fn my_votes<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    proposal_ids: &[Uuid],
+) -> Result<HashMap<Uuid, vote::Model>> {
+    let mut voters = actor.organization_ids.clone();
+    voters.push(actor.user_id);
+    let rows = vote::Entity::find()
+        .filter(vote::Column::ProposalId.is_in(proposal_ids.iter().copied()))
+        .filter(vote::Column::VoterId.is_in(voters))
+        .order_by_asc(vote::Column::UpdatedAt)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|v| (v.proposal_id, v)).collect())
+}
+
+/// A tally with what it was computed from.
+#[derive(Debug, Clone)]
+pub struct TallyView {
+    pub proposal_id: Uuid,
+    pub outcome: TallyOutcome,
+    pub eligibility: Eligibility,
+    /// Under ORGANIZATION eligibility: each organisation's vote and who cast it.
+    pub organization_votes: Vec<vote::Model>,
+}
+
+/// Who sees a running tally: coordinators; everyone once the proposal is decided.
+pub fn may_see_tally(actor: &Actor, status: ProposalStatus) -> bool {
+    actor.can(Permission::RunLeitbild) || matches!(status, ProposalStatus::Accepted | ProposalStatus::Rejected)
+}
+
+/// Tallies for many proposals at once, in a fixed number of statements.
+pub async fn tallies_for<C: ConnectionTrait>(db: &C, proposal_ids: &[Uuid]) -> Result<HashMap<Uuid, TallyView>> {
+    if proposal_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let props =
+        proposal::Entity::find().filter(proposal::Column::Id.is_in(proposal_ids.iter().copied())).all(db).await?;
+    let process_ids: HashSet<Uuid> = props.iter().map(|p| p.process_id).collect();
+    let processes: HashMap<Uuid, process::Model> = process::Entity::find()
+        .filter(process::Column::Id.is_in(process_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let eligible = eligible_counts(db, &processes).await?;
+    let votes = vote::Entity::find()
+        .filter(vote::Column::ProposalId.is_in(proposal_ids.iter().copied()))
+        .order_by_asc(vote::Column::UpdatedAt)
+        .all(db)
+        .await?;
+    let mut by_proposal: HashMap<Uuid, Vec<vote::Model>> = HashMap::new();
+    for v in votes {
+        by_proposal.entry(v.proposal_id).or_default().push(v);
+    }
+    let mut out = HashMap::new();
+    for prop in props {
+        let Some(p) = processes.get(&prop.process_id) else { continue };
+        let votes = by_proposal.remove(&prop.id).unwrap_or_default();
+        let list: Vec<(Option<Sector>, VoteChoice)> = votes.iter().map(|v| (v.sector, v.choice)).collect();
+        let outcome = rules::tally(&rule_of(p), eligible.get(&p.id).copied().unwrap_or(0), &list);
+        let organization_votes = if p.eligibility == Eligibility::Organization { votes } else { vec![] };
+        out.insert(
+            prop.id,
+            TallyView { proposal_id: prop.id, outcome, eligibility: p.eligibility, organization_votes },
+        );
+    }
+    Ok(out)
+}
+
+/// Eligible voters per process: participating organisations, or their active members.
+async fn eligible_counts<C: ConnectionTrait>(
+    db: &C,
+    processes: &HashMap<Uuid, process::Model>,
+) -> Result<HashMap<Uuid, u32>> {
+    let parts = participant::Entity::find()
+        .filter(participant::Column::ProcessId.is_in(processes.keys().copied()))
+        .all(db)
+        .await?;
+    let person_orgs: HashSet<Uuid> = parts
+        .iter()
+        .filter(|pt| processes.get(&pt.process_id).is_some_and(|p| p.eligibility == Eligibility::Person))
+        .map(|pt| pt.organization_id)
+        .collect();
+    let mut members: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    if !person_orgs.is_empty() {
+        let rows = membership::Entity::find()
+            .filter(membership::Column::OrganizationId.is_in(person_orgs.iter().copied()))
+            .all(db)
+            .await?;
+        let active: HashSet<Uuid> = user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .filter(user::Column::Id.is_in(rows.iter().map(|m| m.user_id)))
+            .filter(user::Column::Active.eq(true))
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        for m in rows.into_iter().filter(|m| active.contains(&m.user_id)) {
+            members.entry(m.organization_id).or_default().push(m.user_id);
+        }
+    }
+    let mut people: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
+    let mut orgs: HashMap<Uuid, u32> = HashMap::new();
+    for pt in &parts {
+        *orgs.entry(pt.process_id).or_default() += 1;
+        if let Some(list) = members.get(&pt.organization_id) {
+            people.entry(pt.process_id).or_default().extend(list.iter().copied());
+        }
+    }
+    Ok(processes
+        .values()
+        .map(|p| {
+            let n = match p.eligibility {
+                Eligibility::Organization => orgs.get(&p.id).copied().unwrap_or(0),
+                Eligibility::Person => people.get(&p.id).map_or(0, |s| s.len() as u32),
+            };
+            (p.id, n)
+        })
+        .collect())
+}
+
+/// The people who may still vote on the process's open proposals and have not, each with the
+/// proposals they have not voted on: the recipients of the "vote closing" reminder. Under
+/// ORGANIZATION eligibility, every member of an organisation that has not voted.
+pub async fn pending_voters<C: ConnectionTrait>(db: &C, process_id: Uuid) -> Result<HashMap<Uuid, Vec<Uuid>>> {
+    let p = process_by_id(db, process_id).await?;
+    let open: Vec<Uuid> = proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::Id)
+        .filter(proposal::Column::ProcessId.eq(process_id))
+        .filter(proposal::Column::Status.eq(ProposalStatus::InVote))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if open.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let orgs = participants_of(db, process_id).await?;
+    let members = membership::Entity::find().filter(membership::Column::OrganizationId.is_in(orgs)).all(db).await?;
+    let active: HashSet<Uuid> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Id.is_in(members.iter().map(|m| m.user_id)))
+        .filter(user::Column::Active.eq(true))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let voted: HashSet<(Uuid, Uuid)> = vote::Entity::find()
+        .select_only()
+        .column(vote::Column::ProposalId)
+        .column(vote::Column::VoterId)
+        .filter(vote::Column::ProposalId.is_in(open.iter().copied()))
+        .into_tuple::<(Uuid, Uuid)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for m in members.iter().filter(|m| active.contains(&m.user_id)) {
+        let voter = match p.eligibility {
+            Eligibility::Person => m.user_id,
+            Eligibility::Organization => m.organization_id,
+        };
+        for proposal in &open {
+            if !voted.contains(&(*proposal, voter)) {
+                let list = out.entry(m.user_id).or_default();
+                if !list.contains(proposal) {
+                    list.push(*proposal);
+                }
+            }
+        }
+    }
+    Ok(out)
+}

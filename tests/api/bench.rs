@@ -1,0 +1,150 @@
+//! Benchmarks, ignored by default: castVote with 200 concurrent voters and the nested edition
+//! query, on both databases. Run with
+//! `cargo test --release --test api bench -- --ignored --nocapture --test-threads 1`.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::{
+    leitbild::seeded_edition,
+    support::{Backend, TestApp},
+};
+
+const VOTERS: usize = 200;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn report(what: &str, b: Backend, mut lat: Vec<Duration>, total: Duration) {
+    lat.sort();
+    println!(
+        "{what} on {b:?}: {} requests in {:.2} s = {:.0}/s; p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        lat.len(),
+        total.as_secs_f64(),
+        lat.len() as f64 / total.as_secs_f64(),
+        percentile(&lat, 0.5).as_secs_f64() * 1000.0,
+        percentile(&lat, 0.99).as_secs_f64() * 1000.0,
+        lat[lat.len() - 1].as_secs_f64() * 1000.0,
+    );
+}
+
+async fn cast_vote_throughput(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let mut orgs = Vec::new();
+    for (name, sector) in
+        [("Amt", "ADMINISTRATION"), ("Rat", "POLITICS"), ("Verein", "CIVIL_SOCIETY"), ("Uni", "SCIENCE")]
+    {
+        orgs.push(app.create_org(&admin, name, sector).await);
+    }
+    let lb = seeded_edition(&app, &admin, 2028, 1, 1).await;
+    let goal = app
+        .ok(
+            Some(&admin),
+            "query($id: UUID!) { leitbild(id: $id) { fieldsOfAction { goals { id } } } }",
+            json!({"id": lb}),
+        )
+        .await["leitbild"]["fieldsOfAction"][0]["goals"][0]["id"]
+        .clone();
+    let mut tokens = Vec::with_capacity(VOTERS);
+    for i in 0..VOTERS {
+        let org = orgs[i % orgs.len()].clone();
+        tokens.push(app.create_user(&admin, &format!("v{i}@example.org"), "MEMBER", &[&org]).await.1);
+    }
+    let now = teilhabe::clock::Clock::now(app.clock.as_ref());
+    let ph = |k: &str, a: i64, e: i64| json!({"kind": k, "startsAt": (now + chrono::Duration::days(a)).to_rfc3339(), "endsAt": (now + chrono::Duration::days(e)).to_rfc3339()});
+    let process = app
+        .ok(
+            Some(&admin),
+            "mutation($i: StartProcessInput!) { startProcess(input: $i) { id } }",
+            json!({"i": {"leitbildId": lb, "title": "Bench", "phases": [ph("DRAFTING", 0, 7), ph("VOTING", 7, 14), ph("RESOLUTION", 14, 21)],
+                "votingRule": {"eligibility": "PERSON", "quorum": 0.5, "threshold": 0.5, "sectorMajority": true}, "participantOrganizationIds": orgs}}),
+        )
+        .await["startProcess"]["id"]
+        .clone();
+    let proposal = app
+        .ok(
+            Some(&tokens[0]),
+            "mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { id } }",
+            json!({"i": {"processId": process, "kind": "AMEND_GOAL", "goalId": goal, "title": "Neu", "text": "Neuer Text."}}),
+        )
+        .await["submitProposal"]["id"]
+        .clone();
+    app.ok(Some(&admin), "mutation($p: UUID!) { advanceProcess(processId: $p) { id } }", json!({"p": process})).await;
+
+    for round in ["first votes", "changed votes"] {
+        let started = Instant::now();
+        let tasks = tokens.iter().enumerate().map(|(i, t)| {
+            let (app, t, proposal) = (&app, t.clone(), proposal.clone());
+            let choice = if (i + round.len()) % 3 == 0 { "NO" } else { "YES" };
+            async move {
+                let s = Instant::now();
+                let body: Value = app
+                    .gql(
+                        Some(&t),
+                        "mutation($p: UUID!, $c: VoteChoice!) { castVote(proposalId: $p, choice: $c) { choice } }",
+                        json!({"p": proposal, "c": choice}),
+                    )
+                    .await;
+                assert!(body.get("errors").is_none(), "{body:#}");
+                s.elapsed()
+            }
+        });
+        let lat = futures_util::future::join_all(tasks).await;
+        report(&format!("castVote ({round}, {VOTERS} concurrent voters)"), b, lat, started.elapsed());
+    }
+    let tally = app
+        .ok(Some(&admin), "query($p: UUID!) { proposal(id: $p) { tally { yes no eligible } } }", json!({"p": proposal}))
+        .await;
+    let t = &tally["proposal"]["tally"];
+    assert_eq!(t["yes"].as_u64().unwrap() + t["no"].as_u64().unwrap(), VOTERS as u64);
+    assert_eq!(t["eligible"], VOTERS as u64);
+}
+
+async fn nested_edition_query(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    // 10 fields × 3 goals × 1 sub-goal = 60 goals.
+    let lb = seeded_edition(&app, &admin, 2028, 10, 3).await;
+    const Q: &str =
+        "query($id: UUID!) { leitbild(id: $id) { title fieldsOfAction { title goals { title version commentCount
+        children { title version } } } } }";
+    let before = app.statements().await;
+    app.ok(Some(&admin), Q, json!({"id": lb})).await;
+    let statements = app.statements().await - before;
+    let started = Instant::now();
+    let mut lat = Vec::new();
+    for _ in 0..100 {
+        let s = Instant::now();
+        app.ok(Some(&admin), Q, json!({"id": lb})).await;
+        lat.push(s.elapsed());
+    }
+    report(&format!("nested edition query (10 fields, 60 goals, {statements} statements)"), b, lat, started.elapsed());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark; run explicitly"]
+async fn bench_cast_vote_sqlite() {
+    cast_vote_throughput(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark; run explicitly"]
+async fn bench_cast_vote_postgres() {
+    cast_vote_throughput(Backend::Postgres).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark; run explicitly"]
+async fn bench_nested_edition_sqlite() {
+    nested_edition_query(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark; run explicitly"]
+async fn bench_nested_edition_postgres() {
+    nested_edition_query(Backend::Postgres).await
+}
