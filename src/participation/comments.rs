@@ -36,9 +36,9 @@ pub struct Target {
 /// Finds a target of one kind by id, or `None` if the id is not of that kind.
 type Lookup = for<'a> fn(&'a DatabaseTransaction, Uuid) -> BoxFuture<'a, Result<Option<Target>>>;
 
-/// One lookup per kind that can be commented on; the glossary's definitions and the
-/// indicators add theirs here when their areas land.
-const LOOKUPS: &[Lookup] = &[proposal_target, goal_target, field_target];
+/// One lookup per kind that can be commented on; the indicators add theirs here when their
+/// area lands.
+const LOOKUPS: &[Lookup] = &[proposal_target, goal_target, field_target, definition_target];
 
 async fn find_target(txn: &DatabaseTransaction, id: Uuid) -> Result<Target> {
     for lookup in LOOKUPS {
@@ -84,6 +84,17 @@ fn field_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Opt
             kind: TargetKind::FieldOfAction,
             text: format!("{}\n{}", f.title, f.description),
             process_id: process_of_leitbild(txn, f.leitbild_id).await?,
+        }))
+    })
+}
+
+/// A glossary definition: comments quote its current text and belong to no process.
+fn definition_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
+    Box::pin(async move {
+        Ok(crate::glossary::entities::definition::Entity::find_by_id(id).one(txn).await?.map(|d| Target {
+            kind: TargetKind::Definition,
+            text: d.text,
+            process_id: None,
         }))
     })
 }

@@ -67,8 +67,8 @@ string_enum!(
 );
 string_enum!(SubjectKind { Proposal = "PROPOSAL", Comment = "COMMENT" });
 string_enum!(
-    /// What a comment is about; definitions and indicators join when their areas land.
-    TargetKind { Proposal = "PROPOSAL", Goal = "GOAL", FieldOfAction = "FIELD_OF_ACTION" }
+    /// What a comment is about; indicators join when their area lands.
+    TargetKind { Proposal = "PROPOSAL", Goal = "GOAL", FieldOfAction = "FIELD_OF_ACTION", Definition = "DEFINITION" }
 );
 
 pub mod process {

@@ -374,6 +374,25 @@ async fn terms_are_renamed_by_their_proposer_and_relations_and_mappings_removed(
     assert_eq!(app.ok(Some(&c.zivil), q, json!({"id": a})).await["term"]["definitions"][0]["mappings"], json!([]));
 }
 
+async fn definitions_are_commented_through_the_shared_comment_model(b: Backend) {
+    let app = TestApp::start(b).await;
+    let c = cast(&app).await;
+    let (_, def) = propose(&app, &c.author, "Geflüchtete", &[], "Schutzsuchende mit anerkanntem Schutzstatus").await;
+    let add = "mutation($i: AddCommentInput!) { addComment(input: $i) { id stance anchor } }";
+    let added = app
+        .ok(Some(&c.zivil), add, json!({"i": {"targetId": def, "body": "Und die Geduldeten?", "stance": "OPPOSE", "anchor": "anerkanntem Schutzstatus"}}))
+        .await;
+    assert_eq!(added["addComment"]["stance"], "OPPOSE");
+    let wrong_anchor = app
+        .gql(Some(&c.zivil), add, json!({"i": {"targetId": def, "body": "x", "anchor": "steht nicht im Text"}}))
+        .await;
+    assert_eq!(code(&wrong_anchor), "VALIDATION");
+    let q = "query($d: UUID!) { comments(targetId: $d) { edges { node { body author { name } } } } definition(id: $d) { commentCount } }";
+    let read = app.ok(Some(&c.wissenschaft), q, json!({"d": def})).await;
+    assert_eq!(read["comments"]["edges"][0]["node"]["body"], "Und die Geduldeten?");
+    assert_eq!(read["definition"]["commentCount"], 1);
+}
+
 async fn the_agreement_rule_is_set_per_glossary(b: Backend) {
     let app = TestApp::start(b).await;
     let c = cast(&app).await;
@@ -401,7 +420,7 @@ async fn the_agreement_rule_is_set_per_glossary(b: Backend) {
 async fn nested_term_lists_are_batched(b: Backend) {
     let app = TestApp::start(b).await;
     let c = cast(&app).await;
-    let query = "{ terms { label synonyms definitions { text agreement { agreed openObjections missingSectors } author { name } versions { version author { name } } reviews { decision reviewer { name } } mappings { target { text } } } related { label } broader { label } agreedDefinition { text } } }";
+    let query = "{ terms { label synonyms definitions { text commentCount agreement { agreed openObjections missingSectors } author { name } versions { version author { name } } reviews { decision reviewer { name } } mappings { target { text } } } related { label } broader { label } agreedDefinition { text } } }";
     let mut previous: Option<String> = None;
     let mut costs = Vec::new();
     for round in 0..4 {
@@ -637,6 +656,7 @@ on_both_databases!(
     relations_deprecation_and_mappings,
     terms_are_renamed_by_their_proposer_and_relations_and_mappings_removed,
     the_agreement_rule_is_set_per_glossary,
+    definitions_are_commented_through_the_shared_comment_model,
     nested_term_lists_are_batched,
 );
 
