@@ -85,9 +85,9 @@ pub fn actor<'a>(ctx: &Context<'a>) -> Result<&'a Actor> {
 pub fn request_data(request: async_graphql::Request, state: &AppState, actor: Option<Actor>) -> async_graphql::Request {
     let mut request = request
         .data(DataLoader::new(AccountsLoader(state.db.clone()), tokio::spawn))
-        .data(DataLoader::new(GlossaryLoader(state.db.clone()), tokio::spawn))
         .data(DataLoader::new(LeitbildLoader(state.db.clone()), tokio::spawn))
-        .data(DataLoader::new(ParticipationLoader { db: state.db.clone(), actor: actor.clone() }, tokio::spawn));
+        .data(DataLoader::new(ParticipationLoader { db: state.db.clone(), actor: actor.clone() }, tokio::spawn))
+        .data(DataLoader::new(GlossaryLoader(state.db.clone()), tokio::spawn));
     if let Some(a) = actor {
         request = request.data(a);
     }

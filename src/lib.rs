@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod diff;
 pub mod error;
 pub mod glossary;
 pub mod graphql;

@@ -10,6 +10,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
+use crate::diff::DiffSegment;
+
 use super::{
     entities::{
         DefinitionStatus, MappingKind, RelationKind, ReviewDecision, TermStatus, definition, glossary, mapping,
@@ -26,7 +28,6 @@ use crate::{
     },
     error::Error,
     graphql::{actor, state},
-    leitbild::diff::{DiffSegment, word_diff},
 };
 
 // ---- types ------------------------------------------------------------------------------
@@ -237,7 +238,7 @@ impl Definition {
             Some(n) => service::version_of(db, self.id, n).await?.text,
             None => self.text.clone(),
         };
-        Ok(word_diff(&old.text, &new))
+        Ok(crate::diff::word_diff(&old.text, &new))
     }
 }
 
