@@ -119,11 +119,6 @@ impl Term {
         }
     }
 
-    /// The indicators that use this term.
-    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<crate::indicators::graphql::Indicator>> {
-        Ok(loader(ctx).load_one(IndicatorsOfTerm(self.id)).await?.unwrap_or_default())
-    }
-
     async fn proposed_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         match self.created_by {
             Some(id) => load_user(ctx, id).await,
@@ -472,8 +467,6 @@ pub struct MappingsOfDefinition(pub Uuid);
 pub struct VersionKey(pub Uuid, pub i32);
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct VersionsOfDefinition(pub Uuid);
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct IndicatorsOfTerm(pub Uuid);
 /// A definition at its current version.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AgreementOf(pub Uuid, pub i32);
@@ -667,41 +660,6 @@ impl Loader<VersionsOfDefinition> for GlossaryLoader {
         let mut out: HashMap<VersionsOfDefinition, Vec<DefinitionVersion>> = HashMap::new();
         for v in rows {
             out.entry(VersionsOfDefinition(v.definition_id)).or_default().push(v.into());
-        }
-        Ok(out)
-    }
-}
-
-impl Loader<IndicatorsOfTerm> for GlossaryLoader {
-    type Value = Vec<crate::indicators::graphql::Indicator>;
-    type Error = LoadError;
-
-    async fn load(
-        &self,
-        keys: &[IndicatorsOfTerm],
-    ) -> Result<HashMap<IndicatorsOfTerm, Vec<crate::indicators::graphql::Indicator>>, Self::Error> {
-        use crate::indicators::entities::{indicator, indicator_term};
-        let links = indicator_term::Entity::find()
-            .filter(indicator_term::Column::TermId.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.0)
-            .await
-            .map_err(err)?;
-        let indicators: HashMap<Uuid, indicator::Model> = indicator::Entity::find()
-            .filter(indicator::Column::Id.is_in(links.iter().map(|l| l.indicator_id)))
-            .all(&self.0)
-            .await
-            .map_err(err)?
-            .into_iter()
-            .map(|i| (i.id, i))
-            .collect();
-        let mut out: HashMap<IndicatorsOfTerm, Vec<crate::indicators::graphql::Indicator>> = HashMap::new();
-        for l in links {
-            if let Some(i) = indicators.get(&l.indicator_id) {
-                out.entry(IndicatorsOfTerm(l.term_id)).or_default().push(i.clone().into());
-            }
-        }
-        for list in out.values_mut() {
-            list.sort_by(|a, b| a.code.cmp(&b.code));
         }
         Ok(out)
     }

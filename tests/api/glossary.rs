@@ -393,38 +393,6 @@ async fn definitions_are_commented_through_the_shared_comment_model(b: Backend) 
     assert_eq!(read["definition"]["commentCount"], 1);
 }
 
-async fn a_term_lists_the_indicators_that_use_it(b: Backend) {
-    let app = TestApp::start(b).await;
-    let c = cast(&app).await;
-    let (term, _) = propose(&app, &c.author, "Einbürgerungsquote", &[], "Einbürgerungen je 100 Ausländer").await;
-    let (unused, _) = propose(&app, &c.author, "Neuzugewanderte", &[], "Seit höchstens fünf Jahren hier").await;
-    let owner = app.ok(Some(&c.admin), "{ organizations { id name } }", json!({})).await["organizations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["name"] == "Amt für Statistik")
-        .unwrap()["id"]
-        .clone();
-    let create = "mutation($i: CreateIndicatorInput!) { createIndicator(input: $i) { id } }";
-    for code_ in ["B2", "B1"] {
-        app.ok(
-            Some(&c.admin),
-            create,
-            json!({"i": {"code": code_, "name": format!("Indikator {code_}"), "unit": "%",
-            "sourceKind": "OFFICIAL_STATISTICS", "sourceDescription": "IT.NRW", "periodicity": "YEARLY",
-            "ownerId": owner, "termIds": [term]}}),
-        )
-        .await;
-    }
-    let q = "query($id: UUID!) { term(id: $id) { indicators { code name } } }";
-    let used = app.ok(Some(&c.zivil), q, json!({"id": term})).await;
-    assert_eq!(
-        used["term"]["indicators"],
-        json!([{"code": "B1", "name": "Indikator B1"}, {"code": "B2", "name": "Indikator B2"}])
-    );
-    assert_eq!(app.ok(Some(&c.zivil), q, json!({"id": unused})).await["term"]["indicators"], json!([]));
-}
-
 async fn the_agreement_rule_is_set_per_glossary(b: Backend) {
     let app = TestApp::start(b).await;
     let c = cast(&app).await;
@@ -452,7 +420,7 @@ async fn the_agreement_rule_is_set_per_glossary(b: Backend) {
 async fn nested_term_lists_are_batched(b: Backend) {
     let app = TestApp::start(b).await;
     let c = cast(&app).await;
-    let query = "{ terms { label synonyms definitions { text commentCount agreement { agreed openObjections missingSectors } author { name } versions { version author { name } } reviews { decision reviewer { name } } mappings { target { text } } } related { label } broader { label } indicators { code } agreedDefinition { text } } }";
+    let query = "{ terms { label synonyms definitions { text commentCount agreement { agreed openObjections missingSectors } author { name } versions { version author { name } } reviews { decision reviewer { name } } mappings { target { text } } } related { label } broader { label } agreedDefinition { text } } }";
     let mut previous: Option<String> = None;
     let mut costs = Vec::new();
     for round in 0..4 {
@@ -688,7 +656,6 @@ on_both_databases!(
     relations_deprecation_and_mappings,
     terms_are_renamed_by_their_proposer_and_relations_and_mappings_removed,
     the_agreement_rule_is_set_per_glossary,
-    a_term_lists_the_indicators_that_use_it,
     definitions_are_commented_through_the_shared_comment_model,
     nested_term_lists_are_batched,
 );
