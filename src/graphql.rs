@@ -108,6 +108,7 @@ pub fn request_data(request: async_graphql::Request, state: &AppState, actor: Op
 pub fn connection_data(state: &AppState, actor: Option<Actor>) -> Data {
     let mut data = Data::default();
     data.insert(DataLoader::new(AccountsLoader(state.db.clone()), tokio::spawn));
+    data.insert(DataLoader::new(GlossaryLoader(state.db.clone()), tokio::spawn));
     data.insert(DataLoader::new(LeitbildLoader(state.db.clone()), tokio::spawn));
     data.insert(DataLoader::new(ParticipationLoader { db: state.db.clone(), actor: actor.clone() }, tokio::spawn));
     if let Some(a) = actor {

@@ -206,6 +206,11 @@ impl Definition {
         Ok(list)
     }
 
+    /// Comments on the definition (read them with `Query.comments(targetId)`).
+    async fn comment_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        crate::participation::graphql::comment_count(ctx, self.id).await
+    }
+
     /// What the glossary's agreement rule says about this definition now.
     async fn agreement(&self, ctx: &Context<'_>) -> Result<Agreement> {
         let found = loader(ctx).load_one(AgreementOf(self.id, self.version)).await?;

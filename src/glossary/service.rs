@@ -265,6 +265,12 @@ pub async fn definition_in<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<defin
     definition::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("definition"))
 }
 
+/// Reads a definition and locks it for the transaction (PostgreSQL; SQLite has one writer anyway),
+/// so that two reviews given at once are judged together, not each without the other.
+async fn definition_locked<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<definition::Model> {
+    definition::Entity::find_by_id(id).lock_exclusive().one(db).await?.ok_or(Error::NotFound("definition"))
+}
+
 async fn ensure_label_free<C: ConnectionTrait>(db: &C, key: &str, except: Option<Uuid>) -> Result<()> {
     let mut q = term::Entity::find()
         .filter(term::Column::GlossaryId.eq(DEFAULT_GLOSSARY_ID))
@@ -751,7 +757,7 @@ pub async fn update_definition(
     let text = clean_text("text", text)?;
     let now = state.now();
     let txn = state.db.begin().await?;
-    let d = definition_in(&txn, definition_id).await?;
+    let d = definition_locked(&txn, definition_id).await?;
     if d.version != expected_version {
         return Err(Error::Conflict {
             message: format!("the definition was changed meanwhile (now version {})", d.version),
@@ -798,7 +804,7 @@ pub async fn review_definition(
     }
     let now = state.now();
     let txn = state.db.begin().await?;
-    let d = definition_in(&txn, definition_id).await?;
+    let d = definition_locked(&txn, definition_id).await?;
     let t = term_in(&txn, d.term_id).await?;
     if t.status == TermStatus::Deprecated {
         return Err(Error::validation("definitionId", "the term is deprecated"));
@@ -856,7 +862,7 @@ pub async fn withdraw_review(state: &AppState, actor: &Actor, definition_id: Uui
     actor.require(Permission::Participate)?;
     let now = state.now();
     let txn = state.db.begin().await?;
-    let d = definition_in(&txn, definition_id).await?;
+    let d = definition_locked(&txn, definition_id).await?;
     let gone = review::Entity::delete_many()
         .filter(review::Column::DefinitionId.eq(d.id))
         .filter(review::Column::ReviewerId.eq(actor.user_id))
@@ -932,8 +938,9 @@ async fn reevaluate<C: ConnectionTrait>(
     actor: &Actor,
     d: definition::Model,
 ) -> Result<definition::Model> {
+    // The term is locked too: two definitions of one term agreed at once must not both stay AGREED.
+    let t = term::Entity::find_by_id(d.term_id).lock_exclusive().one(db).await?.ok_or(Error::NotFound("term"))?;
     let v = verdict(db, now, &d).await?;
-    let t = term_in(db, d.term_id).await?;
     let agreed = d.status == DefinitionStatus::Agreed;
     if v.agreed == agreed {
         return Ok(d);

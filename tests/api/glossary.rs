@@ -184,6 +184,27 @@ async fn a_definition_is_agreed_by_the_three_sectors_and_reopened_by_an_edit(b: 
     }
 }
 
+async fn approvals_given_at_the_same_time_are_judged_together(b: Backend) {
+    let app = TestApp::start(b).await;
+    let c = cast(&app).await;
+    for round in 0..3 {
+        let (term, def) =
+            propose(&app, &c.author, &format!("Einbürgerungsquote {round}"), &[], "Einbürgerungen je 100 Ausländer")
+                .await;
+        app.ok(Some(&c.verwaltung), REVIEW, json!({"d": def, "x": "APPROVE"})).await;
+        let (a, b2) = tokio::join!(
+            app.gql(Some(&c.zivil), REVIEW, json!({"d": def, "x": "APPROVE"})),
+            app.gql(Some(&c.wissenschaft), REVIEW, json!({"d": def, "x": "APPROVE"})),
+        );
+        assert!(a.get("errors").is_none() && b2.get("errors").is_none(), "{a:#} {b2:#}");
+        assert_eq!(
+            app.ok(Some(&c.zivil), TERM, json!({"id": term})).await["term"]["status"],
+            "AGREED",
+            "round {round}"
+        );
+    }
+}
+
 async fn stale_edits_conflict_versions_fold_per_sitting_and_diff(b: Backend) {
     let app = TestApp::start(b).await;
     let c = cast(&app).await;
@@ -315,6 +336,63 @@ async fn relations_deprecation_and_mappings(b: Backend) {
     assert_eq!(code(&r), "VALIDATION", "deprecated terms are not reviewed");
 }
 
+async fn terms_are_renamed_by_their_proposer_and_relations_and_mappings_removed(b: Backend) {
+    let app = TestApp::start(b).await;
+    let c = cast(&app).await;
+    let (a, a_def) = propose(&app, &c.author, "Neuzugewanderte", &[], "Seit höchstens fünf Jahren hier").await;
+    let (other, other_def) = propose(&app, &c.zivil, "Zugewanderte", &[], "Alle, die eingewandert sind").await;
+    let rename = "mutation($t: UUID!, $l: String, $s: [String!]) { updateTerm(termId: $t, label: $l, synonyms: $s) { label synonyms } }";
+    let done = app.ok(Some(&c.author), rename, json!({"t": a, "l": "Neu Zugewanderte", "s": ["Neuankömmlinge"]})).await;
+    assert_eq!(done["updateTerm"], json!({"label": "Neu Zugewanderte", "synonyms": ["Neuankömmlinge"]}));
+    assert_eq!(code(&app.gql(Some(&c.wissenschaft), rename, json!({"t": a, "l": "Anders"})).await), "FORBIDDEN");
+    assert_eq!(code(&app.gql(Some(&c.author), rename, json!({"t": a, "l": "zugewanderte"})).await), "CONFLICT");
+    let found = app.ok(Some(&c.zivil), "{ terms(search: \"neuankoemmlinge\") { label } }", json!({})).await;
+    assert_eq!(found["terms"], json!([{"label": "Neu Zugewanderte"}]));
+
+    let q = "query($id: UUID!) { term(id: $id) { narrower { label } definitions { mappings { id } } } }";
+    let rel =
+        |m: &str| format!("mutation($t: UUID!, $o: UUID!) {{ {m}(termId: $t, otherId: $o, kind: NARROWER) {{ id }} }}");
+    app.ok(Some(&c.zivil), &rel("relateTerms"), json!({"t": other, "o": a})).await;
+    assert_eq!(
+        app.ok(Some(&c.zivil), q, json!({"id": other})).await["term"]["narrower"],
+        json!([{"label": "Neu Zugewanderte"}])
+    );
+    app.ok(Some(&c.zivil), &rel("unrelateTerms"), json!({"t": other, "o": a})).await;
+    assert_eq!(app.ok(Some(&c.zivil), q, json!({"id": other})).await["term"]["narrower"], json!([]));
+
+    let m = app
+        .ok(
+            Some(&c.zivil),
+            "mutation($i: MapDefinitionInput!) { mapDefinition(input: $i) { id } }",
+            json!({"i": {"definitionId": a_def, "targetDefinitionId": other_def, "kind": "NARROWER_MATCH"}}),
+        )
+        .await["mapDefinition"]["id"]
+        .clone();
+    let remove = "mutation($m: UUID!) { removeMapping(mappingId: $m) }";
+    assert_eq!(code(&app.gql(Some(&c.wissenschaft), remove, json!({"m": m})).await), "FORBIDDEN");
+    app.ok(Some(&c.zivil), remove, json!({"m": m})).await;
+    assert_eq!(app.ok(Some(&c.zivil), q, json!({"id": a})).await["term"]["definitions"][0]["mappings"], json!([]));
+}
+
+async fn definitions_are_commented_through_the_shared_comment_model(b: Backend) {
+    let app = TestApp::start(b).await;
+    let c = cast(&app).await;
+    let (_, def) = propose(&app, &c.author, "Geflüchtete", &[], "Schutzsuchende mit anerkanntem Schutzstatus").await;
+    let add = "mutation($i: AddCommentInput!) { addComment(input: $i) { id stance anchor } }";
+    let added = app
+        .ok(Some(&c.zivil), add, json!({"i": {"targetId": def, "body": "Und die Geduldeten?", "stance": "OPPOSE", "anchor": "anerkanntem Schutzstatus"}}))
+        .await;
+    assert_eq!(added["addComment"]["stance"], "OPPOSE");
+    let wrong_anchor = app
+        .gql(Some(&c.zivil), add, json!({"i": {"targetId": def, "body": "x", "anchor": "steht nicht im Text"}}))
+        .await;
+    assert_eq!(code(&wrong_anchor), "VALIDATION");
+    let q = "query($d: UUID!) { comments(targetId: $d) { edges { node { body author { name } } } } definition(id: $d) { commentCount } }";
+    let read = app.ok(Some(&c.wissenschaft), q, json!({"d": def})).await;
+    assert_eq!(read["comments"]["edges"][0]["node"]["body"], "Und die Geduldeten?");
+    assert_eq!(read["definition"]["commentCount"], 1);
+}
+
 async fn the_agreement_rule_is_set_per_glossary(b: Backend) {
     let app = TestApp::start(b).await;
     let c = cast(&app).await;
@@ -342,7 +420,7 @@ async fn the_agreement_rule_is_set_per_glossary(b: Backend) {
 async fn nested_term_lists_are_batched(b: Backend) {
     let app = TestApp::start(b).await;
     let c = cast(&app).await;
-    let query = "{ terms { label synonyms definitions { text agreement { agreed openObjections missingSectors } author { name } versions { version author { name } } reviews { decision reviewer { name } } mappings { target { text } } } related { label } broader { label } agreedDefinition { text } } }";
+    let query = "{ terms { label synonyms definitions { text commentCount agreement { agreed openObjections missingSectors } author { name } versions { version author { name } } reviews { decision reviewer { name } } mappings { target { text } } } related { label } broader { label } agreedDefinition { text } } }";
     let mut previous: Option<String> = None;
     let mut costs = Vec::new();
     for round in 0..4 {
@@ -573,8 +651,40 @@ on_both_databases!(
 on_both_databases!(
     terms_are_found_by_label_synonym_and_umlaut_spelling,
     a_definition_is_agreed_by_the_three_sectors_and_reopened_by_an_edit,
+    approvals_given_at_the_same_time_are_judged_together,
     stale_edits_conflict_versions_fold_per_sitting_and_diff,
     relations_deprecation_and_mappings,
+    terms_are_renamed_by_their_proposer_and_relations_and_mappings_removed,
     the_agreement_rule_is_set_per_glossary,
+    definitions_are_commented_through_the_shared_comment_model,
     nested_term_lists_are_batched,
 );
+
+/// Every operation of `graphql/examples/glossary.graphql` passes validation against the schema
+/// (anonymous, so each stops at UNAUTHENTICATED rather than at a parse or validation error).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_example_operations_are_valid() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/graphql/examples/glossary.graphql")).unwrap();
+    let mut checked = 0;
+    let blocks = text.split("\n\n").map(|b| b.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n"));
+    for op in blocks.filter(|b| b.starts_with("query") || b.starts_with("mutation")) {
+        let header = op.split('{').next().unwrap();
+        let mut variables = serde_json::Map::new();
+        for decl in header.split('$').skip(1) {
+            let (name, ty) = decl.split_once(':').unwrap();
+            let value = match ty.trim().trim_end_matches([')', ',', ' ']).trim() {
+                "UUID!" => json!(uuid::Uuid::new_v4()),
+                "String!" => json!("x"),
+                other => panic!("no placeholder for {other}"),
+            };
+            variables.insert(name.trim().to_string(), value);
+        }
+        let body = app.gql(None, &op, Value::Object(variables)).await;
+        let errors = body["errors"].as_array().unwrap_or_else(|| panic!("{op}\n{body:#}"));
+        assert!(errors.iter().all(|e| e["extensions"]["code"] == "UNAUTHENTICATED"), "{op}\n{body:#}");
+        checked += 1;
+    }
+    assert_eq!(checked, 9);
+}
