@@ -774,9 +774,15 @@ async fn accepted_proposals_of_every_kind_change_the_draft(b: Backend) {
     assert_eq!(tree[0]["goals"][0]["children"][0]["title"], "Sprachkurse für Eltern");
     assert_eq!(results[1]["resultEntityId"], w.field.as_str());
     // The removed goal keeps its history.
-    let history =
-        app.ok(Some(&w.admin), "query($g: UUID!) { goalVersions(goalId: $g) { version } }", json!({"g": g2})).await;
+    let history = app
+        .ok(
+            Some(&w.admin),
+            "query($g: UUID!) { goalVersions(goalId: $g) { version } goal(id: $g) { removedAt } }",
+            json!({"g": g2}),
+        )
+        .await;
     assert_eq!(history["goalVersions"].as_array().unwrap().len(), 1);
+    assert!(history["goal"]["removedAt"].is_string());
 }
 
 async fn invalid_processes_are_refused(b: Backend) {
