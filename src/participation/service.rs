@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
     sea_query::{Expr, OnConflict},
 };
 use uuid::Uuid;
@@ -32,6 +32,10 @@ use crate::{
     },
     state::AppState,
 };
+
+/// Bounds what one process holds, so that its lists (proposals, the disposition table) stay
+/// loadable in one piece: far above a city's real processes, low enough to stop a runaway script.
+pub const MAX_PROPOSALS_PER_PROCESS: u64 = 2_000;
 
 pub struct PhaseInput {
     pub kind: PhaseKind,
@@ -480,6 +484,10 @@ pub async fn submit_proposal(state: &AppState, actor: &Actor, input: NewProposal
         return Err(Error::forbidden("only members of participating organisations make proposals"));
     }
     require_open_for_proposals(&txn, &p).await?;
+    let count = proposal::Entity::find().filter(proposal::Column::ProcessId.eq(p.id)).count(&txn).await?;
+    if count >= MAX_PROPOSALS_PER_PROCESS {
+        return Err(Error::Limit(format!("a process takes at most {MAX_PROPOSALS_PER_PROCESS} proposals")));
+    }
     let (field, goal) = check_target(&txn, &p, input.kind, input.field_of_action_id, input.goal_id).await?;
     if matches!(input.kind, ProposalKind::AddGoal | ProposalKind::AmendGoal) && text.is_empty() {
         return Err(Error::validation("text", "say what the goal should read"));
