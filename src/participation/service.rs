@@ -231,7 +231,11 @@ pub async fn advance_due(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
                 }
                 // Another replica advanced it first.
                 Err(Error::Conflict { .. }) => break,
-                Err(e) => return Err(e),
+                // One broken process must not hold up the others; it is retried next step.
+                Err(e) => {
+                    tracing::error!(process = %p.id, error = %e, "advancing a process phase failed");
+                    break;
+                }
             }
         }
     }
