@@ -157,6 +157,9 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
   it('creates an organisation and a sub-organisation', async () => {
     await page.goto(url('/koordination?tab=organisationen'));
     await heading('Koordination');
+    const trigger = page.getByRole('button', { name: 'Neue Organisation' });
+    assert.equal(await trigger.getAttribute('aria-expanded'), 'false');
+    await trigger.click();
     const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Organisation anlegen' }) });
     await form.getByLabel('Name').fill(ORG);
     await choose(form, 'radio', 'Verwaltung');
@@ -186,6 +189,7 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
 
   it('creates a person, with the server’s field message first', async () => {
     await page.getByRole('tab', { name: 'Personen' }).click();
+    await page.getByRole('button', { name: 'Neue Person' }).click();
     const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Person anlegen' }) });
     await form.getByLabel('Name').fill(PERSON);
     await form.getByLabel('E-Mail-Adresse').fill(PERSON_EMAIL);
@@ -206,6 +210,7 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
     assert.match(text, new RegExp(PERSON_EMAIL));
     assert.match(text, /Koordination/);
     assert.match(text, new RegExp(ORG));
+    await screenshot(page, 'coordination-users-filled');
   });
 
   it('edits, deactivates, reactivates and erases a person', async () => {
@@ -267,6 +272,18 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
     await table.getByRole('cell', { name: `Organisation „${ORG}“`, exact: false }).first().waitFor();
     assert.ok((await rows.count()) > 25);
     await expectAccessible('audit log');
+    await screenshot(page, 'coordination-audit-filled');
+
+    // The history of one organisation.
+    await page.getByRole('tab', { name: 'Organisationen' }).click();
+    await screenshot(page, 'coordination-organizations-filled');
+    await page.getByRole('link', { name: `Verlauf von ${ORG}` }).click();
+    await page.getByText('Es werden nur die Einträge zu einer Organisation oder Person gezeigt.').waitFor();
+    await table.getByRole('cell', { name: `Organisation „${ORG}“`, exact: false }).waitFor();
+    assert.equal(await rows.count(), 1);
+    await expectAccessible('filtered audit log');
+    await page.getByRole('link', { name: 'Alle Einträge zeigen' }).click();
+    await page.getByRole('button', { name: 'Mehr laden' }).waitFor();
   });
 
   it('switches to English and back', async () => {

@@ -1,14 +1,20 @@
+import { lazy, Suspense } from 'react';
 import { I18nProvider } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Route, Routes } from 'react-router';
 import { intlLocale } from './lib/format';
 import { AppLayout } from './components/Layout';
+import { Loading } from './components/Notice';
 import { RequireAuth } from './components/RequireAuth';
-import { CoordinationPage } from './pages/coordination/CoordinationPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
 import { TasksPage } from './pages/TasksPage';
+
+// Views that only some people use are loaded on demand, keeping the first load small.
+const CoordinationPage = lazy(() =>
+  import('./pages/coordination/CoordinationPage').then((m) => ({ default: m.CoordinationPage })),
+);
 
 export function App() {
   const { i18n } = useTranslation();
@@ -38,7 +44,14 @@ function AppRoutes() {
           path="indikatoren"
           element={<PlaceholderPage titleKey="indicators.title" introKey="indicators.intro" />}
         />
-        <Route path="koordination" element={<CoordinationPage />} />
+        <Route
+          path="koordination"
+          element={
+            <Suspense fallback={<Loading />}>
+              <CoordinationPage />
+            </Suspense>
+          }
+        />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

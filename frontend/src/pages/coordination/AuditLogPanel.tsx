@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Notice';
 import type { AuditLogQuery as AuditLogResult } from '../../gql/graphql';
@@ -12,7 +13,8 @@ type Page = AuditLogResult['auditLog'];
 type Edge = Page['edges'][number];
 const PAGE = 25;
 
-export function AuditLogPanel() {
+/** The audit log, newest first; with `entityId`, only the events of that organisation or person. */
+export function AuditLogPanel({ entityId }: { entityId?: string }) {
   const { t, i18n } = useTranslation();
   const [edges, setEdges] = useState<Edge[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -34,7 +36,7 @@ export function AuditLogPanel() {
 
   useEffect(() => {
     let cancelled = false;
-    request(AuditLogQuery, { first: PAGE, after: null }).then(
+    request(AuditLogQuery, { entityId: entityId ?? null, first: PAGE, after: null }).then(
       ({ auditLog }) => {
         if (!cancelled) apply(null, auditLog);
       },
@@ -45,19 +47,24 @@ export function AuditLogPanel() {
     return () => {
       cancelled = true;
     };
-  }, [apply, fail]);
+  }, [apply, fail, entityId]);
 
   function loadMore() {
     if (loading) return;
     setLoading(true);
     setError(undefined);
-    request(AuditLogQuery, { first: PAGE, after: cursor }).then(({ auditLog }) => apply(cursor, auditLog), fail);
+    request(AuditLogQuery, { entityId: entityId ?? null, first: PAGE, after: cursor }).then(({ auditLog }) => apply(cursor, auditLog), fail);
   }
 
   return (
     <section aria-labelledby="audit-list">
       <h2 id="audit-list">{t('audit.title')}</h2>
       <p>{t('audit.intro')}</p>
+      {entityId && (
+        <p className="notice" role="status">
+          {t('audit.filtered')} <Link to="/koordination?tab=protokoll">{t('audit.showAll')}</Link>
+        </p>
+      )}
       <ErrorMessage error={error} />
       {!loading && !error && edges.length === 0 && <p>{t('audit.empty')}</p>}
       {edges.length > 0 && (

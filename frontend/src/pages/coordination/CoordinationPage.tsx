@@ -19,6 +19,7 @@ export function CoordinationPage() {
   const user = useUser();
   const [params, setParams] = useSearchParams();
   const tabParam = params.get('tab');
+  const entity = params.get('entity');
   const selected: TabKey = isTab(tabParam) ? tabParam : 'organisationen';
 
   if (!canCoordinate(user)) {
@@ -52,7 +53,7 @@ export function CoordinationPage() {
           <UsersPanel />
         </TabPanel>
         <TabPanel id="protokoll" className="tab-panel">
-          <AuditLogPanel />
+          <AuditLogPanel key={entity ?? ''} entityId={entity ?? undefined} />
         </TabPanel>
       </Tabs>
     </>

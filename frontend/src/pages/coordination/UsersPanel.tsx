@@ -1,7 +1,9 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Button, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { CreateSection } from '../../components/CreateSection';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CheckboxField, RadioField, TextInput, type Option } from '../../components/fields';
 import { Loading } from '../../components/Notice';
@@ -111,7 +113,37 @@ export function UsersPanel() {
   }
 
   return (
-    <div className="panel-grid">
+    <div className="panel-stack">
+      <CreateSection title={t('users.create')}>
+        <ErrorMessage error={create.error} mapping={USER_FIELDS} />
+        <Form
+          ref={formRef}
+          className="form"
+          onSubmit={(e) => void onCreate(e)}
+          validationErrors={fieldErrors(create.error, USER_FIELDS)}
+        >
+          <TextInput name="name" label={t('users.name')} isRequired autoComplete="off" />
+          <TextInput name="email" type="email" label={t('users.email')} isRequired autoComplete="off" />
+          <TextInput
+            name="password"
+            type="password"
+            label={t('users.password')}
+            description={t('users.passwordHint')}
+            isRequired
+            autoComplete="new-password"
+          />
+          <RadioField name="role" label={t('users.role')} isRequired defaultValue="MEMBER" options={roleOptions} />
+          <CheckboxField
+            name="organizationIds"
+            label={t('users.organizations')}
+            options={orgOptions}
+            empty={<p>{t('organizations.empty')}</p>}
+          />
+          <Button type="submit" className="btn" isPending={create.pending}>
+            {t('users.submit')}
+          </Button>
+        </Form>
+      </CreateSection>
       <section aria-labelledby="users-list">
         <h2 id="users-list">{t('users.list')}</h2>
         {users.loading && !users.data && <Loading />}
@@ -185,6 +217,13 @@ export function UsersPanel() {
                               {t('users.erase')}
                             </Button>
                           )}
+                          <Link
+                            className="btn btn-small btn-secondary"
+                            to={`/koordination?tab=protokoll&entity=${u.id}`}
+                            aria-label={t('audit.historyOf', { name: u.name })}
+                          >
+                            {t('audit.history')}
+                          </Link>
                         </div>
                       </td>
                     </tr>
@@ -196,37 +235,6 @@ export function UsersPanel() {
         )}
       </section>
 
-      <section aria-labelledby="users-create">
-        <h2 id="users-create">{t('users.create')}</h2>
-        <ErrorMessage error={create.error} mapping={USER_FIELDS} />
-        <Form
-          ref={formRef}
-          className="form"
-          onSubmit={(e) => void onCreate(e)}
-          validationErrors={fieldErrors(create.error, USER_FIELDS)}
-        >
-          <TextInput name="name" label={t('users.name')} isRequired autoComplete="off" />
-          <TextInput name="email" type="email" label={t('users.email')} isRequired autoComplete="off" />
-          <TextInput
-            name="password"
-            type="password"
-            label={t('users.password')}
-            description={t('users.passwordHint')}
-            isRequired
-            autoComplete="new-password"
-          />
-          <RadioField name="role" label={t('users.role')} isRequired defaultValue="MEMBER" options={roleOptions} />
-          <CheckboxField
-            name="organizationIds"
-            label={t('users.organizations')}
-            options={orgOptions}
-            empty={<p>{t('organizations.empty')}</p>}
-          />
-          <Button type="submit" className="btn" isPending={create.pending}>
-            {t('users.submit')}
-          </Button>
-        </Form>
-      </section>
 
       {editing && (
         <EditUserDialog
