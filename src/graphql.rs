@@ -16,6 +16,7 @@ use crate::{
     },
     audit,
     error::{Error, Result},
+    glossary::{self, graphql::GlossaryLoader},
     leitbild::{self, graphql::LeitbildLoader},
     participation::{self, graphql::ParticipationLoader},
     state::AppState,
@@ -32,6 +33,7 @@ pub struct Query(
     audit::graphql::AuditQuery,
     leitbild::graphql::LeitbildQuery,
     participation::graphql::ParticipationQuery,
+    glossary::graphql::GlossaryQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -39,6 +41,7 @@ pub struct Mutation(
     accounts::graphql::AccountsMutation,
     leitbild::graphql::LeitbildMutation,
     participation::graphql::ParticipationMutation,
+    glossary::graphql::GlossaryMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -83,7 +86,8 @@ pub fn request_data(request: async_graphql::Request, state: &AppState, actor: Op
     let mut request = request
         .data(DataLoader::new(AccountsLoader(state.db.clone()), tokio::spawn))
         .data(DataLoader::new(LeitbildLoader(state.db.clone()), tokio::spawn))
-        .data(DataLoader::new(ParticipationLoader { db: state.db.clone(), actor: actor.clone() }, tokio::spawn));
+        .data(DataLoader::new(ParticipationLoader { db: state.db.clone(), actor: actor.clone() }, tokio::spawn))
+        .data(DataLoader::new(GlossaryLoader(state.db.clone()), tokio::spawn));
     if let Some(a) = actor {
         request = request.data(a);
     }

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_accounts_audit;
 mod m20261125_000002_leitbild_participation;
+mod m20261125_000003_glossary;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_accounts_audit::Migration),
             Box::new(m20261125_000002_leitbild_participation::Migration),
+            Box::new(m20261125_000003_glossary::Migration),
         ]
     }
 }

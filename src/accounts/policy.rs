@@ -35,6 +35,8 @@ pub enum Permission {
     ManageIndicators,
     /// See the notification outbox of everyone.
     ViewOutbox,
+    /// Set the glossary's agreement rule, deprecate terms, import glossaries.
+    ManageGlossary,
 }
 
 impl Permission {
@@ -113,6 +115,7 @@ mod tests {
             Permission::Moderate,
             Permission::ManageIndicators,
             Permission::ViewOutbox,
+            Permission::ManageGlossary,
         ] {
             assert!(!m.can(p), "{p:?}");
             assert_eq!(m.require(p).unwrap_err().code(), "FORBIDDEN");

@@ -10,8 +10,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
+use crate::diff::DiffSegment;
+
 use super::{
-    diff::DiffSegment,
     entities::{LeitbildStatus, field_of_action, goal, goal_version, leitbild},
     service::{self, GoalEdit, NewGoal, NewLeitbild},
 };

@@ -10,10 +10,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{
-    diff::{DiffSegment, word_diff},
-    entities::{LeitbildStatus, field_of_action, goal, goal_version, leitbild},
-};
+use crate::diff::{DiffSegment, word_diff};
+
+use super::entities::{LeitbildStatus, field_of_action, goal, goal_version, leitbild};
 use crate::{
     accounts::policy::{Actor, Permission},
     audit::{self, AuditEntry},

@@ -8,6 +8,7 @@ mod accounts;
 mod bench;
 mod cli;
 mod demo;
+mod glossary;
 mod leitbild;
 mod limits;
 mod participation;

@@ -1,4 +1,4 @@
-//! Word-level difference between two versions of a goal's text.
+//! Word-level difference between two versions of a text (goals, definitions, comments).
 
 use async_graphql::{Enum, SimpleObject};
 use similar::{ChangeTag, TextDiff};

@@ -1,0 +1,286 @@
+//! The glossary as CSV for spreadsheets: one row per definition (a term without one has one row).
+//!
+//! Term columns repeat on each of a term's rows; on import the first row of a term counts. Lists
+//! (synonyms, related terms by label, mapping targets as definition IRIs or URIs) are separated by `|`.
+//! A missing column or an empty cell means "none": importing it clears a value the glossary has.
+
+use chrono::NaiveDate;
+
+use super::{
+    entities::{MappingKind, TermStatus},
+    exchange::{DefinitionIn, Iris, Target, TermIn, TermRef, TermSnap},
+    service::{DefinitionData, SourceData},
+};
+use crate::error::{Error, Result};
+
+pub const COLUMNS: [&str; 22] = [
+    "id",
+    "label",
+    "synonyms",
+    "status",
+    "replaced_by",
+    "broader",
+    "narrower",
+    "related",
+    "definition_id",
+    "definition",
+    "scope_note",
+    "publisher",
+    "statistic",
+    "source_date",
+    "source_link",
+    "valid_from",
+    "valid_to",
+    "agreed",
+    "exact_match",
+    "close_match",
+    "broad_match",
+    "narrow_match",
+];
+
+const KINDS: [MappingKind; 4] =
+    [MappingKind::ExactMatch, MappingKind::CloseMatch, MappingKind::BroaderMatch, MappingKind::NarrowerMatch];
+
+fn status_name(s: TermStatus) -> &'static str {
+    match s {
+        TermStatus::Proposed => "PROPOSED",
+        TermStatus::Agreed => "AGREED",
+        TermStatus::Deprecated => "DEPRECATED",
+    }
+}
+
+pub fn write(snapshot: &[TermSnap], iris: &Iris) -> Result<String> {
+    let labels: std::collections::HashMap<uuid::Uuid, &str> =
+        snapshot.iter().map(|t| (t.id, t.label.as_str())).collect();
+    let names = |ids: &[uuid::Uuid]| ids.iter().filter_map(|i| labels.get(i).copied()).collect::<Vec<_>>().join("|");
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(COLUMNS).map_err(Error::internal)?;
+    for t in snapshot {
+        let term_cols = [
+            t.id.to_string(),
+            t.label.clone(),
+            t.synonyms.join("|"),
+            status_name(t.status).to_string(),
+            t.replaced_by.and_then(|r| labels.get(&r)).map(|l| l.to_string()).unwrap_or_default(),
+            names(&t.broader),
+            names(&t.narrower),
+            names(&t.related),
+        ];
+        if t.definitions.is_empty() {
+            let mut row: Vec<String> = term_cols.to_vec();
+            row.resize(COLUMNS.len(), String::new());
+            w.write_record(&row).map_err(Error::internal)?;
+        }
+        for d in &t.definitions {
+            let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+            let day = |v: Option<NaiveDate>| v.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+            let mut row: Vec<String> = term_cols.to_vec();
+            row.extend([
+                d.id.to_string(),
+                d.text.clone(),
+                opt(&d.scope_note),
+                opt(&d.source.publisher),
+                opt(&d.source.statistic),
+                day(d.source.date),
+                opt(&d.source.link),
+                day(d.valid_from),
+                day(d.valid_to),
+                (t.agreed_definition == Some(d.id)).to_string(),
+            ]);
+            for kind in KINDS {
+                let targets: Vec<String> = d
+                    .mappings
+                    .iter()
+                    .filter(|(k, _)| *k == kind)
+                    .map(|(_, target)| match target {
+                        Target::Definition(id) => iris.definition(*id),
+                        Target::Uri(u) => u.clone(),
+                    })
+                    .collect();
+                row.push(targets.join("|"));
+            }
+            w.write_record(&row).map_err(Error::internal)?;
+        }
+    }
+    String::from_utf8(w.into_inner().map_err(Error::internal)?).map_err(Error::internal)
+}
+
+fn list(v: &str) -> Vec<String> {
+    v.split('|').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+fn opt(v: &str) -> Option<String> {
+    let t = v.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// Parses CSV; a malformed row or value names its line, nothing is changed.
+pub fn parse(content: &str) -> Result<Vec<TermIn>> {
+    let mut reader = ::csv::ReaderBuilder::new().flexible(false).from_reader(content.as_bytes());
+    let bad = |line: u64, message: String| Error::validation("content", format!("line {line}: {message}"));
+    let headers = reader.headers().map_err(|e| bad(1, e.to_string()))?.clone();
+    let col = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+    let label_col = col("label").ok_or_else(|| bad(1, "the header needs a label column".into()))?;
+    let cols: Vec<Option<usize>> = COLUMNS.iter().map(|c| col(c)).collect();
+    let mut out: Vec<TermIn> = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            bad(line, e.to_string())
+        })?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let get = |name: &str| -> &str {
+            COLUMNS.iter().position(|c| *c == name).and_then(|i| cols[i]).and_then(|i| record.get(i)).unwrap_or("")
+        };
+        let label = record.get(label_col).unwrap_or("").trim().to_string();
+        if label.is_empty() {
+            return Err(bad(line, "label is empty".into()));
+        }
+        let id =
+            opt(get("id")).map(|v| v.parse().map_err(|_| bad(line, format!("id {v:?} is not a UUID")))).transpose()?;
+        let date = |name: &str| -> Result<Option<NaiveDate>> {
+            opt(get(name))
+                .map(|v| {
+                    NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                        .map_err(|_| bad(line, format!("{name} {v:?} is not a date (YYYY-MM-DD)")))
+                })
+                .transpose()
+        };
+        let at = format!("line {line}");
+        let same_term = out.last().is_some_and(|t| match (t.id, id) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => t.label == label,
+            _ => false,
+        });
+        if !same_term {
+            let status = match get("status").trim().to_ascii_uppercase().as_str() {
+                "" | "PROPOSED" => TermStatus::Proposed,
+                "AGREED" => TermStatus::Agreed,
+                "DEPRECATED" => TermStatus::Deprecated,
+                other => {
+                    return Err(bad(
+                        line,
+                        format!("unknown status {other:?}; expected PROPOSED, AGREED or DEPRECATED"),
+                    ));
+                }
+            };
+            let refs = |name: &str| list(get(name)).into_iter().map(TermRef::Label).collect::<Vec<_>>();
+            out.push(TermIn {
+                at: at.clone(),
+                reference: TermRef::Label(label.clone()),
+                id,
+                label: label.clone(),
+                synonyms: list(get("synonyms")),
+                status,
+                replaced_by: opt(get("replaced_by")).map(TermRef::Label),
+                broader: refs("broader"),
+                narrower: refs("narrower"),
+                related: refs("related"),
+                definitions: vec![],
+            });
+        }
+        let Some(text) = opt(get("definition")) else { continue };
+        let definition_id = opt(get("definition_id"))
+            .map(|v| v.parse().map_err(|_| bad(line, format!("definition_id {v:?} is not a UUID"))))
+            .transpose()?;
+        let agreed = match get("agreed").trim().to_ascii_lowercase().as_str() {
+            "" | "false" | "nein" | "no" => false,
+            "true" | "ja" | "yes" => true,
+            other => return Err(bad(line, format!("agreed {other:?} is neither true nor false"))),
+        };
+        let mut mappings = Vec::new();
+        for (kind, name) in KINDS.iter().zip(["exact_match", "close_match", "broad_match", "narrow_match"]) {
+            mappings.extend(list(get(name)).into_iter().map(|t| (*kind, t)));
+        }
+        let definition = DefinitionIn {
+            at: at.clone(),
+            id: definition_id,
+            agreed,
+            mappings,
+            data: DefinitionData {
+                text,
+                source: SourceData {
+                    publisher: opt(get("publisher")),
+                    statistic: opt(get("statistic")),
+                    date: date("source_date")?,
+                    link: opt(get("source_link")),
+                },
+                scope_note: opt(get("scope_note")),
+                valid_from: date("valid_from")?,
+                valid_to: date("valid_to")?,
+            },
+        };
+        if let Some(t) = out.last_mut() {
+            t.definitions.push(definition);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_of_one_term_group_and_lists_split() {
+        let doc = "label,synonyms,definition,publisher,agreed,related\n\
+                   Migrationshintergrund,MHG|Migrationsbezug,Mikrozensus-Text,Destatis,true,Einwanderungsgeschichte\n\
+                   Migrationshintergrund,,Stadt-Text,Stadt Münster,,\n\
+                   Einwanderungsgeschichte,,,,,\n";
+        let terms = parse(doc).unwrap();
+        assert_eq!(terms.len(), 2);
+        assert_eq!(terms[0].synonyms, ["MHG", "Migrationsbezug"]);
+        assert_eq!(terms[0].definitions.len(), 2);
+        assert!(terms[0].definitions[0].agreed);
+        assert_eq!(terms[0].related, [TermRef::Label("Einwanderungsgeschichte".into())]);
+        assert!(terms[1].definitions.is_empty());
+    }
+
+    #[test]
+    fn malformed_rows_name_their_line() {
+        let cases = [
+            ("label,definition\nA,x\nB\n", "line 3"),
+            ("label,status\nA,PROPOSED\nB,VEREINBART\n", "line 3"),
+            ("label,definition,valid_from\nA,x,2020-01-01\nB,y,01.01.2020\n", "line 3"),
+            ("label,id\nA,keine-uuid\n", "line 2"),
+            ("label,definition\nA,x\n,y\n", "line 3"),
+            ("name,definition\nA,x\n", "line 1"),
+            ("label,definition\nA,x\nB,y,überzählig\n", "line 3"),
+        ];
+        for (doc, line) in cases {
+            let e = parse(doc).unwrap_err();
+            assert_eq!(e.code(), "VALIDATION");
+            assert!(e.to_string().contains(line), "{doc:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn quotes_commas_and_newlines_survive_a_round_trip() {
+        let snap = vec![TermSnap {
+            id: uuid::Uuid::from_u128(1),
+            label: "Ausländer, \"amtlich\"".into(),
+            synonyms: vec![],
+            status: TermStatus::Proposed,
+            replaced_by: None,
+            agreed_definition: None,
+            broader: vec![],
+            narrower: vec![],
+            related: vec![],
+            definitions: vec![super::super::exchange::DefinitionSnap {
+                id: uuid::Uuid::from_u128(2),
+                text: "Zeile 1,\nZeile \"2\"".into(),
+                version: 1,
+                status: super::super::entities::DefinitionStatus::Proposed,
+                source: SourceData::default(),
+                scope_note: None,
+                valid_from: None,
+                valid_to: None,
+                mappings: vec![],
+            }],
+        }];
+        let text = write(&snap, &Iris::new("http://localhost:8080")).unwrap();
+        let back = parse(&text).unwrap();
+        assert_eq!(back[0].label, "Ausländer, \"amtlich\"");
+        assert_eq!(back[0].definitions[0].data.text, "Zeile 1,\nZeile \"2\"");
+    }
+}

@@ -1,0 +1,72 @@
+//! The glossary's stable download URLs: `/glossary.ttl`, `/glossary.jsonld`, `/glossary.csv`.
+
+use axum::{
+    extract::State,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+
+use super::{csv, exchange, skos};
+use crate::{error::Result, http::HttpState, state::AppState};
+
+#[derive(Clone, Copy)]
+enum Format {
+    Turtle,
+    JsonLd,
+    Csv,
+}
+
+async fn render(state: &AppState, format: Format) -> Result<String> {
+    let snapshot = exchange::snapshot(&state.db).await?;
+    let glossary = super::service::glossary(&state.db, state.now()).await?;
+    let iris = exchange::Iris::new(&state.config.public_url);
+    match format {
+        Format::Turtle => skos::turtle(&snapshot, &iris, &glossary.title),
+        Format::JsonLd => skos::json_ld(&snapshot, &iris, &glossary.title),
+        Format::Csv => csv::write(&snapshot, &iris),
+    }
+}
+
+/// Logged-in readers only, by bearer token or session cookie (published glossaries come later).
+async fn download(http: HttpState, headers: HeaderMap, format: Format) -> Response {
+    match crate::http::auth::authenticate_read(&http.app, &headers).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return (StatusCode::UNAUTHORIZED, "login required").into_response(),
+        Err(e) => return (StatusCode::FORBIDDEN, e.public_message()).into_response(),
+    }
+    let (content_type, filename) = match format {
+        Format::Turtle => ("text/turtle; charset=utf-8", "glossar.ttl"),
+        Format::JsonLd => ("application/ld+json", "glossar.jsonld"),
+        Format::Csv => ("text/csv; charset=utf-8", "glossar.csv"),
+    };
+    match render(&http.app, format).await {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_str(&format!("inline; filename=\"{filename}\""))
+                        .unwrap_or(HeaderValue::from_static("inline")),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "glossary export failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "export failed").into_response()
+        }
+    }
+}
+
+pub async fn turtle(State(http): State<HttpState>, headers: HeaderMap) -> Response {
+    download(http, headers, Format::Turtle).await
+}
+
+pub async fn json_ld(State(http): State<HttpState>, headers: HeaderMap) -> Response {
+    download(http, headers, Format::JsonLd).await
+}
+
+pub async fn csv_file(State(http): State<HttpState>, headers: HeaderMap) -> Response {
+    download(http, headers, Format::Csv).await
+}

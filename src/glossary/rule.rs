@@ -1,0 +1,227 @@
+//! The agreement rule: when a definition counts as agreed.
+//!
+//! A glossary names the sectors that must approve (default ADMINISTRATION, CIVIL_SOCIETY, SCIENCE)
+//! and how many approvals each needs (default 1). A definition is agreed when
+//! - every approval given on its current version can be assigned to a sector of the reviewer's
+//!   organisations so that each required sector gets its number of approvals, one person counting
+//!   for one sector only (someone in a city department and a university does not satisfy two
+//!   sectors alone), and
+//! - no objection is open. An objection stays open, whatever version it was given on, until its
+//!   reviewer withdraws it or changes it to an approval: editing the text does not silence it.
+//!
+//! Approvals on earlier versions do not count: a change to the text reopens review.
+
+use std::collections::HashMap;
+
+use uuid::Uuid;
+
+use super::entities::ReviewDecision;
+use crate::accounts::entities::Sector;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementRule {
+    pub required_sectors: Vec<Sector>,
+    pub min_approvals_per_sector: u32,
+}
+
+impl Default for AgreementRule {
+    fn default() -> Self {
+        Self {
+            required_sectors: vec![Sector::Administration, Sector::CivilSociety, Sector::Science],
+            min_approvals_per_sector: 1,
+        }
+    }
+}
+
+/// One review as the rule sees it.
+#[derive(Debug, Clone)]
+pub struct ReviewFact {
+    pub reviewer: Uuid,
+    pub decision: ReviewDecision,
+    pub version: i32,
+    /// Sectors of the reviewer's organisations now.
+    pub sectors: Vec<Sector>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub agreed: bool,
+    pub open_objections: usize,
+    /// Required sectors still short of approvals.
+    pub missing: Vec<Sector>,
+}
+
+impl AgreementRule {
+    pub fn evaluate(&self, current_version: i32, reviews: &[ReviewFact]) -> Verdict {
+        let open_objections = reviews.iter().filter(|r| r.decision == ReviewDecision::Object).count();
+        let approvers: Vec<&ReviewFact> =
+            reviews.iter().filter(|r| r.decision == ReviewDecision::Approve && r.version == current_version).collect();
+        // One slot per approval a sector needs; approvers are matched to slots (bipartite matching),
+        // so an approver with several sectors is placed where they are needed.
+        let slots: Vec<Sector> = self
+            .required_sectors
+            .iter()
+            .flat_map(|s| std::iter::repeat_n(*s, self.min_approvals_per_sector as usize))
+            .collect();
+        let mut slot_owner: Vec<Option<usize>> = vec![None; slots.len()];
+        for a in 0..approvers.len() {
+            let mut seen = vec![false; slots.len()];
+            augment(a, &approvers, &slots, &mut slot_owner, &mut seen);
+        }
+        let mut filled: HashMap<Sector, u32> = HashMap::new();
+        for (i, owner) in slot_owner.iter().enumerate() {
+            if owner.is_some() {
+                *filled.entry(slots[i]).or_default() += 1;
+            }
+        }
+        let missing: Vec<Sector> = self
+            .required_sectors
+            .iter()
+            .copied()
+            .filter(|s| filled.get(s).copied().unwrap_or(0) < self.min_approvals_per_sector)
+            .collect();
+        Verdict {
+            agreed: missing.is_empty() && open_objections == 0 && !approvers.is_empty(),
+            open_objections,
+            missing,
+        }
+    }
+}
+
+fn augment(
+    a: usize,
+    approvers: &[&ReviewFact],
+    slots: &[Sector],
+    owner: &mut [Option<usize>],
+    seen: &mut [bool],
+) -> bool {
+    for (i, sector) in slots.iter().enumerate() {
+        if seen[i] || !approvers[a].sectors.contains(sector) {
+            continue;
+        }
+        seen[i] = true;
+        let free = match owner[i] {
+            None => true,
+            Some(other) => augment(other, approvers, slots, owner, seen),
+        };
+        if free {
+            owner[i] = Some(a);
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ReviewDecision::{Approve, Object};
+    use Sector::{Administration as Adm, CivilSociety as Civ, Politics as Pol, Science as Sci};
+
+    fn r(decision: ReviewDecision, version: i32, sectors: &[Sector]) -> ReviewFact {
+        ReviewFact { reviewer: Uuid::new_v4(), decision, version, sectors: sectors.to_vec() }
+    }
+
+    #[test]
+    fn one_approval_from_each_required_sector_agrees() {
+        let v = AgreementRule::default()
+            .evaluate(1, &[r(Approve, 1, &[Adm]), r(Approve, 1, &[Civ]), r(Approve, 1, &[Sci])]);
+        assert!(v.agreed, "{v:?}");
+        assert!(v.missing.is_empty());
+    }
+
+    #[test]
+    fn a_missing_sector_blocks_and_is_named() {
+        let v = AgreementRule::default()
+            .evaluate(1, &[r(Approve, 1, &[Adm]), r(Approve, 1, &[Adm]), r(Approve, 1, &[Sci])]);
+        assert!(!v.agreed);
+        assert_eq!(v.missing, vec![Civ]);
+    }
+
+    #[test]
+    fn sectors_outside_the_rule_do_not_help() {
+        let v = AgreementRule::default()
+            .evaluate(1, &[r(Approve, 1, &[Adm]), r(Approve, 1, &[Pol]), r(Approve, 1, &[Sci])]);
+        assert_eq!(v.missing, vec![Civ]);
+    }
+
+    #[test]
+    fn reviewers_without_organisation_count_for_no_sector() {
+        let v =
+            AgreementRule::default().evaluate(1, &[r(Approve, 1, &[]), r(Approve, 1, &[Civ]), r(Approve, 1, &[Sci])]);
+        assert_eq!(v.missing, vec![Adm]);
+    }
+
+    #[test]
+    fn an_open_objection_blocks_even_with_all_sectors() {
+        let reviews = [r(Approve, 1, &[Adm]), r(Approve, 1, &[Civ]), r(Approve, 1, &[Sci]), r(Object, 1, &[Pol])];
+        let v = AgreementRule::default().evaluate(1, &reviews);
+        assert!(!v.agreed);
+        assert_eq!(v.open_objections, 1);
+    }
+
+    #[test]
+    fn objection_then_withdrawal_agrees() {
+        let mut reviews = vec![r(Approve, 1, &[Adm]), r(Approve, 1, &[Civ]), r(Object, 1, &[Sci])];
+        assert!(!AgreementRule::default().evaluate(1, &reviews).agreed);
+        // The objector changes their review to an approval.
+        reviews[2].decision = Approve;
+        assert!(AgreementRule::default().evaluate(1, &reviews).agreed);
+        // Or withdraws it, leaving science to someone else.
+        reviews.pop();
+        assert_eq!(AgreementRule::default().evaluate(1, &reviews).missing, vec![Sci]);
+        reviews.push(r(Approve, 1, &[Sci]));
+        assert!(AgreementRule::default().evaluate(1, &reviews).agreed);
+    }
+
+    #[test]
+    fn an_edit_reopens_review_approvals_on_old_versions_do_not_count() {
+        let reviews = [r(Approve, 1, &[Adm]), r(Approve, 1, &[Civ]), r(Approve, 1, &[Sci])];
+        assert!(AgreementRule::default().evaluate(1, &reviews).agreed);
+        let after_edit = AgreementRule::default().evaluate(2, &reviews);
+        assert!(!after_edit.agreed);
+        assert_eq!(after_edit.missing, vec![Adm, Civ, Sci]);
+        let re_reviewed = [r(Approve, 2, &[Adm]), r(Approve, 1, &[Civ]), r(Approve, 2, &[Sci])];
+        assert_eq!(AgreementRule::default().evaluate(2, &re_reviewed).missing, vec![Civ]);
+    }
+
+    #[test]
+    fn an_objection_on_an_old_version_stays_open_after_an_edit() {
+        let reviews = [r(Object, 1, &[Pol]), r(Approve, 2, &[Adm]), r(Approve, 2, &[Civ]), r(Approve, 2, &[Sci])];
+        let v = AgreementRule::default().evaluate(2, &reviews);
+        assert!(!v.agreed);
+        assert_eq!(v.open_objections, 1);
+    }
+
+    #[test]
+    fn one_person_in_two_sectors_covers_only_one() {
+        let v = AgreementRule::default().evaluate(1, &[r(Approve, 1, &[Adm, Sci]), r(Approve, 1, &[Civ])]);
+        assert!(!v.agreed);
+        assert_eq!(v.missing.len(), 1);
+    }
+
+    #[test]
+    fn multi_sector_approvers_are_placed_where_needed() {
+        // Greedy placement of the first approver in ADMINISTRATION would leave SCIENCE empty.
+        let v = AgreementRule::default()
+            .evaluate(1, &[r(Approve, 1, &[Adm, Sci]), r(Approve, 1, &[Adm]), r(Approve, 1, &[Civ])]);
+        assert!(v.agreed, "{v:?}");
+    }
+
+    #[test]
+    fn higher_counts_per_sector_are_honoured() {
+        let rule = AgreementRule { required_sectors: vec![Adm, Civ], min_approvals_per_sector: 2 };
+        let mut reviews = vec![r(Approve, 1, &[Adm]), r(Approve, 1, &[Adm]), r(Approve, 1, &[Civ])];
+        assert_eq!(rule.evaluate(1, &reviews).missing, vec![Civ]);
+        reviews.push(r(Approve, 1, &[Civ]));
+        assert!(rule.evaluate(1, &reviews).agreed);
+    }
+
+    #[test]
+    fn a_rule_without_sectors_needs_one_approval_and_no_objection() {
+        let rule = AgreementRule { required_sectors: vec![], min_approvals_per_sector: 1 };
+        assert!(!rule.evaluate(1, &[]).agreed);
+        assert!(rule.evaluate(1, &[r(Approve, 1, &[])]).agreed);
+        assert!(!rule.evaluate(1, &[r(Approve, 1, &[]), r(Object, 1, &[])]).agreed);
+    }
+}

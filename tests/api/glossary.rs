@@ -1,0 +1,580 @@
+//! The glossary over HTTP: terms and search, reviews and the agreement rule, versions, stale edits,
+//! mappings, exports and imports, and the statement count of the nested term list.
+
+use serde_json::{Value, json};
+
+use crate::{
+    on_both_databases,
+    support::{Backend, TestApp, code},
+};
+
+const PROPOSE: &str = "mutation($i: ProposeTermInput!) { proposeTerm(input: $i) { id label status synonyms definitions { id version } } }";
+const REVIEW: &str = "mutation($d: UUID!, $x: ReviewDecision!, $r: String) { reviewDefinition(definitionId: $d, decision: $x, reason: $r) { id status version } }";
+const UPDATE: &str = "mutation($d: UUID!, $t: String!, $v: Int!) { updateDefinition(definitionId: $d, text: $t, expectedVersion: $v) { id text version status } }";
+const TERM: &str = "query($id: UUID!) { term(id: $id) { label status agreedDefinition { id } definitions { id status version reviews { decision current reviewer { name } } } } }";
+
+/// People of a small monitoring: one per sector, plus an author without sector.
+struct Cast {
+    admin: String,
+    author: String,
+    verwaltung: String,
+    zivil: String,
+    wissenschaft: String,
+    politik: String,
+}
+
+async fn cast(app: &TestApp) -> Cast {
+    let admin = app.admin().await;
+    let adm = app.create_org(&admin, "Amt für Statistik", "ADMINISTRATION").await;
+    let civ = app.create_org(&admin, "Caritas", "CIVIL_SOCIETY").await;
+    let sci = app.create_org(&admin, "Universität", "SCIENCE").await;
+    let pol = app.create_org(&admin, "Integrationsrat", "POLITICS").await;
+    let (_, author) = app.create_user(&admin, "autorin@example.org", "MEMBER", &[]).await;
+    let (_, verwaltung) = app.create_user(&admin, "verwaltung@example.org", "MEMBER", &[&adm]).await;
+    let (_, zivil) = app.create_user(&admin, "zivil@example.org", "MEMBER", &[&civ]).await;
+    let (_, wissenschaft) = app.create_user(&admin, "wissenschaft@example.org", "MEMBER", &[&sci]).await;
+    let (_, politik) = app.create_user(&admin, "politik@example.org", "MEMBER", &[&pol]).await;
+    Cast { admin, author, verwaltung, zivil, wissenschaft, politik }
+}
+
+async fn propose(app: &TestApp, token: &str, label: &str, synonyms: &[&str], definition: &str) -> (String, String) {
+    let data = app
+        .ok(
+            Some(token),
+            PROPOSE,
+            json!({"i": {"label": label, "synonyms": synonyms, "definition": definition,
+                "source": {"publisher": "Statistisches Bundesamt", "statistic": "Mikrozensus", "date": "2023-01-01",
+                           "link": "https://www.destatis.de/mikrozensus"},
+                "scopeNote": "für die Zahlen des Mikrozensus", "validFrom": "2005-01-01"}}),
+        )
+        .await;
+    let t = &data["proposeTerm"];
+    (t["id"].as_str().unwrap().to_string(), t["definitions"][0]["id"].as_str().unwrap_or_default().to_string())
+}
+
+fn labels(data: &Value) -> Vec<String> {
+    data["terms"].as_array().unwrap().iter().map(|t| t["label"].as_str().unwrap().to_string()).collect()
+}
+
+async fn terms_are_found_by_label_synonym_and_umlaut_spelling(b: Backend) {
+    let app = TestApp::start(b).await;
+    let c = cast(&app).await;
+    propose(&app, &c.author, "Ausländerin/Ausländer", &["Nichtdeutsche"], "Personen ohne deutsche Staatsangehörigkeit")
+        .await;
+    propose(&app, &c.author, "Migrationshintergrund", &["MHG"], "Eine Person hat einen Migrationshintergrund, wenn …")
+        .await;
+    propose(&app, &c.author, "Migration", &[], "Wanderung über Grenzen").await;
+    propose(&app, &c.author, "Straßensozialarbeit", &[], "Aufsuchende Arbeit").await;
+    let q = "query($s: String, $st: TermStatus) { terms(search: $s, status: $st) { label status synonyms } }";
+    for spelling in ["auslaenderin", "AUSLÄNDERIN", "Auslaender"] {
+        assert_eq!(
+            labels(&app.ok(Some(&c.zivil), q, json!({"s": spelling})).await),
+            ["Ausländerin/Ausländer"],
+            "{spelling}"
+        );
+    }
+    assert_eq!(labels(&app.ok(Some(&c.zivil), q, json!({"s": "nichtdeutsche"})).await), ["Ausländerin/Ausländer"]);
+    assert_eq!(labels(&app.ok(Some(&c.zivil), q, json!({"s": "mhg"})).await), ["Migrationshintergrund"]);
+    assert_eq!(labels(&app.ok(Some(&c.zivil), q, json!({"s": "strassen"})).await), ["Straßensozialarbeit"]);
+    // The exact match comes first, though "Migrationshintergrund" sorts first by label too.
+    assert_eq!(
+        labels(&app.ok(Some(&c.zivil), q, json!({"s": "migration"})).await),
+        ["Migration", "Migrationshintergrund"]
+    );
+    assert_eq!(labels(&app.ok(Some(&c.zivil), q, json!({"s": "hintergrund"})).await), ["Migrationshintergrund"]);
+    assert_eq!(app.ok(Some(&c.zivil), q, json!({"st": "AGREED"})).await["terms"], json!([]));
+    assert_eq!(labels(&app.ok(Some(&c.zivil), q, json!({"st": "PROPOSED"})).await).len(), 4);
+    // Wildcards are not wildcards.
+    assert_eq!(app.ok(Some(&c.zivil), q, json!({"s": "%"})).await["terms"].as_array().unwrap().len(), 4);
+    assert_eq!(app.ok(Some(&c.zivil), q, json!({"s": "x%y"})).await["terms"], json!([]));
+
+    // The same label in another spelling is the same term.
+    let dup = app.gql(Some(&c.author), PROPOSE, json!({"i": {"label": "Auslaenderin / Auslaender"}})).await;
+    assert_eq!(code(&dup), "CONFLICT");
+    let anonymous = app.gql(None, q, json!({})).await;
+    assert_eq!(code(&anonymous), "UNAUTHENTICATED");
+    let _ = c.admin;
+}
+
+async fn a_definition_is_agreed_by_the_three_sectors_and_reopened_by_an_edit(b: Backend) {
+    let app = TestApp::start(b).await;
+    let c = cast(&app).await;
+    let (term, def) = propose(
+        &app,
+        &c.author,
+        "Einwanderungsgeschichte",
+        &[],
+        "Eingewandert seit 1950 oder Kind zweier Eingewanderter",
+    )
+    .await;
+    let review = |token: &str, decision: &str, reason: Option<&str>| {
+        let vars = json!({"d": def, "x": decision, "r": reason});
+        let token = token.to_string();
+        let app = &app;
+        async move { app.gql(Some(&token), REVIEW, vars).await }
+    };
+    // Nobody approves their own text, admins included.
+    assert_eq!(code(&review(&c.author, "APPROVE", None).await), "FORBIDDEN");
+    let (_, admin_def) =
+        propose(&app, &c.admin, "Neuzugewanderte", &[], "Seit höchstens fünf Jahren in Deutschland").await;
+    let own = app.gql(Some(&c.admin), REVIEW, json!({"d": admin_def, "x": "APPROVE"})).await;
+    assert_eq!(code(&own), "FORBIDDEN");
+    // An objection needs a reason.
+    assert_eq!(code(&review(&c.politik, "OBJECT", None).await), "VALIDATION");
+    assert_eq!(code(&review(&c.politik, "OBJECT", Some("  ")).await), "VALIDATION");
+
+    for t in [&c.verwaltung, &c.zivil] {
+        assert_eq!(review(t, "APPROVE", None).await["data"]["reviewDefinition"]["status"], "PROPOSED");
+    }
+    review(&c.politik, "OBJECT", Some("Die Kinder von einem eingewanderten Elternteil fehlen")).await;
+    assert_eq!(review(&c.wissenschaft, "APPROVE", None).await["data"]["reviewDefinition"]["status"], "PROPOSED");
+    let t = app.ok(Some(&c.zivil), TERM, json!({"id": term})).await;
+    assert_eq!(t["term"]["status"], "PROPOSED", "an open objection blocks");
+    let agreement = "query($id: UUID!) { definition(id: $id) { agreement { agreed openObjections missingSectors } } }";
+    let a = app.ok(Some(&c.zivil), agreement, json!({"id": def})).await;
+    assert_eq!(a["definition"]["agreement"], json!({"agreed": false, "openObjections": 1, "missingSectors": []}));
+    assert_eq!(t["term"]["definitions"][0]["reviews"].as_array().unwrap().len(), 4);
+
+    // The objector changes their review: one review per person, replaced.
+    assert_eq!(review(&c.politik, "APPROVE", None).await["data"]["reviewDefinition"]["status"], "AGREED");
+    let t = app.ok(Some(&c.zivil), TERM, json!({"id": term})).await;
+    assert_eq!(t["term"]["status"], "AGREED");
+    assert_eq!(t["term"]["agreedDefinition"]["id"], def.as_str());
+    assert_eq!(t["term"]["definitions"][0]["reviews"].as_array().unwrap().len(), 4);
+
+    // A later change to the agreed text reopens review.
+    let edited = app
+        .ok(
+            Some(&c.author),
+            UPDATE,
+            json!({"d": def, "t": "Eingewandert seit 1950 oder mindestens ein Elternteil eingewandert", "v": 1}),
+        )
+        .await;
+    assert_eq!(edited["updateDefinition"]["version"], 2);
+    assert_eq!(edited["updateDefinition"]["status"], "PROPOSED");
+    let a = app.ok(Some(&c.zivil), agreement, json!({"id": def})).await;
+    assert_eq!(a["definition"]["agreement"]["missingSectors"], json!(["ADMINISTRATION", "CIVIL_SOCIETY", "SCIENCE"]));
+    let t = app.ok(Some(&c.zivil), TERM, json!({"id": term})).await;
+    assert_eq!(t["term"]["status"], "PROPOSED");
+    assert!(t["term"]["agreedDefinition"].is_null());
+    assert!(t["term"]["definitions"][0]["reviews"].as_array().unwrap().iter().all(|r| r["current"] == false));
+    // Re-review of the new version agrees again; withdrawing an approval reopens.
+    for tok in [&c.verwaltung, &c.zivil, &c.wissenschaft] {
+        review(tok, "APPROVE", None).await;
+    }
+    assert_eq!(app.ok(Some(&c.zivil), TERM, json!({"id": term})).await["term"]["status"], "AGREED");
+    let w = app
+        .ok(Some(&c.zivil), "mutation($d: UUID!) { withdrawReview(definitionId: $d) { status } }", json!({"d": def}))
+        .await;
+    assert_eq!(w["withdrawReview"]["status"], "PROPOSED");
+    assert_eq!(app.ok(Some(&c.zivil), TERM, json!({"id": term})).await["term"]["status"], "PROPOSED");
+
+    // Every step is in the audit log.
+    let log = app
+        .ok(
+            Some(&c.admin),
+            "query($id: UUID!) { auditLog(entityId: $id, first: 50) { edges { node { action } } } }",
+            json!({"id": term}),
+        )
+        .await;
+    let actions: Vec<&str> =
+        log["auditLog"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["action"].as_str().unwrap()).collect();
+    for a in ["term.propose", "term.agree", "term.reopen"] {
+        assert!(actions.contains(&a), "{a} missing in {actions:?}");
+    }
+}
+
+async fn stale_edits_conflict_versions_fold_per_sitting_and_diff(b: Backend) {
+    let app = TestApp::start(b).await;
+    let c = cast(&app).await;
+    let (_, def) = propose(&app, &c.author, "Geflüchtete", &[], "Schutzsuchende Personen").await;
+    // The author edits twice within half an hour: one version for review.
+    app.clock.advance(chrono::Duration::minutes(10));
+    app.ok(Some(&c.author), UPDATE, json!({"d": def, "t": "Schutzsuchende Personen mit Aufenthaltstitel", "v": 1}))
+        .await;
+    app.clock.advance(chrono::Duration::minutes(20));
+    let second = app
+        .ok(
+            Some(&c.author),
+            UPDATE,
+            json!({"d": def, "t": "Schutzsuchende Personen mit anerkanntem Schutzstatus", "v": 2}),
+        )
+        .await;
+    assert_eq!(second["updateDefinition"]["version"], 3);
+    // Another person editing from version 2 is stale.
+    let stale = app.gql(Some(&c.zivil), UPDATE, json!({"d": def, "t": "Überschrieben", "v": 2})).await;
+    assert_eq!(code(&stale), "CONFLICT");
+    let details = &stale["errors"][0]["extensions"]["details"];
+    assert_eq!(details["currentVersion"], 3);
+    assert_eq!(details["currentText"], "Schutzsuchende Personen mit anerkanntem Schutzstatus");
+    // After a pause the author's next edit is a new version; so is another person's edit.
+    app.clock.advance(chrono::Duration::minutes(31));
+    app.ok(
+        Some(&c.author),
+        UPDATE,
+        json!({"d": def, "t": "Schutzsuchende Personen mit anerkanntem oder ohne Schutzstatus", "v": 3}),
+    )
+    .await;
+    app.ok(
+        Some(&c.zivil),
+        UPDATE,
+        json!({"d": def, "t": "Schutzsuchende Menschen mit anerkanntem oder ohne Schutzstatus", "v": 4}),
+    )
+    .await;
+    let q = "query($id: UUID!) { definition(id: $id) { version text author { name } versions { version text edits author { name } }
+             first: versionAt(version: 3) { text } gone: versionAt(version: 1) { text }
+             diff(from: 3, to: 5) { kind text } }}";
+    let d = app.ok(Some(&c.zivil), q, json!({"id": def})).await["definition"].clone();
+    assert_eq!(d["version"], 5);
+    assert_eq!(d["author"]["name"], "zivil");
+    let versions: Vec<(i64, i64)> = d["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["version"].as_i64().unwrap(), v["edits"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(versions, [(3, 3), (4, 1), (5, 1)], "the first sitting (proposal and two edits) is one version");
+    assert_eq!(d["first"]["text"], "Schutzsuchende Personen mit anerkanntem Schutzstatus");
+    assert!(d["gone"].is_null());
+    let diff: Vec<(String, String)> = d["diff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["kind"].as_str().unwrap().to_string(), s["text"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        diff,
+        [
+            ("EQUAL".into(), "Schutzsuchende ".into()),
+            ("DELETE".into(), "Personen".into()),
+            ("INSERT".into(), "Menschen".into()),
+            ("EQUAL".into(), " mit anerkanntem ".into()),
+            ("INSERT".into(), "oder ohne ".into()),
+            ("EQUAL".into(), "Schutzstatus".into()),
+        ]
+    );
+    // A review in between ends the sitting: the reviewed text stays a version of its own.
+    app.ok(Some(&c.wissenschaft), REVIEW, json!({"d": def, "x": "APPROVE"})).await;
+    app.ok(Some(&c.zivil), UPDATE, json!({"d": def, "t": "Schutzsuchende Menschen", "v": 5})).await;
+    let d = app.ok(Some(&c.zivil), q, json!({"id": def})).await["definition"].clone();
+    assert_eq!(d["versions"].as_array().unwrap().len(), 4);
+}
+
+async fn relations_deprecation_and_mappings(b: Backend) {
+    let app = TestApp::start(b).await;
+    let c = cast(&app).await;
+    let (mh, mh_def) = propose(&app, &c.author, "Migrationshintergrund", &[], "Mikrozensus-Definition").await;
+    let (mv, mv_def) = propose(&app, &c.author, "Migrationsvorgeschichte", &[], "Definition der Stadt").await;
+    let (eg, _) = propose(&app, &c.author, "Einwanderungsgeschichte", &[], "Neuere Definition").await;
+    let relate =
+        "mutation($t: UUID!, $o: UUID!, $k: RelationKind!) { relateTerms(termId: $t, otherId: $o, kind: $k) { id } }";
+    app.ok(Some(&c.zivil), relate, json!({"t": mv, "o": mh, "k": "BROADER"})).await;
+    app.ok(Some(&c.zivil), relate, json!({"t": mh, "o": eg, "k": "RELATED"})).await;
+    let again = app.gql(Some(&c.zivil), relate, json!({"t": mh, "o": mv, "k": "BROADER"})).await;
+    assert_eq!(code(&again), "CONFLICT", "a cycle of broader terms is refused");
+    let q = "query($id: UUID!) { term(id: $id) { broader { label } narrower { label } related { label } status replacedBy { label } } }";
+    let t = app.ok(Some(&c.zivil), q, json!({"id": mh})).await;
+    assert_eq!(t["term"]["narrower"], json!([{"label": "Migrationsvorgeschichte"}]));
+    assert_eq!(t["term"]["related"], json!([{"label": "Einwanderungsgeschichte"}]));
+    let t = app.ok(Some(&c.zivil), q, json!({"id": eg})).await;
+    assert_eq!(t["term"]["related"], json!([{"label": "Migrationshintergrund"}]));
+
+    let map = "mutation($i: MapDefinitionInput!) { mapDefinition(input: $i) { kind note targetUri target { text } } }";
+    let m = app
+        .ok(
+            Some(&c.wissenschaft),
+            map,
+            json!({"i": {"definitionId": mv_def, "targetDefinitionId": mh_def, "kind": "CLOSE_MATCH",
+            "note": "Die Stadt zählt auch die dritte Generation"}}),
+        )
+        .await;
+    assert_eq!(m["mapDefinition"]["target"]["text"], "Mikrozensus-Definition");
+    app.ok(
+        Some(&c.wissenschaft),
+        map,
+        json!({"i": {"definitionId": mh_def, "targetUri": "http://example.org/vocab/mhg", "kind": "EXACT_MATCH"}}),
+    )
+    .await;
+    let bad = app.gql(Some(&c.wissenschaft), map, json!({"i": {"definitionId": mh_def, "kind": "EXACT_MATCH"}})).await;
+    assert_eq!(code(&bad), "VALIDATION");
+    let bad = app
+        .gql(
+            Some(&c.wissenschaft),
+            map,
+            json!({"i": {"definitionId": mh_def, "targetUri": "ftp://x", "kind": "EXACT_MATCH"}}),
+        )
+        .await;
+    assert_eq!(code(&bad), "VALIDATION");
+
+    let deprecate =
+        "mutation($t: UUID!, $r: UUID) { deprecateTerm(termId: $t, replacedById: $r) { status replacedBy { label } } }";
+    assert_eq!(code(&app.gql(Some(&c.zivil), deprecate, json!({"t": mh, "r": eg})).await), "FORBIDDEN");
+    let d = app.ok(Some(&c.admin), deprecate, json!({"t": mh, "r": eg})).await;
+    assert_eq!(d["deprecateTerm"], json!({"status": "DEPRECATED", "replacedBy": {"label": "Einwanderungsgeschichte"}}));
+    let r = app.gql(Some(&c.zivil), REVIEW, json!({"d": mh_def, "x": "APPROVE"})).await;
+    assert_eq!(code(&r), "VALIDATION", "deprecated terms are not reviewed");
+}
+
+async fn the_agreement_rule_is_set_per_glossary(b: Backend) {
+    let app = TestApp::start(b).await;
+    let c = cast(&app).await;
+    let (term, def) =
+        propose(&app, &c.author, "Einbürgerungsquote", &[], "Einbürgerungen je 100 Ausländerinnen und Ausländer").await;
+    let rule = "mutation($s: [Sector!]!, $n: Int!) { setAgreementRule(requiredSectors: $s, minApprovalsPerSector: $n) { agreementRule { requiredSectors minApprovalsPerSector } } }";
+    assert_eq!(code(&app.gql(Some(&c.zivil), rule, json!({"s": ["SCIENCE"], "n": 1})).await), "FORBIDDEN");
+    let g = app
+        .ok(Some(&c.admin), "{ glossary { agreementRule { requiredSectors minApprovalsPerSector } } }", json!({}))
+        .await;
+    assert_eq!(
+        g["glossary"]["agreementRule"]["requiredSectors"],
+        json!(["ADMINISTRATION", "CIVIL_SOCIETY", "SCIENCE"])
+    );
+    app.ok(Some(&c.wissenschaft), REVIEW, json!({"d": def, "x": "APPROVE"})).await;
+    assert_eq!(app.ok(Some(&c.zivil), TERM, json!({"id": term})).await["term"]["status"], "PROPOSED");
+    // Science alone suffices under the new rule; definitions under review are judged again at once.
+    let set = app.ok(Some(&c.admin), rule, json!({"s": ["SCIENCE"], "n": 1})).await;
+    assert_eq!(set["setAgreementRule"]["agreementRule"]["requiredSectors"], json!(["SCIENCE"]));
+    assert_eq!(app.ok(Some(&c.zivil), TERM, json!({"id": term})).await["term"]["status"], "AGREED");
+}
+
+/// `terms { definitions { reviews { reviewer { name } } } related { label } }` costs the same number
+/// of statements for 2 terms as for 8.
+async fn nested_term_lists_are_batched(b: Backend) {
+    let app = TestApp::start(b).await;
+    let c = cast(&app).await;
+    let query = "{ terms { label synonyms definitions { text agreement { agreed openObjections missingSectors } author { name } versions { version author { name } } reviews { decision reviewer { name } } mappings { target { text } } } related { label } broader { label } agreedDefinition { text } } }";
+    let mut previous: Option<String> = None;
+    let mut costs = Vec::new();
+    for round in 0..4 {
+        for i in 0..2 {
+            let (id, def) = propose(&app, &c.author, &format!("Begriff {round}-{i}"), &["Synonym"], "Text").await;
+            app.ok(Some(&c.zivil), REVIEW, json!({"d": def, "x": "APPROVE"})).await;
+            app.ok(Some(&c.politik), REVIEW, json!({"d": def, "x": "OBJECT", "r": "unklar"})).await;
+            if let Some(p) = &previous {
+                app.ok(
+                    Some(&c.zivil),
+                    "mutation($t: UUID!, $o: UUID!) { relateTerms(termId: $t, otherId: $o, kind: RELATED) { id } }",
+                    json!({"t": id, "o": p}),
+                )
+                .await;
+            }
+            previous = Some(id);
+        }
+        let before = app.statements().await;
+        let data = app.ok(Some(&c.zivil), query, json!({})).await;
+        let after = app.statements().await;
+        assert_eq!(data["terms"].as_array().unwrap().len(), (round + 1) * 2);
+        costs.push(after - before);
+    }
+    // A batch may split when the loader's short window closes between two fields, hence the slack of 2;
+    // one query per term would add at least 6 from the first round to the last.
+    let (min, max) = (costs.iter().min().unwrap(), costs.iter().max().unwrap());
+    assert!(max - min <= 2, "statements grow with the list: {costs:?}");
+    assert!(costs[0] <= 22, "too many statements: {costs:?}");
+}
+
+const IMPORT: &str = "mutation($f: ImportFormat!, $c: String!, $d: Boolean!) { importGlossary(format: $f, content: $c, dryRun: $d) { dryRun created updated unchanged terms { label change details } } }";
+const WHOLE: &str = "{ terms { id label status synonyms related { label } broader { label } narrower { label } replacedBy { label }
+    agreedDefinition { text } definitions { id text status scopeNote validFrom validTo source { publisher statistic date link }
+    mappings { kind targetUri target { text } } } } }";
+
+async fn download(app: &TestApp, token: Option<&str>, path: &str) -> (u16, String, String) {
+    let mut req = app.http.get(format!("{}{path}", app.base));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let ct = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    (status, ct, res.text().await.unwrap())
+}
+
+/// A small glossary with every feature: relations, competing and agreed definitions, mappings, deprecation.
+async fn build_sample(app: &TestApp, c: &Cast) {
+    let (mh, mh_def) = propose(app, &c.author, "Migrationshintergrund", &["MHG"], "Eine Person hat einen Migrationshintergrund, wenn sie selbst oder mindestens ein Elternteil die deutsche Staatsangehörigkeit nicht durch Geburt besitzt.").await;
+    let (eg, eg_def) = propose(
+        app,
+        &c.author,
+        "Einwanderungsgeschichte",
+        &[],
+        "Selbst eingewandert oder beide Elternteile eingewandert.",
+    )
+    .await;
+    let (mv, _) = propose(
+        app,
+        &c.author,
+        "Migrationsvorgeschichte",
+        &["Migrationsvorgeschichte (Stadt)"],
+        "Definition der Stadt, \"mit Zitat\"\nund zweiter Zeile",
+    )
+    .await;
+    let (alt, _) = propose(app, &c.author, "Ausländerin/Ausländer", &[], "Ohne deutsche Staatsangehörigkeit").await;
+    let other = app
+        .ok(Some(&c.zivil), "mutation($i: ProposeDefinitionInput!) { proposeDefinition(input: $i) { id } }",
+            json!({"i": {"termId": mh, "text": "Die Stadt zählt auch die dritte Generation.", "source": {"publisher": "Stadt Münster"}, "validTo": "2030-12-31"}}))
+        .await["proposeDefinition"]["id"].as_str().unwrap().to_string();
+    let relate =
+        "mutation($t: UUID!, $o: UUID!, $k: RelationKind!) { relateTerms(termId: $t, otherId: $o, kind: $k) { id } }";
+    app.ok(Some(&c.zivil), relate, json!({"t": mv, "o": mh, "k": "BROADER"})).await;
+    app.ok(Some(&c.zivil), relate, json!({"t": mh, "o": eg, "k": "RELATED"})).await;
+    let map = "mutation($i: MapDefinitionInput!) { mapDefinition(input: $i) { id } }";
+    app.ok(
+        Some(&c.zivil),
+        map,
+        json!({"i": {"definitionId": other, "targetDefinitionId": mh_def, "kind": "BROADER_MATCH"}}),
+    )
+    .await;
+    app.ok(
+        Some(&c.zivil),
+        map,
+        json!({"i": {"definitionId": eg_def, "targetUri": "https://www.destatis.de/eg", "kind": "EXACT_MATCH"}}),
+    )
+    .await;
+    for t in [&c.verwaltung, &c.zivil, &c.wissenschaft] {
+        app.ok(Some(t), REVIEW, json!({"d": eg_def, "x": "APPROVE"})).await;
+    }
+    app.ok(
+        Some(&c.admin),
+        "mutation($t: UUID!, $r: UUID) { deprecateTerm(termId: $t, replacedById: $r) { id } }",
+        json!({"t": alt, "r": eg}),
+    )
+    .await;
+}
+
+fn sorted(mut whole: Value) -> Value {
+    // Ids of definitions differ between the glossaries only where the import had none to keep.
+    if let Some(terms) = whole["terms"].as_array_mut() {
+        for t in terms {
+            t.as_object_mut().unwrap().remove("id");
+            for d in t["definitions"].as_array_mut().unwrap() {
+                d.as_object_mut().unwrap().remove("id");
+            }
+        }
+    }
+    whole
+}
+
+async fn exports_need_login_and_re_import_to_the_same_glossary(b: Backend) {
+    let app = TestApp::start(b).await;
+    let c = cast(&app).await;
+    build_sample(&app, &c).await;
+    for path in ["/glossary.ttl", "/glossary.jsonld", "/glossary.csv"] {
+        assert_eq!(download(&app, None, path).await.0, 401, "{path}");
+    }
+    let (status, ct, ttl) = download(&app, Some(&c.politik), "/glossary.ttl").await;
+    assert_eq!(status, 200);
+    assert!(ct.starts_with("text/turtle"), "{ct}");
+    for needle in [
+        "skos:ConceptScheme",
+        "skos:prefLabel \"Migrationshintergrund\"@de",
+        "skos:altLabel \"MHG\"@de",
+        "skos:broader",
+        "skos:related",
+        "skos:exactMatch <https://www.destatis.de/eg>",
+        "skos:broadMatch",
+        "owl:deprecated true",
+        "dct:isReplacedBy",
+        "skos:scopeNote",
+        "\\\"mit Zitat\\\"",
+    ] {
+        assert!(ttl.contains(needle), "{needle} missing in\n{ttl}");
+    }
+    let (status, ct, jsonld) = download(&app, Some(&c.politik), "/glossary.jsonld").await;
+    assert_eq!(status, 200);
+    assert!(ct.starts_with("application/ld+json"));
+    let parsed: Value = serde_json::from_str(&jsonld).unwrap();
+    assert!(parsed.to_string().contains("Einwanderungsgeschichte"));
+    let (_, ct, csv) = download(&app, Some(&c.politik), "/glossary.csv").await;
+    assert!(ct.starts_with("text/csv"));
+    assert!(csv.starts_with("id,label,synonyms,status"));
+    let original = sorted(app.ok(Some(&c.zivil), WHOLE, json!({})).await);
+    assert_eq!(original["terms"].as_array().unwrap().len(), 4);
+
+    // Importing the own export again changes nothing.
+    let again = app.ok(Some(&c.admin), IMPORT, json!({"f": "TURTLE", "c": ttl, "d": false})).await;
+    assert_eq!(again["importGlossary"]["unchanged"], 4, "{again:#}");
+    let again = app.ok(Some(&c.admin), IMPORT, json!({"f": "CSV", "c": csv, "d": false})).await;
+    assert_eq!(again["importGlossary"]["unchanged"], 4, "{again:#}");
+    assert_eq!(sorted(app.ok(Some(&c.zivil), WHOLE, json!({})).await), original);
+
+    for (format, content) in [("TURTLE", &ttl), ("CSV", &csv)] {
+        let fresh = TestApp::start(b).await;
+        let admin = fresh.admin().await;
+        let dry = fresh.ok(Some(&admin), IMPORT, json!({"f": format, "c": content, "d": true})).await;
+        assert_eq!(dry["importGlossary"]["created"], 4, "{format}: {dry:#}");
+        assert_eq!(dry["importGlossary"]["dryRun"], true);
+        assert_eq!(
+            fresh.ok(Some(&admin), "{ terms { id } }", json!({})).await["terms"],
+            json!([]),
+            "a dry run changes nothing"
+        );
+        let real = fresh.ok(Some(&admin), IMPORT, json!({"f": format, "c": content, "d": false})).await;
+        assert_eq!(real["importGlossary"]["created"], 4);
+        assert_eq!(sorted(fresh.ok(Some(&admin), WHOLE, json!({})).await), original, "{format} round trip");
+        let log = fresh.ok(Some(&admin), "{ auditLog(first: 5) { edges { node { action } } } }", json!({})).await;
+        assert_eq!(log["auditLog"]["edges"][0]["node"]["action"], "glossary.import");
+    }
+}
+
+async fn imports_report_changes_and_refuse_malformed_input(b: Backend) {
+    let app = TestApp::start(b).await;
+    let c = cast(&app).await;
+    propose(&app, &c.author, "Neuzugewanderte", &[], "Seit höchstens fünf Jahren in Deutschland").await;
+    let csv = "label,synonyms,definition,publisher\n\
+               Neuzugewanderte,Neu Zugewanderte,Seit höchstens fünf Jahren in Deutschland,\n\
+               Geflüchtete,Schutzsuchende,Personen mit Schutzstatus,BAMF\n";
+    assert_eq!(code(&app.gql(Some(&c.zivil), IMPORT, json!({"f": "CSV", "c": csv, "d": true})).await), "FORBIDDEN");
+    let dry = app.ok(Some(&c.admin), IMPORT, json!({"f": "CSV", "c": csv, "d": true})).await["importGlossary"].clone();
+    assert_eq!(
+        (dry["created"].as_i64(), dry["updated"].as_i64(), dry["unchanged"].as_i64()),
+        (Some(1), Some(1), Some(0)),
+        "{dry:#}"
+    );
+    // The CSV has no source for the known definition: an empty cell clears the value.
+    assert_eq!(dry["terms"][0]["details"], json!(["synonyms", "definition source or validity"]));
+    let terms = "{ terms { label synonyms } }";
+    assert_eq!(
+        app.ok(Some(&c.zivil), terms, json!({})).await["terms"],
+        json!([{"label": "Neuzugewanderte", "synonyms": []}])
+    );
+
+    let broken_ttl = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<http://x/a> a skos:Concept ;\n  skos:prefLabel \"A\"@de ;\n  skos:broader <http://x/b\n.\n";
+    let e = app.gql(Some(&c.admin), IMPORT, json!({"f": "TURTLE", "c": broken_ttl, "d": false})).await;
+    assert_eq!(code(&e), "VALIDATION");
+    assert!(e["errors"][0]["message"].as_str().unwrap().contains("line 4"), "{e:#}");
+    let broken_csv = "label,status\nGeflüchtete,PROPOSED\nSchutzsuchende,VEREINBART\n";
+    let e = app.gql(Some(&c.admin), IMPORT, json!({"f": "CSV", "c": broken_csv, "d": false})).await;
+    assert_eq!(code(&e), "VALIDATION");
+    assert!(e["errors"][0]["message"].as_str().unwrap().contains("line 3"), "{e:#}");
+    // Well-formed but refers to a term nobody knows: refused as a whole, the first row not kept.
+    let dangling = "label,related\nGeflüchtete,\nSchutzsuchende,Unbekannt\n";
+    let e = app.gql(Some(&c.admin), IMPORT, json!({"f": "CSV", "c": dangling, "d": false})).await;
+    assert_eq!(code(&e), "VALIDATION");
+    assert!(e["errors"][0]["message"].as_str().unwrap().contains("line 3"), "{e:#}");
+    assert_eq!(app.ok(Some(&c.zivil), terms, json!({})).await["terms"].as_array().unwrap().len(), 1);
+
+    let real = app.ok(Some(&c.admin), IMPORT, json!({"f": "CSV", "c": csv, "d": false})).await;
+    assert_eq!(real["importGlossary"]["created"], 1);
+    let found = app
+        .ok(
+            Some(&c.zivil),
+            "{ terms(search: \"schutzsuchende\") { label definitions { source { publisher } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(found["terms"], json!([{"label": "Geflüchtete", "definitions": [{"source": {"publisher": "BAMF"}}]}]));
+}
+
+on_both_databases!(
+    exports_need_login_and_re_import_to_the_same_glossary,
+    imports_report_changes_and_refuse_malformed_input,
+);
+
+on_both_databases!(
+    terms_are_found_by_label_synonym_and_umlaut_spelling,
+    a_definition_is_agreed_by_the_three_sectors_and_reopened_by_an_edit,
+    stale_edits_conflict_versions_fold_per_sitting_and_diff,
+    relations_deprecation_and_mappings,
+    the_agreement_rule_is_set_per_glossary,
+    nested_term_lists_are_batched,
+);
