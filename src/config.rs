@@ -13,6 +13,10 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub mail_dir: PathBuf,
     pub mail_from: String,
+    /// Upper bound of one SMTP send, end to end.
+    pub smtp_timeout: Duration,
+    /// Key of the signed links in reminder mails; unset: a key generated once and kept in the database.
+    pub link_secret: Option<String>,
     pub admin_email: Option<String>,
     pub admin_password: Option<String>,
     pub scheduler_interval: Duration,
@@ -32,6 +36,8 @@ impl Default for Config {
             smtp_url: None,
             mail_dir: PathBuf::from("./mail-outbox"),
             mail_from: "teilhabe@localhost".into(),
+            smtp_timeout: Duration::from_secs(30),
+            link_secret: None,
             admin_email: None,
             admin_password: None,
             scheduler_interval: Duration::from_secs(60),
@@ -70,6 +76,14 @@ impl Config {
         if let Some(v) = get("TEILHABE_MAIL_FROM") {
             config.mail_from = v;
         }
+        if let Some(v) = get("TEILHABE_SMTP_TIMEOUT_SECS") {
+            let secs: u64 =
+                v.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                    Error::config("TEILHABE_SMTP_TIMEOUT_SECS", "expected a positive number of seconds")
+                })?;
+            config.smtp_timeout = Duration::from_secs(secs);
+        }
+        config.link_secret = get("TEILHABE_LINK_SECRET");
         config.admin_email = get("TEILHABE_ADMIN_EMAIL");
         config.admin_password = get("TEILHABE_ADMIN_PASSWORD");
         if let Some(v) = get("TEILHABE_SCHEDULER_INTERVAL_SECS") {

@@ -104,6 +104,7 @@ pub async fn load(state: &AppState) -> Result<DemoSummary> {
         people.push(email);
     }
     crate::participation::demo::load(state, &admin).await?;
+    crate::indicators::demo::load(state, &admin, MARK).await?;
     Ok(DemoSummary { organizations: orgs.len(), people })
 }
 

@@ -17,7 +17,9 @@ use crate::{
     audit,
     error::{Error, Result},
     glossary::{self, graphql::GlossaryLoader},
+    indicators,
     leitbild::{self, graphql::LeitbildLoader},
+    notifications,
     participation::{self, graphql::ParticipationLoader},
     state::AppState,
 };
@@ -34,6 +36,8 @@ pub struct Query(
     leitbild::graphql::LeitbildQuery,
     participation::graphql::ParticipationQuery,
     glossary::graphql::GlossaryQuery,
+    notifications::graphql::NotificationsQuery,
+    indicators::graphql::IndicatorsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -42,6 +46,8 @@ pub struct Mutation(
     leitbild::graphql::LeitbildMutation,
     participation::graphql::ParticipationMutation,
     glossary::graphql::GlossaryMutation,
+    notifications::graphql::NotificationsMutation,
+    indicators::graphql::IndicatorsMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -87,7 +93,8 @@ pub fn request_data(request: async_graphql::Request, state: &AppState, actor: Op
         .data(DataLoader::new(AccountsLoader(state.db.clone()), tokio::spawn))
         .data(DataLoader::new(LeitbildLoader(state.db.clone()), tokio::spawn))
         .data(DataLoader::new(ParticipationLoader { db: state.db.clone(), actor: actor.clone() }, tokio::spawn))
-        .data(DataLoader::new(GlossaryLoader(state.db.clone()), tokio::spawn));
+        .data(DataLoader::new(GlossaryLoader(state.db.clone()), tokio::spawn))
+        .data(DataLoader::new(indicators::graphql::IndicatorsLoader(state.db.clone()), tokio::spawn));
     if let Some(a) = actor {
         request = request.data(a);
     }

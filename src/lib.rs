@@ -12,8 +12,10 @@ pub mod error;
 pub mod glossary;
 pub mod graphql;
 pub mod http;
+pub mod indicators;
 pub mod jobs;
 pub mod leitbild;
+pub mod notifications;
 pub mod pagination;
 pub mod participation;
 pub mod reports;
@@ -47,6 +49,7 @@ impl App {
         let metrics = Arc::new(Metrics::new());
         let db = db::connect(&config.database_url, metrics.db_statements.clone()).await?;
         db::migrate(&db).await?;
+        metrics.started_at.store(clock.now().timestamp(), std::sync::atomic::Ordering::Relaxed);
         let state =
             AppState { db, config: Arc::new(config), clock, metrics, live: participation::live::Live::default() };
         if let Some(admin) = accounts::service::ensure_first_admin(&state).await? {

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_accounts_audit;
 mod m20261125_000002_leitbild_participation;
 mod m20261125_000003_glossary;
+mod m20261125_000004_indicators_notifications;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_accounts_audit::Migration),
             Box::new(m20261125_000002_leitbild_participation::Migration),
             Box::new(m20261125_000003_glossary::Migration),
+            Box::new(m20261125_000004_indicators_notifications::Migration),
         ]
     }
 }

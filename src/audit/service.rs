@@ -42,6 +42,36 @@ pub async fn record<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Records one event per `(entity id, summary)` in one statement per chunk: for batch work of
+/// the scheduler, which changes many rows of one kind at once.
+pub async fn record_many<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    actor: Option<Uuid>,
+    action: &str,
+    entity_type: &str,
+    entries: Vec<(Uuid, String)>,
+) -> Result<()> {
+    let mut rows: Vec<entity::ActiveModel> = entries
+        .into_iter()
+        .map(|(id, summary)| entity::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            actor_id: Set(actor),
+            action: Set(action.to_string()),
+            entity_type: Set(entity_type.to_string()),
+            entity_id: Set(Some(id)),
+            summary: Set(summary),
+            created_at: Set(now),
+        })
+        .collect();
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(500));
+        Entity::insert_many(rows).exec_without_returning(db).await?;
+        rows = rest;
+    }
+    Ok(())
+}
+
 /// A page of events, newest first, optionally for one entity; the flag says whether more follow.
 pub async fn list<C: ConnectionTrait>(
     db: &C,

@@ -38,6 +38,9 @@ pub struct Metrics {
     pub outbox_pending: Gauge,
     pub outbox_failed: Gauge,
     pub outbox_oldest_pending_age: Gauge<i64, AtomicI64>,
+    /// Unix time (of the injected clock) when this instance started; `/readyz` measures a
+    /// scheduler that never completed a pass from here.
+    pub started_at: AtomicI64,
 }
 
 fn latency_histogram() -> Histogram {
@@ -85,6 +88,7 @@ impl Metrics {
             outbox_pending,
             outbox_failed,
             outbox_oldest_pending_age,
+            started_at: AtomicI64::new(0),
         }
     }
 

@@ -45,6 +45,7 @@ pub fn router(app: AppState) -> Router {
         .route("/glossary.ttl", get(crate::glossary::http::turtle))
         .route("/glossary.jsonld", get(crate::glossary::http::json_ld))
         .route("/glossary.csv", get(crate::glossary::http::csv_file))
+        .route("/calendar/{file}", get(crate::notifications::calendar::handler))
         .fallback(static_files::serve)
         .with_state(http)
         .layer(DefaultBodyLimit::max(max_body))
@@ -73,15 +74,19 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Ready when the database answers; also says when the scheduler last succeeded.
+/// Ready when the database answers and the scheduler completed a pass within three intervals;
+/// a scheduler that stopped silently would otherwise leave every reminder unsent.
 async fn readyz(State(http): State<HttpState>) -> Response {
     let db_ok = http.app.db.execute_unprepared("SELECT 1").await.is_ok();
     let last = http.app.metrics.scheduler_last_success.get();
+    let stalled = crate::jobs::stalled(&http.app, http.app.now());
     let body = serde_json::json!({
         "database": if db_ok { "ok" } else { "unreachable" },
+        "scheduler": if stalled.is_some() { "stalled" } else { "ok" },
+        "reason": stalled,
         "schedulerLastSuccess": (last > 0).then(|| chrono::DateTime::from_timestamp(last, 0)),
     });
-    let status = if db_ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if db_ok && stalled.is_none() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, Json(body)).into_response()
 }
 

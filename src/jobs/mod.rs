@@ -1,11 +1,9 @@
 //! Scheduled work: one pure step `run_due(state, now)` and the small loop that calls it.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use chrono::{DateTime, Utc};
 use tokio::task::JoinHandle;
 
-use crate::{accounts, error::Result, participation, state::AppState};
+use crate::{accounts, error::Result, indicators, notifications, participation, state::AppState};
 
 /// What one step did; the loop logs it, tests assert on it.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -13,6 +11,9 @@ pub struct StepReport {
     pub sessions_purged: u64,
     /// Process phases advanced because their end date passed.
     pub phases_advanced: u64,
+    pub reminders: indicators::reminders::ReminderReport,
+    pub digests: u64,
+    pub mail: notifications::service::SendReport,
 }
 
 /// Does everything that is due at `now`. Safe to run on several replicas at once: each task
@@ -20,29 +21,59 @@ pub struct StepReport {
 pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> Result<StepReport> {
     let sessions_purged = accounts::service::purge_expired(state, now).await?;
     let phases_advanced = participation::service::advance_due(state, now).await?;
-    Ok(StepReport { sessions_purged, phases_advanced })
+    // Reminders are enqueued before sending, so that those due now go out in this same pass.
+    let reminders = indicators::reminders::run(state, now).await?;
+    let digests = notifications::service::build_digests(state, now).await?;
+    let mail = notifications::service::send_due(state, now).await?;
+    notifications::service::refresh_metrics(state, now).await?;
+    Ok(StepReport { sessions_purged, phases_advanced, reminders, digests, mail })
 }
 
-/// Runs [`run_due`] every configured interval until the process ends. A failing step is logged
-/// and counted (`teilhabe_scheduler_failures`), and `teilhabe_scheduler_last_success_timestamp_seconds`
-/// lets monitoring notice a scheduler that stopped.
+/// One pass as the loop runs it: [`run_due`] at the clock's time, its success recorded for
+/// `/readyz` and `/metrics` (`teilhabe_scheduler_last_success_timestamp_seconds`).
+pub async fn pass(state: &AppState) -> Result<StepReport> {
+    state.metrics.scheduler_runs.inc();
+    let now = state.now();
+    match run_due(state, now).await {
+        Ok(report) => {
+            state.metrics.scheduler_last_success.set(now.timestamp());
+            Ok(report)
+        }
+        Err(e) => {
+            state.metrics.scheduler_failures.inc();
+            Err(e)
+        }
+    }
+}
+
+/// Whether the scheduler is overdue: no successful pass for three intervals since the later of
+/// its start and its last success. Answers the reason when it is.
+pub fn stalled(state: &AppState, now: DateTime<Utc>) -> Option<String> {
+    let started = state.metrics.started_at.load(std::sync::atomic::Ordering::Relaxed);
+    let last = state.metrics.scheduler_last_success.get();
+    let reference = last.max(started);
+    let limit = 3 * state.config.scheduler_interval.as_secs() as i64;
+    let quiet = now.timestamp() - reference;
+    (quiet > limit).then(|| {
+        if last == 0 {
+            format!("the scheduler has not completed a pass in the {quiet} s since the start (limit {limit} s)")
+        } else {
+            format!("the scheduler has not completed a pass for {quiet} s (limit {limit} s)")
+        }
+    })
+}
+
+/// Runs [`pass`] every configured interval until the process ends. A failing step is logged
+/// and counted (`teilhabe_scheduler_failures`).
 pub fn spawn(state: AppState) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(state.config.scheduler_interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
-            state.metrics.scheduler_runs.inc();
-            match run_due(&state, state.now()).await {
-                Ok(report) => {
-                    let unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-                    state.metrics.scheduler_last_success.set(unix);
-                    tracing::debug!(?report, "scheduler step done");
-                }
-                Err(e) => {
-                    state.metrics.scheduler_failures.inc();
-                    tracing::error!(error = %e, "scheduler step failed");
-                }
+            match pass(&state).await {
+                Ok(report) => tracing::debug!(?report, "scheduler step done"),
+                Err(e) => tracing::error!(error = %e, "scheduler step failed"),
             }
         }
     })

@@ -21,6 +21,23 @@ async fn demo_loads_once_and_people_can_log_in(b: Backend) {
         assert!(orgs.iter().any(|o| o["sector"] == sector), "{sector}");
     }
     assert!(orgs.iter().any(|o| o["parent"]["name"].is_string()));
+    let monitoring = app
+        .ok(
+            Some(&coordinator),
+            "{ indicators { code owner { name } responsible { name } timeSeries { points { value } } deliveries { status overdue } } }",
+            json!({}),
+        )
+        .await;
+    let indicators = monitoring["indicators"].as_array().unwrap();
+    assert!(indicators.len() >= 6);
+    assert!(indicators.iter().all(|i| i["owner"]["name"].is_string() && i["responsible"]["name"].is_string()));
+    assert!(indicators.iter().all(|i| i["timeSeries"]["points"].as_array().unwrap().len() >= 3));
+    let open: Vec<&serde_json::Value> = indicators
+        .iter()
+        .flat_map(|i| i["deliveries"].as_array().unwrap())
+        .filter(|d| d["status"] == "REQUESTED")
+        .collect();
+    assert_eq!(open.iter().filter(|d| d["overdue"] == true).count(), 1, "one delivery is overdue");
     let again = teilhabe::demo::load(&app.state).await;
     assert_eq!(again.err().map(|e| e.code()), Some("CONFLICT"));
 }

@@ -1,6 +1,7 @@
 //! Test support: a real server on an ephemeral port, on SQLite or PostgreSQL, spoken to over HTTP.
 
 pub mod pg;
+pub mod smtp;
 
 use std::sync::Arc;
 
@@ -143,6 +144,11 @@ impl TestApp {
             .await;
         let id = data["createUser"]["id"].as_str().unwrap().to_string();
         (id, self.login(email, PASSWORD).await)
+    }
+
+    /// The injected clock's time.
+    pub fn clock_now(&self) -> chrono::DateTime<Utc> {
+        teilhabe::clock::Clock::now(self.clock.as_ref())
     }
 
     /// SQL statements this server has run so far, read from `/metrics`.

@@ -1,0 +1,9 @@
+//! The monitoring: indicators, their owners, data deliveries, reviews and reminder schedules.
+
+pub mod demo;
+pub mod entities;
+pub mod graphql;
+pub mod links;
+pub mod reminders;
+pub mod service;
+pub mod timing;

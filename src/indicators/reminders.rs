@@ -1,0 +1,500 @@
+//! Reminders of the monitoring as a scheduler step: automatic requests, delivery and review
+//! reminders with dedupe keys, and whether a queued reminder is still owed when it is sent.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    sea_query::{CaseStatement, Expr, OnConflict},
+};
+use uuid::Uuid;
+
+use super::{
+    entities::{DeliveryStatus, delivery, indicator},
+    links, service,
+    timing::{self, Period, Stage},
+};
+use crate::{
+    accounts::entities::{Role, organization, user},
+    audit,
+    error::Result,
+    notifications::{self, NewNotification, entities::NotificationKind},
+    state::AppState,
+};
+
+/// Rows handled per transaction by the step.
+const BATCH: u64 = 500;
+/// Bound on batches per pass, so one pass cannot run unbounded; the rest waits for the next.
+const MAX_BATCHES: usize = 400;
+/// How long a signed confirm link stays valid after the reminder.
+const LINK_DAYS: i64 = 60;
+
+/// Prefix of every reminder about one delivery; confirming it cancels them all.
+pub fn delivery_prefix(delivery_id: Uuid) -> String {
+    format!("delivery:{delivery_id}:")
+}
+
+/// `delivery:<id>:e<epoch>:<stage>:<recipient>`: the epoch restarts the schedule after a new
+/// expected date or a return, without clashing with the reminders of the first round.
+pub fn delivery_key(delivery_id: Uuid, epoch: i32, stage: Stage, recipient: Uuid) -> String {
+    format!("{}e{epoch}:{}:{recipient}", delivery_prefix(delivery_id), stage.key())
+}
+
+pub fn review_prefix(indicator_id: Uuid) -> String {
+    format!("review:{indicator_id}:")
+}
+
+/// `review:<indicator>:<next review date>:<recipient>`.
+pub fn review_key(indicator_id: Uuid, next_review: DateTime<Utc>, recipient: Uuid) -> String {
+    format!("{}{}:{recipient}", review_prefix(indicator_id), timing::local_date(next_review))
+}
+
+/// Whether the reminder with `dedupe_key` is still owed right before it is sent: the delivery
+/// is still open in the same round, the review still due on the same date.
+pub async fn still_owed<C: ConnectionTrait>(db: &C, dedupe_key: &str) -> Result<bool> {
+    let mut parts = dedupe_key.split(':');
+    match (parts.next(), parts.next().and_then(|id| id.parse::<Uuid>().ok()), parts.next()) {
+        (Some("delivery"), Some(id), Some(epoch)) => {
+            let Some(d) = delivery::Entity::find_by_id(id).one(db).await? else { return Ok(false) };
+            Ok(d.status.is_open() && epoch.strip_prefix('e').and_then(|e| e.parse().ok()) == Some(d.reminder_epoch))
+        }
+        (Some("review"), Some(id), Some(date)) => {
+            let Some(i) = indicator::Entity::find_by_id(id).one(db).await? else { return Ok(false) };
+            Ok(timing::local_date(i.next_review_at).to_string() == date)
+        }
+        _ => Ok(true),
+    }
+}
+
+/// A parsed reminder key of this area: (kind, entity id, round or date).
+type KeyParts<'a> = (&'a str, Uuid, &'a str);
+
+/// [`still_owed`] for many keys at once (two queries), for the sender's batches.
+pub async fn still_owed_many<C: ConnectionTrait>(db: &C, keys: &[&str]) -> Result<HashMap<String, bool>> {
+    let parsed: Vec<(&str, Option<KeyParts<'_>>)> = keys
+        .iter()
+        .map(|k| {
+            let mut parts = k.split(':');
+            let kind = parts.next().unwrap_or_default();
+            let id = parts.next().and_then(|id| id.parse::<Uuid>().ok());
+            let third = parts.next().unwrap_or_default();
+            (*k, id.filter(|_| kind == "delivery" || kind == "review").map(|id| (kind, id, third)))
+        })
+        .collect();
+    let ids = |kind: &str| -> Vec<Uuid> {
+        parsed.iter().filter_map(|(_, p)| p.filter(|(k, _, _)| *k == kind).map(|(_, id, _)| id)).collect()
+    };
+    let deliveries: HashMap<Uuid, (bool, i32)> = delivery::Entity::find()
+        .filter(delivery::Column::Id.is_in(ids("delivery")))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, (d.status.is_open(), d.reminder_epoch)))
+        .collect();
+    let reviews: HashMap<Uuid, String> = indicator::Entity::find()
+        .filter(indicator::Column::Id.is_in(ids("review")))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, timing::local_date(i.next_review_at).to_string()))
+        .collect();
+    Ok(parsed
+        .into_iter()
+        .map(|(key, p)| {
+            let owed = match p {
+                Some(("delivery", id, epoch)) => deliveries.get(&id).is_some_and(|(open, current)| {
+                    *open && epoch.strip_prefix('e').and_then(|e| e.parse().ok()) == Some(*current)
+                }),
+                Some((_, id, date)) => reviews.get(&id).is_some_and(|d| d == date),
+                None => true,
+            };
+            (key.to_string(), owed)
+        })
+        .collect())
+}
+
+/// Who hears about a batch of indicators: named people, else the owning organisation's members;
+/// for escalations the coordinators and the parent organisation's members.
+pub struct Context {
+    orgs: HashMap<Uuid, organization::Model>,
+    members: HashMap<Uuid, Vec<Uuid>>,
+    coordinators: Vec<Uuid>,
+}
+
+impl Context {
+    pub async fn load<C: ConnectionTrait>(db: &C, indicators: &[indicator::Model]) -> Result<Self> {
+        let mut org_ids: Vec<Uuid> = indicators.iter().map(|i| i.owner_id).collect();
+        org_ids.sort();
+        org_ids.dedup();
+        let mut orgs: HashMap<Uuid, organization::Model> = organization::Entity::find()
+            .filter(organization::Column::Id.is_in(org_ids.iter().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
+        let parents: Vec<Uuid> = orgs.values().filter_map(|o| o.parent_id).filter(|p| !orgs.contains_key(p)).collect();
+        if !parents.is_empty() {
+            for o in organization::Entity::find().filter(organization::Column::Id.is_in(parents)).all(db).await? {
+                orgs.insert(o.id, o);
+            }
+        }
+        let all: Vec<Uuid> = orgs.keys().copied().collect();
+        let members = service::members_of(db, &all).await?;
+        let coordinators: Vec<Uuid> = user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .filter(user::Column::Role.eq(Role::Coordinator))
+            .filter(user::Column::Active.eq(true))
+            .order_by_asc(user::Column::Id)
+            .limit(50)
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok(Self { orgs, members, coordinators })
+    }
+
+    fn recipients(&self, ind: &indicator::Model) -> Vec<Uuid> {
+        let named: Vec<Uuid> = [ind.responsible_user_id, ind.deputy_user_id].into_iter().flatten().collect();
+        if named.is_empty() { self.members.get(&ind.owner_id).cloned().unwrap_or_default() } else { named }
+    }
+
+    fn escalation(&self, ind: &indicator::Model) -> Vec<Uuid> {
+        let mut cc = self.coordinators.clone();
+        if let Some(parent) = self.orgs.get(&ind.owner_id).and_then(|o| o.parent_id) {
+            cc.extend(self.members.get(&parent).into_iter().flatten().copied());
+        }
+        cc.sort();
+        cc.dedup();
+        cc
+    }
+
+    fn org_name(&self, id: Uuid) -> &str {
+        self.orgs.get(&id).map_or("", |o| o.name.as_str())
+    }
+}
+
+/// The reminder of `d` due at `now` (only the latest stage: no backlog), and when the next one is.
+pub fn delivery_reminders(
+    state: &AppState,
+    ctx: &Context,
+    secret: &[u8],
+    ind: &indicator::Model,
+    d: &delivery::Model,
+    now: DateTime<Utc>,
+) -> (Vec<NewNotification>, Option<DateTime<Utc>>) {
+    if !d.status.is_open() {
+        return (vec![], None);
+    }
+    let due = d.effective_due();
+    let Some(stage) = timing::latest_due_stage(due, now) else {
+        return (vec![], Some(timing::stage_time(due, Stage::DueSoon)));
+    };
+    let next = Some(timing::stage_time(due, stage.next()));
+    let expires = due.max(now) + chrono::Duration::days(LINK_DAYS);
+    let url = format!(
+        "{}/lieferungen/{}/bestaetigen?token={}",
+        state.config.public_url,
+        d.id,
+        links::sign(secret, d.id, expires)
+    );
+    let cc = if timing::escalates(due, stage) { ctx.escalation(ind) } else { vec![] };
+    let date = timing::german_date(due);
+    let (kind, subject, first_line) = if stage.is_overdue() {
+        let days = (timing::local_date(now) - timing::local_date(due)).num_days();
+        (
+            NotificationKind::DeliveryOverdue,
+            format!("Datenlieferung überfällig: {} ({})", ind.name, d.period),
+            format!(
+                "die Datenlieferung für den Indikator „{}“ ({}) war am {date} fällig und ist seit {days} Tagen überfällig.",
+                ind.name, ind.code
+            ),
+        )
+    } else {
+        (
+            NotificationKind::DeliveryDue,
+            format!("Datenlieferung fällig am {date}: {} ({})", ind.name, d.period),
+            format!("die Datenlieferung für den Indikator „{}“ ({}) ist am {date} fällig.", ind.name, ind.code),
+        )
+    };
+    let mut lines =
+        vec![first_line, format!("Zeitraum: {}. Datenhaltende Stelle: {}.", d.period, ctx.org_name(d.owner_id))];
+    if d.status == DeliveryStatus::Returned {
+        lines.push(format!("Die Lieferung wurde zurückgegeben: {}", d.return_reason.clone().unwrap_or_default()));
+    }
+    if !cc.is_empty() {
+        lines.push("Die Koordination und die übergeordnete Stelle erhalten diese Erinnerung in Kopie.".into());
+    }
+    lines.push("Über den Link öffnen Sie direkt das Formular zur Bestätigung dieser einen Lieferung.".into());
+    let mut mails = Vec::new();
+    for recipient in ctx.recipients(ind) {
+        let (text, html) = super::service::mail_bodies("Guten Tag,", &lines, "Lieferung bestätigen", &url);
+        mails.push(NewNotification {
+            recipient_id: recipient,
+            kind,
+            dedupe_key: delivery_key(d.id, d.reminder_epoch, stage, recipient),
+            due_at: timing::stage_time(due, stage).max(d.created_at.min(now)),
+            subject: subject.clone(),
+            body_text: text,
+            body_html: Some(html),
+            link: Some(url.clone()),
+            cc: cc.iter().copied().filter(|c| *c != recipient).collect(),
+        });
+    }
+    (mails, next)
+}
+
+/// What the reminder step did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ReminderReport {
+    pub requested: u64,
+    pub delivery_reminders: u64,
+    pub review_reminders: u64,
+}
+
+/// The scheduler step of the monitoring. Each row is claimed by a conditional UPDATE of its
+/// schedule column (the first statement of its transaction), so replicas never double up, and
+/// the outbox's dedupe keys make a repeated pass harmless anyway.
+pub async fn run(state: &AppState, now: DateTime<Utc>) -> Result<ReminderReport> {
+    let mut report = ReminderReport { requested: auto_request(state, now).await?, ..Default::default() };
+    report.delivery_reminders = remind_deliveries(state, now).await?;
+    report.review_reminders = remind_reviews(state, now).await?;
+    Ok(report)
+}
+
+async fn indicators_by_id<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<HashMap<Uuid, indicator::Model>> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    Ok(indicator::Entity::find()
+        .filter(indicator::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect())
+}
+
+/// `CASE WHEN id = a THEN x … ELSE <column> END`: one UPDATE sets a different value per row.
+fn per_row<C: ColumnTrait>(id: C, keep: C, values: &[(Uuid, Option<DateTime<Utc>>)]) -> Expr {
+    let mut case = CaseStatement::new();
+    for (row, value) in values {
+        case = case.case(id.eq(*row), Expr::value(*value));
+    }
+    case.finally(Expr::col(keep)).into()
+}
+
+/// Requests the next period of every indicator whose latest period has come due.
+async fn auto_request(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
+    let mut requested = 0;
+    for _ in 0..MAX_BATCHES {
+        let batch = indicator::Entity::find()
+            .filter(indicator::Column::NextAutoRequestAt.lte(now))
+            .order_by_asc(indicator::Column::NextAutoRequestAt)
+            .limit(BATCH)
+            .all(&state.db)
+            .await?;
+        if batch.is_empty() {
+            break;
+        }
+        let ids: Vec<Uuid> = batch.iter().map(|i| i.id).collect();
+        let rows: Vec<(Uuid, DateTime<Utc>, String)> = delivery::Entity::find()
+            .select_only()
+            .column(delivery::Column::IndicatorId)
+            .column(delivery::Column::DueAt)
+            .column(delivery::Column::Period)
+            .filter(delivery::Column::IndicatorId.is_in(ids))
+            .into_tuple()
+            .all(&state.db)
+            .await?;
+        let mut latest: HashMap<Uuid, (DateTime<Utc>, String)> = HashMap::new();
+        for (ind, due, period) in rows {
+            if latest.get(&ind).is_none_or(|(d, _)| *d < due) {
+                latest.insert(ind, (due, period));
+            }
+        }
+        let mut moves = Vec::with_capacity(batch.len());
+        let mut claim = Condition::any();
+        let mut new_rows = Vec::new();
+        for ind in &batch {
+            claim = claim.add(
+                Condition::all()
+                    .add(indicator::Column::Id.eq(ind.id))
+                    .add(indicator::Column::NextAutoRequestAt.eq(ind.next_auto_request_at)),
+            );
+            let next = latest.get(&ind.id).and_then(|(due, period)| {
+                let p = Period::parse(period, ind.periodicity).ok()?;
+                let due = timing::add_months_local(*due, ind.periodicity.months());
+                Some((p.next(ind.periodicity).label(ind.periodicity), due))
+            });
+            moves.push((ind.id, next.as_ref().map(|(_, due)| *due)));
+            if let Some((period, due)) = next {
+                new_rows.push(service::new_delivery_row(Uuid::now_v7(), ind, &period, due, now));
+            }
+        }
+        let new_ids: Vec<Uuid> = new_rows.iter().filter_map(|r| r.id.try_as_ref().copied()).collect();
+        let txn = state.db.begin().await?;
+        // The claim comes first (and takes SQLite's write lock); the unique (indicator, period)
+        // index keeps a replica that read the same batch from requesting a period twice.
+        indicator::Entity::update_many()
+            .col_expr(
+                indicator::Column::NextAutoRequestAt,
+                per_row(indicator::Column::Id, indicator::Column::NextAutoRequestAt, &moves),
+            )
+            .filter(claim)
+            .exec(&txn)
+            .await?;
+        let mut rows = new_rows;
+        while !rows.is_empty() {
+            let rest = rows.split_off(rows.len().min(200));
+            delivery::Entity::insert_many(rows)
+                .on_conflict(
+                    OnConflict::columns([delivery::Column::IndicatorId, delivery::Column::Period])
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_without_returning(&txn)
+                .await?;
+            rows = rest;
+        }
+        let created: Vec<(Uuid, String, DateTime<Utc>, Uuid)> = delivery::Entity::find()
+            .select_only()
+            .column(delivery::Column::Id)
+            .column(delivery::Column::Period)
+            .column(delivery::Column::DueAt)
+            .column(delivery::Column::IndicatorId)
+            .filter(delivery::Column::Id.is_in(new_ids))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let codes: HashMap<Uuid, &str> = batch.iter().map(|i| (i.id, i.code.as_str())).collect();
+        let entries: Vec<(Uuid, String)> = created
+            .iter()
+            .map(|(id, period, due, ind)| {
+                let code = codes.get(ind).copied().unwrap_or_default();
+                let date = timing::german_date(*due);
+                (*id, format!("Datenlieferung {period} für {code} automatisch angefordert, fällig am {date}"))
+            })
+            .collect();
+        audit::service::record_many(&txn, now, None, "delivery.request", "delivery", entries).await?;
+        txn.commit().await?;
+        requested += created.len() as u64;
+        if (batch.len() as u64) < BATCH {
+            break;
+        }
+    }
+    Ok(requested)
+}
+
+async fn remind_deliveries(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
+    let mut enqueued = 0;
+    let mut secret: Option<Vec<u8>> = None;
+    for _ in 0..MAX_BATCHES {
+        let batch = delivery::Entity::find()
+            .filter(delivery::Column::NextReminderAt.lte(now))
+            .order_by_asc(delivery::Column::NextReminderAt)
+            .limit(BATCH)
+            .all(&state.db)
+            .await?;
+        if batch.is_empty() {
+            break;
+        }
+        let secret = match &secret {
+            Some(s) => s.clone(),
+            None => secret.insert(links::secret(&state.db, state).await?).clone(),
+        };
+        let ids: Vec<Uuid> = batch.iter().map(|d| d.indicator_id).collect();
+        let inds = indicators_by_id(&state.db, &ids).await?;
+        let list: Vec<indicator::Model> = inds.values().cloned().collect();
+        let ctx = Context::load(&state.db, &list).await?;
+        let mut mails = Vec::new();
+        let mut moves = Vec::with_capacity(batch.len());
+        let mut claim = Condition::any();
+        for d in &batch {
+            let (new_mails, next) = match inds.get(&d.indicator_id) {
+                Some(ind) => delivery_reminders(state, &ctx, &secret, ind, d, now),
+                None => (vec![], None),
+            };
+            moves.push((d.id, next));
+            mails.extend(new_mails);
+            // Only rows unchanged since read: a confirmation or return in between keeps its schedule.
+            claim = claim
+                .add(Condition::all().add(delivery::Column::Id.eq(d.id)).add(delivery::Column::Version.eq(d.version)));
+        }
+        let txn = state.db.begin().await?;
+        delivery::Entity::update_many()
+            .col_expr(
+                delivery::Column::NextReminderAt,
+                per_row(delivery::Column::Id, delivery::Column::NextReminderAt, &moves),
+            )
+            .filter(claim)
+            .exec(&txn)
+            .await?;
+        // A replica that read the same rows queues the same keys: the outbox keeps one of each,
+        // and a reminder of a stale round is cancelled when it is sent (see `still_owed`).
+        enqueued += notifications::service::enqueue_many(&txn, mails, now).await?;
+        txn.commit().await?;
+        if (batch.len() as u64) < BATCH {
+            break;
+        }
+    }
+    Ok(enqueued)
+}
+
+async fn remind_reviews(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
+    let mut enqueued = 0;
+    for _ in 0..MAX_BATCHES {
+        let batch = indicator::Entity::find()
+            .filter(indicator::Column::ReviewReminderAt.lte(now))
+            .order_by_asc(indicator::Column::ReviewReminderAt)
+            .limit(BATCH)
+            .all(&state.db)
+            .await?;
+        if batch.is_empty() {
+            break;
+        }
+        let ctx = Context::load(&state.db, &batch).await?;
+        let mut claim = Condition::any();
+        let mut mails = Vec::new();
+        for ind in &batch {
+            claim = claim.add(
+                Condition::all()
+                    .add(indicator::Column::Id.eq(ind.id))
+                    .add(indicator::Column::ReviewReminderAt.eq(ind.review_reminder_at)),
+            );
+            let url = format!("{}/indikatoren/{}", state.config.public_url, ind.id);
+            let date = timing::german_date(ind.next_review_at);
+            let lines = vec![
+                format!("die Überprüfung des Indikators „{}“ ({}) ist am {date} fällig.", ind.name, ind.code),
+                "Bitte prüfen Sie Definition und Quelle und bestätigen Sie die Überprüfung.".to_string(),
+            ];
+            let (text, html) = super::service::mail_bodies("Guten Tag,", &lines, "Zum Indikator", &url);
+            for recipient in ctx.recipients(ind) {
+                mails.push(NewNotification {
+                    recipient_id: recipient,
+                    kind: NotificationKind::ReviewDue,
+                    dedupe_key: review_key(ind.id, ind.next_review_at, recipient),
+                    due_at: ind.review_reminder_at.unwrap_or(now),
+                    subject: format!("Überprüfung fällig am {date}: {}", ind.name),
+                    body_text: text.clone(),
+                    body_html: Some(html.clone()),
+                    link: Some(url.clone()),
+                    cc: vec![],
+                });
+            }
+        }
+        let txn = state.db.begin().await?;
+        indicator::Entity::update_many()
+            .col_expr(indicator::Column::ReviewReminderAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(claim)
+            .exec(&txn)
+            .await?;
+        enqueued += notifications::service::enqueue_many(&txn, mails, now).await?;
+        txn.commit().await?;
+        if (batch.len() as u64) < BATCH {
+            break;
+        }
+    }
+    Ok(enqueued)
+}

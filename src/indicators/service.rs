@@ -1,0 +1,917 @@
+//! The rules of the monitoring: indicators, ownership, reviews, deliveries, series and rates.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+    sea_query::{Expr, OnConflict, Order},
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{
+    entities::{
+        DeliveryStatus, Periodicity, SourceKind, TargetDirection, delivery, indicator, indicator_goal, indicator_term,
+        ownership, review,
+    },
+    reminders,
+    timing::{self, Period},
+};
+use crate::{
+    accounts::{
+        entities::{membership, organization, user},
+        policy::{Actor, Permission},
+    },
+    audit::{self, AuditEntry},
+    error::{Error, Result},
+    notifications::{self, NewNotification, entities::NotificationKind},
+    state::AppState,
+};
+
+/// Most rows a plain list answers; a city has a few hundred indicators.
+pub const MAX_LIST: u64 = 500;
+
+pub struct NewIndicator {
+    pub code: String,
+    pub name: String,
+    pub goal_ids: Vec<Uuid>,
+    pub term_ids: Vec<Uuid>,
+    pub unit: String,
+    pub source_kind: SourceKind,
+    pub source_description: String,
+    pub periodicity: Periodicity,
+    pub target_value: Option<f64>,
+    pub target_direction: Option<TargetDirection>,
+    pub owner_id: Uuid,
+    pub responsible_user_id: Option<Uuid>,
+    pub deputy_user_id: Option<Uuid>,
+    pub review_interval_months: i32,
+}
+
+/// One cell of a delivered value broken down by a dimension, e.g. district "Mitte".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakdownEntry {
+    pub dimension: String,
+    pub category: String,
+    pub value: f64,
+}
+
+/// What the owner confirms: a value, or that no new data exist yet.
+pub enum Confirmation {
+    Value { value: f64, breakdown: Vec<BreakdownEntry>, note: Option<String>, definition_id: Option<Uuid> },
+    NoNewData { reason: String, expected_at: DateTime<Utc> },
+}
+
+// ---- validation -------------------------------------------------------------------------
+
+fn clean_code(raw: &str) -> Result<String> {
+    let code = raw.trim().to_string();
+    let ok = !code.is_empty()
+        && code.len() <= 40
+        && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if ok { Ok(code) } else { Err(Error::validation("code", "1–40 letters, digits, '.', '-' or '_'")) }
+}
+
+fn clean_text(field: &str, raw: &str, max: usize) -> Result<String> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(Error::validation(field, "must not be empty"));
+    }
+    if t.chars().count() > max {
+        return Err(Error::validation(field, format!("at most {max} characters")));
+    }
+    Ok(t.to_string())
+}
+
+fn clean_optional(field: &str, raw: Option<String>, max: usize) -> Result<Option<String>> {
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => clean_text(field, t, max).map(Some),
+    }
+}
+
+fn is_percent(unit: &str) -> bool {
+    let u = unit.trim().to_lowercase();
+    u == "%" || u == "prozent" || u == "percent"
+}
+
+/// A value must be a finite number in the range its unit allows (0–100 for percentages).
+pub fn check_value(field: &str, unit: &str, value: f64) -> Result<()> {
+    if !value.is_finite() {
+        return Err(Error::validation(field, "must be a number"));
+    }
+    if is_percent(unit) && !(0.0..=100.0).contains(&value) {
+        return Err(Error::validation(field, "a percentage lies between 0 and 100"));
+    }
+    Ok(())
+}
+
+async fn active_user<C: ConnectionTrait>(db: &C, field: &str, id: Option<Uuid>) -> Result<Option<user::Model>> {
+    let Some(id) = id else { return Ok(None) };
+    match user::Entity::find_by_id(id).one(db).await? {
+        Some(u) if u.active => Ok(Some(u)),
+        _ => Err(Error::validation(field, "no such active person")),
+    }
+}
+
+async fn org_exists<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<organization::Model> {
+    organization::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::validation("ownerId", "no such organisation"))
+}
+
+fn dedup(ids: &[Uuid]) -> Vec<Uuid> {
+    let mut seen = HashSet::new();
+    ids.iter().copied().filter(|id| seen.insert(*id)).collect()
+}
+
+fn stale(current_version: i32, expected: Option<i32>, what: &str) -> Result<()> {
+    match expected {
+        Some(v) if v != current_version => Err(Error::Conflict {
+            message: format!("{what} was changed meanwhile"),
+            details: Some(serde_json::json!({ "currentVersion": current_version })),
+        }),
+        _ => Ok(()),
+    }
+}
+
+// ---- mails ------------------------------------------------------------------------------
+
+fn link(state: &AppState, path: &str) -> String {
+    format!("{}{path}", state.config.public_url)
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A German mail with a plain and an HTML part: greeting, lines, one link.
+pub(crate) fn mail_bodies(greeting: &str, lines: &[String], link_text: &str, url: &str) -> (String, String) {
+    let mut text = format!("{greeting}\n\n");
+    for l in lines {
+        text.push_str(l);
+        text.push('\n');
+    }
+    text.push_str(&format!("\n{link_text}: {url}\n\n-- \nteilhabe · Integrationsmonitoring\n"));
+    let mut html = format!("<p>{}</p>", html_escape(greeting));
+    for l in lines {
+        html.push_str(&format!("<p>{}</p>", html_escape(l)));
+    }
+    html.push_str(&format!(
+        "<p><a href=\"{}\">{}</a></p><p>-- <br>teilhabe · Integrationsmonitoring</p>",
+        html_escape(url),
+        html_escape(link_text)
+    ));
+    (text, html)
+}
+
+async fn owner_assigned_mails<C: ConnectionTrait>(
+    db: &C,
+    state: &AppState,
+    ind: &indicator::Model,
+    now: DateTime<Utc>,
+) -> Result<Vec<NewNotification>> {
+    let org = organization::Entity::find_by_id(ind.owner_id).one(db).await?.map(|o| o.name).unwrap_or_default();
+    let url = link(state, &format!("/indikatoren/{}", ind.id));
+    let mut out = Vec::new();
+    for (who, role) in [(ind.responsible_user_id, "verantwortlich"), (ind.deputy_user_id, "Stellvertretung")] {
+        let Some(user_id) = who else { continue };
+        let (text, html) = mail_bodies(
+            "Guten Tag,",
+            &[
+                format!("Sie sind nun {role} für den Indikator „{}“ ({}).", ind.name, ind.code),
+                format!(
+                    "Datenhaltende Stelle: {org}. Nächste Überprüfung: {}.",
+                    timing::german_date(ind.next_review_at)
+                ),
+            ],
+            "Zum Indikator",
+            &url,
+        );
+        out.push(NewNotification {
+            recipient_id: user_id,
+            kind: NotificationKind::OwnerAssigned,
+            dedupe_key: format!("owner:{}:v{}:{user_id}", ind.id, ind.version),
+            due_at: now,
+            subject: format!("Indikator „{}“ übernommen", ind.name),
+            body_text: text,
+            body_html: Some(html),
+            link: Some(url.clone()),
+            cc: vec![],
+        });
+    }
+    Ok(out)
+}
+
+// ---- indicators -------------------------------------------------------------------------
+
+pub async fn create_indicator(state: &AppState, actor: &Actor, input: NewIndicator) -> Result<indicator::Model> {
+    actor.require(Permission::ManageIndicators)?;
+    let code = clean_code(&input.code)?;
+    let name = clean_text("name", &input.name, 300)?;
+    let unit = clean_text("unit", &input.unit, 40)?;
+    let source_description = clean_text("sourceDescription", &input.source_description, 2000)?;
+    if !(1..=120).contains(&input.review_interval_months) {
+        return Err(Error::validation("reviewIntervalMonths", "between 1 and 120 months"));
+    }
+    if let Some(t) = input.target_value {
+        check_value("targetValue", &unit, t)?;
+    }
+    if input.target_value.is_some() != input.target_direction.is_some() {
+        return Err(Error::validation("targetDirection", "a target needs a value and a direction"));
+    }
+    if input.responsible_user_id.is_some() && input.responsible_user_id == input.deputy_user_id {
+        return Err(Error::validation("deputyUserId", "the deputy must be another person"));
+    }
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let org = org_exists(&txn, input.owner_id).await?;
+    active_user(&txn, "responsibleUserId", input.responsible_user_id).await?;
+    active_user(&txn, "deputyUserId", input.deputy_user_id).await?;
+    if indicator::Entity::find().filter(indicator::Column::Code.eq(&code)).one(&txn).await?.is_some() {
+        return Err(Error::conflict(format!("an indicator with code {code} exists")));
+    }
+    let next_review_at = timing::add_months_local(now, input.review_interval_months as u32);
+    let ind = indicator::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        code: Set(code),
+        name: Set(name),
+        unit: Set(unit),
+        source_kind: Set(input.source_kind),
+        source_description: Set(source_description),
+        periodicity: Set(input.periodicity),
+        target_value: Set(input.target_value),
+        target_direction: Set(input.target_direction),
+        owner_id: Set(org.id),
+        responsible_user_id: Set(input.responsible_user_id),
+        deputy_user_id: Set(input.deputy_user_id),
+        review_interval_months: Set(input.review_interval_months),
+        next_review_at: Set(next_review_at),
+        review_reminder_at: Set(Some(timing::review_reminder_time(next_review_at))),
+        next_auto_request_at: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    // Goals and terms are checked by their own areas once merged; here only the links are kept.
+    let goals: Vec<_> = dedup(&input.goal_ids)
+        .into_iter()
+        .map(|g| indicator_goal::ActiveModel { indicator_id: Set(ind.id), goal_id: Set(g) })
+        .collect();
+    if !goals.is_empty() {
+        indicator_goal::Entity::insert_many(goals).exec_without_returning(&txn).await?;
+    }
+    let terms: Vec<_> = dedup(&input.term_ids)
+        .into_iter()
+        .map(|t| indicator_term::ActiveModel { indicator_id: Set(ind.id), term_id: Set(t) })
+        .collect();
+    if !terms.is_empty() {
+        indicator_term::Entity::insert_many(terms).exec_without_returning(&txn).await?;
+    }
+    ownership::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        indicator_id: Set(ind.id),
+        owner_id: Set(ind.owner_id),
+        responsible_user_id: Set(ind.responsible_user_id),
+        deputy_user_id: Set(ind.deputy_user_id),
+        assigned_by: Set(Some(actor.user_id)),
+        from_at: Set(now),
+        until_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    let mails = owner_assigned_mails(&txn, state, &ind, now).await?;
+    notifications::service::enqueue_many(&txn, mails, now).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "indicator.create",
+            entity_type: "indicator",
+            entity_id: Some(ind.id),
+            summary: format!("Indikator {} „{}“ angelegt, datenhaltend: {}", ind.code, ind.name, org.name),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ind)
+}
+
+/// Hands an indicator to another organisation and person; the history keeps who had it when,
+/// open deliveries move along, and the new responsible people are told.
+pub async fn assign_owner(
+    state: &AppState,
+    actor: &Actor,
+    indicator_id: Uuid,
+    owner_id: Uuid,
+    responsible_user_id: Option<Uuid>,
+    deputy_user_id: Option<Uuid>,
+) -> Result<indicator::Model> {
+    actor.require(Permission::ManageIndicators)?;
+    if responsible_user_id.is_some() && responsible_user_id == deputy_user_id {
+        return Err(Error::validation("deputyUserId", "the deputy must be another person"));
+    }
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let current = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(Error::NotFound("indicator"))?;
+    let org = org_exists(&txn, owner_id).await?;
+    active_user(&txn, "responsibleUserId", responsible_user_id).await?;
+    active_user(&txn, "deputyUserId", deputy_user_id).await?;
+    ownership::Entity::update_many()
+        .col_expr(ownership::Column::UntilAt, Expr::value(now))
+        .filter(ownership::Column::IndicatorId.eq(indicator_id))
+        .filter(ownership::Column::UntilAt.is_null())
+        .exec(&txn)
+        .await?;
+    ownership::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        indicator_id: Set(indicator_id),
+        owner_id: Set(owner_id),
+        responsible_user_id: Set(responsible_user_id),
+        deputy_user_id: Set(deputy_user_id),
+        assigned_by: Set(Some(actor.user_id)),
+        from_at: Set(now),
+        until_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    let version = current.version + 1;
+    let mut row = current.into_active_model();
+    row.owner_id = Set(owner_id);
+    row.responsible_user_id = Set(responsible_user_id);
+    row.deputy_user_id = Set(deputy_user_id);
+    row.version = Set(version);
+    row.updated_at = Set(now);
+    let updated = row.update(&txn).await?;
+    delivery::Entity::update_many()
+        .col_expr(delivery::Column::OwnerId, Expr::value(owner_id))
+        .filter(delivery::Column::IndicatorId.eq(indicator_id))
+        .filter(delivery::Column::Status.is_in([DeliveryStatus::Requested, DeliveryStatus::Returned]))
+        .exec(&txn)
+        .await?;
+    let mails = owner_assigned_mails(&txn, state, &updated, now).await?;
+    notifications::service::enqueue_many(&txn, mails, now).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "indicator.assign_owner",
+            entity_type: "indicator",
+            entity_id: Some(indicator_id),
+            summary: format!("Indikator {} an „{}“ übergeben", updated.code, org.name),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Whether `actor` speaks for the organisation owning an indicator (or coordinates).
+fn may_act_for(actor: &Actor, owner_id: Uuid) -> bool {
+    actor.can(Permission::ManageIndicators) || actor.is_member_of(owner_id)
+}
+
+/// The owner checked definition and source: the next review is one interval from now.
+pub async fn confirm_review(
+    state: &AppState,
+    actor: &Actor,
+    indicator_id: Uuid,
+    note: Option<String>,
+) -> Result<indicator::Model> {
+    let note = clean_optional("note", note, 2000)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let current = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(Error::NotFound("indicator"))?;
+    if !may_act_for(actor, current.owner_id) {
+        return Err(Error::forbidden("only the owning organisation or coordinators confirm a review"));
+    }
+    let next = timing::add_months_local(now, current.review_interval_months as u32);
+    review::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        indicator_id: Set(indicator_id),
+        reviewed_by: Set(actor.user_id),
+        note: Set(note),
+        reviewed_at: Set(now),
+        next_review_at: Set(next),
+    }
+    .insert(&txn)
+    .await?;
+    notifications::cancel_pending(&txn, &reminders::review_prefix(indicator_id)).await?;
+    let version = current.version + 1;
+    let mut row = current.into_active_model();
+    row.next_review_at = Set(next);
+    row.review_reminder_at = Set(Some(timing::review_reminder_time(next)));
+    row.version = Set(version);
+    row.updated_at = Set(now);
+    let updated = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "indicator.review",
+            entity_type: "indicator",
+            entity_id: Some(indicator_id),
+            summary: format!("Überprüfung bestätigt, nächste am {}", timing::german_date(next)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Any logged-in person reads indicators: the monitoring is open to all its participants.
+pub async fn indicator_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<indicator::Model>> {
+    Ok(indicator::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Indicators, by code, optionally of one owner or one goal; bounded by [`MAX_LIST`].
+pub async fn indicators<C: ConnectionTrait>(
+    db: &C,
+    owner_id: Option<Uuid>,
+    goal_id: Option<Uuid>,
+) -> Result<Vec<indicator::Model>> {
+    let mut q = indicator::Entity::find();
+    if let Some(o) = owner_id {
+        q = q.filter(indicator::Column::OwnerId.eq(o));
+    }
+    if let Some(g) = goal_id {
+        let ids: Vec<Uuid> = indicator_goal::Entity::find()
+            .select_only()
+            .column(indicator_goal::Column::IndicatorId)
+            .filter(indicator_goal::Column::GoalId.eq(g))
+            .into_tuple()
+            .all(db)
+            .await?;
+        q = q.filter(indicator::Column::Id.is_in(ids));
+    }
+    Ok(q.order_by_asc(indicator::Column::Code).limit(MAX_LIST).all(db).await?)
+}
+
+pub async fn ownership_history<C: ConnectionTrait>(db: &C, indicator_id: Uuid) -> Result<Vec<ownership::Model>> {
+    Ok(ownership::Entity::find()
+        .filter(ownership::Column::IndicatorId.eq(indicator_id))
+        .order_by_asc(ownership::Column::FromAt)
+        .all(db)
+        .await?)
+}
+
+// ---- deliveries -------------------------------------------------------------------------
+
+/// First reminder time of a fresh schedule: the 14-day stage, or now when that has passed.
+fn first_reminder(due: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+    timing::stage_time(due, timing::Stage::DueSoon).max(now)
+}
+
+/// A fresh request row, its first reminder at the 14-day stage (or now, when that has passed).
+pub(crate) fn new_delivery_row(
+    id: Uuid,
+    ind: &indicator::Model,
+    period: &str,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> delivery::ActiveModel {
+    delivery::ActiveModel {
+        id: Set(id),
+        indicator_id: Set(ind.id),
+        owner_id: Set(ind.owner_id),
+        period: Set(period.to_string()),
+        due_at: Set(due_at),
+        expected_at: Set(None),
+        status: Set(DeliveryStatus::Requested),
+        value: Set(None),
+        breakdown: Set(None),
+        note: Set(None),
+        definition_id: Set(None),
+        no_data_reason: Set(None),
+        return_reason: Set(None),
+        delivered_by: Set(None),
+        delivered_at: Set(None),
+        on_time: Set(None),
+        accepted_by: Set(None),
+        accepted_at: Set(None),
+        next_reminder_at: Set(Some(first_reminder(due_at, now))),
+        reminder_epoch: Set(0),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+/// Inserts a request; `None` when the period was already requested (by anyone, any replica).
+async fn insert_delivery<C: ConnectionTrait>(
+    db: &C,
+    ind: &indicator::Model,
+    period: &str,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Option<delivery::Model>> {
+    let id = Uuid::now_v7();
+    let inserted = delivery::Entity::insert(new_delivery_row(id, ind, period, due_at, now))
+        .on_conflict(
+            OnConflict::columns([delivery::Column::IndicatorId, delivery::Column::Period]).do_nothing().to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    if inserted == 0 {
+        return Ok(None);
+    }
+    Ok(delivery::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Keeps the automatic schedule pointing at the latest requested period's due date.
+async fn follow_latest<C: ConnectionTrait>(db: &C, ind: &indicator::Model, due_at: DateTime<Utc>) -> Result<()> {
+    let latest: Option<DateTime<Utc>> = delivery::Entity::find()
+        .select_only()
+        .column_as(delivery::Column::DueAt.max(), "m")
+        .filter(delivery::Column::IndicatorId.eq(ind.id))
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    let at = latest.unwrap_or(due_at).max(due_at);
+    indicator::Entity::update_many()
+        .col_expr(indicator::Column::NextAutoRequestAt, Expr::value(at))
+        .filter(indicator::Column::Id.eq(ind.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn request_delivery(
+    state: &AppState,
+    actor: &Actor,
+    indicator_id: Uuid,
+    period: &str,
+    due_at: DateTime<Utc>,
+) -> Result<delivery::Model> {
+    actor.require(Permission::ManageIndicators)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let ind = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(Error::NotFound("indicator"))?;
+    let label = Period::parse(period, ind.periodicity)?.label(ind.periodicity);
+    let Some(d) = insert_delivery(&txn, &ind, &label, due_at, now).await? else {
+        return Err(Error::conflict(format!("period {label} was already requested")));
+    };
+    follow_latest(&txn, &ind, due_at).await?;
+    // A delivery requested late gets the reminder that is already due in this same transaction.
+    let secret = super::links::secret(&txn, state).await?;
+    let ctx = reminders::Context::load(&txn, std::slice::from_ref(&ind)).await?;
+    let (mails, next) = reminders::delivery_reminders(state, &ctx, &secret, &ind, &d, now);
+    notifications::service::enqueue_many(&txn, mails, now).await?;
+    let mut row = d.clone().into_active_model();
+    row.next_reminder_at = Set(next);
+    let d = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "delivery.request",
+            entity_type: "delivery",
+            entity_id: Some(d.id),
+            summary: format!(
+                "Datenlieferung {} für {} angefordert, fällig am {}",
+                label,
+                ind.code,
+                timing::german_date(due_at)
+            ),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(d)
+}
+
+async fn load_open_delivery<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<(delivery::Model, indicator::Model)> {
+    let d = delivery::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("delivery"))?;
+    let ind = indicator::Entity::find_by_id(d.indicator_id).one(db).await?.ok_or(Error::NotFound("indicator"))?;
+    Ok((d, ind))
+}
+
+fn wrong_status(d: &delivery::Model, wanted: &str) -> Error {
+    Error::Conflict {
+        message: format!("the delivery is {:?}, not {wanted}", d.status),
+        details: Some(serde_json::json!({ "status": d.status, "version": d.version })),
+    }
+}
+
+/// The owner's confirmation: a value (→ `DELIVERED`, reminders cancelled at once) or "no new
+/// data yet" with a reason and a new expected date (stays open, reminders count from there).
+pub async fn confirm_delivery(
+    state: &AppState,
+    actor: &Actor,
+    delivery_id: Uuid,
+    confirmation: Confirmation,
+    expected_version: Option<i32>,
+) -> Result<delivery::Model> {
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let (d, ind) = load_open_delivery(&txn, delivery_id).await?;
+    if !may_act_for(actor, d.owner_id) {
+        return Err(Error::forbidden("only the owning organisation or coordinators confirm a delivery"));
+    }
+    stale(d.version, expected_version, "the delivery")?;
+    if !d.status.is_open() {
+        return Err(wrong_status(&d, "requested or returned"));
+    }
+    notifications::cancel_pending(&txn, &reminders::delivery_prefix(d.id)).await?;
+    let version = d.version + 1;
+    let period = d.period.clone();
+    let first_confirmation = d.on_time.is_none();
+    let due_at = d.due_at;
+    let epoch = d.reminder_epoch;
+    let mut row = d.into_active_model();
+    row.version = Set(version);
+    row.updated_at = Set(now);
+    let summary = match confirmation {
+        Confirmation::Value { value, breakdown, note, definition_id } => {
+            check_value("value", &ind.unit, value)?;
+            for (i, b) in breakdown.iter().enumerate() {
+                clean_text(&format!("breakdown[{i}].dimension"), &b.dimension, 100)?;
+                clean_text(&format!("breakdown[{i}].category"), &b.category, 100)?;
+                check_value(&format!("breakdown[{i}].value"), &ind.unit, b.value)?;
+            }
+            if breakdown.len() > 500 {
+                return Err(Error::validation("breakdown", "at most 500 entries"));
+            }
+            row.status = Set(DeliveryStatus::Delivered);
+            row.value = Set(Some(value));
+            row.breakdown =
+                Set((!breakdown.is_empty()).then(|| serde_json::to_string(&breakdown).unwrap_or_else(|_| "[]".into())));
+            row.note = Set(clean_optional("note", note, 4000)?);
+            row.definition_id = Set(definition_id);
+            row.delivered_by = Set(Some(actor.user_id));
+            row.delivered_at = Set(Some(now));
+            row.next_reminder_at = Set(None);
+            if first_confirmation {
+                row.on_time = Set(Some(now <= due_at));
+            }
+            format!("Datenlieferung {period} für {} bestätigt", ind.code)
+        }
+        Confirmation::NoNewData { reason, expected_at } => {
+            let reason = clean_text("reason", &reason, 2000)?;
+            if expected_at <= now {
+                return Err(Error::validation("expectedAt", "must lie in the future"));
+            }
+            row.no_data_reason = Set(Some(reason));
+            row.expected_at = Set(Some(expected_at));
+            row.reminder_epoch = Set(epoch + 1);
+            row.next_reminder_at = Set(Some(first_reminder(expected_at, now)));
+            format!("Keine neuen Daten für {period} ({}), erwartet am {}", ind.code, timing::german_date(expected_at))
+        }
+    };
+    let updated = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry { action: "delivery.confirm", entity_type: "delivery", entity_id: Some(updated.id), summary },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+pub async fn accept_delivery(state: &AppState, actor: &Actor, delivery_id: Uuid) -> Result<delivery::Model> {
+    actor.require(Permission::ManageIndicators)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let (d, ind) = load_open_delivery(&txn, delivery_id).await?;
+    if d.status != DeliveryStatus::Delivered {
+        return Err(wrong_status(&d, "delivered"));
+    }
+    let version = d.version + 1;
+    let mut row = d.into_active_model();
+    row.status = Set(DeliveryStatus::Accepted);
+    row.accepted_by = Set(Some(actor.user_id));
+    row.accepted_at = Set(Some(now));
+    row.version = Set(version);
+    row.updated_at = Set(now);
+    let updated = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "delivery.accept",
+            entity_type: "delivery",
+            entity_id: Some(updated.id),
+            summary: format!("Datenlieferung {} für {} angenommen", updated.period, ind.code),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Sends a delivery back for correction; its reminders start again.
+pub async fn return_delivery(
+    state: &AppState,
+    actor: &Actor,
+    delivery_id: Uuid,
+    reason: &str,
+) -> Result<delivery::Model> {
+    actor.require(Permission::ManageIndicators)?;
+    let reason = clean_text("reason", reason, 2000)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let (d, ind) = load_open_delivery(&txn, delivery_id).await?;
+    if d.status != DeliveryStatus::Delivered {
+        return Err(wrong_status(&d, "delivered"));
+    }
+    let deliverer = d.delivered_by;
+    let version = d.version + 1;
+    let epoch = d.reminder_epoch + 1;
+    let due = d.effective_due();
+    let mut row = d.into_active_model();
+    row.status = Set(DeliveryStatus::Returned);
+    row.return_reason = Set(Some(reason.clone()));
+    row.reminder_epoch = Set(epoch);
+    row.next_reminder_at = Set(Some(first_reminder(due, now)));
+    row.version = Set(version);
+    row.updated_at = Set(now);
+    let updated = row.update(&txn).await?;
+    if let Some(to) = deliverer {
+        let url = link(state, &format!("/lieferungen/{}", updated.id));
+        let (text, html) = mail_bodies(
+            "Guten Tag,",
+            &[
+                format!("Ihre Datenlieferung {} für „{}“ wurde zur Korrektur zurückgegeben.", updated.period, ind.name),
+                format!("Begründung: {reason}"),
+            ],
+            "Zur Datenlieferung",
+            &url,
+        );
+        notifications::service::enqueue_many(
+            &txn,
+            vec![NewNotification {
+                recipient_id: to,
+                kind: NotificationKind::DeliveryReturned,
+                dedupe_key: format!("returned:{}:v{}", updated.id, updated.version),
+                due_at: now,
+                subject: format!("Datenlieferung {} zurückgegeben: {}", updated.period, ind.name),
+                body_text: text,
+                body_html: Some(html),
+                link: Some(url),
+                cc: vec![],
+            }],
+            now,
+        )
+        .await?;
+    }
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "delivery.return",
+            entity_type: "delivery",
+            entity_id: Some(updated.id),
+            summary: format!("Datenlieferung {} für {} zurückgegeben", updated.period, ind.code),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Overdue: past the (expected) due date and not delivered.
+pub fn is_overdue(d: &delivery::Model, now: DateTime<Utc>) -> bool {
+    d.status.is_open() && d.effective_due() < now
+}
+
+/// Deliveries, bounded: the actor's own organisations' open ones first, then by due date.
+pub async fn deliveries<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    status: Option<DeliveryStatus>,
+    owner_id: Option<Uuid>,
+    first: u64,
+) -> Result<Vec<delivery::Model>> {
+    let mut q = delivery::Entity::find();
+    if let Some(s) = status {
+        q = q.filter(delivery::Column::Status.eq(s));
+    }
+    if let Some(o) = owner_id {
+        q = q.filter(delivery::Column::OwnerId.eq(o));
+    }
+    if !actor.organization_ids.is_empty() {
+        let own_open = Condition::all()
+            .add(delivery::Column::OwnerId.is_in(actor.organization_ids.iter().copied()))
+            .add(delivery::Column::Status.is_in([DeliveryStatus::Requested, DeliveryStatus::Returned]));
+        let own_first: Expr = Expr::case(own_open, 0).finally(1).into();
+        q = q.order_by(own_first, Order::Asc);
+    }
+    Ok(q.order_by_asc(delivery::Column::DueAt)
+        .order_by_asc(delivery::Column::Id)
+        .limit(first.clamp(1, MAX_LIST))
+        .all(db)
+        .await?)
+}
+
+pub async fn delivery_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<delivery::Model>> {
+    Ok(delivery::Entity::find_by_id(id).one(db).await?)
+}
+
+/// One accepted value of a series; `break_before` marks a changed definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesPoint {
+    pub period: String,
+    pub value: f64,
+    pub definition_id: Option<Uuid>,
+    pub break_before: bool,
+}
+
+/// The accepted values of an indicator in period order. Where the definition changes between
+/// two periods the point carries a break, so that no line joins incomparable values.
+pub async fn time_series<C: ConnectionTrait>(db: &C, ind: &indicator::Model) -> Result<Vec<SeriesPoint>> {
+    let mut rows: Vec<delivery::Model> = delivery::Entity::find()
+        .filter(delivery::Column::IndicatorId.eq(ind.id))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Accepted))
+        .all(db)
+        .await?;
+    rows.sort_by_key(|d| Period::parse(&d.period, ind.periodicity).ok());
+    let mut out: Vec<SeriesPoint> = Vec::with_capacity(rows.len());
+    for d in rows {
+        let Some(value) = d.value else { continue };
+        let break_before = out.last().is_some_and(|p| p.definition_id != d.definition_id);
+        out.push(SeriesPoint { period: d.period, value, definition_id: d.definition_id, break_before });
+    }
+    Ok(out)
+}
+
+/// Share of a department's confirmed deliveries that came by their due date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnTimeRate {
+    pub organization_id: Uuid,
+    pub confirmed: i64,
+    pub on_time: i64,
+}
+
+pub async fn on_time_rates<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Vec<OnTimeRate>> {
+    actor.require(Permission::ManageIndicators)?;
+    let rows: Vec<(Uuid, bool)> = delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::OwnerId)
+        .column(delivery::Column::OnTime)
+        .filter(delivery::Column::OnTime.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut by_org: HashMap<Uuid, (i64, i64)> = HashMap::new();
+    for (org, on_time) in rows {
+        let e = by_org.entry(org).or_default();
+        e.0 += 1;
+        e.1 += i64::from(on_time);
+    }
+    let mut out: Vec<OnTimeRate> = by_org
+        .into_iter()
+        .map(|(organization_id, (confirmed, on_time))| OnTimeRate { organization_id, confirmed, on_time })
+        .collect();
+    out.sort_by_key(|r| r.organization_id);
+    Ok(out)
+}
+
+/// Members of an organisation, for mails when nobody is named responsible.
+pub async fn members_of<C: ConnectionTrait>(db: &C, orgs: &[Uuid]) -> Result<HashMap<Uuid, Vec<Uuid>>> {
+    let rows = membership::Entity::find()
+        .filter(membership::Column::OrganizationId.is_in(orgs.iter().copied()))
+        .all(db)
+        .await?;
+    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for m in rows {
+        out.entry(m.organization_id).or_default().push(m.user_id);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_stay_between_zero_and_one_hundred() {
+        assert!(check_value("value", "%", 0.0).is_ok());
+        assert!(check_value("value", "Prozent", 100.0).is_ok());
+        assert_eq!(check_value("value", "%", 100.5).unwrap_err().code(), "VALIDATION");
+        assert_eq!(check_value("value", "%", -1.0).unwrap_err().code(), "VALIDATION");
+        assert_eq!(check_value("value", "Anzahl", f64::NAN).unwrap_err().code(), "VALIDATION");
+        assert!(check_value("value", "Anzahl", 12_345.0).is_ok());
+    }
+
+    #[test]
+    fn codes_are_short_and_plain() {
+        assert_eq!(clean_code(" BIL-3.1 ").unwrap(), "BIL-3.1");
+        assert!(clean_code("").is_err());
+        assert!(clean_code("mit leer").is_err());
+        assert!(clean_code(&"x".repeat(41)).is_err());
+    }
+}

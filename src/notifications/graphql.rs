@@ -1,0 +1,131 @@
+//! GraphQL face of notifications: the outbox list and each person's mail and calendar settings.
+
+use async_graphql::{
+    ComplexObject, Context, Object, Result, SimpleObject,
+    connection::{Connection, Edge},
+};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{
+    entities::{NotificationKind, NotificationStatus, notification, settings},
+    service,
+};
+use crate::{
+    accounts::graphql::{User, load_user},
+    graphql::{actor, state},
+    pagination::{Cursor, page_args},
+};
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Notification {
+    pub id: Uuid,
+    pub kind: NotificationKind,
+    pub subject: String,
+    pub status: NotificationStatus,
+    pub attempts: i32,
+    pub due_at: DateTime<Utc>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub message_id: String,
+    pub last_error: Option<String>,
+    pub link: Option<String>,
+    /// Sent as part of a daily digest instead of alone.
+    pub via_digest: bool,
+    pub created_at: DateTime<Utc>,
+    #[graphql(skip)]
+    pub recipient_id: Uuid,
+}
+
+impl From<notification::Model> for Notification {
+    fn from(m: notification::Model) -> Self {
+        Self {
+            id: m.id,
+            kind: m.kind,
+            subject: m.subject,
+            status: m.status,
+            attempts: m.attempts,
+            due_at: m.due_at,
+            next_attempt_at: m.next_attempt_at,
+            sent_at: m.sent_at,
+            message_id: m.message_id,
+            last_error: m.last_error,
+            link: m.link,
+            via_digest: m.via_digest,
+            created_at: m.created_at,
+            recipient_id: m.recipient_id,
+        }
+    }
+}
+
+#[ComplexObject]
+impl Notification {
+    async fn recipient(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        load_user(ctx, self.recipient_id).await
+    }
+}
+
+/// How a person wants to be told, and where their calendar feed is.
+#[derive(SimpleObject)]
+pub struct NotificationSettings {
+    /// One mail a day with everything due instead of single mails.
+    pub digest: bool,
+    /// Private iCalendar feed of the person's due dates; keep it secret.
+    pub calendar_url: String,
+}
+
+fn to_settings(s: settings::Model, public_url: &str) -> NotificationSettings {
+    NotificationSettings { digest: s.digest, calendar_url: format!("{public_url}/calendar/{}.ics", s.calendar_token) }
+}
+
+#[derive(Default)]
+pub struct NotificationsQuery;
+
+#[Object]
+impl NotificationsQuery {
+    /// The outbox, newest first: all of it for coordinators, one's own mails for everyone else.
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, Notification>> {
+        let actor = actor(ctx)?;
+        let (first, after) = page_args(first, after.as_deref())?;
+        let (rows, more) = service::list(&state(ctx).db, actor, first, after).await?;
+        let mut conn = Connection::new(after.is_some(), more);
+        conn.edges.extend(rows.into_iter().map(|m| {
+            let cursor = Cursor { at: m.created_at, id: m.id }.encode();
+            Edge::new(cursor, Notification::from(m))
+        }));
+        Ok(conn)
+    }
+
+    async fn my_notification_settings(&self, ctx: &Context<'_>) -> Result<NotificationSettings> {
+        let actor = actor(ctx)?;
+        let st = state(ctx);
+        let s = service::settings_of(&st.db, actor.user_id, st.now()).await?;
+        Ok(to_settings(s, &st.config.public_url))
+    }
+}
+
+#[derive(Default)]
+pub struct NotificationsMutation;
+
+#[Object]
+impl NotificationsMutation {
+    /// Chooses one daily digest mail (true) or single mails (false).
+    async fn set_notification_digest(&self, ctx: &Context<'_>, digest: bool) -> Result<NotificationSettings> {
+        let actor = actor(ctx)?;
+        let st = state(ctx);
+        Ok(to_settings(service::set_digest(st, actor, digest).await?, &st.config.public_url))
+    }
+
+    /// Issues a new calendar feed address; the old one stops working.
+    async fn rotate_calendar_token(&self, ctx: &Context<'_>) -> Result<NotificationSettings> {
+        let actor = actor(ctx)?;
+        let st = state(ctx);
+        Ok(to_settings(service::rotate_calendar_token(st, actor).await?, &st.config.public_url))
+    }
+}
