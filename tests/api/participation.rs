@@ -4,8 +4,13 @@
 
 use chrono::{DateTime, Duration, Utc};
 use futures_util::{SinkExt, StreamExt};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use teilhabe::{clock::Clock, jobs::run_due};
+use teilhabe::{
+    clock::Clock,
+    jobs::run_due,
+    notifications::entities::{NotificationKind, NotificationStatus, notification},
+};
 use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
 
 use crate::{
@@ -970,3 +975,75 @@ async fn websocket_cookie_counts_only_from_our_origin(b: Backend) {
 }
 
 on_both_databases!(websocket_cookie_counts_only_from_our_origin);
+
+async fn outbox_rows(app: &TestApp, kind: NotificationKind) -> Vec<notification::Model> {
+    notification::Entity::find().filter(notification::Column::Kind.eq(kind)).all(&app.state.db).await.unwrap()
+}
+
+async fn user_id(app: &TestApp, token: &str) -> uuid::Uuid {
+    app.ok(Some(token), "{ me { id } }", json!({})).await["me"]["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// "Vote closing" goes 48 hours before the end to eligible people who have not voted on every
+/// open proposal; "reply to your comment" to the author of the comment answered.
+async fn reminders_for_votes_and_replies(b: Backend) {
+    let w = world(b).await;
+    let app = &w.app;
+    let start_at = app.clock.now();
+    let (adm, pol, civ) = (user_id(app, &w.adm).await, user_id(app, &w.pol).await, user_id(app, &w.civ).await);
+    let process = start(&w, "PERSON", false).await;
+    let p1 =
+        id(&submit(&w, &w.civ, &process, json!({"kind": "REMOVE_GOAL", "goalId": w.goal, "title": "Streichen"})).await);
+    let p2 = id(&submit(&w, &w.pol, &process, json!({"kind": "ADD_FIELD_OF_ACTION", "title": "Digitales"})).await);
+
+    let c =
+        app.ok(Some(&w.civ), ADD_COMMENT, json!({"i": {"targetId": p1, "body": "Warum?"}})).await["addComment"]["id"]
+            .clone();
+    app.ok(Some(&w.pol), ADD_COMMENT, json!({"i": {"targetId": p1, "parentId": c, "body": "Weil es erreicht ist."}}))
+        .await;
+    app.ok(Some(&w.civ), ADD_COMMENT, json!({"i": {"targetId": p1, "parentId": c, "body": "Danke."}})).await;
+    let replies = outbox_rows(app, NotificationKind::CommentReply).await;
+    assert_eq!(replies.len(), 1, "no notice for answering oneself");
+    assert_eq!(replies[0].recipient_id, civ);
+    assert!(replies[0].link.as_deref().unwrap().contains(&format!("/vorschlaege/{p1}#kommentar-")));
+
+    // The scheduler opens the vote; everyone eligible gets a reminder due 48 h before its end.
+    app.clock.advance(Duration::days(7));
+    run_due(&app.state, app.clock.now()).await.unwrap();
+    let closing = outbox_rows(app, NotificationKind::VoteClosing).await;
+    let mut recipients: Vec<_> = closing.iter().map(|n| n.recipient_id).collect();
+    recipients.sort();
+    let mut expected = vec![adm, pol, civ];
+    expected.sort();
+    assert_eq!(recipients, expected);
+    assert!(closing.iter().all(|n| n.due_at == start_at + Duration::days(12)));
+    // One vote of two leaves the reminder; voting on both cancels it.
+    app.ok(Some(&w.civ), VOTE, json!({"p": p1, "c": "YES"})).await;
+    app.ok(Some(&w.pol), VOTE, json!({"p": p2, "c": "NO"})).await;
+    app.ok(Some(&w.civ), VOTE, json!({"p": p2, "c": "YES"})).await;
+    let status = |rows: &[notification::Model], who| rows.iter().find(|n| n.recipient_id == who).unwrap().status;
+    let closing = outbox_rows(app, NotificationKind::VoteClosing).await;
+    assert_eq!(status(&closing, civ), NotificationStatus::Cancelled);
+    assert_eq!(status(&closing, pol), NotificationStatus::Pending);
+
+    app.clock.advance(Duration::days(5));
+    let sent = run_due(&app.state, app.clock.now()).await.unwrap();
+    assert_eq!(sent.mail.sent, 2, "{sent:?}");
+    let closing = outbox_rows(app, NotificationKind::VoteClosing).await;
+    assert_eq!((status(&closing, adm), status(&closing, pol)), (NotificationStatus::Sent, NotificationStatus::Sent));
+    assert!(closing[0].subject.starts_with("Abstimmung endet am"), "{}", closing[0].subject);
+}
+
+/// Closing the vote early cancels the reminders not yet sent.
+async fn closing_the_vote_early_cancels_its_reminders(b: Backend) {
+    let w = world(b).await;
+    let process = start(&w, "ORGANIZATION", false).await;
+    submit(&w, &w.civ, &process, json!({"kind": "ADD_FIELD_OF_ACTION", "title": "Digitales"})).await;
+    into_voting(&w, &process).await;
+    assert_eq!(outbox_rows(&w.app, NotificationKind::VoteClosing).await.len(), 3);
+    into_voting(&w, &process).await;
+    let rows = outbox_rows(&w.app, NotificationKind::VoteClosing).await;
+    assert!(rows.iter().all(|n| n.status == NotificationStatus::Cancelled), "{rows:?}");
+}
+
+on_both_databases!(reminders_for_votes_and_replies, closing_the_vote_early_cancels_its_reminders);
