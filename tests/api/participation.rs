@@ -1047,3 +1047,35 @@ async fn closing_the_vote_early_cancels_its_reminders(b: Backend) {
 }
 
 on_both_databases!(reminders_for_votes_and_replies, closing_the_vote_early_cancels_its_reminders);
+
+/// Under ORGANIZATION eligibility the organisation's vote settles its members' reminders, but
+/// a member of two participating organisations keeps hers until both have voted.
+async fn organisation_vote_settles_members_reminders(b: Backend) {
+    let w = world(b).await;
+    let app = &w.app;
+    let orgs = app.ok(Some(&w.admin), "{ organizations { id name } }", json!({})).await;
+    let amt =
+        orgs["organizations"].as_array().unwrap().iter().find(|o| o["name"] == "Amt für Integration").unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let (both, _) = app.create_user(&w.admin, "beide@example.org", "MEMBER", &[&amt, &w.civ_org]).await;
+    let both: uuid::Uuid = both.parse().unwrap();
+    let (adm, civ) = (user_id(app, &w.adm).await, user_id(app, &w.civ).await);
+    let process = start(&w, "ORGANIZATION", false).await;
+    let p = id(&submit(&w, &w.civ, &process, json!({"kind": "ADD_FIELD_OF_ACTION", "title": "Digitales"})).await);
+    into_voting(&w, &process).await;
+    let status = |rows: &[notification::Model], who| rows.iter().find(|n| n.recipient_id == who).unwrap().status;
+    app.ok(Some(&w.civ), VOTE, json!({"p": p, "c": "YES"})).await;
+    let rows = outbox_rows(app, NotificationKind::VoteClosing).await;
+    assert_eq!(status(&rows, civ), NotificationStatus::Cancelled);
+    assert_eq!(status(&rows, both), NotificationStatus::Pending, "the Amt has not voted yet");
+    app.ok(Some(&w.adm), VOTE, json!({"p": p, "c": "NO"})).await;
+    let rows = outbox_rows(app, NotificationKind::VoteClosing).await;
+    assert_eq!(
+        (status(&rows, adm), status(&rows, both)),
+        (NotificationStatus::Cancelled, NotificationStatus::Cancelled)
+    );
+}
+
+on_both_databases!(organisation_vote_settles_members_reminders);
