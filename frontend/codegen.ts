@@ -12,7 +12,7 @@ const config: CodegenConfig = {
         documentMode: 'string',
         useTypeImports: true,
         enumsAsTypes: true,
-        scalars: { UUID: 'string', DateTime: 'string' },
+        scalars: { UUID: 'string', DateTime: 'string', NaiveDate: 'string' },
         strictScalars: true,
       },
       presetConfig: { fragmentMasking: false },

@@ -21,6 +21,7 @@ use crate::{
     leitbild::{self, graphql::LeitbildLoader},
     notifications,
     participation::{self, graphql::ParticipationLoader},
+    reports,
     state::AppState,
 };
 
@@ -36,6 +37,7 @@ pub struct Query(
     leitbild::graphql::LeitbildQuery,
     participation::graphql::ParticipationQuery,
     glossary::graphql::GlossaryQuery,
+    reports::graphql::ReportsQuery,
     notifications::graphql::NotificationsQuery,
     indicators::graphql::IndicatorsQuery,
 );

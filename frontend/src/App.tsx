@@ -8,13 +8,30 @@ import { Loading } from './components/Notice';
 import { RequireAuth } from './components/RequireAuth';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { PlaceholderPage } from './pages/PlaceholderPage';
 import { TasksPage } from './pages/TasksPage';
 
 // Views that only some people use are loaded on demand, keeping the first load small.
 const CoordinationPage = lazy(() =>
   import('./pages/coordination/CoordinationPage').then((m) => ({ default: m.CoordinationPage })),
 );
+
+const GlossaryPage = lazy(() => import('./pages/glossary/GlossaryPage').then((m) => ({ default: m.GlossaryPage })));
+const TermPage = lazy(() => import('./pages/glossary/TermPage').then((m) => ({ default: m.TermPage })));
+const IndicatorsPage = lazy(() =>
+  import('./pages/indicators/IndicatorsPage').then((m) => ({ default: m.IndicatorsPage })),
+);
+const IndicatorPage = lazy(() => import('./pages/indicators/IndicatorPage').then((m) => ({ default: m.IndicatorPage })));
+const DeliveryPage = lazy(() => import('./pages/indicators/DeliveryPage').then((m) => ({ default: m.DeliveryPage })));
+
+const LeitbildListPage = lazy(() =>
+  import('./pages/leitbild/LeitbildListPage').then((m) => ({ default: m.LeitbildListPage })),
+);
+const EditionPage = lazy(() => import('./pages/leitbild/EditionPage').then((m) => ({ default: m.EditionPage })));
+const GoalPage = lazy(() => import('./pages/leitbild/GoalPage').then((m) => ({ default: m.GoalPage })));
+const ProcessesPage = lazy(() =>
+  import('./pages/participation/ProcessesPage').then((m) => ({ default: m.ProcessesPage })),
+);
+const ProcessPage = lazy(() => import('./pages/participation/ProcessPage').then((m) => ({ default: m.ProcessPage })));
 
 export function App() {
   const { i18n } = useTranslation();
@@ -37,12 +54,19 @@ function AppRoutes() {
         }
       >
         <Route index element={<TasksPage />} />
-        <Route path="leitbild" element={<PlaceholderPage titleKey="leitbild.title" introKey="leitbild.intro" />} />
-        <Route path="prozesse" element={<PlaceholderPage titleKey="processes.title" introKey="processes.intro" />} />
-        <Route path="glossar" element={<PlaceholderPage titleKey="glossary.title" introKey="glossary.intro" />} />
+        <Route path="leitbild" element={<Suspense fallback={<Loading />}><LeitbildListPage /></Suspense>} />
+        <Route path="leitbild/:id" element={<Suspense fallback={<Loading />}><EditionPage /></Suspense>} />
+        <Route path="leitbild/:id/ziele/:goalId" element={<Suspense fallback={<Loading />}><GoalPage /></Suspense>} />
+        <Route path="prozesse" element={<Suspense fallback={<Loading />}><ProcessesPage /></Suspense>} />
+        <Route path="prozesse/:id" element={<Suspense fallback={<Loading />}><ProcessPage /></Suspense>} />
+        <Route path="glossar" element={<Suspense fallback={<Loading />}><GlossaryPage /></Suspense>} />
+        <Route path="glossar/:id" element={<Suspense fallback={<Loading />}><TermPage /></Suspense>} />
+        <Route path="indikatoren" element={<Suspense fallback={<Loading />}><IndicatorsPage /></Suspense>} />
+        <Route path="indikatoren/:id" element={<Suspense fallback={<Loading />}><IndicatorPage /></Suspense>} />
+        <Route path="lieferungen/:id" element={<Suspense fallback={<Loading />}><DeliveryPage /></Suspense>} />
         <Route
-          path="indikatoren"
-          element={<PlaceholderPage titleKey="indicators.title" introKey="indicators.intro" />}
+          path="lieferungen/:id/bestaetigen"
+          element={<Suspense fallback={<Loading />}><DeliveryPage /></Suspense>}
         />
         <Route
           path="koordination"

@@ -102,7 +102,32 @@ impl Indicator {
         opt_user(ctx, self.deputy_user_id).await
     }
 
-    /// Ids of the goals it checks (resolved to goals once the Leitbild area is merged).
+    /// The goals it checks.
+    async fn goals(&self, ctx: &Context<'_>) -> Result<Vec<crate::leitbild::graphql::Goal>> {
+        let ids = loader(ctx).load_one(GoalsOf(self.id)).await?.unwrap_or_default();
+        let goals = ctx
+            .data_unchecked::<DataLoader<crate::leitbild::graphql::LeitbildLoader>>()
+            .load_many(ids.iter().map(|id| crate::leitbild::graphql::GoalById(*id)))
+            .await?;
+        Ok(ids.iter().filter_map(|id| goals.get(&crate::leitbild::graphql::GoalById(*id)).cloned()).collect())
+    }
+
+    /// The glossary terms it uses.
+    async fn terms(&self, ctx: &Context<'_>) -> Result<Vec<crate::glossary::graphql::Term>> {
+        let ids = loader(ctx).load_one(TermsOf(self.id)).await?.unwrap_or_default();
+        let terms = ctx
+            .data_unchecked::<DataLoader<crate::glossary::graphql::GlossaryLoader>>()
+            .load_many(ids.iter().map(|id| crate::glossary::graphql::TermKey(*id)))
+            .await?;
+        Ok(ids.iter().filter_map(|id| terms.get(&crate::glossary::graphql::TermKey(*id)).cloned()).collect())
+    }
+
+    /// True when a term it uses is not agreed: its figures rest on a contested definition.
+    async fn uses_unagreed_terms(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(self.terms(ctx).await?.iter().any(|t| t.status != crate::glossary::entities::TermStatus::Agreed))
+    }
+
+    /// Ids of the goals it checks.
     async fn goal_ids(&self, ctx: &Context<'_>) -> Result<Vec<Uuid>> {
         Ok(loader(ctx).load_one(GoalsOf(self.id)).await?.unwrap_or_default())
     }

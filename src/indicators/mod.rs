@@ -7,3 +7,4 @@ pub mod links;
 pub mod reminders;
 pub mod service;
 pub mod timing;
+pub mod usage;

@@ -258,7 +258,7 @@ pub async fn create_indicator(state: &AppState, actor: &Actor, input: NewIndicat
     }
     .insert(&txn)
     .await?;
-    // Goals and terms are checked by their own areas once merged; here only the links are kept.
+    super::usage::check_links(&txn, &input.goal_ids, &input.term_ids).await?;
     let goals: Vec<_> = dedup(&input.goal_ids)
         .into_iter()
         .map(|g| indicator_goal::ActiveModel { indicator_id: Set(ind.id), goal_id: Set(g) })
@@ -634,6 +634,9 @@ pub async fn confirm_delivery(
     let summary = match confirmation {
         Confirmation::Value { value, breakdown, note, definition_id } => {
             check_value("value", &ind.unit, value)?;
+            if let Some(def) = definition_id {
+                super::usage::check_definition(&txn, ind.id, def).await?;
+            }
             for (i, b) in breakdown.iter().enumerate() {
                 clean_text(&format!("breakdown[{i}].dimension"), &b.dimension, 100)?;
                 clean_text(&format!("breakdown[{i}].category"), &b.category, 100)?;

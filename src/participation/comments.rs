@@ -40,9 +40,8 @@ pub struct Target {
 /// Finds a target of one kind by id, or `None` if the id is not of that kind.
 type Lookup = for<'a> fn(&'a DatabaseTransaction, Uuid) -> BoxFuture<'a, Result<Option<Target>>>;
 
-/// One lookup per kind that can be commented on; the glossary's definitions and the
-/// indicators add theirs here when their areas land.
-const LOOKUPS: &[Lookup] = &[proposal_target, goal_target, field_target];
+/// One lookup per kind that can be commented on.
+const LOOKUPS: &[Lookup] = &[proposal_target, goal_target, field_target, definition_target, indicator_target];
 
 async fn find_target(txn: &DatabaseTransaction, id: Uuid) -> Result<Target> {
     for lookup in LOOKUPS {
@@ -88,6 +87,27 @@ fn field_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Opt
             kind: TargetKind::FieldOfAction,
             text: format!("{}\n{}", f.title, f.description),
             process_id: process_of_leitbild(txn, f.leitbild_id).await?,
+        }))
+    })
+}
+
+/// Definitions belong to no process: their comments are part of the glossary's review.
+fn definition_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
+    Box::pin(async move {
+        Ok(crate::glossary::entities::definition::Entity::find_by_id(id).one(txn).await?.map(|d| Target {
+            kind: TargetKind::Definition,
+            text: [Some(d.text), d.scope_note].into_iter().flatten().collect::<Vec<_>>().join("\n"),
+            process_id: None,
+        }))
+    })
+}
+
+fn indicator_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
+    Box::pin(async move {
+        Ok(crate::indicators::entities::indicator::Entity::find_by_id(id).one(txn).await?.map(|i| Target {
+            kind: TargetKind::Indicator,
+            text: format!("{}\n{}\n{}", i.code, i.name, i.source_description),
+            process_id: None,
         }))
     })
 }

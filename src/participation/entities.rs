@@ -67,8 +67,14 @@ string_enum!(
 );
 string_enum!(SubjectKind { Proposal = "PROPOSAL", Comment = "COMMENT" });
 string_enum!(
-    /// What a comment is about; definitions and indicators join when their areas land.
-    TargetKind { Proposal = "PROPOSAL", Goal = "GOAL", FieldOfAction = "FIELD_OF_ACTION" }
+    /// What a comment is about.
+    TargetKind {
+        Proposal = "PROPOSAL",
+        Goal = "GOAL",
+        FieldOfAction = "FIELD_OF_ACTION",
+        Definition = "DEFINITION",
+        Indicator = "INDICATOR",
+    }
 );
 
 pub mod process {

@@ -1,3 +1,5 @@
 //! The monitoring report: goal status, gaps, and the figures behind them.
 
+pub mod graphql;
+pub mod service;
 pub mod status;

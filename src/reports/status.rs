@@ -28,11 +28,7 @@ pub enum GoalStatus {
     NoData,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize)]
-pub enum Direction {
-    HigherIsBetter,
-    LowerIsBetter,
-}
+pub use crate::indicators::entities::TargetDirection as Direction;
 
 /// One accepted value of a period, with the definition it follows.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import { NotAvailable } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
 import { useUser } from '../session/context';
+import { MyParticipationTasks } from './participation/MyParticipationTasks';
+import { MyIndicatorTasks } from './tasks/MyIndicatorTasks';
 
 export function TasksPage() {
   const { t } = useTranslation();
@@ -10,10 +11,9 @@ export function TasksPage() {
     <>
       <PageHeading title={t('tasks.title')} />
       <p className="lead">{t('tasks.greeting', { name: user.name })}</p>
-      <section aria-labelledby="tasks-open">
-        <h2 id="tasks-open">{t('tasks.open')}</h2>
-        <NotAvailable />
-      </section>
+      {/* Leitbild and participation tasks (votes, comments, replies). */}
+      <MyParticipationTasks />
+      <MyIndicatorTasks />
       <section aria-labelledby="tasks-data">
         <h2 id="tasks-data">{t('tasks.myData')}</h2>
         <p>{t('tasks.myDataText')}</p>

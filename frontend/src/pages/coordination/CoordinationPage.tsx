@@ -4,10 +4,11 @@ import { useSearchParams } from 'react-router';
 import { PageHeading } from '../../components/PageHeading';
 import { canCoordinate, useUser } from '../../session/context';
 import { AuditLogPanel } from './AuditLogPanel';
+import { NotificationsPanel } from './NotificationsPanel';
 import { OrganizationsPanel } from './OrganizationsPanel';
 import { UsersPanel } from './UsersPanel';
 
-const TABS = ['organisationen', 'personen', 'protokoll'] as const;
+const TABS = ['organisationen', 'personen', 'protokoll', 'benachrichtigungen'] as const;
 type TabKey = (typeof TABS)[number];
 
 function isTab(k: unknown): k is TabKey {
@@ -45,6 +46,7 @@ export function CoordinationPage() {
           <Tab id="organisationen">{t('coordination.organizations')}</Tab>
           <Tab id="personen">{t('coordination.users')}</Tab>
           <Tab id="protokoll">{t('coordination.audit')}</Tab>
+          <Tab id="benachrichtigungen">{t('coordination.notifications')}</Tab>
         </TabList>
         <TabPanel id="organisationen" className="tab-panel">
           <OrganizationsPanel />
@@ -54,6 +56,9 @@ export function CoordinationPage() {
         </TabPanel>
         <TabPanel id="protokoll" className="tab-panel">
           <AuditLogPanel key={entity ?? ''} entityId={entity ?? undefined} />
+        </TabPanel>
+        <TabPanel id="benachrichtigungen" className="tab-panel">
+          <NotificationsPanel />
         </TabPanel>
       </Tabs>
     </>

@@ -1,0 +1,160 @@
+import { useState, type FormEvent } from 'react';
+import { Button, Form } from 'react-aria-components';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { RadioField, SelectField, TextInput } from '../../components/fields';
+import { useErrorText } from '../../lib/errors';
+import { formText } from '../../lib/form';
+import { useMutation } from '../../lib/hooks';
+import { TextArea } from '../glossary/TextArea';
+import { ConfirmDeliveryMutation } from './operations';
+
+export interface DefinitionOption {
+  id: string;
+  label: string;
+}
+
+const NONE = '__none__';
+const FIELDS = { fields: ['value', 'note', 'reason', 'expectedAt', 'definitionId', 'breakdown'] };
+
+/** Parses "12,5" or "12.5" into a number; NaN when not a number. */
+export function parseDecimal(s: string): number {
+  const v = s.trim().replace(/\s/g, '').replace(',', '.');
+  return v === '' ? NaN : Number(v);
+}
+
+/** The owner confirms a delivery: a value (with optional breakdown), or "no new data yet". */
+export function ConfirmDeliveryForm({
+  deliveryId,
+  version,
+  unit,
+  definitions,
+  onDone,
+}: {
+  deliveryId: string;
+  version: number;
+  unit: string;
+  definitions: DefinitionOption[];
+  onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  const confirm = useMutation(ConfirmDeliveryMutation);
+  const { fieldErrors } = useErrorText();
+  const [mode, setMode] = useState<'value' | 'nodata'>('value');
+  const [rows, setRows] = useState<number[]>([]);
+  const [next, setNext] = useState(0);
+  const [localError, setLocalError] = useState<string | null>(null);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setLocalError(null);
+    const f = new FormData(e.currentTarget);
+    const note = formText(f, 'note').trim() || null;
+    if (mode === 'nodata') {
+      const date = formText(f, 'expectedAt');
+      const r = await confirm.run({
+        deliveryId,
+        expectedVersion: version,
+        note,
+        noNewData: {
+          reason: formText(f, 'reason').trim(),
+          expectedAt: date ? new Date(`${date}T12:00:00`).toISOString() : '',
+        },
+      });
+      if (r) onDone();
+      return;
+    }
+    const value = parseDecimal(formText(f, 'value'));
+    if (Number.isNaN(value)) {
+      setLocalError(t('indicators.valueInvalid'));
+      return;
+    }
+    const breakdown = [];
+    for (const id of rows) {
+      const dimension = formText(f, `dim-${id}`).trim();
+      const category = formText(f, `cat-${id}`).trim();
+      const v = parseDecimal(formText(f, `val-${id}`));
+      if (!dimension && !category && Number.isNaN(v)) continue;
+      if (!dimension || !category || Number.isNaN(v)) {
+        setLocalError(t('indicators.breakdownInvalid'));
+        return;
+      }
+      breakdown.push({ dimension, category, value: v });
+    }
+    const def = formText(f, 'definitionId');
+    const r = await confirm.run({
+      deliveryId,
+      expectedVersion: version,
+      value,
+      note,
+      breakdown,
+      definitionId: def && def !== NONE ? def : null,
+    });
+    if (r) onDone();
+  }
+
+  return (
+    <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(confirm.error, FIELDS)}>
+      <ErrorMessage error={confirm.error} mapping={FIELDS} />
+      {localError && (
+        <p role="alert" className="alert alert-error">
+          {localError}
+        </p>
+      )}
+      <RadioField
+        name="mode"
+        label={t('indicators.confirmMode')}
+        value={mode}
+        onChange={(v) => setMode(v === 'nodata' ? 'nodata' : 'value')}
+        options={[
+          { id: 'value', label: t('indicators.modeValue') },
+          { id: 'nodata', label: t('indicators.modeNoData') },
+        ]}
+      />
+      {mode === 'value' ? (
+        <>
+          <TextInput name="value" label={t('indicators.valueIn', { unit })} inputMode="decimal" isRequired />
+          {definitions.length > 0 && (
+            <SelectField
+              name="definitionId"
+              label={t('indicators.definitionUsed')}
+              defaultValue={NONE}
+              options={[{ id: NONE, label: t('indicators.noDefinition') }, ...definitions]}
+            />
+          )}
+          <fieldset className="breakdown">
+            <legend>{t('indicators.breakdown')}</legend>
+            {rows.map((id, i) => (
+              <div className="breakdown-row" key={id}>
+                <TextInput name={`dim-${id}`} label={t('indicators.dimensionN', { n: i + 1 })} />
+                <TextInput name={`cat-${id}`} label={t('indicators.categoryN', { n: i + 1 })} />
+                <TextInput name={`val-${id}`} label={t('indicators.breakdownValueN', { n: i + 1 })} inputMode="decimal" />
+                <Button className="btn btn-small btn-secondary" onPress={() => setRows(rows.filter((r) => r !== id))}>
+                  {t('indicators.removeRow', { n: i + 1 })}
+                </Button>
+              </div>
+            ))}
+            <Button
+              className="btn btn-small btn-secondary"
+              onPress={() => {
+                setRows([...rows, next]);
+                setNext(next + 1);
+              }}
+            >
+              {t('indicators.addRow')}
+            </Button>
+          </fieldset>
+        </>
+      ) : (
+        <>
+          <TextArea name="reason" label={t('indicators.noDataReason')} isRequired rows={2} />
+          <TextInput name="expectedAt" type="date" label={t('indicators.expectedAt')} isRequired />
+        </>
+      )}
+      <TextArea name="note" label={t('indicators.note')} rows={2} />
+      <Button type="submit" className="btn" isPending={confirm.pending}>
+        {mode === 'value' ? t('indicators.confirmSubmit') : t('indicators.noDataSubmit')}
+      </Button>
+    </Form>
+  );
+}

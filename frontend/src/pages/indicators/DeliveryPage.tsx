@@ -1,0 +1,117 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { Loading } from '../../components/Notice';
+import { PageHeading } from '../../components/PageHeading';
+import { formatDate, formatNumber } from '../../lib/format';
+import { useQuery } from '../../lib/hooks';
+import { canCoordinate, useUser } from '../../session/context';
+import { ConfirmDeliveryForm } from './ConfirmDeliveryForm';
+import { DeliveryStatusBadge, useTermDefinitions } from './IndicatorPage';
+import { DeliveryLinkQuery, DeliveryQuery } from './operations';
+import '../glossary/glossary.css';
+import './indicators.css';
+
+/**
+ * One delivery, at `/lieferungen/<id>` (calendar feed, return mail) and at
+ * `/lieferungen/<id>/bestaetigen?token=…` (signed link of a reminder mail): its confirm form.
+ */
+export function DeliveryPage() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const { id = '' } = useParams();
+  const [params] = useSearchParams();
+  const token = params.get('token');
+  const user = useUser();
+  const q = useQuery(DeliveryQuery, { id });
+  const link = useQuery(DeliveryLinkQuery, { deliveryId: id, token: token ?? '' });
+  const d = q.data?.delivery;
+  const terms = useTermDefinitions(d?.indicator?.termIds ?? []);
+  const [confirmed, setConfirmed] = useState(false);
+
+  if (!q.data) {
+    return (
+      <>
+        <PageHeading title={t('indicators.delivery')} />
+        {q.loading && <Loading />}
+        <ErrorMessage error={q.error} />
+      </>
+    );
+  }
+  if (!d) {
+    return (
+      <>
+        <PageHeading title={t('indicators.deliveryNotFound')} />
+        <Link to="/indikatoren">{t('indicators.back')}</Link>
+      </>
+    );
+  }
+  const myOrgs = new Set(q.data.me?.organizations.map((o) => o.id) ?? []);
+  const canConfirm = canCoordinate(user) || (!!d.owner && myOrgs.has(d.owner.id));
+  const open = d.status === 'REQUESTED' || d.status === 'RETURNED';
+  const linkInvalid = token !== null && link.data !== undefined && link.data.deliveryLink === null;
+  const title = t('indicators.deliveryTitle', { period: d.period, name: d.indicator?.name ?? '' });
+
+  return (
+    <>
+      {d.indicator && (
+        <p className="breadcrumb">
+          <Link to={`/indikatoren/${d.indicator.id}`}>
+            {d.indicator.code} – {d.indicator.name}
+          </Link>
+        </p>
+      )}
+      <PageHeading title={title} />
+      {linkInvalid && (
+        <div className="warning" role="note">
+          <p>{t('indicators.linkExpired')}</p>
+        </div>
+      )}
+      <p>
+        <DeliveryStatusBadge status={d.status} overdue={d.overdue} />
+      </p>
+      <dl className="facts">
+        <dt>{t('indicators.owner')}</dt>
+        <dd>{d.owner?.name ?? '–'}</dd>
+        <dt>{t('indicators.dueAt')}</dt>
+        <dd>{formatDate(d.expectedAt ?? d.dueAt, lang)}</dd>
+        {d.value != null && (
+          <>
+            <dt>{t('indicators.value')}</dt>
+            <dd>
+              {formatNumber(d.value, lang)} {d.indicator?.unit}
+            </dd>
+          </>
+        )}
+        {d.returnReason && (
+          <>
+            <dt>{t('indicators.returnReason')}</dt>
+            <dd>{d.returnReason}</dd>
+          </>
+        )}
+      </dl>
+      {confirmed && (
+        <p role="status" className="alert alert-success">
+          {t('indicators.confirmedThanks')}
+        </p>
+      )}
+      {open && canConfirm && (
+        <section aria-labelledby="delivery-confirm">
+          <h2 id="delivery-confirm">{t('indicators.confirmTitle', { period: d.period })}</h2>
+          <ConfirmDeliveryForm
+            deliveryId={d.id}
+            version={d.version}
+            unit={d.indicator?.unit ?? ''}
+            definitions={terms.definitions}
+            onDone={() => {
+              setConfirmed(true);
+              q.refetch();
+            }}
+          />
+        </section>
+      )}
+      {open && !canConfirm && <p>{t('indicators.notYourDelivery')}</p>}
+    </>
+  );
+}

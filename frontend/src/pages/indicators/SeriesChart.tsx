@@ -1,0 +1,159 @@
+import { useTranslation } from 'react-i18next';
+import type { IndicatorDetailQuery } from '../../gql/graphql';
+import { formatNumber } from '../../lib/format';
+
+type Series = NonNullable<IndicatorDetailQuery['indicator']>['timeSeries'];
+
+const W = 640;
+const H = 280;
+const PAD = { top: 16, right: 16, bottom: 48, left: 64 };
+
+/** Splits the points into runs; a run ends where the definition changes (a series break). */
+export function segments<T extends { breakBefore: boolean }>(points: T[]): T[][] {
+  const out: T[][] = [];
+  for (const p of points) {
+    const last = out[out.length - 1];
+    if (!last || p.breakBefore) out.push([p]);
+    else last.push(p);
+  }
+  return out;
+}
+
+/** "nice" axis ticks between min and max. */
+export function ticks(min: number, max: number, count = 5): number[] {
+  if (min === max) {
+    const d = Math.abs(min) > 0 ? Math.abs(min) * 0.1 : 1;
+    min -= d;
+    max += d;
+  }
+  const raw = (max - min) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
+  const out: number[] = [];
+  for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step) out.push(Number(v.toFixed(10)));
+  const top = out[out.length - 1] ?? min;
+  if (top < max) out.push(top + step);
+  return out;
+}
+
+/** The accepted values as an SVG line chart with the target line, plus a table and a summary. */
+export function SeriesChart({ series, name }: { series: Series; name: string }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const points = series.points;
+  const fmt = (v: number) => formatNumber(v, lang);
+  if (points.length === 0) return <p>{t('indicators.noSeries')}</p>;
+
+  const values = points.map((p) => p.value);
+  if (series.targetValue != null) values.push(series.targetValue);
+  const ys = ticks(Math.min(...values), Math.max(...values));
+  const y0 = ys[0] ?? 0;
+  const y1 = ys[ys.length - 1] ?? 1;
+  const innerW = W - PAD.left - PAD.right;
+  const innerH = H - PAD.top - PAD.bottom;
+  const x = (i: number) => PAD.left + (points.length === 1 ? innerW / 2 : (i * innerW) / (points.length - 1));
+  const y = (v: number) => PAD.top + innerH - ((v - y0) / (y1 - y0 || 1)) * innerH;
+  const index = new Map(points.map((p, i) => [p, i]));
+  const runs = segments(points);
+  const breaks = points.filter((p) => p.breakBefore).length;
+
+  const first = points[0] ?? { period: '', value: 0 };
+  const last = points[points.length - 1] ?? first;
+  const summary = [
+    t('indicators.summary', {
+      name,
+      count: points.length,
+      from: first.period,
+      to: last.period,
+      first: fmt(first.value),
+      last: fmt(last.value),
+      unit: series.unit,
+    }),
+    series.targetValue != null ? t('indicators.summaryTarget', { target: fmt(series.targetValue), unit: series.unit }) : '',
+    breaks > 0 ? t('indicators.summaryBreaks', { count: breaks }) : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+  const labelEvery = Math.ceil(points.length / 8);
+  return (
+    <figure className="chart">
+      <p className="chart-summary">{summary}</p>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="chart-title chart-desc" className="chart-svg">
+        <title id="chart-title">{t('indicators.chartTitle', { name })}</title>
+        <desc id="chart-desc">{summary}</desc>
+        {ys.map((v) => (
+          <g key={v}>
+            <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} className="chart-grid" />
+            <text x={PAD.left - 8} y={y(v)} className="chart-label" textAnchor="end" dominantBaseline="middle">
+              {fmt(v)}
+            </text>
+          </g>
+        ))}
+        {points.map((p, i) =>
+          i % labelEvery === 0 || i === points.length - 1 ? (
+            <text key={p.period} x={x(i)} y={H - PAD.bottom + 20} className="chart-label" textAnchor="middle">
+              {p.period}
+            </text>
+          ) : null,
+        )}
+        {series.targetValue != null && (
+          <g>
+            <line
+              x1={PAD.left}
+              x2={W - PAD.right}
+              y1={y(series.targetValue)}
+              y2={y(series.targetValue)}
+              className="chart-target"
+            />
+            <text x={W - PAD.right} y={y(series.targetValue) - 6} className="chart-label" textAnchor="end">
+              {t('indicators.targetLabel', { value: fmt(series.targetValue) })}
+            </text>
+          </g>
+        )}
+        {runs.map((run) => (
+          <polyline
+            key={run[0]?.period}
+            className="chart-line"
+            points={run.map((p) => `${x(index.get(p) ?? 0)},${y(p.value)}`).join(' ')}
+          />
+        ))}
+        {points.map((p, i) => (
+          <circle key={p.period} cx={x(i)} cy={y(p.value)} r={4} className="chart-point" />
+        ))}
+      </svg>
+      <figcaption className="chart-legend">
+        <span className="legend-line" aria-hidden="true" /> {t('indicators.legendValues')}{' '}
+        {series.targetValue != null && (
+          <>
+            <span className="legend-target" aria-hidden="true" /> {t('indicators.legendTarget')}
+          </>
+        )}{' '}
+        {breaks > 0 && t('indicators.legendBreak')}
+      </figcaption>
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={t('indicators.seriesTable')}>
+        <table>
+          <caption>{t('indicators.seriesTable')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('indicators.period')}</th>
+              <th scope="col">{t('indicators.valueIn', { unit: series.unit })}</th>
+              <th scope="col">{t('indicators.target')}</th>
+              <th scope="col">{t('indicators.seriesBreak')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {points.map((p) => (
+              <tr key={p.period}>
+                <th scope="row">{p.period}</th>
+                <td>{fmt(p.value)}</td>
+                <td>{series.targetValue != null ? fmt(series.targetValue) : '–'}</td>
+                <td>{p.breakBefore ? t('indicators.breakYes') : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </figure>
+  );
+}

@@ -1,0 +1,328 @@
+import { useState, type FormEvent } from 'react';
+import { Button, Form } from 'react-aria-components';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { RadioField, SelectField, TextInput } from '../../components/fields';
+import { Loading } from '../../components/Notice';
+import { PageHeading } from '../../components/PageHeading';
+import { useErrorText } from '../../lib/errors';
+import { formText } from '../../lib/form';
+import { formatDate, formatDateTime, formatPercent } from '../../lib/format';
+import { useMutation, useQuery } from '../../lib/hooks';
+import { canCoordinate, useUser } from '../../session/context';
+import type { ProcessViewQuery, ProposalKind, ProposalStatus } from '../../gql/graphql';
+import { Expander } from '../leitbild/Expander';
+import { TextAreaInput } from '../leitbild/TextArea';
+import { NotFoundPage } from '../NotFoundPage';
+import { AdvanceMutation, DispositionsQuery, ProcessQuery, SubmitProposalMutation } from './operations';
+import { PHASES } from './phases';
+import { ProposalCard } from './ProposalCard';
+import '../leitbild/leitbild.css';
+
+type ProcessData = NonNullable<ProcessViewQuery['process']>;
+const STATUS_ORDER: ProposalStatus[] = ['IN_VOTE', 'SUBMITTED', 'ACCEPTED', 'REJECTED', 'WITHDRAWN'];
+const KINDS: ProposalKind[] = [
+  'AMEND_GOAL',
+  'ADD_GOAL',
+  'REMOVE_GOAL',
+  'ADD_FIELD_OF_ACTION',
+  'AMEND_FIELD_OF_ACTION',
+  'REMOVE_FIELD_OF_ACTION',
+];
+
+export function ProcessPage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const user = useUser();
+  const q = useQuery(ProcessQuery, { id });
+  const process = q.data?.process;
+  if (q.data && !process) return <NotFoundPage />;
+  const coordinator = canCoordinate(user);
+  const phase = process?.currentPhase?.kind;
+  const proposing = process?.status === 'ACTIVE' && (phase === 'DRAFTING' || phase === 'CONSULTATION');
+
+  return (
+    <>
+      <PageHeading title={process?.title ?? t('processes.title')} />
+      <p>
+        <Link to="/prozesse">{t('participation.back')}</Link>
+      </p>
+      <ErrorMessage error={q.error} />
+      {!process && q.loading && <Loading />}
+      {process && (
+        <>
+          <ProcessHead process={process} coordinator={coordinator} onChange={q.refetch} />
+          {proposing && <SubmitProposal process={process} onDone={q.refetch} />}
+          {STATUS_ORDER.map((status) => {
+            const list = process.proposals.filter((p) => p.status === status);
+            if (list.length === 0) return null;
+            return (
+              <section key={status} aria-labelledby={`status-${status}`}>
+                <h2 id={`status-${status}`}>
+                  {t(`participation.proposalStatus.${status}`)} ({list.length})
+                </h2>
+                <div className="card-list">
+                  {list.map((p) => (
+                    <ProposalCard
+                      key={p.id}
+                      proposal={p}
+                      userId={user.id}
+                      coordinator={coordinator}
+                      votingOpen={process.status === 'ACTIVE' && phase === 'VOTING'}
+                      commentingOpen={process.status === 'ACTIVE'}
+                      onChange={q.refetch}
+                    />
+                  ))}
+                </div>
+              </section>
+            );
+          })}
+          {process.proposals.length === 0 && <p>{t('participation.noProposals')}</p>}
+          {coordinator && <Dispositions processId={process.id} />}
+        </>
+      )}
+    </>
+  );
+}
+
+function ProcessHead({
+  process,
+  coordinator,
+  onChange,
+}: {
+  process: ProcessData;
+  coordinator: boolean;
+  onChange: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const advance = useMutation(AdvanceMutation);
+  const [confirm, setConfirm] = useState(false);
+  const current = process.currentPhase?.kind;
+  const lang = i18n.language;
+  const rule = process.votingRule;
+  const next = current ? PHASES[PHASES.indexOf(current) + 1] : undefined;
+  return (
+    <>
+      <p>
+        <span className="status-badge">{t(`participation.processStatus.${process.status}`)}</span>{' '}
+        {process.leitbild && (
+          <Link to={`/leitbild/${process.leitbild.id}`}>
+            {t('participation.onEdition', { title: process.leitbild.title, year: process.leitbild.year })}
+          </Link>
+        )}
+        {process.resolutionReference && <> · {process.resolutionReference}</>}
+      </p>
+      <section aria-labelledby="phases-heading">
+        <h2 id="phases-heading">{t('participation.phases')}</h2>
+        <ol className="timeline">
+          {process.phases.map((ph) => (
+            <li key={ph.kind} aria-current={ph.kind === current ? 'step' : undefined}>
+              {t(`participation.phase.${ph.kind}`)}
+              {ph.kind === current && <> ({t('participation.current')})</>}
+              <br />
+              <span>
+                {formatDate(ph.startsAt, lang)} – {formatDate(ph.endsAt, lang)}
+              </span>
+            </li>
+          ))}
+        </ol>
+        {process.status === 'COMPLETED' && <p>{t('participation.completed')}</p>}
+        <p>
+          {t('participation.ruleSummary', {
+            eligibility: t(`participation.eligibilityKind.${rule.eligibility}`),
+            quorum: formatPercent(rule.quorum, lang),
+            threshold: formatPercent(rule.threshold, lang),
+          })}
+          {rule.sectorMajority && <> {t('participation.sectorMajorityOn')}</>}
+        </p>
+        <p>
+          {t('participation.participants')}: {process.participants.map((o) => o.name).join(', ') || '–'}
+        </p>
+        {coordinator && process.status === 'ACTIVE' && (
+          <div className="inline-actions">
+            <Button className="btn" onPress={() => setConfirm(true)}>
+              {next ? t('participation.advanceTo', { phase: t(`participation.phase.${next}`) }) : t('participation.finish')}
+            </Button>
+            <ErrorMessage error={advance.error} />
+            <ConfirmDialog
+              isOpen={confirm}
+              title={t('participation.advanceTitle')}
+              confirmLabel={t('participation.advanceConfirm')}
+              pending={advance.pending}
+              onCancel={() => setConfirm(false)}
+              onConfirm={() =>
+                void advance.run({ processId: process.id }).then((r) => {
+                  setConfirm(false);
+                  if (r) onChange();
+                })
+              }
+            >
+              <p>
+                {t('participation.advanceText', {
+                  phase: current ? t(`participation.phase.${current}`) : '',
+                  date: process.currentPhase ? formatDateTime(process.currentPhase.endsAt, lang) : '',
+                })}
+              </p>
+            </ConfirmDialog>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
+
+const PROPOSAL_FIELDS = { fields: ['title', 'text', 'rationale', 'goalId', 'fieldOfActionId', 'kind'] };
+const NONE = '__none__';
+
+function SubmitProposal({ process, onDone }: { process: ProcessData; onDone: () => void }) {
+  const { t } = useTranslation();
+  const submit = useMutation(SubmitProposalMutation);
+  const { fieldErrors } = useErrorText();
+  const [kind, setKind] = useState<ProposalKind>('AMEND_GOAL');
+  const [formKey, setFormKey] = useState(0);
+  const [done, setDone] = useState(false);
+  const fields = process.leitbild?.fieldsOfAction ?? [];
+  const goals = fields.flatMap((f) => f.goals.flatMap((g) => [g, ...g.children]));
+  const needsGoal = kind === 'AMEND_GOAL' || kind === 'REMOVE_GOAL';
+  const needsField = kind === 'ADD_GOAL' || kind === 'AMEND_FIELD_OF_ACTION' || kind === 'REMOVE_FIELD_OF_ACTION';
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setDone(false);
+    const f = new FormData(e.currentTarget);
+    const goal = formText(f, 'goalId');
+    const field = formText(f, 'fieldOfActionId');
+    const r = await submit.run({
+      input: {
+        processId: process.id,
+        kind,
+        goalId: goal && goal !== NONE ? goal : null,
+        fieldOfActionId: field && field !== NONE ? field : null,
+        title: formText(f, 'title').trim(),
+        text: formText(f, 'text').trim(),
+        rationale: formText(f, 'rationale').trim(),
+      },
+    });
+    if (r) {
+      setDone(true);
+      setFormKey((k) => k + 1);
+      onDone();
+    }
+  }
+
+  return (
+    <Expander title={t('participation.submitProposal')} level={2}>
+      {done && (
+        <div role="status" className="alert alert-success">
+          <p>{t('participation.submitted')}</p>
+        </div>
+      )}
+      <ErrorMessage error={submit.error} mapping={PROPOSAL_FIELDS} />
+      <Form
+        key={formKey}
+        className="form"
+        onSubmit={(e) => void onSubmit(e)}
+        validationErrors={fieldErrors(submit.error, PROPOSAL_FIELDS)}
+      >
+        <RadioField
+          name="kind"
+          label={t('participation.kindLabel')}
+          value={kind}
+          onChange={(k) => setKind(k as ProposalKind)}
+          options={KINDS.map((k) => ({ id: k, label: t(`participation.kind.${k}`) }))}
+        />
+        {needsGoal && (
+          <SelectField
+            key="goal"
+            name="goalId"
+            label={t('participation.goal')}
+            defaultValue={goals[0]?.id}
+            options={goals.map((g) => ({ id: g.id, label: g.title }))}
+          />
+        )}
+        {needsField && (
+          <SelectField
+            key="field"
+            name="fieldOfActionId"
+            label={t('participation.field')}
+            defaultValue={fields[0]?.id}
+            options={fields.map((f) => ({ id: f.id, label: f.title }))}
+          />
+        )}
+        {kind === 'ADD_GOAL' && (
+          <SelectField
+            key="parent"
+            name="goalId"
+            label={t('participation.parentGoal')}
+            defaultValue={NONE}
+            options={[{ id: NONE, label: t('participation.parentNone') }, ...goals.map((g) => ({ id: g.id, label: g.title }))]}
+          />
+        )}
+        <TextInput name="title" label={t('participation.proposalTitle')} isRequired />
+        <TextAreaInput name="text" label={t('participation.proposalText')} />
+        <TextAreaInput name="rationale" label={t('participation.rationale')} />
+        <Button type="submit" className="btn" isPending={submit.pending}>
+          {t('participation.submitProposalButton')}
+        </Button>
+      </Form>
+    </Expander>
+  );
+}
+
+function Dispositions({ processId }: { processId: string }) {
+  const { t, i18n } = useTranslation();
+  const q = useQuery(DispositionsQuery, { processId });
+  const rows = q.data?.dispositions ?? [];
+  return (
+    <section aria-labelledby="dispositions-heading">
+      <h2 id="dispositions-heading">{t('participation.dispositions')}</h2>
+      <p className="inline-actions">
+        <a className="btn btn-secondary" href={`/api/processes/${processId}/dispositions.csv`} download>
+          {t('participation.downloadCsv')}
+        </a>
+        <a className="btn btn-secondary" href={`/api/processes/${processId}/dispositions.xlsx`} download>
+          {t('participation.downloadXlsx')}
+        </a>
+      </p>
+      <ErrorMessage error={q.error} />
+      {q.data && rows.length === 0 && <p>{t('participation.noDispositions')}</p>}
+      {rows.length > 0 && (
+        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="dispositions-heading">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('participation.dispKind')}</th>
+                <th scope="col">{t('participation.dispText')}</th>
+                <th scope="col">{t('participation.dispAuthor')}</th>
+                <th scope="col">{t('participation.dispDate')}</th>
+                <th scope="col">{t('participation.dispStatus')}</th>
+                <th scope="col">{t('participation.dispDecision')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.subjectId}>
+                  <td>{t(`participation.subject.${r.subjectKind}`)}</td>
+                  <td>{r.hidden ? <em>{t('participation.hidden')}</em> : r.text}</td>
+                  <td>
+                    {r.authorName}
+                    {r.organizationName && <> ({r.organizationName})</>}
+                  </td>
+                  <td>{formatDate(r.submittedAt, i18n.language)}</td>
+                  <td>{r.proposalStatus ? t(`participation.proposalStatus.${r.proposalStatus}`) : '–'}</td>
+                  <td>
+                    {r.disposition
+                      ? `${t(`participation.decision.${r.disposition.decision}`)}: ${r.disposition.reason}`
+                      : t('participation.undecided')}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,243 @@
+import { graphql } from '../../gql';
+
+export const ProcessesQuery = graphql(`
+  query ProcessList {
+    leitbilder {
+      id
+      title
+      year
+      status
+      process {
+        id
+        title
+        status
+        currentPhase {
+          kind
+          endsAt
+        }
+        phases {
+          kind
+          startsAt
+          endsAt
+        }
+      }
+    }
+    organizations {
+      id
+      name
+      sector
+    }
+  }
+`);
+
+export const StartProcessMutation = graphql(`
+  mutation StartProcessView($input: StartProcessInput!) {
+    startProcess(input: $input) {
+      id
+    }
+  }
+`);
+
+export const AdvanceMutation = graphql(`
+  mutation AdvanceView($processId: UUID!) {
+    advanceProcess(processId: $processId) {
+      id
+      status
+    }
+  }
+`);
+
+export const ProcessQuery = graphql(`
+  query ProcessView($id: UUID!) {
+    process(id: $id) {
+      id
+      title
+      status
+      resolutionReference
+      votingRule {
+        eligibility
+        quorum
+        threshold
+        sectorMajority
+      }
+      leitbild {
+        id
+        title
+        year
+        fieldsOfAction {
+          id
+          title
+          goals {
+            id
+            title
+            children {
+              id
+              title
+            }
+          }
+        }
+      }
+      currentPhase {
+        kind
+        startsAt
+        endsAt
+      }
+      phases {
+        kind
+        startsAt
+        endsAt
+      }
+      participants {
+        id
+        name
+        sector
+      }
+      proposals {
+        id
+        kind
+        status
+        title
+        text
+        rationale
+        version
+        createdAt
+        currentTitle
+        currentText
+        commentCount
+        author {
+          id
+          name
+        }
+        authorOrganization {
+          name
+        }
+        goal {
+          id
+          title
+        }
+        fieldOfAction {
+          id
+          title
+        }
+        myVote {
+          choice
+        }
+        tally {
+          ...TallyParts
+        }
+        comments(first: 50) {
+          ...CommentParts
+          replies {
+            ...CommentParts
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const TallyFragment = graphql(`
+  fragment TallyParts on Tally {
+    proposalId
+    yes
+    no
+    abstain
+    eligible
+    quorumReached
+    accepted
+  }
+`);
+
+export const CommentFragment = graphql(`
+  fragment CommentParts on Comment {
+    id
+    bodyHtml
+    stance
+    anchor
+    hidden
+    hiddenReason
+    createdAt
+    author {
+      id
+      name
+    }
+  }
+`);
+
+export const DispositionsQuery = graphql(`
+  query DispositionsView($processId: UUID!) {
+    dispositions(processId: $processId) {
+      subjectKind
+      subjectId
+      submittedAt
+      text
+      authorName
+      organizationName
+      proposalStatus
+      hidden
+      disposition {
+        decision
+        reason
+      }
+    }
+  }
+`);
+
+export const SubmitProposalMutation = graphql(`
+  mutation SubmitProposalView($input: SubmitProposalInput!) {
+    submitProposal(input: $input) {
+      id
+    }
+  }
+`);
+
+export const UpdateProposalMutation = graphql(`
+  mutation UpdateProposalView($input: UpdateProposalInput!) {
+    updateProposal(input: $input) {
+      id
+      version
+    }
+  }
+`);
+
+export const WithdrawProposalMutation = graphql(`
+  mutation WithdrawProposalView($proposalId: UUID!) {
+    withdrawProposal(proposalId: $proposalId) {
+      id
+      status
+    }
+  }
+`);
+
+export const CastVoteMutation = graphql(`
+  mutation CastVoteView($proposalId: UUID!, $choice: VoteChoice!) {
+    castVote(proposalId: $proposalId, choice: $choice) {
+      choice
+    }
+  }
+`);
+
+export const AddCommentMutation = graphql(`
+  mutation AddCommentView($input: AddCommentInput!) {
+    addComment(input: $input) {
+      id
+    }
+  }
+`);
+
+export const HideCommentMutation = graphql(`
+  mutation HideCommentView($commentId: UUID!, $reason: String!) {
+    hideComment(commentId: $commentId, reason: $reason) {
+      id
+      hidden
+    }
+  }
+`);
+
+export const TallySubscription = graphql(`
+  subscription TallyLive($proposalId: UUID!) {
+    tallyChanged(proposalId: $proposalId) {
+      ...TallyParts
+    }
+  }
+`);
