@@ -205,6 +205,8 @@ pub fn comment_url(public_url: &str, c: &comment::Model) -> String {
         TargetKind::Proposal => "vorschlaege",
         TargetKind::Goal => "ziele",
         TargetKind::FieldOfAction => "handlungsfelder",
+        TargetKind::Definition => "definitionen",
+        TargetKind::Indicator => "indikatoren",
     };
     format!("{public_url}/{area}/{}#kommentar-{}", c.target_id, c.id)
 }
