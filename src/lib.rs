@@ -20,6 +20,7 @@ pub mod pagination;
 pub mod participation;
 pub mod reports;
 pub mod state;
+pub mod tables;
 
 use std::sync::Arc;
 

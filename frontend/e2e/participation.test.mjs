@@ -215,6 +215,36 @@ describe('participation views', { timeout: 300_000 }, () => {
     await card.getByText('Ausgeblendet: Doppelt').waitFor();
     await expectAccessible('process with comments');
     await screenshot(page, 'participation-comments');
+
+    // A comment from someone else appears without reloading (commentAdded over the WebSocket).
+    await page.waitForTimeout(500);
+    const proposalId = pick(
+      await graphql(server.baseUrl, await apiToken(server.baseUrl), 'query($id:UUID!){process(id:$id){proposals{id}}}', {
+        id: processUrl.split('/').pop(),
+      }),
+      'process',
+      'proposals',
+      '0',
+      'id',
+    );
+    await graphql(server.baseUrl, otherToken, 'mutation($t:UUID!){addComment(input:{targetId:$t,body:"Aus dem Beirat: ja.",stance:SUPPORT}){id}}', {
+      t: proposalId,
+    });
+    await card.getByText('Aus dem Beirat: ja.').waitFor();
+  });
+
+  it('comments on a goal of the draft while the process runs', async () => {
+    await page.getByRole('link', { name: /Leitbild 2030/ }).click();
+    await heading('Leitbild 2030 (2030)');
+    await page.getByRole('link', { name: 'Sprachförderung' }).click();
+    await heading('Sprachförderung');
+    const form = await expand('Kommentieren');
+    await form.getByLabel('Ihr Kommentar').fill('Bitte auch Senioren nennen.');
+    await form.getByRole('button', { name: 'Kommentar senden' }).click();
+    await page.locator('article.comment').getByText('Bitte auch Senioren nennen.').waitFor();
+    await expectAccessible('goal with comments');
+    await page.goto(processUrl);
+    await heading(PROCESS);
   });
 
   it('lists the open vote in my tasks once voting starts', async () => {

@@ -46,6 +46,7 @@ pub fn router(app: AppState) -> Router {
         .route("/glossary.jsonld", get(crate::glossary::http::json_ld))
         .route("/glossary.csv", get(crate::glossary::http::csv_file))
         .route("/calendar/{file}", get(crate::notifications::calendar::handler))
+        .route("/api/reports/{id}/{file}", get(crate::reports::http::report_download))
         .fallback(static_files::serve)
         .with_state(http)
         .layer(DefaultBodyLimit::max(max_body))

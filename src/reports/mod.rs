@@ -1,5 +1,6 @@
 //! The monitoring report: goal status, gaps, and the figures behind them.
 
 pub mod graphql;
+pub mod http;
 pub mod service;
 pub mod status;

@@ -159,6 +159,19 @@ async fn goal_status_trend_breaks_and_gaps(b: Backend) {
     let missing = s.app.gql(Some(&s.admin), REPORT, json!({"id": uuid::Uuid::new_v4()})).await;
     assert_eq!(code(&missing), "NOT_FOUND");
     assert_eq!(code(&s.app.gql(None, REPORT, json!({"id": s.leitbild})).await), "UNAUTHENTICATED");
+
+    // The data behind the report, as CSV and XLSX.
+    let url = |file: &str| format!("{}/api/reports/{}/{file}", s.app.base, s.leitbild);
+    let csv = s.app.http.get(url("monitoring.csv")).bearer_auth(&s.admin).send().await.unwrap();
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.unwrap();
+    assert!(text.contains("Beschäftigung steigt;OnTrack;A1"), "{text}");
+    assert!(text.contains(";2024;55;"), "decimal values as numbers: {text}");
+    assert!(text.contains("Gründungen nehmen zu;NoData"), "goals without indicators stay in the table");
+    let xlsx = s.app.http.get(url("monitoring.xlsx")).bearer_auth(&s.admin).send().await.unwrap();
+    assert_eq!(&xlsx.bytes().await.unwrap()[..2], b"PK");
+    let anon = s.app.http.get(url("monitoring.csv")).send().await.unwrap();
+    assert_eq!(anon.status(), 401);
 }
 
 async fn report_costs_a_constant_number_of_statements(b: Backend) {

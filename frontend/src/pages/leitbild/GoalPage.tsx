@@ -13,6 +13,8 @@ import { formatDateTime } from '../../lib/format';
 import { useMutation, useQuery } from '../../lib/hooks';
 import { canCoordinate, useUser } from '../../session/context';
 import { NotFoundPage } from '../NotFoundPage';
+import { CommentThread } from '../participation/Comments';
+import { TargetCommentsQuery } from '../participation/operations';
 import { Expander } from './Expander';
 import { EditionHeadQuery, GoalDiffQuery, GoalQuery, UpdateGoalMutation } from './operations';
 import { TextAreaInput } from './TextArea';
@@ -49,6 +51,11 @@ export function GoalPage() {
           {editable && (
 <EditGoal goal={goal} onSaved={q.refetch} />
           )}
+          <GoalComments
+            goalId={goal.id}
+            canComment={edition.data?.leitbild?.process?.status === 'ACTIVE'}
+            canModerate={canCoordinate(user)}
+          />
           <section aria-labelledby="history-heading">
             <h2 id="history-heading">{t('leitbildView.history')}</h2>
             <ol>
@@ -64,6 +71,27 @@ export function GoalPage() {
           </section>
         </>
       )}
+    </>
+  );
+}
+
+/** Comments on the goal (open while the edition's process runs). */
+function GoalComments({ goalId, canComment, canModerate }: { goalId: string; canComment: boolean; canModerate: boolean }) {
+  const q = useQuery(TargetCommentsQuery, { targetId: goalId });
+  const comments = q.data?.comments.edges.map((e) => e.node) ?? [];
+  if (!canComment && comments.length === 0) return null;
+  return (
+    <>
+      <ErrorMessage error={q.error} />
+      <CommentThread
+        targetId={goalId}
+        comments={comments}
+        total={comments.length}
+        canComment={canComment}
+        canModerate={canModerate}
+        onChange={q.refetch}
+        headingLevel={2}
+      />
     </>
   );
 }

@@ -133,6 +133,10 @@ export const EditionHeadQuery = graphql(`
       title
       year
       status
+      process {
+        id
+        status
+      }
     }
   }
 `);

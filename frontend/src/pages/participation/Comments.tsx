@@ -24,6 +24,7 @@ export function CommentThread({
   canModerate,
   canComment,
   onChange,
+  headingLevel = 4,
 }: {
   targetId: string;
   comments: ThreadComment[];
@@ -31,11 +32,15 @@ export function CommentThread({
   canModerate: boolean;
   canComment: boolean;
   onChange: () => void;
+  /** The level of the section's heading; the forms' headings sit one level deeper. */
+  headingLevel?: 2 | 4;
 }) {
   const { t } = useTranslation();
+  const H = headingLevel === 2 ? 'h2' : 'h4';
+  const formLevel = headingLevel === 2 ? 3 : 5;
   return (
     <section aria-label={t('participation.commentsOn')}>
-      <h4>{t('participation.comments', { count: total })}</h4>
+      <H>{t('participation.comments', { count: total })}</H>
       {comments.length === 0 && <p>{t('participation.noComments')}</p>}
       <ul className="comment-list">
         {comments.map((c) => (
@@ -51,7 +56,7 @@ export function CommentThread({
               </ul>
             )}
             {canComment && !c.hidden && (
-              <Expander title={t('participation.reply')} level={5}>
+              <Expander title={t('participation.reply')} level={formLevel}>
                 <CommentForm targetId={targetId} parentId={c.id} onDone={onChange} />
               </Expander>
             )}
@@ -59,7 +64,7 @@ export function CommentThread({
         ))}
       </ul>
       {canComment && (
-        <Expander title={t('participation.addComment')} level={5}>
+        <Expander title={t('participation.addComment')} level={formLevel}>
           <CommentForm targetId={targetId} onDone={onChange} />
         </Expander>
       )}

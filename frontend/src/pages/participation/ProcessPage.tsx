@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -16,7 +16,8 @@ import type { ProcessViewQuery, ProposalKind, ProposalStatus } from '../../gql/g
 import { Expander } from '../leitbild/Expander';
 import { TextAreaInput } from '../leitbild/TextArea';
 import { NotFoundPage } from '../NotFoundPage';
-import { AdvanceMutation, DispositionsQuery, ProcessQuery, SubmitProposalMutation } from './operations';
+import { subscribe } from './graphqlWs';
+import { AdvanceMutation, CommentAddedSubscription, DispositionsQuery, ProcessQuery, SubmitProposalMutation } from './operations';
 import { PHASES } from './phases';
 import { ProposalCard } from './ProposalCard';
 import '../leitbild/leitbild.css';
@@ -38,9 +39,20 @@ export function ProcessPage() {
   const user = useUser();
   const q = useQuery(ProcessQuery, { id });
   const process = q.data?.process;
-  if (q.data && !process) return <NotFoundPage />;
   const coordinator = canCoordinate(user);
+  // New comments by others appear without reloading: each one triggers a fresh read.
+  const open = process?.status === 'ACTIVE';
+  const targets = open ? (process?.proposals ?? []).filter((p) => p.status !== 'WITHDRAWN').map((p) => p.id).join(',') : '';
+  const refetch = q.refetch;
+  useEffect(() => {
+    if (!targets) return;
+    const stops = targets.split(',').map((targetId) => subscribe(CommentAddedSubscription, { targetId }, refetch));
+    return () => stops.forEach((stop) => stop());
+  }, [targets, refetch]);
+  if (q.data && !process) return <NotFoundPage />;
   const phase = process?.currentPhase?.kind;
+  const myOrgs = new Set(q.data?.me?.organizations.map((o) => o.id) ?? []);
+  const canVote = process?.participants.some((o) => myOrgs.has(o.id)) ?? false;
   const proposing = process?.status === 'ACTIVE' && (phase === 'DRAFTING' || phase === 'CONSULTATION');
 
   return (
@@ -71,6 +83,7 @@ export function ProcessPage() {
                       userId={user.id}
                       coordinator={coordinator}
                       votingOpen={process.status === 'ACTIVE' && phase === 'VOTING'}
+                      canVote={canVote}
                       commentingOpen={process.status === 'ACTIVE'}
                       onChange={q.refetch}
                     />

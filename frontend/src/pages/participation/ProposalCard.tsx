@@ -26,6 +26,7 @@ export function ProposalCard({
   userId,
   coordinator,
   votingOpen,
+  canVote,
   commentingOpen,
   onChange,
 }: {
@@ -33,6 +34,7 @@ export function ProposalCard({
   userId: string;
   coordinator: boolean;
   votingOpen: boolean;
+  canVote: boolean;
   commentingOpen: boolean;
   onChange: () => void;
 }) {
@@ -77,7 +79,13 @@ export function ProposalCard({
       {editable && <EditProposal proposal={p} onDone={onChange} />}
       {editable && <Withdraw proposalId={p.id} onDone={onChange} />}
       {(p.status === 'IN_VOTE' || p.status === 'ACCEPTED' || p.status === 'REJECTED') && (
-        <VoteSection proposal={p} votingOpen={votingOpen} coordinator={coordinator} onChange={onChange} />
+        <VoteSection
+          proposal={p}
+          votingOpen={votingOpen}
+          canVote={canVote}
+          coordinator={coordinator}
+          onChange={onChange}
+        />
       )}
       <CommentThread
         targetId={p.id}
@@ -157,11 +165,13 @@ function Withdraw({ proposalId, onDone }: { proposalId: string; onDone: () => vo
 function VoteSection({
   proposal: p,
   votingOpen,
+  canVote,
   coordinator,
   onChange,
 }: {
   proposal: ProposalData;
   votingOpen: boolean;
+  canVote: boolean;
   coordinator: boolean;
   onChange: () => void;
 }) {
@@ -182,10 +192,12 @@ function VoteSection({
         {p.myVote
           ? t('participation.myVote', { choice: t(`participation.choice.${p.myVote.choice}`) })
           : open
-            ? t('participation.notVoted')
+            ? canVote
+              ? t('participation.notVoted')
+              : t('participation.notEligible')
             : null}
       </p>
-      {open && (
+      {open && canVote && (
         <>
           <ErrorMessage error={vote.error} />
           <Form className="form" onSubmit={(e) => void onSubmit(e)}>

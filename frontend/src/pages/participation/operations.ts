@@ -49,6 +49,12 @@ export const AdvanceMutation = graphql(`
 
 export const ProcessQuery = graphql(`
   query ProcessView($id: UUID!) {
+    me {
+      id
+      organizations {
+        id
+      }
+    }
     process(id: $id) {
       id
       title
@@ -238,6 +244,29 @@ export const TallySubscription = graphql(`
   subscription TallyLive($proposalId: UUID!) {
     tallyChanged(proposalId: $proposalId) {
       ...TallyParts
+    }
+  }
+`);
+
+export const CommentAddedSubscription = graphql(`
+  subscription CommentAddedLive($targetId: UUID!) {
+    commentAdded(targetId: $targetId) {
+      id
+    }
+  }
+`);
+
+export const TargetCommentsQuery = graphql(`
+  query TargetComments($targetId: UUID!) {
+    comments(targetId: $targetId, first: 50) {
+      edges {
+        node {
+          ...CommentParts
+          replies {
+            ...CommentParts
+          }
+        }
+      }
     }
   }
 `);
