@@ -83,11 +83,20 @@ pub struct FieldOfAction {
     pub title: String,
     pub description: String,
     pub leitbild_id: Uuid,
+    /// Set once removed from the draft (by an accepted proposal); the row stays for the record.
+    pub removed_at: Option<DateTime<Utc>>,
 }
 
 impl From<field_of_action::Model> for FieldOfAction {
     fn from(m: field_of_action::Model) -> Self {
-        Self { id: m.id, position: m.position, title: m.title, description: m.description, leitbild_id: m.leitbild_id }
+        Self {
+            id: m.id,
+            position: m.position,
+            title: m.title,
+            description: m.description,
+            leitbild_id: m.leitbild_id,
+            removed_at: m.removed_at,
+        }
     }
 }
 
@@ -116,6 +125,8 @@ pub struct Goal {
     pub field_of_action_id: Uuid,
     pub parent_goal_id: Option<Uuid>,
     pub updated_at: DateTime<Utc>,
+    /// Set once removed from the draft (by an accepted proposal); the goal and its history stay.
+    pub removed_at: Option<DateTime<Utc>>,
 }
 
 impl From<goal::Model> for Goal {
@@ -129,6 +140,7 @@ impl From<goal::Model> for Goal {
             field_of_action_id: m.field_of_action_id,
             parent_goal_id: m.parent_goal_id,
             updated_at: m.updated_at,
+            removed_at: m.removed_at,
         }
     }
 }

@@ -14,10 +14,14 @@ use super::{
     live::LiveEvent,
 };
 use crate::{
-    accounts::policy::{Actor, Permission},
+    accounts::{
+        entities::user,
+        policy::{Actor, Permission},
+    },
     audit::{self, AuditEntry},
     error::{Error, Result},
     leitbild::{entities::field_of_action, service as lb},
+    notifications,
     pagination::Cursor,
     state::AppState,
 };
@@ -148,12 +152,13 @@ pub async fn add_comment(state: &AppState, actor: &Actor, input: NewComment) -> 
     {
         return Err(Error::validation("anchor", "must quote a passage of the commented text"));
     }
-    if let Some(parent) = input.parent_id {
-        let p = comment::Entity::find_by_id(parent).one(&txn).await?;
-        if p.is_none_or(|p| p.target_id != input.target_id) {
-            return Err(Error::validation("parentId", "a reply answers a comment on the same item"));
-        }
-    }
+    let parent = match input.parent_id {
+        Some(id) => match comment::Entity::find_by_id(id).one(&txn).await? {
+            Some(p) if p.target_id == input.target_id => Some(p),
+            _ => return Err(Error::validation("parentId", "a reply answers a comment on the same item")),
+        },
+        None => None,
+    };
     let row = comment::ActiveModel {
         id: Set(Uuid::now_v7()),
         target_id: Set(input.target_id),
@@ -186,9 +191,57 @@ pub async fn add_comment(state: &AppState, actor: &Actor, input: NewComment) -> 
         },
     )
     .await?;
+    if let Some(parent) = parent.filter(|p| p.author_id != actor.user_id) {
+        enqueue_reply_notice(&txn, &state.config.public_url, &parent, &row, now).await?;
+    }
     txn.commit().await?;
     state.live.publish(&state.db, LiveEvent::CommentAdded { target_id: row.target_id, comment_id: row.id }).await;
     Ok(row)
+}
+
+/// Where a comment is read in the web app.
+pub fn comment_url(public_url: &str, c: &comment::Model) -> String {
+    let area = match c.target_kind {
+        TargetKind::Proposal => "vorschlaege",
+        TargetKind::Goal => "ziele",
+        TargetKind::FieldOfAction => "handlungsfelder",
+        TargetKind::Definition => "definitionen",
+        TargetKind::Indicator => "indikatoren",
+    };
+    format!("{public_url}/{area}/{}#kommentar-{}", c.target_id, c.id)
+}
+
+/// Tells the author of `parent` about the reply, once (the reply's id is the dedupe key).
+async fn enqueue_reply_notice<C: ConnectionTrait>(
+    txn: &C,
+    public_url: &str,
+    parent: &comment::Model,
+    reply: &comment::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let author = user::Entity::find_by_id(reply.author_id).one(txn).await?.map(|u| u.name).unwrap_or_default();
+    let excerpt: String = reply.body.chars().take(300).collect();
+    let ellipsis = if reply.body.chars().count() > 300 { " …" } else { "" };
+    let url = comment_url(public_url, reply);
+    let lines = vec![format!("{author} hat auf Ihren Kommentar geantwortet:"), format!("„{excerpt}{ellipsis}“")];
+    let (text, html) = crate::indicators::service::mail_bodies("Guten Tag,", &lines, "Antwort lesen", &url);
+    notifications::service::enqueue_many(
+        txn,
+        vec![notifications::service::NewNotification {
+            recipient_id: parent.author_id,
+            kind: notifications::entities::NotificationKind::CommentReply,
+            dedupe_key: format!("comment-reply:{}", reply.id),
+            due_at: now,
+            subject: format!("Antwort von {author} auf Ihren Kommentar"),
+            body_text: text,
+            body_html: Some(html),
+            link: Some(url),
+            cc: vec![],
+        }],
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 async fn insert_version<C: ConnectionTrait>(

@@ -246,9 +246,12 @@ pub fn to_xlsx(rows: &[DispositionRow]) -> Result<Vec<u8>> {
     let sheet = book.add_worksheet();
     sheet.set_name("Abwägung").map_err(Error::internal)?;
     let bold = Format::new().set_bold();
+    const WIDTHS: [f64; 9] = [11.0, 17.0, 60.0, 25.0, 30.0, 12.0, 24.0, 60.0, 38.0];
     for (c, h) in HEADERS.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(Error::internal)?;
+        sheet.set_column_width(c as u16, WIDTHS[c]).map_err(Error::internal)?;
     }
+    sheet.set_freeze_panes(1, 0).map_err(Error::internal)?;
     for (i, r) in rows.iter().enumerate() {
         for (c, value) in cells(r).iter().enumerate() {
             // Strings only: nothing a contributor wrote becomes a formula.

@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
     sea_query::{Expr, OnConflict},
 };
 use uuid::Uuid;
@@ -30,8 +30,156 @@ use crate::{
         entities::LeitbildStatus,
         service::{self as lb, NewGoal, clean_text, clean_title},
     },
+    notifications::{
+        entities::NotificationKind,
+        service::{self as outbox, NewNotification},
+    },
     state::AppState,
 };
+
+/// Eligible people who have not voted are reminded this long before the vote closes.
+pub const VOTE_CLOSING_NOTICE_HOURS: i64 = 48;
+const VOTE_CLOSING_KEY: &str = "vote-closing";
+
+fn vote_closing_key(process_id: Uuid, user_id: Uuid) -> String {
+    format!("{VOTE_CLOSING_KEY}:{process_id}:{user_id}")
+}
+
+/// A time as German readers expect it: Berlin local time.
+pub fn german_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&chrono_tz::Europe::Berlin).format("%d.%m.%Y, %H:%M Uhr").to_string()
+}
+
+/// Entering VOTING: one reminder per eligible person, due 48 hours before the vote closes, or
+/// at once when less is left (one reminder, never a backlog). Voting on every open proposal
+/// cancels it; so does closing the vote early.
+async fn enqueue_vote_closing<C: ConnectionTrait>(
+    txn: &C,
+    public_url: &str,
+    p: &process::Model,
+    ends_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let pending = pending_voters(txn, p.id).await?;
+    let due_at = (ends_at - chrono::Duration::hours(VOTE_CLOSING_NOTICE_HOURS)).max(now);
+    let url = format!("{public_url}/prozesse/{}", p.id);
+    let closes = german_time(ends_at);
+    let mails = pending
+        .into_iter()
+        .map(|(user, proposals)| {
+            let lines = vec![
+                format!("die Abstimmung im Beteiligungsprozess „{}“ endet am {closes}.", p.title),
+                match p.eligibility {
+                    Eligibility::Person => format!("Zu {} Vorschlägen fehlt noch Ihre Stimme.", proposals.len()),
+                    Eligibility::Organization => {
+                        format!("Zu {} Vorschlägen fehlt noch die Stimme Ihrer Organisation.", proposals.len())
+                    }
+                },
+            ];
+            let (text, html) = crate::indicators::service::mail_bodies("Guten Tag,", &lines, "Zur Abstimmung", &url);
+            NewNotification {
+                recipient_id: user,
+                kind: NotificationKind::VoteClosing,
+                dedupe_key: vote_closing_key(p.id, user),
+                due_at,
+                subject: format!("Abstimmung endet am {closes}: {}", p.title),
+                body_text: text,
+                body_html: Some(html),
+                link: Some(url.clone()),
+                cc: vec![],
+            }
+        })
+        .collect();
+    outbox::enqueue_many(txn, mails, now).await
+}
+
+/// After a vote: those who (or whose organisation) have now voted on every open proposal no
+/// longer get the reminder. Looks only at the voter, so that a vote costs the same however many
+/// take part.
+async fn settle_vote_closing<C: ConnectionTrait>(
+    txn: &C,
+    p: &process::Model,
+    actor: &Actor,
+    organization_id: Uuid,
+) -> Result<()> {
+    let open: Vec<Uuid> = proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::Id)
+        .filter(proposal::Column::ProcessId.eq(p.id))
+        .filter(proposal::Column::Status.eq(ProposalStatus::InVote))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    // (voter, proposal) pairs of the given voters on the open proposals.
+    let votes_of = |voters: Vec<Uuid>| {
+        vote::Entity::find()
+            .select_only()
+            .column(vote::Column::VoterId)
+            .column(vote::Column::ProposalId)
+            .filter(vote::Column::ProposalId.is_in(open.iter().copied()))
+            .filter(vote::Column::VoterId.is_in(voters))
+            .into_tuple::<(Uuid, Uuid)>()
+            .all(txn)
+    };
+    let counts = |pairs: Vec<(Uuid, Uuid)>| {
+        let mut n: HashMap<Uuid, usize> = HashMap::new();
+        for (voter, _) in pairs {
+            *n.entry(voter).or_default() += 1;
+        }
+        n
+    };
+    let done: Vec<Uuid> = match p.eligibility {
+        Eligibility::Person => {
+            let n = counts(votes_of(vec![actor.user_id]).await?);
+            if n.get(&actor.user_id).copied().unwrap_or(0) < open.len() {
+                return Ok(());
+            }
+            vec![actor.user_id]
+        }
+        Eligibility::Organization => {
+            let n = counts(votes_of(vec![organization_id]).await?);
+            if n.get(&organization_id).copied().unwrap_or(0) < open.len() {
+                return Ok(());
+            }
+            // A member of several participating organisations keeps the reminder while any of
+            // them has not voted on everything.
+            let members: Vec<Uuid> = membership::Entity::find()
+                .filter(membership::Column::OrganizationId.eq(organization_id))
+                .all(txn)
+                .await?
+                .into_iter()
+                .map(|m| m.user_id)
+                .collect();
+            let participants: HashSet<Uuid> = participants_of(txn, p.id).await?.into_iter().collect();
+            let theirs: Vec<membership::Model> = membership::Entity::find()
+                .filter(membership::Column::UserId.is_in(members.iter().copied()))
+                .all(txn)
+                .await?
+                .into_iter()
+                .filter(|m| participants.contains(&m.organization_id))
+                .collect();
+            let orgs: HashSet<Uuid> = theirs.iter().map(|m| m.organization_id).collect();
+            let n = counts(votes_of(orgs.into_iter().collect()).await?);
+            members
+                .into_iter()
+                .filter(|u| {
+                    theirs
+                        .iter()
+                        .filter(|m| m.user_id == *u)
+                        .all(|m| n.get(&m.organization_id).copied().unwrap_or(0) >= open.len())
+                })
+                .collect()
+        }
+    };
+    for user in done {
+        outbox::cancel_pending(txn, &vote_closing_key(p.id, user)).await?;
+    }
+    Ok(())
+}
+
+/// Bounds what one process holds, so that its lists (proposals, the disposition table) stay
+/// loadable in one piece: far above a city's real processes, low enough to stop a runaway script.
+pub const MAX_PROPOSALS_PER_PROCESS: u64 = 2_000;
 
 pub struct PhaseInput {
     pub kind: PhaseKind,
@@ -193,7 +341,7 @@ pub async fn advance_process(state: &AppState, actor: &Actor, process_id: Uuid) 
     let now = state.now();
     let txn = state.db.begin().await?;
     let p = process_by_id(&txn, process_id).await?;
-    let (p, changed) = advance_in(&txn, p, now, Some(actor.user_id)).await?;
+    let (p, changed) = advance_in(&txn, &state.config.public_url, p, now, Some(actor.user_id)).await?;
     txn.commit().await?;
     announce_tallies(state, changed).await;
     Ok(p)
@@ -219,7 +367,7 @@ pub async fn advance_due(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
             if !due {
                 break;
             }
-            match advance_in(&txn, current, now, None).await {
+            match advance_in(&txn, &state.config.public_url, current, now, None).await {
                 Ok((_, changed)) => {
                     txn.commit().await?;
                     advanced += 1;
@@ -227,7 +375,11 @@ pub async fn advance_due(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
                 }
                 // Another replica advanced it first.
                 Err(Error::Conflict { .. }) => break,
-                Err(e) => return Err(e),
+                // One broken process must not hold up the others; it is retried next step.
+                Err(e) => {
+                    tracing::error!(process = %p.id, error = %e, "advancing a process phase failed");
+                    break;
+                }
             }
         }
     }
@@ -245,6 +397,7 @@ async fn announce_tallies(state: &AppState, proposals: Vec<Uuid>) {
 /// them, leaving RESOLUTION adopts the draft. Answers the proposals whose tally was decided.
 async fn advance_in<C: ConnectionTrait>(
     txn: &C,
+    public_url: &str,
     p: process::Model,
     now: DateTime<Utc>,
     actor: Option<Uuid>,
@@ -274,8 +427,10 @@ async fn advance_in<C: ConnectionTrait>(
     let mut decided = Vec::new();
     if leaving == PhaseKind::Voting {
         decided = decide_all(txn, &p, now, actor).await?;
+        // Closed early: reminders not yet sent would point to a vote that is over.
+        outbox::cancel_pending(txn, &format!("{VOTE_CLOSING_KEY}:{}:", p.id)).await?;
     }
-    if entering.is_some_and(|ph| ph.kind == PhaseKind::Voting) {
+    if let Some(voting) = entering.filter(|ph| ph.kind == PhaseKind::Voting) {
         proposal::Entity::update_many()
             .col_expr(proposal::Column::Status, Expr::value(ProposalStatus::InVote))
             .col_expr(proposal::Column::UpdatedAt, Expr::value(now))
@@ -283,6 +438,7 @@ async fn advance_in<C: ConnectionTrait>(
             .filter(proposal::Column::Status.eq(ProposalStatus::Submitted))
             .exec(txn)
             .await?;
+        enqueue_vote_closing(txn, public_url, &p, voting.ends_at, now).await?;
     }
     if entering.is_none() {
         let draft = lb::leitbild_by_id(txn, p.leitbild_id).await?;
@@ -480,6 +636,10 @@ pub async fn submit_proposal(state: &AppState, actor: &Actor, input: NewProposal
         return Err(Error::forbidden("only members of participating organisations make proposals"));
     }
     require_open_for_proposals(&txn, &p).await?;
+    let count = proposal::Entity::find().filter(proposal::Column::ProcessId.eq(p.id)).count(&txn).await?;
+    if count >= MAX_PROPOSALS_PER_PROCESS {
+        return Err(Error::Limit(format!("a process takes at most {MAX_PROPOSALS_PER_PROCESS} proposals")));
+    }
     let (field, goal) = check_target(&txn, &p, input.kind, input.field_of_action_id, input.goal_id).await?;
     if matches!(input.kind, ProposalKind::AddGoal | ProposalKind::AmendGoal) && text.is_empty() {
         return Err(Error::validation("text", "say what the goal should read"));
@@ -733,6 +893,7 @@ pub async fn cast_vote(
         )
         .exec_without_returning(&txn)
         .await?;
+    settle_vote_closing(&txn, &p, actor, org.id).await?;
     let saved = vote::Entity::find()
         .filter(vote::Column::ProposalId.eq(proposal_id))
         .filter(vote::Column::VoterId.eq(voter_id))

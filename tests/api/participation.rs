@@ -4,8 +4,13 @@
 
 use chrono::{DateTime, Duration, Utc};
 use futures_util::{SinkExt, StreamExt};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use teilhabe::{clock::Clock, jobs::run_due};
+use teilhabe::{
+    clock::Clock,
+    jobs::run_due,
+    notifications::entities::{NotificationKind, NotificationStatus, notification},
+};
 use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
 
 use crate::{
@@ -774,9 +779,15 @@ async fn accepted_proposals_of_every_kind_change_the_draft(b: Backend) {
     assert_eq!(tree[0]["goals"][0]["children"][0]["title"], "Sprachkurse für Eltern");
     assert_eq!(results[1]["resultEntityId"], w.field.as_str());
     // The removed goal keeps its history.
-    let history =
-        app.ok(Some(&w.admin), "query($g: UUID!) { goalVersions(goalId: $g) { version } }", json!({"g": g2})).await;
+    let history = app
+        .ok(
+            Some(&w.admin),
+            "query($g: UUID!) { goalVersions(goalId: $g) { version } goal(id: $g) { removedAt } }",
+            json!({"g": g2}),
+        )
+        .await;
     assert_eq!(history["goalVersions"].as_array().unwrap().len(), 1);
+    assert!(history["goal"]["removedAt"].is_string());
 }
 
 async fn invalid_processes_are_refused(b: Backend) {
@@ -964,3 +975,107 @@ async fn websocket_cookie_counts_only_from_our_origin(b: Backend) {
 }
 
 on_both_databases!(websocket_cookie_counts_only_from_our_origin);
+
+async fn outbox_rows(app: &TestApp, kind: NotificationKind) -> Vec<notification::Model> {
+    notification::Entity::find().filter(notification::Column::Kind.eq(kind)).all(&app.state.db).await.unwrap()
+}
+
+async fn user_id(app: &TestApp, token: &str) -> uuid::Uuid {
+    app.ok(Some(token), "{ me { id } }", json!({})).await["me"]["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// "Vote closing" goes 48 hours before the end to eligible people who have not voted on every
+/// open proposal; "reply to your comment" to the author of the comment answered.
+async fn reminders_for_votes_and_replies(b: Backend) {
+    let w = world(b).await;
+    let app = &w.app;
+    let start_at = app.clock.now();
+    let (adm, pol, civ) = (user_id(app, &w.adm).await, user_id(app, &w.pol).await, user_id(app, &w.civ).await);
+    let process = start(&w, "PERSON", false).await;
+    let p1 =
+        id(&submit(&w, &w.civ, &process, json!({"kind": "REMOVE_GOAL", "goalId": w.goal, "title": "Streichen"})).await);
+    let p2 = id(&submit(&w, &w.pol, &process, json!({"kind": "ADD_FIELD_OF_ACTION", "title": "Digitales"})).await);
+
+    let c =
+        app.ok(Some(&w.civ), ADD_COMMENT, json!({"i": {"targetId": p1, "body": "Warum?"}})).await["addComment"]["id"]
+            .clone();
+    app.ok(Some(&w.pol), ADD_COMMENT, json!({"i": {"targetId": p1, "parentId": c, "body": "Weil es erreicht ist."}}))
+        .await;
+    app.ok(Some(&w.civ), ADD_COMMENT, json!({"i": {"targetId": p1, "parentId": c, "body": "Danke."}})).await;
+    let replies = outbox_rows(app, NotificationKind::CommentReply).await;
+    assert_eq!(replies.len(), 1, "no notice for answering oneself");
+    assert_eq!(replies[0].recipient_id, civ);
+    assert!(replies[0].link.as_deref().unwrap().contains(&format!("/vorschlaege/{p1}#kommentar-")));
+
+    // The scheduler opens the vote; everyone eligible gets a reminder due 48 h before its end.
+    app.clock.advance(Duration::days(7));
+    run_due(&app.state, app.clock.now()).await.unwrap();
+    let closing = outbox_rows(app, NotificationKind::VoteClosing).await;
+    let mut recipients: Vec<_> = closing.iter().map(|n| n.recipient_id).collect();
+    recipients.sort();
+    let mut expected = vec![adm, pol, civ];
+    expected.sort();
+    assert_eq!(recipients, expected);
+    assert!(closing.iter().all(|n| n.due_at == start_at + Duration::days(12)));
+    // One vote of two leaves the reminder; voting on both cancels it.
+    app.ok(Some(&w.civ), VOTE, json!({"p": p1, "c": "YES"})).await;
+    app.ok(Some(&w.pol), VOTE, json!({"p": p2, "c": "NO"})).await;
+    app.ok(Some(&w.civ), VOTE, json!({"p": p2, "c": "YES"})).await;
+    let status = |rows: &[notification::Model], who| rows.iter().find(|n| n.recipient_id == who).unwrap().status;
+    let closing = outbox_rows(app, NotificationKind::VoteClosing).await;
+    assert_eq!(status(&closing, civ), NotificationStatus::Cancelled);
+    assert_eq!(status(&closing, pol), NotificationStatus::Pending);
+
+    app.clock.advance(Duration::days(5));
+    let sent = run_due(&app.state, app.clock.now()).await.unwrap();
+    assert_eq!(sent.mail.sent, 2, "{sent:?}");
+    let closing = outbox_rows(app, NotificationKind::VoteClosing).await;
+    assert_eq!((status(&closing, adm), status(&closing, pol)), (NotificationStatus::Sent, NotificationStatus::Sent));
+    assert!(closing[0].subject.starts_with("Abstimmung endet am"), "{}", closing[0].subject);
+}
+
+/// Closing the vote early cancels the reminders not yet sent.
+async fn closing_the_vote_early_cancels_its_reminders(b: Backend) {
+    let w = world(b).await;
+    let process = start(&w, "ORGANIZATION", false).await;
+    submit(&w, &w.civ, &process, json!({"kind": "ADD_FIELD_OF_ACTION", "title": "Digitales"})).await;
+    into_voting(&w, &process).await;
+    assert_eq!(outbox_rows(&w.app, NotificationKind::VoteClosing).await.len(), 3);
+    into_voting(&w, &process).await;
+    let rows = outbox_rows(&w.app, NotificationKind::VoteClosing).await;
+    assert!(rows.iter().all(|n| n.status == NotificationStatus::Cancelled), "{rows:?}");
+}
+
+on_both_databases!(reminders_for_votes_and_replies, closing_the_vote_early_cancels_its_reminders);
+
+/// Under ORGANIZATION eligibility the organisation's vote settles its members' reminders, but
+/// a member of two participating organisations keeps hers until both have voted.
+async fn organisation_vote_settles_members_reminders(b: Backend) {
+    let w = world(b).await;
+    let app = &w.app;
+    let orgs = app.ok(Some(&w.admin), "{ organizations { id name } }", json!({})).await;
+    let amt =
+        orgs["organizations"].as_array().unwrap().iter().find(|o| o["name"] == "Amt für Integration").unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let (both, _) = app.create_user(&w.admin, "beide@example.org", "MEMBER", &[&amt, &w.civ_org]).await;
+    let both: uuid::Uuid = both.parse().unwrap();
+    let (adm, civ) = (user_id(app, &w.adm).await, user_id(app, &w.civ).await);
+    let process = start(&w, "ORGANIZATION", false).await;
+    let p = id(&submit(&w, &w.civ, &process, json!({"kind": "ADD_FIELD_OF_ACTION", "title": "Digitales"})).await);
+    into_voting(&w, &process).await;
+    let status = |rows: &[notification::Model], who| rows.iter().find(|n| n.recipient_id == who).unwrap().status;
+    app.ok(Some(&w.civ), VOTE, json!({"p": p, "c": "YES"})).await;
+    let rows = outbox_rows(app, NotificationKind::VoteClosing).await;
+    assert_eq!(status(&rows, civ), NotificationStatus::Cancelled);
+    assert_eq!(status(&rows, both), NotificationStatus::Pending, "the Amt has not voted yet");
+    app.ok(Some(&w.adm), VOTE, json!({"p": p, "c": "NO"})).await;
+    let rows = outbox_rows(app, NotificationKind::VoteClosing).await;
+    assert_eq!(
+        (status(&rows, adm), status(&rows, both)),
+        (NotificationStatus::Cancelled, NotificationStatus::Cancelled)
+    );
+}
+
+on_both_databases!(organisation_vote_settles_members_reminders);
