@@ -502,15 +502,16 @@ const URI = '__uri__';
 
 function AddMapping({ def, onChanged }: { def: Def; onChanged: () => void }) {
   const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
   return (
-    <Disclosure className="sub-disclosure">
+    <Disclosure className="sub-disclosure" isExpanded={open} onExpandedChange={setOpen}>
       <Heading level={4}>
         <Button slot="trigger" className="btn btn-quiet-link">
           {t('glossary.addMapping')}
         </Button>
       </Heading>
       <DisclosurePanel>
-        <MappingForm def={def} onChanged={onChanged} />
+        {open && <MappingForm def={def} onChanged={onChanged} />}
       </DisclosurePanel>
     </Disclosure>
   );
