@@ -347,10 +347,43 @@ async fn review_reminders_and_confirmation(b: Backend) {
 
 async fn lists_series_breaks_and_on_time_rates(b: Backend) {
     let c = city(b).await;
-    let ind = c.indicator("MIG-5", "%").await;
-    let (def_a, def_b) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    // Two competing definitions of one term: a change between periods is a series break.
+    let term = c
+        .app
+        .ok(
+            Some(&c.coordinator),
+            "mutation { proposeTerm(input: {label: \"Migrationshintergrund\", definition: \"Mikrozensus-Abgrenzung\"}) { id definitions { id } } }",
+            json!({}),
+        )
+        .await;
+    let term_id = term["proposeTerm"]["id"].as_str().unwrap().to_string();
+    let def_a = term["proposeTerm"]["definitions"][0]["id"].as_str().unwrap().to_string();
+    let def_b = c
+        .app
+        .ok(
+            Some(&c.coordinator),
+            "mutation($t: UUID!) { proposeDefinition(input: {termId: $t, text: \"Registerabgrenzung\"}) { id } }",
+            json!({"t": term_id}),
+        )
+        .await["proposeDefinition"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ind = c
+        .app
+        .ok(
+            Some(&c.coordinator),
+            CREATE,
+            json!({"i": {"code": "MIG-5", "name": "Indikator MIG-5", "unit": "%", "sourceKind": "DEPARTMENT",
+                         "sourceDescription": "Fachverfahren des Amtes", "periodicity": "YEARLY", "ownerId": c.amt,
+                         "responsibleUserId": c.responsible_id, "termIds": [term_id]}}),
+        )
+        .await["createIndicator"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     for (period, value, def, late) in
-        [("2022", 10.0, def_a, false), ("2023", 12.0, def_a, true), ("2024", 20.0, def_b, false)]
+        [("2022", 10.0, &def_a, false), ("2023", 12.0, &def_a, true), ("2024", 20.0, &def_b, false)]
     {
         let due = c.app.clock_now() + if late { -Duration::days(1) } else { Duration::days(1) };
         let d = c.request(&ind, period, due).await;
