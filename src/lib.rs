@@ -18,6 +18,7 @@ pub mod leitbild;
 pub mod notifications;
 pub mod pagination;
 pub mod participation;
+pub mod privacy;
 pub mod reports;
 pub mod state;
 pub mod tables;

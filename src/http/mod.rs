@@ -21,7 +21,7 @@ use tower_http::{
 };
 use tracing::Level;
 
-use crate::{accounts, graphql::AppSchema, state::AppState};
+use crate::{graphql::AppSchema, state::AppState};
 
 #[derive(Clone)]
 pub struct HttpState {
@@ -110,7 +110,7 @@ async fn export_me(State(http): State<HttpState>, headers: axum::http::HeaderMap
         Ok(None) => return (StatusCode::UNAUTHORIZED, "login required").into_response(),
         Err(e) => return (StatusCode::FORBIDDEN, e.to_string()).into_response(),
     };
-    match accounts::service::export_personal_data(&http.app, &actor).await {
+    match crate::privacy::export(&http.app, &actor).await {
         Ok(data) => (
             [(
                 header::CONTENT_DISPOSITION,

@@ -307,6 +307,12 @@ async fn erasure_keeps_contributions_but_not_the_person(b: Backend) {
     let admin = app.admin().await;
     let (id, token) = app.create_user(&admin, "erika@example.org", "COORDINATOR", &[]).await;
     let org = app.create_org(&token, "Caritas", "CIVIL_SOCIETY").await;
+    app.ok(
+        Some(&token),
+        "mutation { proposeTerm(input: {label: \"Geflüchtete\", definition: \"Schutzsuchende nach AZR\"}) { id } }",
+        json!({}),
+    )
+    .await;
     let export: serde_json::Value = app
         .http
         .get(format!("{}/api/me/export", app.base))
@@ -319,6 +325,10 @@ async fn erasure_keeps_contributions_but_not_the_person(b: Backend) {
         .unwrap();
     assert_eq!(export["person"]["email"], "erika@example.org");
     assert!(export["auditEvents"].as_array().unwrap().iter().any(|e| e["action"] == "organization.create"));
+    assert_eq!(export["contributions"]["definitionTexts"][0]["text"], "Schutzsuchende nach AZR");
+    for part in ["proposals", "votes", "comments", "reviews", "deliveries", "emails"] {
+        assert!(export["contributions"][part].is_array(), "{part}");
+    }
 
     let erased = app
         .ok(Some(&admin), "mutation($id: UUID!) { eraseUser(id: $id) { name email erased active } }", json!({"id": id}))
