@@ -46,7 +46,9 @@ fn defuse(text: &str) -> String {
 pub fn to_csv(table: &Table) -> Result<Vec<u8>> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
-        let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
+        // Every field quoted: a spreadsheet then never splits or reinterprets one.
+        let mut w =
+            csv::WriterBuilder::new().delimiter(b';').quote_style(csv::QuoteStyle::Always).from_writer(&mut out);
         w.write_record(&table.headers).map_err(Error::internal)?;
         for row in &table.rows {
             let record = row.iter().map(|c| match c {
@@ -131,7 +133,15 @@ mod tests {
     fn csv_quotes_defuses_and_uses_decimal_commas() {
         let text = String::from_utf8(to_csv(&table()).unwrap()).unwrap();
         let lines: Vec<_> = text.trim_start_matches('\u{feff}').lines().collect();
-        assert_eq!(lines, ["Text;Zahl", "\"a;b\";41,5", "\"'=HYPERLINK(\"\"x\"\")\";", "\"sagt \"\"nein\"\"\";-1"]);
+        assert_eq!(
+            lines,
+            [
+                "\"Text\";\"Zahl\"",
+                "\"a;b\";\"41,5\"",
+                "\"'=HYPERLINK(\"\"x\"\")\";\"\"",
+                "\"sagt \"\"nein\"\"\";\"-1\"",
+            ]
+        );
     }
 
     #[test]

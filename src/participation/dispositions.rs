@@ -224,52 +224,11 @@ pub fn cells(r: &DispositionRow) -> [String; 9] {
     ]
 }
 
-/// A cell safe for spreadsheets: quoted, and a leading `=`, `+`, `-`, `@` cannot start a formula.
-fn csv_cell(raw: &str) -> String {
-    let defused = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{raw}") } else { raw.to_string() };
-    format!("\"{}\"", defused.replace('"', "\"\""))
-}
-
-pub fn to_csv(rows: &[DispositionRow]) -> String {
-    let mut out = String::from("\u{feff}");
-    let line = |cells: &[String]| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(";") + "\r\n";
-    out.push_str(&line(&HEADERS.map(String::from)));
-    for r in rows {
-        out.push_str(&line(&cells(r)));
-    }
-    out
-}
-
-pub fn to_xlsx(rows: &[DispositionRow]) -> Result<Vec<u8>> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("Abwägung").map_err(Error::internal)?;
-    let bold = Format::new().set_bold();
-    const WIDTHS: [f64; 9] = [11.0, 17.0, 60.0, 25.0, 30.0, 12.0, 24.0, 60.0, 38.0];
-    for (c, h) in HEADERS.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(Error::internal)?;
-        sheet.set_column_width(c as u16, WIDTHS[c]).map_err(Error::internal)?;
-    }
-    sheet.set_freeze_panes(1, 0).map_err(Error::internal)?;
-    for (i, r) in rows.iter().enumerate() {
-        for (c, value) in cells(r).iter().enumerate() {
-            // Strings only: nothing a contributor wrote becomes a formula.
-            sheet.write_string(i as u32 + 1, c as u16, value).map_err(Error::internal)?;
-        }
-    }
-    book.save_to_buffer().map_err(Error::internal)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_cells_are_quoted_and_defused() {
-        assert_eq!(csv_cell("a;b"), "\"a;b\"");
-        assert_eq!(csv_cell("sagt \"nein\""), "\"sagt \"\"nein\"\"\"");
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("-1"), "\"'-1\"");
+/// The table as it is downloaded (see [`crate::tables`]).
+pub fn spreadsheet(rows: &[DispositionRow]) -> crate::tables::Table {
+    crate::tables::Table {
+        sheet: "Abwägung",
+        headers: HEADERS.to_vec(),
+        rows: rows.iter().map(|r| cells(r).into_iter().map(crate::tables::Cell::Text).collect()).collect(),
     }
 }

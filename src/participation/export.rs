@@ -2,7 +2,7 @@
 
 use axum::{
     extract::{Path, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 use uuid::Uuid;
@@ -11,6 +11,7 @@ use super::dispositions;
 use crate::{
     error::Error,
     http::{HttpState, auth::authenticate_read},
+    tables::download,
 };
 
 pub async fn dispositions_download(
@@ -29,24 +30,8 @@ pub async fn dispositions_download(
         Err(e @ Error::Forbidden(_)) => return (StatusCode::FORBIDDEN, e.public_message()).into_response(),
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.public_message()).into_response(),
     };
-    let (content_type, body) = match file.as_str() {
-        "dispositions.csv" => ("text/csv; charset=utf-8", dispositions::to_csv(&rows).into_bytes()),
-        "dispositions.xlsx" => match dispositions::to_xlsx(&rows) {
-            Ok(bytes) => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes),
-            Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.public_message()).into_response(),
-        },
-        _ => return (StatusCode::NOT_FOUND, "dispositions.csv or dispositions.xlsx").into_response(),
-    };
-    let disposition = format!("attachment; filename=\"abwaegung-{id}.{}\"", file.rsplit('.').next().unwrap_or("csv"));
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    match file.strip_prefix("dispositions.") {
+        Some(extension) => download(&dispositions::spreadsheet(&rows), extension, &format!("abwaegung-{id}")),
+        None => (StatusCode::NOT_FOUND, "dispositions.csv or dispositions.xlsx").into_response(),
+    }
 }
