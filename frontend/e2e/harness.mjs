@@ -1,6 +1,6 @@
 // Starts the real teilhabe server on a free port with a fresh SQLite database, and drives
 // Debian's Chromium through playwright-core. Used by the *.test.mjs files in this folder.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -14,6 +14,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const ARTIFACTS = join(here, 'artifacts');
 export const ADMIN_EMAIL = 'admin@example.org';
 export const ADMIN_PASSWORD = 'Sehr-geheimes-Passwort-2026';
+/** The password of the people `teilhabe demo` creates. */
+export const DEMO_PASSWORD = 'demo-passwort-2026';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** @returns {Promise<number>} */
@@ -32,8 +34,12 @@ async function freePort() {
  * @typedef {{ baseUrl: string, stop: () => Promise<void>, logFile: string }} RunningServer
  */
 
-/** @returns {Promise<RunningServer>} */
-export async function startServer() {
+/**
+ * @param {{ demo?: boolean }} [options] `demo`: load the example content (`teilhabe demo`) into the
+ *   database first; its people log in with DEMO_PASSWORD.
+ * @returns {Promise<RunningServer>}
+ */
+export async function startServer(options = {}) {
   const bin = resolve(here, '..', process.env.TEILHABE_BIN ?? '../target/debug/teilhabe');
   if (!existsSync(bin)) {
     throw new Error(`server binary not found at ${bin} (build it with cargo, or set TEILHABE_BIN)`);
@@ -43,16 +49,23 @@ export async function startServer() {
   const port = await freePort();
   const logFile = join(ARTIFACTS, 'server.log');
   const log = createWriteStream(logFile);
+  const env = {
+    ...process.env,
+    TEILHABE_DATABASE_URL: `sqlite://${dir}/t.db?mode=rwc`,
+    TEILHABE_BIND: `127.0.0.1:${port}`,
+    TEILHABE_MAIL_DIR: join(dir, 'mail'),
+    TEILHABE_ADMIN_EMAIL: ADMIN_EMAIL,
+    TEILHABE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    RUST_LOG: process.env.RUST_LOG ?? 'info',
+  };
+  if (options.demo) {
+    const demo = spawnSync(bin, ['demo'], { env, encoding: 'utf8', timeout: 120_000 });
+    log.write(demo.stdout ?? '');
+    log.write(demo.stderr ?? '');
+    if (demo.status !== 0) throw new Error(`teilhabe demo failed (${demo.status}); see ${logFile}`);
+  }
   const child = spawn(bin, ['serve'], {
-    env: {
-      ...process.env,
-      TEILHABE_DATABASE_URL: `sqlite://${dir}/t.db?mode=rwc`,
-      TEILHABE_BIND: `127.0.0.1:${port}`,
-      TEILHABE_MAIL_DIR: join(dir, 'mail'),
-      TEILHABE_ADMIN_EMAIL: ADMIN_EMAIL,
-      TEILHABE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      RUST_LOG: process.env.RUST_LOG ?? 'info',
-    },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.pipe(log);

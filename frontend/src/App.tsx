@@ -28,6 +28,7 @@ const LeitbildListPage = lazy(() =>
 );
 const EditionPage = lazy(() => import('./pages/leitbild/EditionPage').then((m) => ({ default: m.EditionPage })));
 const GoalPage = lazy(() => import('./pages/leitbild/GoalPage').then((m) => ({ default: m.GoalPage })));
+const ReportPage = lazy(() => import('./pages/report/ReportPage').then((m) => ({ default: m.ReportPage })));
 const ProcessesPage = lazy(() =>
   import('./pages/participation/ProcessesPage').then((m) => ({ default: m.ProcessesPage })),
 );
@@ -68,6 +69,7 @@ function AppRoutes() {
           path="lieferungen/:id/bestaetigen"
           element={<Suspense fallback={<Loading />}><DeliveryPage /></Suspense>}
         />
+        <Route path="bericht" element={<Suspense fallback={<Loading />}><ReportPage /></Suspense>} />
         <Route
           path="koordination"
           element={

@@ -58,6 +58,7 @@ export function AppLayout() {
     ['/prozesse', t('nav.processes')],
     ['/glossar', t('nav.glossary')],
     ['/indikatoren', t('nav.indicators')],
+    ['/bericht', t('nav.report')],
   ];
   if (canCoordinate(user)) items.push(['/koordination', t('nav.coordination')]);
   return (

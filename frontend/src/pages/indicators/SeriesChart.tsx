@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IndicatorDetailQuery } from '../../gql/graphql';
 import { formatNumber } from '../../lib/format';
@@ -39,6 +40,7 @@ export function ticks(min: number, max: number, count = 5): number[] {
 /** The accepted values as an SVG line chart with the target line, plus a table and a summary. */
 export function SeriesChart({ series, name }: { series: Series; name: string }) {
   const { t, i18n } = useTranslation();
+  const uid = useId();
   const lang = i18n.language;
   const points = series.points;
   const fmt = (v: number) => formatNumber(v, lang);
@@ -79,9 +81,9 @@ export function SeriesChart({ series, name }: { series: Series; name: string }) 
   return (
     <figure className="chart">
       <p className="chart-summary">{summary}</p>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="chart-title chart-desc" className="chart-svg">
-        <title id="chart-title">{t('indicators.chartTitle', { name })}</title>
-        <desc id="chart-desc">{summary}</desc>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${uid}-title ${uid}-desc`} className="chart-svg">
+        <title id={`${uid}-title`}>{t('indicators.chartTitle', { name })}</title>
+        <desc id={`${uid}-desc`}>{summary}</desc>
         {ys.map((v) => (
           <g key={v}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} className="chart-grid" />
