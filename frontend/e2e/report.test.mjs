@@ -128,6 +128,18 @@ describe('monitoring report', { timeout: 300_000 }, () => {
     await page.getByText('Zeitraum 2020 bis 2030').waitFor();
     const xlsx = await page.getByRole('link', { name: 'Daten als XLSX herunterladen' }).getAttribute('href');
     assert.match(xlsx ?? '', /\/monitoring\.xlsx\?from=2020&to=2030$/);
+    const csv = await page.getByRole('link', { name: 'Daten als CSV herunterladen' }).getAttribute('href');
+    const res = await page.request.get(`${server.baseUrl}${csv}`);
+    assert.equal(res.status(), 200, 'the CSV download answers');
+    assert.match(res.headers()['content-type'] ?? '', /csv/);
+  });
+
+  it('fits a 375 px wide screen', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the page is ${overflow} px wider than the screen`);
+    assert.deepEqual(await axeViolations(page), [], 'axe found serious/critical violations at 375 px');
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('prints to a PDF that holds the goal titles', async () => {
