@@ -6,11 +6,12 @@ import {
   ADMIN_EMAIL,
   ADMIN_PASSWORD,
   apiToken,
-  axeViolations,
   graphql,
   launchBrowser,
   screenshot,
   startServer,
+  expectAccessible,
+  waitForHeading,
 } from './harness.mjs';
 
 /** @type {import('./harness.mjs').RunningServer} */
@@ -30,11 +31,6 @@ const PERSON_EMAIL = 'dilek.yilmaz@example.org';
 /** @param {string} path */
 const url = (path) => `${server.baseUrl}${path}`;
 
-/** @param {string} name */
-async function heading(name) {
-  await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
-}
-
 /**
  * Picks a React Aria radio or checkbox the way a user does: by clicking its label.
  * @param {import('playwright-core').Locator} scope
@@ -46,12 +42,6 @@ async function choose(scope, role, name) {
   if (await control.isChecked()) return;
   await scope.locator('label').filter({ has: page.getByRole(role, { name, exact: true }) }).click();
   assert.ok(await control.isChecked(), `${name} is checked`);
-}
-
-/** @param {string} label */
-async function expectAccessible(label) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `axe found serious/critical violations on ${label}`);
 }
 
 describe('teilhabe web app', { timeout: 300_000 }, () => {
@@ -75,9 +65,9 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
   it('sends anonymous visitors to an accessible login page', async () => {
     await page.goto(url('/koordination'));
     await page.waitForURL(/\/login\?next=%2Fkoordination$/);
-    await heading('Anmelden');
+    await waitForHeading(page, 'Anmelden');
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'de');
-    await expectAccessible('login');
+    await expectAccessible(page, 'login');
     await screenshot(page, 'login');
   });
 
@@ -86,12 +76,12 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
     await page.getByLabel('Passwort').fill('falsches-passwort-123');
     await page.getByRole('button', { name: 'Anmelden' }).click();
     await page.getByRole('alert').filter({ hasText: 'E-Mail-Adresse oder Passwort ist falsch.' }).waitFor();
-    await expectAccessible('login with error');
+    await expectAccessible(page, 'login with error');
   });
 
   it('logs in with the keyboard only and returns to the requested page', async () => {
     await page.reload();
-    await heading('Anmelden');
+    await waitForHeading(page, 'Anmelden');
     // The email field has the focus on arrival; Tab, typing and Enter do the rest.
     const focused = () =>
       page.evaluate(() => {
@@ -114,12 +104,12 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
     await page.keyboard.type(ADMIN_PASSWORD);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/koordination$/);
-    await heading('Koordination');
+    await waitForHeading(page, 'Koordination');
   });
 
   it('has a skip link to the main content', async () => {
     await page.goto(url('/'));
-    await heading('Meine Aufgaben');
+    await waitForHeading(page, 'Meine Aufgaben');
     await page.keyboard.press('Tab');
     const text = await page.evaluate(() => document.activeElement?.textContent);
     assert.equal(text, 'Zum Inhalt springen');
@@ -143,9 +133,9 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
       await page.setViewportSize({ width, height: width === 375 ? 740 : 900 });
       for (const [path, title, name] of views) {
         await page.goto(url(path));
-        await heading(title);
+        await waitForHeading(page, title);
         await page.waitForLoadState('networkidle');
-        await expectAccessible(`${path} at ${width}px`);
+        await expectAccessible(page, `${path} at ${width}px`);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 1, `${path} scrolls sideways at ${width}px (${overflow}px)`);
         await screenshot(page, `${name}-${width}`);
@@ -156,7 +146,7 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
 
   it('creates an organisation and a sub-organisation', async () => {
     await page.goto(url('/koordination?tab=organisationen'));
-    await heading('Koordination');
+    await waitForHeading(page, 'Koordination');
     const trigger = page.getByRole('button', { name: 'Neue Organisation' });
     assert.equal(await trigger.getAttribute('aria-expanded'), 'false');
     await trigger.click();
@@ -184,7 +174,7 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
     await form.getByRole('button', { name: 'Organisation anlegen' }).click();
     await form.getByText('Eine Organisation mit diesem Namen gibt es bereits.').waitFor();
     assert.equal(await form.getByLabel('Name').getAttribute('aria-invalid'), 'true');
-    await expectAccessible('organisation form with error');
+    await expectAccessible(page, 'organisation form with error');
   });
 
   it('creates a person, with the server’s field message first', async () => {
@@ -199,7 +189,7 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
     await form.getByRole('button', { name: 'Person anlegen' }).click();
     await form.getByText('Mindestens 12 Zeichen.', { exact: true }).waitFor();
     assert.equal(await form.getByLabel('Vorläufiges Passwort').getAttribute('aria-invalid'), 'true');
-    await expectAccessible('person form with error');
+    await expectAccessible(page, 'person form with error');
 
     await form.getByLabel('Vorläufiges Passwort').fill('ein-langes-Passwort-42');
     await form.getByRole('button', { name: 'Person anlegen' }).click();
@@ -218,7 +208,7 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
     await page.getByRole('button', { name: `${PERSON} bearbeiten` }).click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
-    await expectAccessible('edit dialog');
+    await expectAccessible(page, 'edit dialog');
     await dialog.getByLabel('Name').fill(renamed);
     await dialog.getByRole('button', { name: 'Speichern' }).click();
     await page.getByRole('status').filter({ hasText: `Die Angaben zu ${renamed} wurden gespeichert.` }).waitFor();
@@ -226,7 +216,7 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
     await page.getByRole('button', { name: `${renamed} deaktivieren` }).click();
     const confirm = page.getByRole('alertdialog');
     await confirm.waitFor();
-    await expectAccessible('confirm dialog');
+    await expectAccessible(page, 'confirm dialog');
     await confirm.getByRole('button', { name: 'Deaktivieren' }).click();
     await page.getByRole('status').filter({ hasText: `${renamed} wurde deaktiviert.` }).waitFor();
     const row = page.getByRole('row').filter({ hasText: PERSON_EMAIL });
@@ -264,14 +254,14 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
       });
     }
     await page.reload();
-    await heading('Koordination');
+    await waitForHeading(page, 'Koordination');
     const rows = table.locator('tbody tr');
     await rows.first().waitFor();
     assert.equal(await rows.count(), 25);
     await page.getByRole('button', { name: 'Mehr laden' }).click();
     await table.getByRole('cell', { name: `Organisation „${ORG}“`, exact: false }).first().waitFor();
     assert.ok((await rows.count()) > 25);
-    await expectAccessible('audit log');
+    await expectAccessible(page, 'audit log');
     await screenshot(page, 'coordination-audit-filled');
 
     // The history of one organisation.
@@ -281,7 +271,7 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
     await page.getByText('Es werden nur die Einträge zu einer Organisation oder Person gezeigt.').waitFor();
     await table.getByRole('cell', { name: `Organisation „${ORG}“`, exact: false }).waitFor();
     assert.equal(await rows.count(), 1);
-    await expectAccessible('filtered audit log');
+    await expectAccessible(page, 'filtered audit log');
     await page.getByRole('link', { name: 'Alle Einträge zeigen' }).click();
     await page.getByRole('button', { name: 'Mehr laden' }).waitFor();
   });
@@ -289,11 +279,11 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
   it('switches to English and back', async () => {
     // A single-selection toggle button group is a radio group to assistive technology.
     await page.getByRole('radio', { name: 'English' }).click();
-    await heading('Coordination');
+    await waitForHeading(page, 'Coordination');
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
     await page.getByRole('link', { name: 'My tasks' }).waitFor();
     await page.getByRole('radio', { name: 'Deutsch' }).click();
-    await heading('Koordination');
+    await waitForHeading(page, 'Koordination');
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'de');
   });
 
@@ -302,7 +292,7 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
     await page.waitForURL(/\/login/);
     await page.goto(url('/'));
     await page.waitForURL(/\/login/);
-    await heading('Anmelden');
+    await waitForHeading(page, 'Anmelden');
   });
 
   it('logged no errors in the browser console', () => {

@@ -1,7 +1,7 @@
 // Glossary in the browser: propose a term, review it from another sector, see the agreement state.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, apiToken, axeViolations, graphql, launchBrowser, screenshot, startServer } from './harness.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, apiToken, expectAccessible, graphql, launchBrowser, screenshot, startServer } from './harness.mjs';
 
 /** @type {import('./harness.mjs').RunningServer} */
 let server;
@@ -14,11 +14,6 @@ const SCIENTIST = { email: 'forscherin@example.org', name: 'Wiebke Forscherin' }
 const TERM = 'Migrationshintergrund';
 /** @type {string[]} */
 const consoleErrors = [];
-
-/** @param {import('playwright-core').Page} page @param {string} label */
-async function expectAccessible(page, label) {
-  assert.deepEqual(await axeViolations(page), [], `axe found serious/critical violations on ${label}`);
-}
 
 /** Logs in through the login form in a fresh browser context. */
 async function loginPage(/** @type {{ email: string }} */ who, path = '/', password = PASSWORD) {

@@ -1,5 +1,6 @@
 // Starts the real teilhabe server on a free port with a fresh SQLite database, and drives
 // Debian's Chromium through playwright-core. Used by the *.test.mjs files in this folder.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -184,4 +185,22 @@ export async function graphql(baseUrl, token, query, variables = {}) {
   const body = /** @type {{ data?: unknown, errors?: unknown[] }} */ (json);
   if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
   return body.data;
+}
+
+/**
+ * Fails the test when axe finds serious or critical violations on the page.
+ * @param {import('playwright-core').Page} page
+ * @param {string} label
+ */
+export async function expectAccessible(page, label) {
+  assert.deepEqual(await axeViolations(page), [], `axe found serious/critical violations on ${label}`);
+}
+
+/**
+ * Waits until the page's level-1 heading reads `name`.
+ * @param {import('playwright-core').Page} page
+ * @param {string} name
+ */
+export async function waitForHeading(page, name) {
+  await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
 }

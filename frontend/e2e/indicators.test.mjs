@@ -2,7 +2,7 @@
 // coordinator, and read the time series as a chart and as a table.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, apiToken, axeViolations, graphql, launchBrowser, screenshot, startServer } from './harness.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, apiToken, expectAccessible, graphql, launchBrowser, screenshot, startServer } from './harness.mjs';
 
 /** @type {import('./harness.mjs').RunningServer} */
 let server;
@@ -19,11 +19,6 @@ const NAME = 'Einbürgerungen je 100 ausländische Einwohner';
 /** @type {string[]} */
 const consoleErrors = [];
 let indicatorUrl = '';
-
-/** @param {import('playwright-core').Page} page @param {string} label */
-async function expectAccessible(page, label) {
-  assert.deepEqual(await axeViolations(page), [], `axe found serious/critical violations on ${label}`);
-}
 
 async function loginPage(/** @type {string} */ email, /** @type {string} */ password, path = '/') {
   const context = await browser.newContext({ locale: 'de-DE', viewport: { width: 1280, height: 900 } });

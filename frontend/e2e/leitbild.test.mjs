@@ -6,11 +6,12 @@ import {
   ADMIN_EMAIL,
   ADMIN_PASSWORD,
   apiToken,
-  axeViolations,
   graphql,
   launchBrowser,
   screenshot,
   startServer,
+  expectAccessible,
+  waitForHeading,
 } from './harness.mjs';
 
 /** @type {import('./harness.mjs').RunningServer} */
@@ -32,17 +33,6 @@ const GOAL_TEXT_2 = 'Alle Kinder und Erwachsene lernen Deutsch.';
 
 /** @param {string} path */
 const url = (path) => `${server.baseUrl}${path}`;
-
-/** @param {string} name */
-async function heading(name) {
-  await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
-}
-
-/** @param {string} label */
-async function expectAccessible(label) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `axe found serious/critical violations on ${label}`);
-}
 
 /** Opens a collapsible form section by its trigger's text. @param {string} name */
 async function expand(name) {
@@ -66,7 +56,7 @@ describe('Leitbild views', { timeout: 300_000 }, () => {
     await page.getByLabel('E-Mail-Adresse').fill(ADMIN_EMAIL);
     await page.getByLabel('Passwort').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Anmelden' }).click();
-    await heading('Meine Aufgaben');
+    await waitForHeading(page, 'Meine Aufgaben');
   });
 
   after(async () => {
@@ -76,14 +66,14 @@ describe('Leitbild views', { timeout: 300_000 }, () => {
 
   it('lists editions and creates a new one', async () => {
     await page.goto(url('/leitbild'));
-    await heading('Leitbild');
+    await waitForHeading(page, 'Leitbild');
     await page.getByText('Noch keine Ausgaben.').waitFor();
-    await expectAccessible('edition list');
+    await expectAccessible(page, 'edition list');
     const form = await expand('Neue Ausgabe anlegen');
     await form.getByLabel('Titel').fill(EDITION);
     await form.getByLabel('Jahr').fill('2030');
     await form.getByRole('button', { name: 'Ausgabe anlegen' }).click();
-    await heading(`${EDITION} (2030)`);
+    await waitForHeading(page, `${EDITION} (2030)`);
     editionUrl = page.url();
     await page.getByText('Entwurf', { exact: true }).waitFor();
   });
@@ -98,13 +88,13 @@ describe('Leitbild views', { timeout: 300_000 }, () => {
     await form.getByLabel('Beschreibung').fill(GOAL_TEXT);
     await form.getByRole('button', { name: 'Ziel hinzufügen' }).click();
     await page.getByRole('link', { name: GOAL }).waitFor();
-    await expectAccessible('edition page');
+    await expectAccessible(page, 'edition page');
     await screenshot(page, 'leitbild-edition');
   });
 
   it('edits the goal and shows the change as a word diff', async () => {
     await page.getByRole('link', { name: GOAL }).click();
-    await heading(GOAL);
+    await waitForHeading(page, GOAL);
     goalUrl = page.url();
     const form = await expand('Ziel bearbeiten');
     await form.getByLabel('Beschreibung').fill(GOAL_TEXT_2);
@@ -124,7 +114,7 @@ describe('Leitbild views', { timeout: 300_000 }, () => {
     }));
     assert.equal(styles.ins, 'underline');
     assert.equal(styles.del, 'line-through');
-    await expectAccessible('goal history');
+    await expectAccessible(page, 'goal history');
     await screenshot(page, 'leitbild-goal-diff');
   });
 
@@ -145,7 +135,7 @@ describe('Leitbild views', { timeout: 300_000 }, () => {
     await alert.waitFor();
     await alert.getByText('Von jemand anderem.').waitFor();
     await alert.getByText('Aktueller Text (Fassung 3)', { exact: false }).waitFor();
-    await expectAccessible('goal conflict');
+    await expectAccessible(page, 'goal conflict');
   });
 
   it('shows an adopted edition as a printable document', async () => {
@@ -155,7 +145,7 @@ describe('Leitbild views', { timeout: 300_000 }, () => {
       id,
     });
     await page.goto(editionUrl);
-    await heading(`${EDITION} (2030)`);
+    await waitForHeading(page, `${EDITION} (2030)`);
     await page.getByRole('button', { name: 'Drucken' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Handlungsfeld hinzufügen' }).count(), 0);
     await page.emulateMedia({ media: 'print' });
@@ -165,7 +155,7 @@ describe('Leitbild views', { timeout: 300_000 }, () => {
     await screenshot(page, 'leitbild-print');
     await page.emulateMedia({ media: 'screen' });
     await page.setViewportSize({ width: 375, height: 800 });
-    await expectAccessible('adopted edition at 375 px');
+    await expectAccessible(page, 'adopted edition at 375 px');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
     assert.equal(overflow, false, 'no horizontal scrolling at 375 px');
     await page.setViewportSize({ width: 1280, height: 900 });

@@ -7,11 +7,12 @@ import {
   ADMIN_EMAIL,
   ADMIN_PASSWORD,
   apiToken,
-  axeViolations,
   graphql,
   launchBrowser,
   screenshot,
   startServer,
+  expectAccessible,
+  waitForHeading,
 } from './harness.mjs';
 
 /** @type {import('./harness.mjs').RunningServer} */
@@ -33,17 +34,6 @@ const OTHER_PASSWORD = 'Ein-langes-Passwort-2030';
 
 /** @param {string} path */
 const url = (path) => `${server.baseUrl}${path}`;
-
-/** @param {string} name */
-async function heading(name) {
-  await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
-}
-
-/** @param {string} label */
-async function expectAccessible(label) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `axe found serious/critical violations on ${label}`);
-}
 
 /**
  * Opens a collapsible form section by its trigger's text, within `scope`.
@@ -134,7 +124,7 @@ describe('participation views', { timeout: 300_000 }, () => {
     await page.getByLabel('E-Mail-Adresse').fill(ADMIN_EMAIL);
     await page.getByLabel('Passwort').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Anmelden' }).click();
-    await heading('Meine Aufgaben');
+    await waitForHeading(page, 'Meine Aufgaben');
   });
 
   after(async () => {
@@ -144,14 +134,14 @@ describe('participation views', { timeout: 300_000 }, () => {
 
   it('starts a process on the draft edition', async () => {
     await page.goto(url('/prozesse'));
-    await heading('Beteiligungsprozesse');
+    await waitForHeading(page, 'Beteiligungsprozesse');
     await page.getByText('Noch keine Beteiligungsprozesse.').waitFor();
     const form = await expand('Prozess starten');
     await form.getByLabel('Titel des Prozesses').fill(PROCESS);
     for (const org of [ORG_A, ORG_B]) await form.locator('label').filter({ hasText: org }).click();
-    await expectAccessible('process list with start form');
+    await expectAccessible(page, 'process list with start form');
     await form.getByRole('button', { name: 'Prozess starten' }).click();
-    await heading(PROCESS);
+    await waitForHeading(page, PROCESS);
     processUrl = page.url();
     const current = page.locator('.timeline li[aria-current="step"]');
     assert.match(await current.innerText(), /Entwurf \(aktuell\)/);
@@ -187,7 +177,7 @@ describe('participation views', { timeout: 300_000 }, () => {
     const dialog = page.getByRole('alertdialog');
     await dialog.getByRole('button', { name: 'Zurückziehen' }).click();
     await page.getByRole('heading', { level: 2, name: 'Zurückgezogen (1)' }).waitFor();
-    await expectAccessible('process with proposals');
+    await expectAccessible(page, 'process with proposals');
   });
 
   it('comments with stance and quoted passage, replies and hides', async () => {
@@ -213,7 +203,7 @@ describe('participation views', { timeout: 300_000 }, () => {
     await form.getByLabel('Grund für das Ausblenden').fill('Doppelt');
     await form.getByRole('button', { name: 'Kommentar ausblenden' }).click();
     await card.getByText('Ausgeblendet: Doppelt').waitFor();
-    await expectAccessible('process with comments');
+    await expectAccessible(page, 'process with comments');
     await screenshot(page, 'participation-comments');
 
     // A comment from someone else appears without reloading (commentAdded over the WebSocket).
@@ -235,29 +225,29 @@ describe('participation views', { timeout: 300_000 }, () => {
 
   it('comments on a goal of the draft while the process runs', async () => {
     await page.getByRole('link', { name: /Leitbild 2030/ }).click();
-    await heading('Leitbild 2030 (2030)');
+    await waitForHeading(page, 'Leitbild 2030 (2030)');
     await page.getByRole('link', { name: 'Sprachförderung' }).click();
-    await heading('Sprachförderung');
+    await waitForHeading(page, 'Sprachförderung');
     const form = await expand('Kommentieren');
     await form.getByLabel('Ihr Kommentar').fill('Bitte auch Senioren nennen.');
     await form.getByRole('button', { name: 'Kommentar senden' }).click();
     await page.locator('article.comment').getByText('Bitte auch Senioren nennen.').waitFor();
-    await expectAccessible('goal with comments');
+    await expectAccessible(page, 'goal with comments');
     await page.goto(processUrl);
-    await heading(PROCESS);
+    await waitForHeading(page, PROCESS);
   });
 
   it('lists the open vote in my tasks once voting starts', async () => {
     await advanceTo('Zur Phase „Abstimmung“ wechseln');
     await page.getByRole('heading', { level: 2, name: 'In Abstimmung (1)' }).waitFor();
     await page.getByRole('link', { name: 'Meine Aufgaben' }).click();
-    await heading('Meine Aufgaben');
+    await waitForHeading(page, 'Meine Aufgaben');
     const votes = page.locator('section[aria-labelledby="tasks-participation"]');
     await votes.getByRole('link', { name: PROPOSAL }).waitFor();
     await votes.getByText(/endet am/).waitFor();
-    await expectAccessible('tasks');
+    await expectAccessible(page, 'tasks');
     await votes.getByRole('link', { name: PROPOSAL }).click();
-    await heading(PROCESS);
+    await waitForHeading(page, PROCESS);
   });
 
   it('votes, and the tally changes live when another organisation votes', async () => {
@@ -285,7 +275,7 @@ describe('participation views', { timeout: 300_000 }, () => {
     // No reload: the number comes over the WebSocket.
     await page.waitForFunction(() => document.querySelector('[data-testid="tally-yes"]')?.textContent === '2');
     assert.equal(await card.locator('[aria-live="polite"]').count(), 1);
-    await expectAccessible('voting');
+    await expectAccessible(page, 'voting');
     await screenshot(page, 'participation-voting');
   });
 
@@ -301,9 +291,9 @@ describe('participation views', { timeout: 300_000 }, () => {
     );
     const csv = await page.evaluate(async (href) => (await fetch(href)).status, new URL(processUrl).pathname.replace('/prozesse/', '/api/processes/') + '/dispositions.csv');
     assert.equal(csv, 200);
-    await expectAccessible('closed vote');
+    await expectAccessible(page, 'closed vote');
     await page.setViewportSize({ width: 375, height: 800 });
-    await expectAccessible('process at 375 px');
+    await expectAccessible(page, 'process at 375 px');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
     assert.equal(overflow, false, 'no horizontal scrolling at 375 px');
     await page.setViewportSize({ width: 1280, height: 900 });
