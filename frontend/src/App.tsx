@@ -33,6 +33,7 @@ const ProcessesPage = lazy(() =>
   import('./pages/participation/ProcessesPage').then((m) => ({ default: m.ProcessesPage })),
 );
 const ProcessPage = lazy(() => import('./pages/participation/ProcessPage').then((m) => ({ default: m.ProcessPage })));
+const SettingsPage = lazy(() => import('./pages/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 
 export function App() {
   const { i18n } = useTranslation();
@@ -70,6 +71,7 @@ function AppRoutes() {
           element={<Suspense fallback={<Loading />}><DeliveryPage /></Suspense>}
         />
         <Route path="bericht" element={<Suspense fallback={<Loading />}><ReportPage /></Suspense>} />
+        <Route path="einstellungen" element={<Suspense fallback={<Loading />}><SettingsPage /></Suspense>} />
         <Route
           path="koordination"
           element={

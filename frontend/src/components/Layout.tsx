@@ -81,6 +81,9 @@ export function AppLayout() {
           <span className="user-name" title={user.email ?? undefined}>
             {user.name}
           </span>
+          <NavLink to="/einstellungen" className="settings-link">
+            {t('nav.settings')}
+          </NavLink>
           <Button className="btn btn-quiet" onPress={() => void logout()}>
             {t('nav.logout')}
           </Button>

@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RequestError, type ApiError } from './client';
-import { serverMessageKey } from './serverMessages';
+import { fieldKey, serverMessageKey } from './serverMessages';
 
 export interface FieldMapping {
   /** Form fields that show their own VALIDATION message. */
@@ -26,8 +26,8 @@ export function errorsOf(error: unknown): ApiError[] {
 /** Turns server errors into German (or English) text. */
 export function useErrorText() {
   const { t } = useTranslation();
-  /** The specific message, e.g. "Mindestens 12 Zeichen." */
-  const message = useCallback(
+  /** The specific message, e.g. "Mindestens 12 Zeichen." (without naming the field). */
+  const plain = useCallback(
     (e: ApiError): string => {
       const known = serverMessageKey(e);
       if (known) return t(`server.${known.key}`, known.values);
@@ -47,18 +47,28 @@ export function useErrorText() {
     [t],
   );
 
+  /** The message naming the field it is about, e.g. "Begründung: Bitte ausfüllen." */
+  const message = useCallback(
+    (e: ApiError): string => {
+      const text = plain(e);
+      const key = fieldKey(e);
+      return key ? t('server.withField', { field: t(`server.fields.${key}`), message: text }) : text;
+    },
+    [t, plain],
+  );
+
   /** Messages keyed by field for React Aria's `validationErrors`. */
   const fieldErrors = useCallback(
     (error: unknown, mapping: FieldMapping): Record<string, string> => {
       const out: Record<string, string> = {};
       for (const e of errorsOf(error)) {
         const f = fieldOf(e, mapping);
-        if (f && !(f in out)) out[f] = message(e);
+        if (f && !(f in out)) out[f] = plain(e);
       }
       return out;
     },
-    [message],
+    [plain],
   );
 
-  return { message, fieldErrors };
+  return { message, plain, fieldErrors };
 }

@@ -28,7 +28,67 @@ const PATTERNS: [RegExp, string, string[]?][] = [
   [/^already exists$/, 'alreadyExists'],
   [/^too many failed logins/, 'tooManyLogins'],
   [/^only admins (create|change) admins$/, 'onlyAdminsAdmins'],
+  // participation: comments and dispositions
+  [/^give the reason for the decision$/, 'reasonRequired'],
+  [/^this comment belongs to no process$/, 'commentWithoutProcess'],
+  [/^neither a proposal nor a comment$/, 'notProposalOrComment'],
+  [/^only the author edits a comment$/, 'onlyAuthorEdits'],
+  [/^a hidden comment cannot be edited$/, 'hiddenCommentNotEditable'],
+  [/^the comment was changed meanwhile; it is at version (\d+)$/, 'commentChanged', ['version']],
+  [/^must quote a passage of the commented text$/, 'anchorNotQuoted'],
+  [/^a reply answers a comment on the same item$/, 'replyOtherItem'],
+  [/^nothing that can be commented on has this id$/, 'noCommentTarget'],
+  // Leitbild: adoption and order
+  [/^this edition is under a running process; it is adopted when the process ends$/, 'adoptUnderProcess'],
+  [/^only a draft can be adopted$/, 'onlyDraftAdopted'],
+  [/^only a draft edition can be changed$/, 'onlyDraftChanged'],
+  [/^must name every field of action of the edition once$/, 'reorderIncomplete'],
+  // glossary: relations, deprecation, agreement rule, reviews
+  [/^between (\d+) and (\d+)$/, 'between', ['min', 'max']],
+  [/^already deprecated$/, 'alreadyDeprecated'],
+  [/^a term cannot replace itself$/, 'termReplacesItself'],
+  [/^the replacement is deprecated itself$/, 'replacementDeprecated'],
+  [/^no such term$/, 'noSuchTerm'],
+  [/^a term cannot relate to itself$/, 'termRelatesToItself'],
+  [/^these terms are already related in another way; remove that relation first$/, 'relatedOtherWay'],
+  [/^review not found$/, 'noReview'],
+  // permissions: "not allowed: Moderate needs another role"
+  [/^\w+ needs another role$/, 'needsRole'],
 ];
+
+/**
+ * Translation keys (under `server.fields.`) of the input fields the server names in
+ * `extensions.field`, so that a message in a summary can say which field it means.
+ */
+const FIELDS: Record<string, string> = {
+  reason: 'reason',
+  link: 'link',
+  subjectId: 'subject',
+  decision: 'decision',
+  body: 'body',
+  anchor: 'anchor',
+  parentId: 'parent',
+  targetId: 'target',
+  resolutionReference: 'resolutionReference',
+  fieldOfActionIds: 'fieldOfActionIds',
+  minApprovalsPerSector: 'minApprovalsPerSector',
+  requiredSectors: 'requiredSectors',
+  termId: 'term',
+  otherId: 'otherTerm',
+  replacedById: 'replacedBy',
+  kind: 'kind',
+  title: 'title',
+  description: 'description',
+  email: 'email',
+  name: 'name',
+  password: 'password',
+};
+
+/** The translation key (under `server.fields.`) of the field an error names, if known. */
+export function fieldKey(e: ApiError): string | null {
+  if (!e.field) return null;
+  return FIELDS[e.field] ?? null;
+}
 
 /** The message without the `field: ` prefix the server puts before validation messages. */
 export function bareMessage(e: ApiError): string {
@@ -37,6 +97,7 @@ export function bareMessage(e: ApiError): string {
     const prefix = `${e.field}: `;
     if (m.startsWith(prefix)) return m.slice(prefix.length);
   }
+  if (e.code === 'FORBIDDEN' && m.startsWith('not allowed: ')) return m.slice('not allowed: '.length);
   const colon = /^[A-Za-z][\w.-]*: (.*)$/.exec(m);
   if (e.code === 'VALIDATION' && colon?.[1]) return colon[1];
   return m;

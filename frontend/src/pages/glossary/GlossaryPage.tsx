@@ -12,6 +12,7 @@ import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { useMutation, useQuery } from '../../lib/hooks';
 import { canCoordinate, useUser } from '../../session/context';
+import { AgreementRule } from './GlossaryAdmin';
 import { GlossaryImport } from './GlossaryImport';
 import { ProposeTermMutation, TermsQuery } from './operations';
 import { TextArea } from './TextArea';
@@ -133,6 +134,7 @@ export function GlossaryPage() {
             </li>
           </ul>
         </section>
+        <AgreementRule editable={canCoordinate(user)} />
       </div>
     </>
   );

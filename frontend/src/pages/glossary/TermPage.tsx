@@ -14,7 +14,8 @@ import { formText } from '../../lib/form';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { useMutation, useQuery } from '../../lib/hooks';
 import { SECTORS } from '../../lib/labels';
-import { useUser } from '../../session/context';
+import { canCoordinate, useUser } from '../../session/context';
+import { DeprecateTerm, RelationsEditor, WithdrawReview } from './GlossaryAdmin';
 import {
   DefinitionDiffQuery,
   MapDefinitionMutation,
@@ -32,6 +33,7 @@ type Def = Term['definitions'][number];
 
 export function TermPage() {
   const { t } = useTranslation();
+  const user = useUser();
   const { id = '' } = useParams();
   const term = useQuery(TermQuery, { id });
   const data = term.data?.term;
@@ -78,6 +80,18 @@ export function TermPage() {
         <TermRefs label={t('glossary.related')} terms={data.related} />
         {data.replacedBy && <TermRefs label={t('glossary.replacedBy')} terms={[data.replacedBy]} />}
       </dl>
+      {data.status !== 'DEPRECATED' && (
+        <div className="panel-stack">
+          <RelationsEditor
+            termId={data.id}
+            broader={data.broader}
+            narrower={data.narrower}
+            related={data.related}
+            onChanged={term.refetch}
+          />
+          {canCoordinate(user) && <DeprecateTerm termId={data.id} label={data.label} onChanged={term.refetch} />}
+        </div>
+      )}
       <section aria-labelledby="term-definitions">
         <h2 id="term-definitions">{t('glossary.definitions', { count: data.definitions.length })}</h2>
         {data.definitions.length === 0 && <p>{t('glossary.noDefinitions')}</p>}
@@ -287,6 +301,11 @@ function ReviewActions({ def, onChanged }: { def: Def; onChanged: () => void }) 
           {t('glossary.authorCannotApprove')}
         </p>
       )}
+      <WithdrawReview
+        definitionId={def.id}
+        hasReview={def.reviews.some((r) => r.reviewer?.id === user.id)}
+        onChanged={onChanged}
+      />
       <Form
         ref={formRef}
         className="form"

@@ -231,3 +231,50 @@ export const RemoveMappingMutation = graphql(`
     removeMapping(mappingId: $mappingId)
   }
 `);
+
+export const RelateTermsMutation = graphql(`
+  mutation GlossaryRelate($termId: UUID!, $otherId: UUID!, $kind: RelationKind!) {
+    relateTerms(termId: $termId, otherId: $otherId, kind: $kind) {
+      id
+    }
+  }
+`);
+
+export const UnrelateTermsMutation = graphql(`
+  mutation GlossaryUnrelate($termId: UUID!, $otherId: UUID!, $kind: RelationKind!) {
+    unrelateTerms(termId: $termId, otherId: $otherId, kind: $kind) {
+      id
+    }
+  }
+`);
+
+export const DeprecateTermMutation = graphql(`
+  mutation GlossaryDeprecate($termId: UUID!, $replacedById: UUID) {
+    deprecateTerm(termId: $termId, replacedById: $replacedById) {
+      id
+      status
+    }
+  }
+`);
+
+export const SetAgreementRuleMutation = graphql(`
+  mutation GlossarySetAgreementRule($requiredSectors: [Sector!]!, $minApprovalsPerSector: Int!) {
+    setAgreementRule(requiredSectors: $requiredSectors, minApprovalsPerSector: $minApprovalsPerSector) {
+      id
+      agreementRule {
+        requiredSectors
+        minApprovalsPerSector
+      }
+    }
+  }
+`);
+
+export const TermChoicesQuery = graphql(`
+  query GlossaryTermChoices {
+    terms(first: 500) {
+      id
+      label
+      status
+    }
+  }
+`);

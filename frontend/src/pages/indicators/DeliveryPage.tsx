@@ -8,7 +8,7 @@ import { formatDate, formatNumber } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
 import { canCoordinate, useUser } from '../../session/context';
 import { ConfirmDeliveryForm } from './ConfirmDeliveryForm';
-import { DeliveryStatusBadge, useTermDefinitions } from './IndicatorPage';
+import { DeliveryStatusBadge, termDefinitions } from './IndicatorPage';
 import { DeliveryLinkQuery, DeliveryQuery } from './operations';
 import '../glossary/glossary.css';
 import './indicators.css';
@@ -27,7 +27,7 @@ export function DeliveryPage() {
   const q = useQuery(DeliveryQuery, { id });
   const link = useQuery(DeliveryLinkQuery, { deliveryId: id, token: token ?? '' });
   const d = q.data?.delivery;
-  const terms = useTermDefinitions(d?.indicator?.termIds ?? []);
+  const terms = termDefinitions(d?.indicator?.terms ?? []);
   const [confirmed, setConfirmed] = useState(false);
 
   if (!q.data) {

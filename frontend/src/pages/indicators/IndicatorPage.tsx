@@ -7,7 +7,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { SelectField, TextInput } from '../../components/fields';
 import { Loading } from '../../components/Notice';
 import { PageHeading } from '../../components/PageHeading';
-import type { IndicatorDetailQuery } from '../../gql/graphql';
+import type { IndicatorDetailQuery, TermStatus } from '../../gql/graphql';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { formatDate, formatDateTime, formatNumber } from '../../lib/format';
@@ -24,7 +24,6 @@ import {
   IndicatorQuery,
   RequestDeliveryMutation,
   ReturnDeliveryMutation,
-  TermsByIdQuery,
 } from './operations';
 import { SeriesChart } from './SeriesChart';
 import '../glossary/glossary.css';
@@ -33,18 +32,22 @@ import './indicators.css';
 type Indicator = NonNullable<IndicatorDetailQuery['indicator']>;
 type Delivery = Indicator['deliveries'][number];
 
-/** Definitions of the indicator's terms, for the confirm form's "definition used". */
-export function useTermDefinitions(termIds: string[]) {
-  const terms = useQuery(TermsByIdQuery);
-  const ids = new Set(termIds);
-  const used = (terms.data?.terms ?? []).filter((x) => ids.has(x.id));
+interface UsedTerm {
+  id: string;
+  label: string;
+  status: TermStatus;
+  definitions: { id: string; text: string }[];
+}
+
+/** The indicator's terms (from `Indicator.terms`) and their definitions for the confirm form. */
+export function termDefinitions(used: UsedTerm[]) {
   const definitions: DefinitionOption[] = used.flatMap((x) =>
     x.definitions.map((d, i) => ({
       id: d.id,
       label: `${x.label} ${i + 1}: ${d.text.length > 60 ? `${d.text.slice(0, 60)}…` : d.text}`,
     })),
   );
-  return { used, definitions, error: terms.error };
+  return { used, definitions };
 }
 
 export function IndicatorPage() {
@@ -54,7 +57,7 @@ export function IndicatorPage() {
   const user = useUser();
   const q = useQuery(IndicatorQuery, { id });
   const ind = q.data?.indicator;
-  const terms = useTermDefinitions(ind?.termIds ?? []);
+  const terms = termDefinitions(ind?.terms ?? []);
 
   if (!q.data) {
     return (
@@ -123,9 +126,13 @@ export function IndicatorPage() {
         </dd>
       </dl>
       {(isOwner || coordinator) && <ConfirmReview indicatorId={ind.id} onDone={q.refetch} />}
-      {notAgreed.length > 0 && (
+      {(notAgreed.length > 0 || ind.usesUnagreedTerms) && (
         <div className="warning" role="note">
-          <p>{t('indicators.termWarning', { list: notAgreed.map((x) => x.label).join(', ') })}</p>
+          <p>
+            {notAgreed.length > 0
+              ? t('indicators.termWarning', { list: notAgreed.map((x) => x.label).join(', ') })
+              : t('indicatorTerms.unagreed')}
+          </p>
         </div>
       )}
       <section aria-labelledby="ind-series">

@@ -144,6 +144,12 @@ export function IndicatorsPage() {
                         <td>{ind.code}</td>
                         <th scope="row">
                           <Link to={`/indikatoren/${ind.id}`}>{ind.name}</Link>
+                          {ind.usesUnagreedTerms && (
+                            <>
+                              {' '}
+                              <span className="badge badge-proposed">{t('indicatorTerms.badge')}</span>
+                            </>
+                          )}
                         </th>
                         <td>{ind.owner?.name ?? '–'}</td>
                         <td>

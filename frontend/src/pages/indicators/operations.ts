@@ -10,6 +10,7 @@ export const IndicatorsQuery = graphql(`
       periodicity
       nextReviewAt
       goalIds
+      usesUnagreedTerms
       owner {
         id
         name
@@ -79,6 +80,17 @@ export const IndicatorQuery = graphql(`
       nextReviewAt
       version
       termIds
+      usesUnagreedTerms
+      terms {
+        id
+        label
+        status
+        definitions {
+          id
+          text
+          status
+        }
+      }
       goalIds
       owner {
         id
@@ -148,21 +160,6 @@ export const IndicatorQuery = graphql(`
           definitionId
           breakBefore
         }
-      }
-    }
-  }
-`);
-
-export const TermsByIdQuery = graphql(`
-  query IndicatorTerms {
-    terms(first: 500) {
-      id
-      label
-      status
-      definitions {
-        id
-        text
-        status
       }
     }
   }
@@ -284,6 +281,16 @@ export const DeliveryQuery = graphql(`
         name
         unit
         termIds
+        terms {
+          id
+          label
+          status
+          definitions {
+            id
+            text
+            status
+          }
+        }
       }
     }
   }

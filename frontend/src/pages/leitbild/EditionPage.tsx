@@ -1,4 +1,4 @@
-import { useRef, type FormEvent } from 'react';
+import { useRef, type FormEvent, type ReactNode } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -14,6 +14,7 @@ import { NotFoundPage } from '../NotFoundPage';
 import { canCoordinate, useUser } from '../../session/context';
 import type { EditionViewQuery } from '../../gql/graphql';
 import { Expander } from './Expander';
+import { AdoptEdition, MoveButtons, useReorder } from './EditionAdmin';
 import { AddFieldMutation, AddGoalMutation, EditionQuery } from './operations';
 import { TextAreaInput } from './TextArea';
 import './leitbild.css';
@@ -28,8 +29,11 @@ export function EditionPage() {
   const user = useUser();
   const q = useQuery(EditionQuery, { id });
   const edition = q.data?.leitbild;
+  const fieldIds = edition?.fieldsOfAction.map((f) => f.id) ?? [];
+  const reorder = useReorder(edition?.id ?? '', fieldIds, q.refetch);
   if (q.data && !edition) return <NotFoundPage />;
   const editable = canCoordinate(user) && edition?.status === 'DRAFT';
+  const adoptable = editable && edition?.process?.status !== 'ACTIVE';
 
   return (
     <article className="print-doc">
@@ -66,7 +70,16 @@ export function EditionPage() {
               </Button>
             </p>
           )}
+          {adoptable && <AdoptEdition leitbildId={edition.id} title={edition.title} onDone={q.refetch} />}
           {editable && <AddFieldForm leitbildId={edition.id} onDone={q.refetch} />}
+          {editable && (
+            <>
+              <p role="status" className="visually-hidden">
+                {reorder.announce}
+              </p>
+              <ErrorMessage error={reorder.error} />
+            </>
+          )}
           {edition.fieldsOfAction.length === 0 && <p>{t('leitbildView.noFields')}</p>}
           {edition.fieldsOfAction.map((f, i) => (
             <FieldSection
@@ -76,6 +89,22 @@ export function EditionPage() {
               editionId={edition.id}
               editable={editable}
               onChange={q.refetch}
+              move={
+                editable ? (
+                  <MoveButtons
+                    id={f.id}
+                    title={f.title}
+                    index={i}
+                    count={edition.fieldsOfAction.length}
+                    pending={reorder.pending}
+                    onMove={(dir) =>
+                      void reorder.move(f.id, dir, (position) =>
+                        t('leitbildAdmin.moved', { title: f.title, position }),
+                      )
+                    }
+                  />
+                ) : undefined
+              }
             />
           ))}
         </>
@@ -90,20 +119,25 @@ function FieldSection({
   editionId,
   editable,
   onChange,
+  move,
 }: {
   field: Field;
   index: number;
   editionId: string;
   editable: boolean;
   onChange: () => void;
+  move?: ReactNode;
 }) {
   const { t } = useTranslation();
   const headingId = `field-${field.id}`;
   return (
     <section aria-labelledby={headingId}>
-      <h2 id={headingId}>
-        {index}. {field.title}
-      </h2>
+      <div className="field-head">
+        <h2 id={headingId}>
+          {index}. {field.title}
+        </h2>
+        {move}
+      </div>
       {field.description && <p>{field.description}</p>}
       {field.goals.length === 0 ? (
         <p className="no-print">{t('leitbildView.noGoals')}</p>

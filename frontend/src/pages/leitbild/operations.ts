@@ -140,3 +140,22 @@ export const EditionHeadQuery = graphql(`
     }
   }
 `);
+
+export const AdoptLeitbildMutation = graphql(`
+  mutation AdoptEdition($leitbildId: UUID!, $resolutionReference: String) {
+    adoptLeitbild(leitbildId: $leitbildId, resolutionReference: $resolutionReference) {
+      id
+      status
+      adoptedAt
+    }
+  }
+`);
+
+export const ReorderFieldsMutation = graphql(`
+  mutation ReorderFields($leitbildId: UUID!, $fieldOfActionIds: [UUID!]!) {
+    reorderFieldsOfAction(leitbildId: $leitbildId, fieldOfActionIds: $fieldOfActionIds) {
+      id
+      position
+    }
+  }
+`);

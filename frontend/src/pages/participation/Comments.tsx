@@ -7,10 +7,11 @@ import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { formatDateTime } from '../../lib/format';
 import { useMutation } from '../../lib/hooks';
+import { useUser } from '../../session/context';
 import type { CommentPartsFragment, Stance } from '../../gql/graphql';
 import { Expander } from '../leitbild/Expander';
 import { TextAreaInput } from '../leitbild/TextArea';
-import { AddCommentMutation, HideCommentMutation } from './operations';
+import { AddCommentMutation, EditCommentMutation, HideCommentMutation } from './operations';
 
 export type ThreadComment = CommentPartsFragment & { replies: CommentPartsFragment[] };
 
@@ -45,12 +46,12 @@ export function CommentThread({
       <ul className="comment-list">
         {comments.map((c) => (
           <li key={c.id}>
-            <CommentView comment={c} canModerate={canModerate} onChange={onChange} />
+            <CommentView comment={c} canModerate={canModerate} onChange={onChange} level={formLevel} />
             {c.replies.length > 0 && (
               <ul className="comment-list" aria-label={t('participation.repliesTo', { name: c.author?.name ?? '' })}>
                 {c.replies.map((r) => (
                   <li key={r.id}>
-                    <CommentView comment={r} canModerate={canModerate} onChange={onChange} />
+                    <CommentView comment={r} canModerate={canModerate} onChange={onChange} level={formLevel} />
                   </li>
                 ))}
               </ul>
@@ -76,17 +77,24 @@ function CommentView({
   comment: c,
   canModerate,
   onChange,
+  level,
 }: {
   comment: CommentPartsFragment;
   canModerate: boolean;
   onChange: () => void;
+  level: 3 | 5;
 }) {
   const { t, i18n } = useTranslation();
+  const user = useUser();
+  const own = c.author?.id === user.id;
   return (
     <article className="comment card">
       <p className="field-description">
         <strong>{c.author?.name ?? t('participation.formerParticipant')}</strong> ·{' '}
         {formatDateTime(c.createdAt, i18n.language)} · <span className="status-badge">{t(`participation.stance.${c.stance}`)}</span>
+        {c.version > 1 && (
+          <> · {t('commentEdit.edited', { date: formatDateTime(c.updatedAt, i18n.language) })}</>
+        )}
       </p>
       {c.hidden && (
         <p className="comment-hidden">
@@ -101,12 +109,80 @@ function CommentView({
       )}
       {/* bodyHtml is rendered from Markdown and sanitised by the server. */}
       {c.bodyHtml && <div dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />}
-      {canModerate && !c.hidden && <HideForm commentId={c.id} onDone={onChange} />}
+      {own && !c.hidden && c.body != null && (
+        <EditForm commentId={c.id} body={c.body} version={c.version} level={level} onDone={onChange} />
+      )}
+      {c.versions.length > 1 && <History versions={c.versions} level={level} />}
+      {canModerate && !c.hidden && <HideForm commentId={c.id} onDone={onChange} level={level} />}
     </article>
   );
 }
 
-function HideForm({ commentId, onDone }: { commentId: string; onDone: () => void }) {
+function EditForm({
+  commentId,
+  body,
+  version,
+  level,
+  onDone,
+}: {
+  commentId: string;
+  body: string;
+  version: number;
+  level: 3 | 5;
+  onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  const edit = useMutation(EditCommentMutation);
+  const { fieldErrors } = useErrorText();
+  const mapping = { fields: ['body'] };
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const r = await edit.run({
+      commentId,
+      body: formText(new FormData(e.currentTarget), 'body').trim(),
+      expectedVersion: version,
+    });
+    if (r) onDone();
+  }
+  return (
+    <Expander title={t('commentEdit.edit')} level={level}>
+      <ErrorMessage error={edit.error} mapping={mapping} />
+      <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(edit.error, mapping)}>
+        <TextAreaInput
+          key={version}
+          name="body"
+          label={t('commentEdit.body')}
+          description={t('participation.markdownHint')}
+          defaultValue={body}
+          isRequired
+        />
+        <Button type="submit" className="btn" isPending={edit.pending}>
+          {t('commentEdit.save')}
+        </Button>
+      </Form>
+    </Expander>
+  );
+}
+
+function History({ versions, level }: { versions: CommentPartsFragment['versions']; level: 3 | 5 }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <Expander title={t('commentEdit.history', { count: versions.length })} level={level}>
+      <ol className="comment-versions">
+        {[...versions].reverse().map((v) => (
+          <li key={v.version}>
+            <p className="field-description">
+              {t('commentEdit.versionN', { n: v.version })} · {formatDateTime(v.createdAt, i18n.language)}
+            </p>
+            <p className="comment-version-body">{v.body}</p>
+          </li>
+        ))}
+      </ol>
+    </Expander>
+  );
+}
+
+function HideForm({ commentId, onDone, level }: { commentId: string; onDone: () => void; level: 3 | 5 }) {
   const { t } = useTranslation();
   const hide = useMutation(HideCommentMutation);
   const { fieldErrors } = useErrorText();
@@ -117,7 +193,7 @@ function HideForm({ commentId, onDone }: { commentId: string; onDone: () => void
     if (r) onDone();
   }
   return (
-    <Expander title={t('participation.hide')} level={5}>
+    <Expander title={t('participation.hide')} level={level}>
       <ErrorMessage error={hide.error} mapping={mapping} />
       <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(hide.error, mapping)}>
         <TextInput name="reason" label={t('participation.hideReason')} isRequired />

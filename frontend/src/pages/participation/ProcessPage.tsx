@@ -20,6 +20,7 @@ import { subscribe } from './graphqlWs';
 import { AdvanceMutation, CommentAddedSubscription, DispositionsQuery, ProcessQuery, SubmitProposalMutation } from './operations';
 import { PHASES } from './phases';
 import { ProposalCard } from './ProposalCard';
+import { DispositionDialog } from './DispositionDialog';
 import '../leitbild/leitbild.css';
 
 type ProcessData = NonNullable<ProcessViewQuery['process']>;
@@ -93,7 +94,7 @@ export function ProcessPage() {
             );
           })}
           {process.proposals.length === 0 && <p>{t('participation.noProposals')}</p>}
-          {coordinator && <Dispositions processId={process.id} />}
+          <Dispositions processId={process.id} coordinator={coordinator} onChange={q.refetch} />
         </>
       )}
     </>
@@ -284,9 +285,18 @@ function SubmitProposal({ process, onDone }: { process: ProcessData; onDone: () 
   );
 }
 
-function Dispositions({ processId }: { processId: string }) {
+function Dispositions({
+  processId,
+  coordinator,
+  onChange,
+}: {
+  processId: string;
+  coordinator: boolean;
+  onChange: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const q = useQuery(DispositionsQuery, { processId });
+  const refetch = q.refetch;
   const rows = q.data?.dispositions ?? [];
   return (
     <section aria-labelledby="dispositions-heading">
@@ -312,6 +322,11 @@ function Dispositions({ processId }: { processId: string }) {
                 <th scope="col">{t('participation.dispDate')}</th>
                 <th scope="col">{t('participation.dispStatus')}</th>
                 <th scope="col">{t('participation.dispDecision')}</th>
+                {coordinator && (
+                  <th scope="col">
+                    <span className="visually-hidden">{t('disposition.actions')}</span>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
@@ -326,10 +341,40 @@ function Dispositions({ processId }: { processId: string }) {
                   <td>{formatDate(r.submittedAt, i18n.language)}</td>
                   <td>{r.proposalStatus ? t(`participation.proposalStatus.${r.proposalStatus}`) : '–'}</td>
                   <td>
-                    {r.disposition
-                      ? `${t(`participation.decision.${r.disposition.decision}`)}: ${r.disposition.reason}`
-                      : t('participation.undecided')}
+                    {r.disposition ? (
+                      <>
+                        <strong>{t(`participation.decision.${r.disposition.decision}`)}</strong>: {r.disposition.reason}
+                        {r.disposition.link && (
+                          <>
+                            {' '}
+                            <DispositionLink link={r.disposition.link} />
+                          </>
+                        )}
+                        <br />
+                        <span className="field-description">
+                          {t('disposition.decidedBy', {
+                            name: r.disposition.decidedBy?.name ?? t('participation.formerParticipant'),
+                            date: formatDate(r.disposition.updatedAt, i18n.language),
+                          })}
+                        </span>
+                      </>
+                    ) : (
+                      t('participation.undecided')
+                    )}
                   </td>
+                  {coordinator && (
+                    <td>
+                      <DispositionDialog
+                        subjectId={r.subjectId}
+                        subjectLabel={`${t(`participation.subject.${r.subjectKind}`)}: ${shorten(r.text)}`}
+                        current={r.disposition}
+                        onDone={() => {
+                          refetch();
+                          onChange();
+                        }}
+                      />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
@@ -338,4 +383,21 @@ function Dispositions({ processId }: { processId: string }) {
       )}
     </section>
   );
+}
+
+function shorten(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+/** The change a contribution caused: a URL as a link, an id in the draft as plain text. */
+function DispositionLink({ link }: { link: string }) {
+  const { t } = useTranslation();
+  if (/^https?:\/\//i.test(link)) {
+    return (
+      <a href={link} rel="noreferrer noopener">
+        {t('disposition.linkShort')}
+      </a>
+    );
+  }
+  return <span className="field-description">({link})</span>;
 }

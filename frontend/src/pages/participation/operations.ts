@@ -157,15 +157,23 @@ export const TallyFragment = graphql(`
 export const CommentFragment = graphql(`
   fragment CommentParts on Comment {
     id
+    body
     bodyHtml
     stance
     anchor
     hidden
     hiddenReason
+    version
     createdAt
+    updatedAt
     author {
       id
       name
+    }
+    versions {
+      version
+      body
+      createdAt
     }
   }
 `);
@@ -184,6 +192,12 @@ export const DispositionsQuery = graphql(`
       disposition {
         decision
         reason
+        link
+        updatedAt
+        decidedBy {
+          id
+          name
+        }
       }
     }
   }
@@ -267,6 +281,26 @@ export const TargetCommentsQuery = graphql(`
           }
         }
       }
+    }
+  }
+`);
+
+export const EditCommentMutation = graphql(`
+  mutation EditCommentView($commentId: UUID!, $body: String!, $expectedVersion: Int!) {
+    editComment(commentId: $commentId, body: $body, expectedVersion: $expectedVersion) {
+      id
+      version
+    }
+  }
+`);
+
+export const SetDispositionMutation = graphql(`
+  mutation SetDispositionView($input: SetDispositionInput!) {
+    setDisposition(input: $input) {
+      id
+      decision
+      reason
+      link
     }
   }
 `);

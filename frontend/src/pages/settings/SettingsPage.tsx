@@ -1,0 +1,138 @@
+import { useState, type FormEvent } from 'react';
+import { Button, Form } from 'react-aria-components';
+import { useTranslation } from 'react-i18next';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { RadioField } from '../../components/fields';
+import { Loading } from '../../components/Notice';
+import { PageHeading } from '../../components/PageHeading';
+import { formText } from '../../lib/form';
+import { useMutation, useQuery } from '../../lib/hooks';
+import { RotateFeedMutation, SetDigestMutation, SettingsQuery } from './operations';
+import './settings.css';
+
+const SINGLE = 'single';
+const DIGEST = 'digest';
+
+/** The person's own settings: how mails arrive, and the private calendar feed. */
+export function SettingsPage() {
+  const { t } = useTranslation();
+  const q = useQuery(SettingsQuery);
+  const me = q.data?.me;
+  const settings = q.data?.myNotificationSettings;
+  return (
+    <>
+      <PageHeading title={t('settings.title')} />
+      <ErrorMessage error={q.error} />
+      {!q.data && q.loading && <Loading />}
+      {me && (
+        <section aria-labelledby="settings-account">
+          <h2 id="settings-account">{t('settings.account')}</h2>
+          <dl className="facts">
+            <dt>{t('settings.name')}</dt>
+            <dd>{me.name}</dd>
+            <dt>{t('settings.email')}</dt>
+            <dd>{me.email ?? '–'}</dd>
+            <dt>{t('settings.role')}</dt>
+            <dd>{t(`role.${me.role}`)}</dd>
+            <dt>{t('settings.organizations')}</dt>
+            <dd>{me.organizations.map((o) => o.name).join(', ') || '–'}</dd>
+          </dl>
+        </section>
+      )}
+      {settings && (
+        <>
+          <DigestForm digest={settings.digest} onDone={q.refetch} />
+          <CalendarFeed url={settings.calendarUrl} onDone={q.refetch} />
+        </>
+      )}
+    </>
+  );
+}
+
+function DigestForm({ digest, onDone }: { digest: boolean; onDone: () => void }) {
+  const { t } = useTranslation();
+  const set = useMutation(SetDigestMutation);
+  const [saved, setSaved] = useState<boolean | null>(null);
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setSaved(null);
+    const want = formText(new FormData(e.currentTarget), 'mode') === DIGEST;
+    const r = await set.run({ digest: want });
+    if (r) {
+      setSaved(r.setNotificationDigest.digest);
+      onDone();
+    }
+  }
+  return (
+    <section aria-labelledby="settings-mail">
+      <h2 id="settings-mail">{t('settings.mail')}</h2>
+      <p>{t('settings.mailHelp')}</p>
+      <ErrorMessage error={set.error} />
+      <Form className="form" onSubmit={(e) => void onSubmit(e)}>
+        <RadioField
+          name="mode"
+          label={t('settings.mailMode')}
+          defaultValue={digest ? DIGEST : SINGLE}
+          options={[
+            { id: SINGLE, label: t('settings.single') },
+            { id: DIGEST, label: t('settings.digest') },
+          ]}
+        />
+        <Button type="submit" className="btn" isPending={set.pending}>
+          {t('settings.save')}
+        </Button>
+      </Form>
+      <p role="status" className={saved === null ? undefined : 'alert alert-success'}>
+        {saved === null ? '' : saved ? t('settings.savedDigest') : t('settings.savedSingle')}
+      </p>
+    </section>
+  );
+}
+
+function CalendarFeed({ url, onDone }: { url: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const rotate = useMutation(RotateFeedMutation);
+  const [open, setOpen] = useState(false);
+  const [rotated, setRotated] = useState(false);
+  const absolute = new URL(url, window.location.origin).toString();
+  return (
+    <section aria-labelledby="settings-calendar">
+      <h2 id="settings-calendar">{t('settings.calendar')}</h2>
+      <p>{t('settings.calendarHelp')}</p>
+      <p>
+        <a href={url}>{t('settings.calendarLink')}</a>
+      </p>
+      <p>
+        <code className="settings-url" data-testid="calendar-url">
+          {absolute}
+        </code>
+      </p>
+      <ErrorMessage error={rotate.error} />
+      <Button className="btn btn-secondary" onPress={() => setOpen(true)}>
+        {t('settings.rotate')}
+      </Button>
+      <p role="status" className={rotated ? 'alert alert-success' : undefined}>
+        {rotated ? t('settings.rotated') : ''}
+      </p>
+      <ConfirmDialog
+        isOpen={open}
+        title={t('settings.rotateTitle')}
+        confirmLabel={t('settings.rotateConfirm')}
+        pending={rotate.pending}
+        onCancel={() => setOpen(false)}
+        onConfirm={() =>
+          void rotate.run({}).then((r) => {
+            setOpen(false);
+            if (r) {
+              setRotated(true);
+              onDone();
+            }
+          })
+        }
+      >
+        <p>{t('settings.rotateText')}</p>
+      </ConfirmDialog>
+    </section>
+  );
+}
