@@ -48,6 +48,7 @@ pub struct Mutation(
     leitbild::graphql::LeitbildMutation,
     participation::graphql::ParticipationMutation,
     glossary::graphql::GlossaryMutation,
+    reports::graphql::ReportsMutation,
     notifications::graphql::NotificationsMutation,
     indicators::graphql::IndicatorsMutation,
 );

@@ -6,6 +6,7 @@ mod m20261125_000001_accounts_audit;
 mod m20261125_000002_leitbild_participation;
 mod m20261125_000003_glossary;
 mod m20261125_000004_indicators_notifications;
+mod m20261125_000006_reports;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_leitbild_participation::Migration),
             Box::new(m20261125_000003_glossary::Migration),
             Box::new(m20261125_000004_indicators_notifications::Migration),
+            Box::new(m20261125_000006_reports::Migration),
         ]
     }
 }

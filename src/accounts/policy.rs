@@ -37,6 +37,8 @@ pub enum Permission {
     ViewOutbox,
     /// Set the glossary's agreement rule, deprecate terms, import glossaries.
     ManageGlossary,
+    /// Write the report's texts, freeze reports, publish editions, the glossary and reports.
+    PublishReports,
 }
 
 impl Permission {
@@ -116,6 +118,7 @@ mod tests {
             Permission::ManageIndicators,
             Permission::ViewOutbox,
             Permission::ManageGlossary,
+            Permission::PublishReports,
         ] {
             assert!(!m.can(p), "{p:?}");
             assert_eq!(m.require(p).unwrap_err().code(), "FORBIDDEN");

@@ -16,8 +16,15 @@ enum Format {
     Csv,
 }
 
-async fn render(state: &AppState, format: Format) -> Result<String> {
-    let snapshot = exchange::snapshot(&state.db).await?;
+async fn render(state: &AppState, format: Format, public: bool) -> Result<Option<String>> {
+    let snapshot = if public {
+        match crate::reports::publication::glossary_terms(&state.db, state.now()).await? {
+            Some(agreed) => agreed,
+            None => return Ok(None),
+        }
+    } else {
+        exchange::snapshot(&state.db).await?
+    };
     let glossary = super::service::glossary(&state.db, state.now()).await?;
     let iris = exchange::Iris::new(&state.config.public_url);
     match format {
@@ -25,22 +32,25 @@ async fn render(state: &AppState, format: Format) -> Result<String> {
         Format::JsonLd => skos::json_ld(&snapshot, &iris, &glossary.title),
         Format::Csv => csv::write(&snapshot, &iris),
     }
+    .map(Some)
 }
 
-/// Logged-in readers only, by bearer token or session cookie (published glossaries come later).
+/// Logged-in readers get the whole glossary; everyone else only its agreed part, and only once
+/// the glossary is published.
 async fn download(http: HttpState, headers: HeaderMap, format: Format) -> Response {
-    match crate::http::auth::authenticate_read(&http.app, &headers).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "login required").into_response(),
+    let public = match crate::http::auth::authenticate_read(&http.app, &headers).await {
+        Ok(Some(_)) => false,
+        Ok(None) => true,
         Err(e) => return (StatusCode::FORBIDDEN, e.public_message()).into_response(),
-    }
+    };
     let (content_type, filename) = match format {
         Format::Turtle => ("text/turtle; charset=utf-8", "glossar.ttl"),
         Format::JsonLd => ("application/ld+json", "glossar.jsonld"),
         Format::Csv => ("text/csv; charset=utf-8", "glossar.csv"),
     };
-    match render(&http.app, format).await {
-        Ok(body) => (
+    match render(&http.app, format, public).await {
+        Ok(None) => (StatusCode::UNAUTHORIZED, "login required").into_response(),
+        Ok(Some(body)) => (
             [
                 (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
                 (

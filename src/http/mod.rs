@@ -47,6 +47,7 @@ pub fn router(app: AppState) -> Router {
         .route("/glossary.csv", get(crate::glossary::http::csv_file))
         .route("/calendar/{file}", get(crate::notifications::calendar::handler))
         .route("/api/reports/{id}/{file}", get(crate::reports::http::report_download))
+        .route("/api/reports/frozen/{id}/{file}", get(crate::reports::http::frozen_download))
         .fallback(static_files::serve)
         .with_state(http)
         .layer(DefaultBodyLimit::max(max_body))

@@ -29,7 +29,7 @@ pub enum Periodicity {
 }
 
 /// Which way an indicator should move to meet its goal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize, serde::Deserialize)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum TargetDirection {
     #[sea_orm(string_value = "HIGHER_IS_BETTER")]

@@ -1,4 +1,5 @@
-//! The data behind a report as a download: `GET /api/reports/{leitbildId}/monitoring.csv|.xlsx`.
+//! The data behind a report as a download: `GET /api/reports/{leitbildId}/monitoring.csv|.xlsx`
+//! for the live report, `/api/reports/frozen/{id}/bericht.csv|.xlsx` for a frozen one.
 
 use axum::{
     extract::{Path, Query, State},
@@ -8,7 +9,10 @@ use axum::{
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::service::{self, Report};
+use super::{
+    frozen, publication,
+    service::{self, Report},
+};
 use crate::{
     error::Error,
     http::{HttpState, auth::authenticate_read},
@@ -21,7 +25,7 @@ pub struct Span {
     to: Option<String>,
 }
 
-const HEADERS: [&str; 14] = [
+const HEADERS: [&str; 17] = [
     "Handlungsfeld",
     "Ziel",
     "Status des Ziels",
@@ -33,12 +37,16 @@ const HEADERS: [&str; 14] = [
     "Richtung",
     "Status des Indikators",
     "Zeitraum",
+    "Dimension",
+    "Kategorie",
     "Wert",
     "Definition",
     "Reihenbruch",
+    "Angenommen am",
 ];
 
-/// One row per value, and one per indicator or goal without values, so nothing disappears.
+/// One row per value (and per breakdown cell, in long format), and one per indicator or goal
+/// without values, so nothing disappears.
 pub fn table(report: &Report) -> Table {
     let definitions: std::collections::HashMap<_, _> =
         report.definitions.iter().map(|d| (d.id, d.text.as_str())).collect();
@@ -47,45 +55,87 @@ pub fn table(report: &Report) -> Table {
         for g in &f.goals {
             let goal = |rest: Vec<Cell>| {
                 let mut row: Vec<Cell> =
-                    vec![f.field.title.as_str().into(), g.goal.title.as_str().into(), format!("{:?}", g.status).into()];
+                    vec![f.title.as_str().into(), g.title.as_str().into(), format!("{:?}", g.status).into()];
                 row.extend(rest);
                 row
             };
             if g.indicators.is_empty() {
-                rows.push(goal((0..11).map(|_| Cell::Empty).collect()));
+                rows.push(goal((3..HEADERS.len()).map(|_| Cell::Empty).collect()));
             }
             for i in &g.indicators {
-                let ind = &i.indicator;
                 let head = || -> Vec<Cell> {
                     vec![
-                        ind.code.as_str().into(),
-                        ind.name.as_str().into(),
-                        ind.unit.as_str().into(),
+                        i.code.as_str().into(),
+                        i.name.as_str().into(),
+                        i.unit.as_str().into(),
                         i.owner_name.clone().unwrap_or_default().into(),
-                        ind.target_value.into(),
-                        ind.target_direction.map(|d| format!("{d:?}")).unwrap_or_default().into(),
-                        format!("{:?}", i.assessment.status).into(),
+                        i.target_value.into(),
+                        i.target_direction.map(|d| format!("{d:?}")).unwrap_or_default().into(),
+                        format!("{:?}", i.status).into(),
                     ]
                 };
                 if i.series.is_empty() {
                     let mut row = head();
-                    row.extend([Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty]);
+                    row.extend((10..HEADERS.len()).map(|_| Cell::Empty));
                     rows.push(goal(row));
                 }
                 for v in &i.series {
-                    let mut row = head();
-                    row.extend([
-                        v.period.as_str().into(),
-                        Cell::Number(v.value),
-                        v.definition_id.and_then(|id| definitions.get(&id).copied()).unwrap_or_default().into(),
-                        if v.break_before { "ja" } else { "" }.into(),
-                    ]);
-                    rows.push(goal(row));
+                    let definition = v.definition_id.and_then(|id| definitions.get(&id).copied()).unwrap_or_default();
+                    let accepted = v.accepted_at.map(crate::indicators::timing::german_date).unwrap_or_default();
+                    let cells = [(None, v.value)].into_iter().chain(v.breakdown.iter().map(|b| (Some(b), b.value)));
+                    for (part, value) in cells {
+                        let mut row = head();
+                        row.extend([
+                            v.period.as_str().into(),
+                            part.map(|b| b.dimension.as_str()).unwrap_or_default().into(),
+                            part.map(|b| b.category.as_str()).unwrap_or_default().into(),
+                            Cell::Number(value),
+                            definition.into(),
+                            if v.break_before { "ja" } else { "" }.into(),
+                            accepted.as_str().into(),
+                        ]);
+                        rows.push(goal(row));
+                    }
                 }
             }
         }
     }
     Table { sheet: "Monitoring", headers: HEADERS.to_vec(), rows }
+}
+
+fn failure(e: Error) -> Response {
+    match e {
+        e @ Error::NotFound(_) => (StatusCode::NOT_FOUND, e.public_message()).into_response(),
+        e @ (Error::Validation { .. } | Error::Forbidden(_)) => {
+            (StatusCode::BAD_REQUEST, e.public_message()).into_response()
+        }
+        e => {
+            tracing::error!(error = %e, "report download failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, e.public_message()).into_response()
+        }
+    }
+}
+
+/// `GET /api/reports/frozen/{id}/bericht.csv|.xlsx`: a frozen report's data, for logged-in
+/// readers, and for everyone once the report is published.
+pub async fn frozen_download(
+    State(http): State<HttpState>,
+    Path((id, file)): Path<(Uuid, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(extension) = file.strip_prefix("bericht.") else {
+        return (StatusCode::NOT_FOUND, "bericht.csv or bericht.xlsx").into_response();
+    };
+    let db = &http.app.db;
+    let doc = match authenticate_read(&http.app, &headers).await {
+        Ok(Some(_)) => frozen::get(db, id).await.and_then(|m| frozen::document(&m).map(|d| (m, d))),
+        Ok(None) => publication::report(db, id).await,
+        Err(e) => return (StatusCode::FORBIDDEN, e.public_message()).into_response(),
+    };
+    match doc {
+        Ok((model, report)) => download(&table(&report), extension, &format!("bericht-{}", model.number)),
+        Err(e) => failure(e),
+    }
 }
 
 pub async fn report_download(
@@ -104,10 +154,6 @@ pub async fn report_download(
     };
     match service::report(&http.app.db, &actor, http.app.now(), id, span.from, span.to).await {
         Ok(report) => download(&table(&report), extension, &format!("monitoring-{}", report.leitbild.year)),
-        Err(e @ Error::NotFound(_)) => (StatusCode::NOT_FOUND, e.public_message()).into_response(),
-        Err(e @ (Error::Validation { .. } | Error::Forbidden(_))) => {
-            (StatusCode::BAD_REQUEST, e.public_message()).into_response()
-        }
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.public_message()).into_response(),
+        Err(e) => failure(e),
     }
 }

@@ -4,60 +4,106 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::status::{Assessment, GoalStatus, Point, assess, period_position};
+use super::{
+    entities::report_text,
+    status::{Direction, GoalStatus, Point, assess, period_position},
+};
 use crate::{
     accounts::{
-        entities::organization,
+        entities::{organization, user},
         policy::{Actor, Permission},
     },
     error::{Error, Result},
     glossary::entities::{TermStatus, definition, term},
     indicators::{
         entities::{DeliveryStatus, delivery, indicator, indicator_goal, indicator_term},
-        service::is_overdue,
+        service::{BreakdownEntry, is_overdue},
     },
     leitbild::entities::{field_of_action, goal, leitbild},
 };
 
-#[derive(Debug, Clone)]
+/// The report as a self-contained document: what the page shows, what the downloads hold, and
+/// what a frozen report stores as JSON, so that a frozen report needs no live table to be read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Report {
-    pub leitbild: leitbild::Model,
+    pub leitbild: EditionRef,
     pub generated_at: DateTime<Utc>,
     pub from_period: Option<String>,
     pub to_period: Option<String>,
     pub fields: Vec<ReportField>,
     pub gaps: Vec<Gap>,
-    /// The definitions the reported values follow: the report's footnotes.
-    pub definitions: Vec<definition::Model>,
+    /// The definitions the reported values follow and those in force for the terms in use: the
+    /// report's footnotes.
+    pub definitions: Vec<ReportDefinition>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EditionRef {
+    pub id: Uuid,
+    pub title: String,
+    pub year: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ReportField {
-    pub field: field_of_action::Model,
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    /// The coordinator's text on this field of action.
+    pub text: Option<String>,
+    pub text_version: i32,
     pub goals: Vec<ReportGoal>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ReportGoal {
-    pub goal: goal::Model,
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub parent_goal_id: Option<Uuid>,
     pub status: GoalStatus,
     pub indicators: Vec<ReportIndicator>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ReportIndicator {
-    pub indicator: indicator::Model,
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub source_description: String,
+    pub owner_id: Uuid,
     pub owner_name: Option<String>,
+    pub target_value: Option<f64>,
+    pub target_direction: Option<Direction>,
+    pub status: GoalStatus,
+    pub latest_value: Option<f64>,
+    pub trend_per_year: Option<f64>,
     pub series: Vec<SeriesValue>,
-    pub assessment: Assessment,
-    pub terms: Vec<term::Model>,
+    pub terms: Vec<ReportTerm>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportTerm {
+    pub id: Uuid,
+    pub label: String,
+    pub agreed: bool,
+}
+
+/// One accepted value with its vintage: who delivered and accepted it, and when.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SeriesValue {
     pub period: String,
     pub value: f64,
@@ -65,9 +111,28 @@ pub struct SeriesValue {
     /// The definition changed against the previous value: draw a gap, not a line.
     pub break_before: bool,
     pub delivery_id: Uuid,
+    pub breakdown: Vec<BreakdownEntry>,
+    pub delivered_by: Option<String>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub accepted_by: Option<String>,
+    pub accepted_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, async_graphql::Enum)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportDefinition {
+    pub id: Uuid,
+    pub term_id: Uuid,
+    pub term_label: String,
+    pub text: String,
+    pub version: i32,
+    pub source_publisher: Option<String>,
+    pub source_statistic: Option<String>,
+    pub source_date: Option<NaiveDate>,
+    pub source_link: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, async_graphql::Enum, Serialize, Deserialize)]
 pub enum GapKind {
     GoalWithoutIndicator,
     IndicatorWithoutOwner,
@@ -76,7 +141,8 @@ pub enum GapKind {
 }
 
 /// Something the next report will lack.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Gap {
     pub kind: GapKind,
     pub goal_id: Option<Uuid>,
@@ -109,6 +175,25 @@ fn in_range(period: &str, from: Option<f64>, to: Option<f64>) -> bool {
     }
 }
 
+/// Checks a span of periods ("2023" to "2025"; half-years and quarters too) and returns its
+/// positions on the year axis.
+fn span(from: &Option<String>, to: &Option<String>) -> Result<(Option<f64>, Option<f64>)> {
+    let position = |field: &str, p: &Option<String>| -> Result<Option<f64>> {
+        p.as_deref()
+            .map(|p| {
+                period_position(p).ok_or_else(|| Error::validation(field, "a year like 2023 or a period like 2023-H1"))
+            })
+            .transpose()
+    };
+    let (from_x, to_x) = (position("fromPeriod", from)?, position("toPeriod", to)?);
+    if let (Some(f), Some(t)) = (from_x, to_x)
+        && f > t
+    {
+        return Err(Error::validation("toPeriod", "must not lie before fromPeriod"));
+    }
+    Ok((from_x, to_x))
+}
+
 /// Builds the report of `leitbild_id` for the periods `from..=to` (years, e.g. "2023" to "2025").
 pub async fn report<C: ConnectionTrait>(
     db: &C,
@@ -119,19 +204,18 @@ pub async fn report<C: ConnectionTrait>(
     to: Option<String>,
 ) -> Result<Report> {
     actor.require(Permission::Participate)?;
-    let position = |field: &str, p: &Option<String>| -> Result<Option<f64>> {
-        p.as_deref()
-            .map(|p| {
-                period_position(p).ok_or_else(|| Error::validation(field, "a year like 2023 or a period like 2023-H1"))
-            })
-            .transpose()
-    };
-    let (from_x, to_x) = (position("fromPeriod", &from)?, position("toPeriod", &to)?);
-    if let (Some(f), Some(t)) = (from_x, to_x)
-        && f > t
-    {
-        return Err(Error::validation("toPeriod", "must not lie before fromPeriod"));
-    }
+    build(db, now, leitbild_id, from, to).await
+}
+
+/// The report without a permission check: callers decide who may read it.
+pub(crate) async fn build<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    leitbild_id: Uuid,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Report> {
+    let (from_x, to_x) = span(&from, &to)?;
     let lb = leitbild::Entity::find_by_id(leitbild_id).one(db).await?.ok_or(Error::NotFound("leitbild"))?;
     let fields = field_of_action::Entity::find()
         .filter(field_of_action::Column::LeitbildId.eq(lb.id))
@@ -139,6 +223,13 @@ pub async fn report<C: ConnectionTrait>(
         .order_by_asc(field_of_action::Column::Position)
         .all(db)
         .await?;
+    let texts: HashMap<Uuid, report_text::Model> = report_text::Entity::find()
+        .filter(report_text::Column::LeitbildId.eq(lb.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.field_of_action_id, t))
+        .collect();
     let goals = goal::Entity::find()
         .filter(goal::Column::FieldOfActionId.is_in(fields.iter().map(|f| f.id)))
         .filter(goal::Column::RemovedAt.is_null())
@@ -168,6 +259,22 @@ pub async fn report<C: ConnectionTrait>(
         .filter(delivery::Column::IndicatorId.is_in(indicator_ids.iter().copied()))
         .all(db)
         .await?;
+    let people: HashMap<Uuid, String> = user::Entity::find()
+        .filter(
+            user::Column::Id.is_in(
+                deliveries
+                    .iter()
+                    .filter(|d| d.status == DeliveryStatus::Accepted)
+                    .flat_map(|d| [d.delivered_by, d.accepted_by])
+                    .flatten()
+                    .collect::<HashSet<_>>(),
+            ),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
     let term_links = indicator_term::Entity::find()
         .filter(indicator_term::Column::IndicatorId.is_in(indicator_ids.iter().copied()))
         .all(db)
@@ -198,12 +305,13 @@ pub async fn report<C: ConnectionTrait>(
             });
         }
     }
-    let mut terms_of: HashMap<Uuid, Vec<term::Model>> = HashMap::new();
+    let mut terms_of: HashMap<Uuid, Vec<&term::Model>> = HashMap::new();
     for l in &term_links {
         if let Some(t) = terms.get(&l.term_id) {
-            terms_of.entry(l.indicator_id).or_default().push(t.clone());
+            terms_of.entry(l.indicator_id).or_default().push(t);
         }
     }
+    let name_of = |id: Option<Uuid>| id.and_then(|id| people.get(&id).cloned());
     let mut reported: HashMap<Uuid, ReportIndicator> = HashMap::new();
     for ind in indicators.values() {
         let mut values = accepted.remove(&ind.id).unwrap_or_default();
@@ -224,6 +332,11 @@ pub async fn report<C: ConnectionTrait>(
                 definition_id: d.definition_id,
                 break_before,
                 delivery_id: d.id,
+                breakdown: d.breakdown.as_deref().and_then(|b| serde_json::from_str(b).ok()).unwrap_or_default(),
+                delivered_by: name_of(d.delivered_by),
+                delivered_at: d.delivered_at,
+                accepted_by: name_of(d.accepted_by),
+                accepted_at: d.accepted_at,
             });
         }
         let mut its_terms = terms_of.remove(&ind.id).unwrap_or_default();
@@ -251,7 +364,25 @@ pub async fn report<C: ConnectionTrait>(
         }
         reported.insert(
             ind.id,
-            ReportIndicator { indicator: ind.clone(), owner_name, series, assessment, terms: its_terms },
+            ReportIndicator {
+                id: ind.id,
+                code: ind.code.clone(),
+                name: ind.name.clone(),
+                unit: ind.unit.clone(),
+                source_description: ind.source_description.clone(),
+                owner_id: ind.owner_id,
+                owner_name,
+                target_value: ind.target_value,
+                target_direction: ind.target_direction,
+                status: assessment.status,
+                latest_value: assessment.latest,
+                trend_per_year: assessment.trend_per_year,
+                series,
+                terms: its_terms
+                    .iter()
+                    .map(|t| ReportTerm { id: t.id, label: t.label.clone(), agreed: t.status == TermStatus::Agreed })
+                    .collect(),
+            },
         );
     }
     let mut indicators_of: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
@@ -264,7 +395,7 @@ pub async fn report<C: ConnectionTrait>(
             .get(&g.id)
             .map(|ids| ids.iter().filter_map(|id| reported.get(id).cloned()).collect())
             .unwrap_or_default();
-        its.sort_by(|a, b| a.indicator.code.cmp(&b.indicator.code));
+        its.sort_by(|a, b| a.code.cmp(&b.code));
         if its.is_empty() {
             gaps.push(Gap {
                 kind: GapKind::GoalWithoutIndicator,
@@ -275,19 +406,63 @@ pub async fn report<C: ConnectionTrait>(
                 message: format!("Ziel „{}“ hat keinen Indikator", g.title),
             });
         }
-        let status = goal_status(its.iter().map(|i| i.assessment.status));
-        goals_of.entry(g.field_of_action_id).or_default().push(ReportGoal { goal: g, status, indicators: its });
+        let status = goal_status(its.iter().map(|i| i.status));
+        goals_of.entry(g.field_of_action_id).or_default().push(ReportGoal {
+            id: g.id,
+            title: g.title,
+            description: g.description,
+            parent_goal_id: g.parent_goal_id,
+            status,
+            indicators: its,
+        });
     }
     gaps.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.message.cmp(&b.message)));
     gaps.dedup();
     let fields = fields
         .into_iter()
-        .map(|f| ReportField { goals: goals_of.remove(&f.id).unwrap_or_default(), field: f })
+        .map(|f| {
+            let text = texts.get(&f.id);
+            ReportField {
+                goals: goals_of.remove(&f.id).unwrap_or_default(),
+                id: f.id,
+                title: f.title,
+                description: f.description,
+                text: text.map(|t| t.text.clone()),
+                text_version: text.map_or(0, |t| t.version),
+            }
+        })
         .collect();
-    let used: HashSet<Uuid> = reported.values().flat_map(|i| i.series.iter().filter_map(|v| v.definition_id)).collect();
-    let mut definitions = definition::Entity::find().filter(definition::Column::Id.is_in(used)).all(db).await?;
+    // Footnotes: what the values follow, and what is agreed for every term in use.
+    let in_force: HashSet<Uuid> = reported
+        .values()
+        .flat_map(|i| i.series.iter().filter_map(|v| v.definition_id))
+        .chain(terms.values().filter_map(|t| t.agreed_definition_id))
+        .collect();
+    let mut definitions = definition::Entity::find().filter(definition::Column::Id.is_in(in_force)).all(db).await?;
     definitions.sort_by_key(|d| d.created_at);
-    Ok(Report { leitbild: lb, generated_at: now, from_period: from, to_period: to, fields, gaps, definitions })
+    let definitions = definitions
+        .into_iter()
+        .map(|d| ReportDefinition {
+            term_label: terms.get(&d.term_id).map(|t| t.label.clone()).unwrap_or_default(),
+            id: d.id,
+            term_id: d.term_id,
+            text: d.text,
+            version: d.version,
+            source_publisher: d.source_publisher,
+            source_statistic: d.source_statistic,
+            source_date: d.source_date,
+            source_link: d.source_link,
+        })
+        .collect();
+    Ok(Report {
+        leitbild: EditionRef { id: lb.id, title: lb.title, year: lb.year },
+        generated_at: now,
+        from_period: from,
+        to_period: to,
+        fields,
+        gaps,
+        definitions,
+    })
 }
 
 #[cfg(test)]

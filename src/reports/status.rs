@@ -12,13 +12,13 @@
 //! 5. Only one comparable value and the target not met: `INSUFFICIENT_DATA`.
 
 use async_graphql::Enum;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// How many of the latest comparable values the trend looks at.
 pub const TREND_WINDOW: usize = 3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize, Deserialize)]
 pub enum GoalStatus {
     Reached,
     OnTrack,

@@ -166,7 +166,7 @@ async fn goal_status_trend_breaks_and_gaps(b: Backend) {
     assert_eq!(csv.status(), 200);
     let text = csv.text().await.unwrap();
     assert!(text.contains("\"Beschäftigung steigt\";\"OnTrack\";\"A1\""), "{text}");
-    assert!(text.contains("\"2024\";\"55\";"), "{text}");
+    assert!(text.contains("\"2024\";\"\";\"\";\"55\";"), "{text}");
     assert!(text.contains("\"Gründungen nehmen zu\";\"NoData\""), "goals without indicators stay in the table");
     let xlsx = s.app.http.get(url("monitoring.xlsx")).bearer_auth(&s.admin).send().await.unwrap();
     assert_eq!(&xlsx.bytes().await.unwrap()[..2], b"PK");
@@ -190,4 +190,325 @@ async fn report_costs_a_constant_number_of_statements(b: Backend) {
     assert_eq!(counts[0], counts[1], "statements grew with the edition: {counts:?}");
 }
 
-on_both_databases!(goal_status_trend_breaks_and_gaps, report_costs_a_constant_number_of_statements);
+const FROZEN: &str = "query($id: UUID!) { frozenReport(id: $id) { number title published frozenBy { name } report {
+  fields { title text goals { title status indicators { code latestValue series { period value breakBefore deliveredBy acceptedBy breakdown { dimension category value } } terms { label agreed } } } }
+  definitions { id termLabel text version } gaps { kind } } } }";
+const FREEZE: &str = "mutation($id: UUID!, $t: String!) { freezeReport(leitbildId: $id, title: $t, fromPeriod: \"2022\", toPeriod: \"2025\") { id number } }";
+const TEXT: &str = "mutation($f: UUID!, $t: String!, $v: Int!) { setReportText(fieldOfActionId: $f, text: $t, expectedVersion: $v) { text version } }";
+const CHANGES: &str = "query($id: UUID!) { reportChanges(leitbildId: $id) { since { number } items { kind message indicatorId termId deliveryId } } }";
+const PUBLISH: &str =
+    "mutation($k: PublicationKind!, $id: UUID!, $p: Boolean!) { setPublished(kind: $k, targetId: $id, published: $p) }";
+
+impl Setup {
+    async fn adopt(&self) {
+        self.app
+            .ok(
+                Some(&self.admin),
+                "mutation($id: UUID!) { adoptLeitbild(leitbildId: $id, resolutionReference: \"V/1/2023\") { status } }",
+                json!({"id": self.leitbild}),
+            )
+            .await;
+    }
+
+    /// A term agreed under a one-approval rule, with its definition; approved by a second person
+    /// of the administration because nobody approves their own text.
+    async fn agreed_term(&self, label: &str) -> (String, String) {
+        let (id, def) = self.term(label).await;
+        self.app
+            .ok(
+                Some(&self.admin),
+                "mutation { setAgreementRule(requiredSectors: [ADMINISTRATION], minApprovalsPerSector: 1) { id } }",
+                json!({}),
+            )
+            .await;
+        let email = format!("pruefer-{}@stadt.example", label.len());
+        let (_, reviewer) = self.app.create_user(&self.admin, &email, "MEMBER", &[&self.amt]).await;
+        self.app
+            .ok(
+                Some(&reviewer),
+                "mutation($d: UUID!) { reviewDefinition(definitionId: $d, decision: APPROVE) { id } }",
+                json!({"d": def}),
+            )
+            .await;
+        (id, def)
+    }
+
+    async fn term(&self, label: &str) -> (String, String) {
+        let t = self
+            .app
+            .ok(
+                Some(&self.admin),
+                "mutation($i: ProposeTermInput!) { proposeTerm(input: $i) { id definitions { id } } }",
+                json!({"i": {"label": label, "definition": format!("Definition von {label}."), "source": {"publisher": "IT.NRW"}}}),
+            )
+            .await;
+        (
+            t["proposeTerm"]["id"].as_str().unwrap().to_string(),
+            t["proposeTerm"]["definitions"][0]["id"].as_str().unwrap().to_string(),
+        )
+    }
+}
+
+async fn a_frozen_report_keeps_its_figures_definitions_and_texts(b: Backend) {
+    let s = setup(b).await;
+    let goal_id = add_goal(&s.app, &s.admin, &s.field, None, "Beschäftigung steigt").await;
+    let (term, def) = s.term("Erwerbstätigenquote").await;
+    let a1 = s.indicator("A1", &goal_id, Some((60.0, "HIGHER_IS_BETTER")), &[&term]).await;
+    s.value(&a1, "2023", 50.0, Some(&def)).await;
+    let member = s.app.create_user(&s.admin, "rat@stadt.example", "MEMBER", &[&s.amt]).await.1;
+
+    // Texts per field of action, versioned.
+    assert_eq!(code(&s.app.gql(Some(&member), TEXT, json!({"f": s.field, "t": "x", "v": 0})).await), "FORBIDDEN");
+    let saved = s.app.ok(Some(&s.admin), TEXT, json!({"f": s.field, "t": "Die Beschäftigung wächst.", "v": 0})).await;
+    assert_eq!(saved["setReportText"]["version"], 1);
+    let stale = s.app.gql(Some(&s.admin), TEXT, json!({"f": s.field, "t": "Überschrieben", "v": 0})).await;
+    assert_eq!(code(&stale), "CONFLICT");
+    assert_eq!(stale["errors"][0]["extensions"]["details"]["currentText"], "Die Beschäftigung wächst.");
+
+    // Only adopted editions are frozen, only by coordinators, with a title.
+    assert_eq!(
+        code(&s.app.gql(Some(&s.admin), FREEZE, json!({"id": s.leitbild, "t": "Bericht 2025"})).await),
+        "VALIDATION"
+    );
+    s.adopt().await;
+    assert_eq!(
+        code(&s.app.gql(Some(&member), FREEZE, json!({"id": s.leitbild, "t": "Bericht 2025"})).await),
+        "FORBIDDEN"
+    );
+    assert_eq!(code(&s.app.gql(Some(&s.admin), FREEZE, json!({"id": s.leitbild, "t": "  "})).await), "VALIDATION");
+    let frozen = s.app.ok(Some(&s.admin), FREEZE, json!({"id": s.leitbild, "t": "Integrationsbericht 2025"})).await;
+    assert_eq!(frozen["freezeReport"]["number"], 1);
+    let id = frozen["freezeReport"]["id"].clone();
+    let before = s.app.ok(Some(&member), FROZEN, json!({"id": id})).await;
+    let report = &before["frozenReport"]["report"];
+    assert_eq!(report["fields"][0]["text"], "Die Beschäftigung wächst.");
+    assert_eq!(report["fields"][0]["goals"][0]["indicators"][0]["series"][0]["deliveredBy"], "admin");
+    assert_eq!(report["definitions"][0]["termLabel"], "Erwerbstätigenquote");
+    assert_eq!(before["frozenReport"]["published"], false);
+
+    // Later deliveries, definition edits and texts change the live report, not the frozen one.
+    s.value(&a1, "2024", 55.0, Some(&def)).await;
+    s.app
+        .ok(
+            Some(&s.admin),
+            "mutation($d: UUID!) { updateDefinition(definitionId: $d, text: \"Neu gefasst.\", expectedVersion: 1) { id } }",
+            json!({"d": def}),
+        )
+        .await;
+    s.app.ok(Some(&s.admin), TEXT, json!({"f": s.field, "t": "Neuer Text", "v": 1})).await;
+    let after = s.app.ok(Some(&member), FROZEN, json!({"id": id})).await;
+    assert_eq!(before, after, "a frozen report never changes");
+    let live = s.app.ok(Some(&s.admin), REPORT, json!({"id": s.leitbild})).await;
+    assert_eq!(goal(&live, "Beschäftigung steigt")["indicators"][0]["latestValue"], 55.0);
+
+    // The next report gets the next number; the list is newest first.
+    let second = s.app.ok(Some(&s.admin), FREEZE, json!({"id": s.leitbild, "t": "Zwischenbericht"})).await;
+    assert_eq!(second["freezeReport"]["number"], 2);
+    let list = s
+        .app
+        .ok(Some(&member), "query($id: UUID) { frozenReports(leitbildId: $id) { number } }", json!({"id": s.leitbild}))
+        .await;
+    assert_eq!(list["frozenReports"], json!([{"number": 2}, {"number": 1}]));
+
+    // The data behind a frozen report.
+    let url = format!("{}/api/reports/frozen/{}/bericht.csv", s.app.base, id.as_str().unwrap());
+    let csv = s.app.http.get(&url).bearer_auth(&member).send().await.unwrap();
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.unwrap();
+    assert!(text.contains("\"2023\";\"\";\"\";\"50\""), "{text}");
+    assert!(!text.contains("\"2024\""), "frozen before 2024 was delivered: {text}");
+    assert_eq!(s.app.http.get(&url).send().await.unwrap().status(), 404, "not public until published");
+}
+
+async fn what_changed_since_the_last_report(b: Backend) {
+    let s = setup(b).await;
+    let g1 = add_goal(&s.app, &s.admin, &s.field, None, "Beschäftigung steigt").await;
+    let g2 = add_goal(&s.app, &s.admin, &s.field, None, "Gründungen nehmen zu").await;
+    s.adopt().await;
+    let (term, def) = s.term("Erwerbstätigenquote").await;
+    let a1 = s.indicator("A1", &g1, Some((60.0, "HIGHER_IS_BETTER")), &[&term]).await;
+    s.value(&a1, "2023", 50.0, Some(&def)).await;
+
+    let none = s.app.ok(Some(&s.admin), CHANGES, json!({"id": s.leitbild})).await;
+    assert_eq!(none["reportChanges"]["since"], Value::Null);
+    assert_eq!(none["reportChanges"]["items"], json!([]));
+    s.app.ok(Some(&s.admin), FREEZE, json!({"id": s.leitbild, "t": "Bericht 2023"})).await;
+    let quiet = s.app.ok(Some(&s.admin), CHANGES, json!({"id": s.leitbild})).await;
+    assert_eq!(quiet["reportChanges"]["since"]["number"], 1);
+    assert_eq!(quiet["reportChanges"]["items"], json!([]), "nothing changed yet");
+
+    s.app.clock.advance(chrono::Duration::days(1));
+    // A new definition is followed by the next value: a definition change and a series break.
+    let def2 = s
+        .app
+        .ok(
+            Some(&s.admin),
+            "mutation($i: ProposeDefinitionInput!) { proposeDefinition(input: $i) { id } }",
+            json!({"i": {"termId": term, "text": "Nach Mikrozensus."}}),
+        )
+        .await["proposeDefinition"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.value(&a1, "2024", 52.0, Some(&def2)).await;
+    // A new indicator; a delivery confirmed late; one missing.
+    let a2 = s.indicator("A2", &g2, None, &[]).await;
+    let due_soon = |p: &str, due: &str| {
+        let (app, admin, a2) = (&s.app, &s.admin, &a2);
+        let (p, due) = (p.to_string(), due.to_string());
+        async move {
+            app.ok(
+                Some(admin),
+                "mutation($id: UUID!, $p: String!, $d: DateTime!) { requestDelivery(indicatorId: $id, period: $p, dueAt: $d) { id } }",
+                json!({"id": a2, "p": p, "d": due}),
+            )
+            .await["requestDelivery"]["id"]
+            .clone()
+        }
+    };
+    let now = s.app.clock_now();
+    let late = due_soon("2024", &(now + chrono::Duration::days(2)).to_rfc3339()).await;
+    let missing = due_soon("2025", &(now + chrono::Duration::days(3)).to_rfc3339()).await;
+    s.app.clock.advance(chrono::Duration::days(5));
+    s.app
+        .ok(
+            Some(&s.admin),
+            "mutation($id: UUID!) { confirmDelivery(deliveryId: $id, value: 3) { id } }",
+            json!({"id": late}),
+        )
+        .await;
+
+    let changes = s.app.ok(Some(&s.admin), CHANGES, json!({"id": s.leitbild})).await;
+    let items = changes["reportChanges"]["items"].as_array().unwrap();
+    let kinds: Vec<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["INDICATOR_ADDED", "DEFINITION_CHANGED", "SERIES_BREAK", "DELIVERY_LATE", "DELIVERY_MISSING"],
+        "{items:#?}"
+    );
+    assert_eq!(items[0]["indicatorId"], json!(a2));
+    assert_eq!(items[0]["message"], "Indikator A2 „Indikator A2“ ist hinzugekommen");
+    assert_eq!(items[1]["termId"], json!(term));
+    assert_eq!(items[2]["message"], "Reihenbruch bei A1 ab 2024: Die Werte folgen einer anderen Definition");
+    assert_eq!(items[3]["deliveryId"], late);
+    assert_eq!(items[4]["deliveryId"], missing);
+    assert!(items[4]["message"].as_str().unwrap().starts_with("Lieferung 2025 für A2 fehlt (fällig am "));
+    assert_eq!(code(&s.app.gql(None, CHANGES, json!({"id": s.leitbild})).await), "UNAUTHENTICATED");
+}
+
+async fn published_editions_glossary_and_reports_are_read_without_login(b: Backend) {
+    let s = setup(b).await;
+    let g1 = add_goal(&s.app, &s.admin, &s.field, None, "Beschäftigung steigt").await;
+    let (agreed, _) = s.agreed_term("Erwerbstätigenquote").await;
+    s.term("Migrationshintergrund").await;
+    let a1 = s.indicator("A1", &g1, Some((60.0, "HIGHER_IS_BETTER")), &[&agreed]).await;
+    s.value(&a1, "2023", 50.0, None).await;
+    let next = s
+        .app
+        .ok(
+            Some(&s.admin),
+            "mutation($id: UUID!) { requestDelivery(indicatorId: $id, period: \"2024\", dueAt: \"2027-03-31T10:00:00Z\") { id } }",
+            json!({"id": a1}),
+        )
+        .await;
+    assert!(next["requestDelivery"]["id"].is_string());
+    let member = s.app.create_user(&s.admin, "rat@stadt.example", "MEMBER", &[&s.amt]).await.1;
+    const OVERVIEW: &str = "{ publicOverview { editions { id title } glossaryPublished reports { number title } } }";
+    const EDITION: &str = "query($id: UUID!) { publicEdition(id: $id) { report { leitbildTitle gaps { kind } fields { title goals { title indicators { code ownerName series { period value deliveredBy acceptedBy } } } } }
+      indicatorStatus { indicatorId lastPeriod nextExpectedAt } } }";
+
+    let empty = s.app.ok(None, OVERVIEW, json!({})).await;
+    assert_eq!(empty["publicOverview"], json!({"editions": [], "glossaryPublished": false, "reports": []}));
+    assert_eq!(code(&s.app.gql(None, EDITION, json!({"id": s.leitbild})).await), "NOT_FOUND");
+    let publish = |kind: &'static str, id: Value, p: bool| {
+        let (app, admin) = (&s.app, &s.admin);
+        async move { app.gql(Some(admin), PUBLISH, json!({"k": kind, "id": id, "p": p})).await }
+    };
+    assert_eq!(code(&publish("LEITBILD", json!(s.leitbild), true).await), "VALIDATION", "drafts stay internal");
+    assert_eq!(
+        code(&s.app.gql(Some(&member), PUBLISH, json!({"k": "LEITBILD", "id": s.leitbild, "p": true})).await),
+        "FORBIDDEN"
+    );
+    s.adopt().await;
+    assert_eq!(publish("LEITBILD", json!(s.leitbild), true).await["data"]["setPublished"], true);
+    assert_eq!(publish("LEITBILD", json!(s.leitbild), true).await["data"]["setPublished"], true, "idempotent");
+
+    let edition = s.app.ok(None, EDITION, json!({"id": s.leitbild})).await;
+    let e = &edition["publicEdition"];
+    assert_eq!(e["report"]["gaps"], json!([]), "the internal gap list stays internal");
+    let ind = &e["report"]["fields"][0]["goals"][0]["indicators"][0];
+    assert_eq!(ind["ownerName"], "Amt für Statistik");
+    assert_eq!(ind["series"], json!([{"period": "2023", "value": 50.0, "deliveredBy": null, "acceptedBy": null}]));
+    assert_eq!(e["indicatorStatus"][0]["lastPeriod"], "2023");
+    assert_eq!(e["indicatorStatus"][0]["nextExpectedAt"], "2027-03-31T10:00:00+00:00");
+
+    // The glossary: only its agreed part, pages and SKOS, once published.
+    let ttl = format!("{}/glossary.ttl", s.app.base);
+    assert_eq!(s.app.http.get(&ttl).send().await.unwrap().status(), 401);
+    assert_eq!(code(&s.app.gql(None, "{ publicGlossary { label } }", json!({})).await), "NOT_FOUND");
+    let glossary_id = s.app.ok(Some(&s.admin), "{ glossary { id } }", json!({})).await["glossary"]["id"].clone();
+    publish("GLOSSARY", glossary_id.clone(), true).await;
+    let body = s.app.http.get(&ttl).send().await.unwrap().text().await.unwrap();
+    assert!(body.contains("Erwerbstätigenquote") && !body.contains("Migrationshintergrund"), "{body}");
+    let terms = s.app.ok(None, "{ publicGlossary { label definition sourcePublisher } }", json!({})).await;
+    assert_eq!(
+        terms["publicGlossary"],
+        json!([{"label": "Erwerbstätigenquote", "definition": "Definition von Erwerbstätigenquote.", "sourcePublisher": "IT.NRW"}])
+    );
+    let full = s.app.http.get(&ttl).bearer_auth(&s.admin).send().await.unwrap().text().await.unwrap();
+    assert!(full.contains("Migrationshintergrund"), "logged-in readers still get everything");
+
+    // A frozen report, without names.
+    let frozen = s.app.ok(Some(&s.admin), FREEZE, json!({"id": s.leitbild, "t": "Integrationsbericht 2025"})).await;
+    let id = frozen["freezeReport"]["id"].clone();
+    let public_report = "query($id: UUID!) { publicReport(id: $id) { number published frozenBy { name } report { fields { goals { indicators { series { value deliveredBy } } } } } } }";
+    assert_eq!(code(&s.app.gql(None, public_report, json!({"id": id})).await), "NOT_FOUND");
+    publish("REPORT", id.clone(), true).await;
+    let r = s.app.ok(None, public_report, json!({"id": id})).await;
+    assert_eq!(r["publicReport"]["frozenBy"], Value::Null);
+    assert_eq!(r["publicReport"]["published"], true);
+    assert_eq!(
+        r["publicReport"]["report"]["fields"][0]["goals"][0]["indicators"][0]["series"][0]["deliveredBy"],
+        Value::Null
+    );
+    let csv = format!("{}/api/reports/frozen/{}/bericht.csv", s.app.base, id.as_str().unwrap());
+    assert_eq!(s.app.http.get(&csv).send().await.unwrap().status(), 200);
+    let overview = s.app.ok(None, OVERVIEW, json!({})).await;
+    assert_eq!(overview["publicOverview"]["glossaryPublished"], true);
+    assert_eq!(overview["publicOverview"]["reports"], json!([{"number": 1, "title": "Integrationsbericht 2025"}]));
+    assert_eq!(
+        overview["publicOverview"]["editions"][0]["title"],
+        s.app.ok(Some(&s.admin), "query($id: UUID!) { leitbild(id: $id) { title } }", json!({"id": s.leitbild})).await
+            ["leitbild"]["title"]
+    );
+
+    // Withdrawn again: gone for the public, and every step is in the audit log.
+    publish("LEITBILD", json!(s.leitbild), false).await;
+    assert_eq!(code(&s.app.gql(None, EDITION, json!({"id": s.leitbild})).await), "NOT_FOUND");
+    let log = s
+        .app
+        .ok(
+            Some(&s.admin),
+            "query($id: UUID) { auditLog(entityId: $id, first: 10) { edges { node { action } } } }",
+            json!({"id": s.leitbild}),
+        )
+        .await;
+    let actions: Vec<&str> =
+        log["auditLog"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["action"].as_str().unwrap()).collect();
+    assert!(actions.contains(&"publication.publish") && actions.contains(&"publication.withdraw"), "{actions:?}");
+}
+
+on_both_databases!(
+    goal_status_trend_breaks_and_gaps,
+    report_costs_a_constant_number_of_statements,
+    a_frozen_report_keeps_its_figures_definitions_and_texts,
+    what_changed_since_the_last_report,
+    published_editions_glossary_and_reports_are_read_without_login
+);
+
+/// Every operation of `graphql/examples/reports.graphql` passes validation against the schema.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_example_operations_are_valid() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    assert_eq!(crate::support::check_example_operations(&app, "reports.graphql").await, 11);
+}

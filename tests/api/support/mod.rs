@@ -165,3 +165,42 @@ impl TestApp {
 pub fn code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("no error code in {body:#}"))
 }
+
+/// Sends every operation of `graphql/examples/<file>` anonymously with placeholder variables and
+/// checks that each is answered (public reads) or refused for want of a login or a publication —
+/// never as invalid against the schema. Returns how many operations it checked.
+pub async fn check_example_operations(app: &TestApp, file: &str) -> usize {
+    let path = format!("{}/graphql/examples/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut checked = 0;
+    let blocks = text.split("\n\n").map(|b| b.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n"));
+    for op in blocks.filter(|b| b.starts_with("query") || b.starts_with("mutation")) {
+        let header = op.split('{').next().unwrap();
+        let mut variables = serde_json::Map::new();
+        for decl in header.split('$').skip(1) {
+            let (name, ty) = decl.split_once(':').unwrap();
+            let value = match ty.trim().trim_end_matches([')', ',', ' ']).trim() {
+                "UUID!" => json!(uuid::Uuid::new_v4()),
+                "[UUID!]!" => json!([]),
+                "Int!" => json!(1),
+                "String!" => json!("x"),
+                "Boolean!" => json!(true),
+                t if !t.ends_with('!') => Value::Null,
+                other => panic!("no placeholder for {other}"),
+            };
+            variables.insert(name.trim().to_string(), value);
+        }
+        let body = app.gql(None, &op, Value::Object(variables)).await;
+        // Public reads answer anonymous callers; everything else refuses them.
+        let errors = body["errors"].as_array().map(Vec::as_slice).unwrap_or_default();
+        assert!(errors.is_empty() == body["data"].is_object(), "{op}\n{body:#}");
+        assert!(
+            errors
+                .iter()
+                .all(|e| e["extensions"]["code"] == "UNAUTHENTICATED" || e["extensions"]["code"] == "NOT_FOUND"),
+            "{op}\n{body:#}"
+        );
+        checked += 1;
+    }
+    checked
+}
