@@ -29,6 +29,28 @@ const LeitbildListPage = lazy(() =>
 const EditionPage = lazy(() => import('./pages/leitbild/EditionPage').then((m) => ({ default: m.EditionPage })));
 const GoalPage = lazy(() => import('./pages/leitbild/GoalPage').then((m) => ({ default: m.GoalPage })));
 const ReportPage = lazy(() => import('./pages/report/ReportPage').then((m) => ({ default: m.ReportPage })));
+const FrozenReportsPage = lazy(() =>
+  import('./pages/report/FrozenReportsPage').then((m) => ({ default: m.FrozenReportsPage })),
+);
+const FrozenReportPage = lazy(() =>
+  import('./pages/report/FrozenReportsPage').then((m) => ({ default: m.FrozenReportPage })),
+);
+const ReportChangesPage = lazy(() =>
+  import('./pages/report/ReportChangesPage').then((m) => ({ default: m.ReportChangesPage })),
+);
+const PublicationPage = lazy(() =>
+  import('./pages/report/PublicationPage').then((m) => ({ default: m.PublicationPage })),
+);
+const PublicOverviewPage = lazy(() =>
+  import('./pages/public/PublicPages').then((m) => ({ default: m.PublicOverviewPage })),
+);
+const PublicEditionPage = lazy(() =>
+  import('./pages/public/PublicPages').then((m) => ({ default: m.PublicEditionPage })),
+);
+const PublicReportPage = lazy(() => import('./pages/public/PublicPages').then((m) => ({ default: m.PublicReportPage })));
+const PublicGlossaryPage = lazy(() =>
+  import('./pages/public/PublicPages').then((m) => ({ default: m.PublicGlossaryPage })),
+);
 const ProcessesPage = lazy(() =>
   import('./pages/participation/ProcessesPage').then((m) => ({ default: m.ProcessesPage })),
 );
@@ -48,6 +70,10 @@ function AppRoutes() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      <Route path="/oeffentlich" element={<Suspense fallback={<Loading />}><PublicOverviewPage /></Suspense>} />
+      <Route path="/oeffentlich/leitbild/:id" element={<Suspense fallback={<Loading />}><PublicEditionPage /></Suspense>} />
+      <Route path="/oeffentlich/bericht/:id" element={<Suspense fallback={<Loading />}><PublicReportPage /></Suspense>} />
+      <Route path="/oeffentlich/glossar" element={<Suspense fallback={<Loading />}><PublicGlossaryPage /></Suspense>} />
       <Route
         element={
           <RequireAuth>
@@ -71,6 +97,10 @@ function AppRoutes() {
           element={<Suspense fallback={<Loading />}><DeliveryPage /></Suspense>}
         />
         <Route path="bericht" element={<Suspense fallback={<Loading />}><ReportPage /></Suspense>} />
+        <Route path="bericht/eingefroren" element={<Suspense fallback={<Loading />}><FrozenReportsPage /></Suspense>} />
+        <Route path="bericht/eingefroren/:id" element={<Suspense fallback={<Loading />}><FrozenReportPage /></Suspense>} />
+        <Route path="bericht/aenderungen" element={<Suspense fallback={<Loading />}><ReportChangesPage /></Suspense>} />
+        <Route path="bericht/veroeffentlichung" element={<Suspense fallback={<Loading />}><PublicationPage /></Suspense>} />
         <Route path="einstellungen" element={<Suspense fallback={<Loading />}><SettingsPage /></Suspense>} />
         <Route
           path="koordination"

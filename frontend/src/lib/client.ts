@@ -26,11 +26,13 @@ export interface ApiError {
   message: string;
   /** For VALIDATION: the input field the message belongs to (last path segment, e.g. `email`). */
   field?: string;
+  /** What the server adds to resolve the error, e.g. for CONFLICT the current text and version. */
+  details?: Record<string, unknown>;
 }
 
 interface RawGraphQLError {
   message?: unknown;
-  extensions?: { code?: unknown; field?: unknown } | null;
+  extensions?: { code?: unknown; field?: unknown; details?: unknown } | null;
 }
 
 export class RequestError extends Error {
@@ -56,6 +58,10 @@ export function normalizeError(raw: RawGraphQLError): ApiError {
   if (typeof fieldRaw === 'string' && fieldRaw !== '') {
     const parts = fieldRaw.split('.');
     error.field = parts[parts.length - 1];
+  }
+  const details = raw.extensions?.details;
+  if (details && typeof details === 'object' && !Array.isArray(details)) {
+    error.details = details as Record<string, unknown>;
   }
   return error;
 }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useSearchParams } from 'react-router';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { TextInput } from '../components/fields';
 import { PublicLayout } from '../components/Layout';
@@ -86,6 +86,9 @@ export function LoginPage() {
             {t('login.submit')}
           </Button>
         </Form>
+        <p className="login-public">
+          <Link to="/oeffentlich">{t('public.loginLink')}</Link> – {t('public.loginLinkIntro')}
+        </p>
       </div>
     </PublicLayout>
   );

@@ -11,64 +11,201 @@ export const ReportEditionsQuery = graphql(`
   }
 `);
 
-export const MonitoringReportQuery = graphql(`
-  query MonitoringReport($leitbildId: UUID!, $fromPeriod: String, $toPeriod: String) {
-    monitoringReport(leitbildId: $leitbildId, fromPeriod: $fromPeriod, toPeriod: $toPeriod) {
-      leitbildId
-      leitbildTitle
-      leitbildYear
-      generatedAt
-      fromPeriod
-      toPeriod
-      gaps {
-        kind
-        message
-        goalId
-        indicatorId
-      }
-      definitions {
-        id
-        text
-        sourcePublisher
-        sourceStatistic
-        sourceDate
-        sourceLink
-      }
-      fields {
+/** Everything the report document shows; the same for the live, frozen and public report. */
+export const ReportDocumentFragment = graphql(`
+  fragment ReportDocumentParts on MonitoringReport {
+    leitbildId
+    leitbildTitle
+    leitbildYear
+    generatedAt
+    fromPeriod
+    toPeriod
+    gaps {
+      kind
+      message
+      goalId
+      indicatorId
+    }
+    definitions {
+      id
+      termLabel
+      version
+      text
+      sourcePublisher
+      sourceStatistic
+      sourceDate
+      sourceLink
+    }
+    fields {
+      id
+      title
+      description
+      text
+      textVersion
+      goals {
         id
         title
         description
-        goals {
+        status
+        indicators {
           id
-          title
-          description
+          code
+          name
+          unit
+          sourceDescription
+          ownerName
+          targetValue
+          targetDirection
           status
-          indicators {
-            id
-            code
-            name
-            unit
-            sourceDescription
-            ownerName
-            targetValue
-            targetDirection
-            status
-            latestValue
-            trendPerYear
-            series {
-              period
+          latestValue
+          trendPerYear
+          series {
+            period
+            value
+            definitionId
+            breakBefore
+            deliveryId
+            deliveredBy
+            deliveredAt
+            acceptedBy
+            acceptedAt
+            breakdown {
+              dimension
+              category
               value
-              definitionId
-              breakBefore
             }
-            terms {
-              id
-              label
-              agreed
-            }
+          }
+          terms {
+            id
+            label
+            agreed
           }
         }
       }
     }
+  }
+`);
+
+export const MonitoringReportQuery = graphql(`
+  query MonitoringReport($leitbildId: UUID!, $fromPeriod: String, $toPeriod: String) {
+    monitoringReport(leitbildId: $leitbildId, fromPeriod: $fromPeriod, toPeriod: $toPeriod) {
+      ...ReportDocumentParts
+    }
+  }
+`);
+
+export const SetReportTextMutation = graphql(`
+  mutation SetReportText($fieldOfActionId: UUID!, $text: String!, $expectedVersion: Int!) {
+    setReportText(fieldOfActionId: $fieldOfActionId, text: $text, expectedVersion: $expectedVersion) {
+      fieldOfActionId
+      text
+      version
+      updatedAt
+    }
+  }
+`);
+
+export const FreezeReportMutation = graphql(`
+  mutation FreezeReport($leitbildId: UUID!, $title: String!, $fromPeriod: String, $toPeriod: String) {
+    freezeReport(leitbildId: $leitbildId, title: $title, fromPeriod: $fromPeriod, toPeriod: $toPeriod) {
+      id
+      number
+      frozenAt
+    }
+  }
+`);
+
+export const FrozenReportsQuery = graphql(`
+  query FrozenReports($leitbildId: UUID) {
+    frozenReports(leitbildId: $leitbildId) {
+      id
+      number
+      title
+      leitbildId
+      fromPeriod
+      toPeriod
+      frozenAt
+      frozenBy {
+        id
+        name
+      }
+      published
+    }
+  }
+`);
+
+export const FrozenReportQuery = graphql(`
+  query FrozenReport($id: UUID!) {
+    frozenReport(id: $id) {
+      id
+      number
+      title
+      leitbildId
+      fromPeriod
+      toPeriod
+      frozenAt
+      frozenBy {
+        id
+        name
+      }
+      published
+      report {
+        ...ReportDocumentParts
+      }
+    }
+  }
+`);
+
+export const ReportChangesQuery = graphql(`
+  query ReportChanges($leitbildId: UUID!) {
+    reportChanges(leitbildId: $leitbildId) {
+      since {
+        id
+        number
+        title
+        frozenAt
+      }
+      items {
+        kind
+        message
+        indicatorId
+        termId
+        definitionId
+        deliveryId
+      }
+    }
+  }
+`);
+
+export const PublicationStateQuery = graphql(`
+  query PublicationState {
+    leitbilder {
+      id
+      title
+      year
+      status
+    }
+    glossary {
+      id
+    }
+    publicOverview {
+      editions {
+        id
+      }
+      glossaryPublished
+    }
+    frozenReports {
+      id
+      number
+      title
+      frozenAt
+      published
+    }
+  }
+`);
+
+export const SetPublishedMutation = graphql(`
+  mutation SetPublished($kind: PublicationKind!, $targetId: UUID!, $published: Boolean!) {
+    setPublished(kind: $kind, targetId: $targetId, published: $published)
   }
 `);
