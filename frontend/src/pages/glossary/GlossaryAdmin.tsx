@@ -99,6 +99,9 @@ export function AgreementRule({ editable }: { editable: boolean }) {
               description={t('glossaryAdmin.minApprovalsHint')}
               defaultValue={String(rule.minApprovalsPerSector)}
               isRequired
+              onChange={() => {
+                if (set.error) set.reset();
+              }}
             />
             <Button type="submit" className="btn" isPending={set.pending}>
               {t('glossaryAdmin.ruleSave')}

@@ -155,6 +155,10 @@ function EditForm({
           description={t('participation.markdownHint')}
           defaultValue={body}
           isRequired
+          // A server error stays until the text changes; then the form may be sent again.
+          onChange={() => {
+            if (edit.error) edit.reset();
+          }}
         />
         <Button type="submit" className="btn" isPending={edit.pending}>
           {t('commentEdit.save')}

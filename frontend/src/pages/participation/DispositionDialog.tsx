@@ -33,6 +33,10 @@ export function DispositionDialog({
   const [open, setOpen] = useState(false);
   const set = useMutation(SetDispositionMutation);
   const { fieldErrors } = useErrorText();
+  // A server error stays at its field until the input changes; then the form may be sent again.
+  const clearError = () => {
+    if (set.error) set.reset();
+  };
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -61,7 +65,7 @@ export function DispositionDialog({
         if (!o) set.reset();
       }}
     >
-      <Button className="btn btn-secondary btn-small" aria-label={t('disposition.setFor', { subject: subjectLabel })}>
+      <Button className="btn btn-secondary btn-small" aria-label={t(current ? 'disposition.changeFor' : 'disposition.setFor', { subject: subjectLabel })}>
         {current ? t('disposition.change') : t('disposition.set')}
       </Button>
       <ModalOverlay className="modal-overlay" isDismissable>
@@ -90,12 +94,14 @@ export function DispositionDialog({
                     defaultValue={current?.reason ?? ''}
                     rows={3}
                     isRequired
+                    onChange={clearError}
                   />
                   <TextInput
                     name="link"
                     label={t('disposition.link')}
                     description={t('disposition.linkHint')}
                     defaultValue={current?.link ?? ''}
+                    onChange={clearError}
                   />
                   <div className="dialog-actions">
                     <Button className="btn btn-secondary" onPress={close}>

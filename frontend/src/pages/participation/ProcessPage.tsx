@@ -323,9 +323,7 @@ function Dispositions({
                 <th scope="col">{t('participation.dispStatus')}</th>
                 <th scope="col">{t('participation.dispDecision')}</th>
                 {coordinator && (
-                  <th scope="col">
-                    <span className="visually-hidden">{t('disposition.actions')}</span>
-                  </th>
+                  <th scope="col">{t('disposition.actions')}</th>
                 )}
               </tr>
             </thead>
