@@ -87,7 +87,7 @@ async function open(page, path) {
  * @param {string} query
  * @param {Record<string, unknown>} vars
  * @param {string} tok
- * @returns {Promise<any>}
+ * @returns {Promise<unknown>}
  */
 const api = (query, vars, tok) => graphql(server.baseUrl, tok, query, vars);
 
@@ -102,10 +102,8 @@ describe('workflows of coordinators and members', { timeout: 400_000 }, () => {
     server = await startServer({ demo: true });
     browser = await launchBrowser();
     coordToken = await token(COORDINATOR);
-    const data = await api(
-      '{leitbilder{id title process{id title}} terms(first:500){id label} indicators{id code}}',
-      {},
-      coordToken,
+    const data = /** @type {{ leitbilder: { id: string, title: string, process: { id: string, title: string } | null }[], terms: { id: string, label: string }[], indicators: { id: string, code: string }[] }} */ (
+      await api('{leitbilder{id title process{id title}} terms(first:500){id label} indicators{id code}}', {}, coordToken)
     );
     for (const lb of data.leitbilder) {
       if (lb.process?.title === PROCESS) processId = lb.process.id;
@@ -136,7 +134,9 @@ describe('workflows of coordinators and members', { timeout: 400_000 }, () => {
     await page.keyboard.press('Enter');
     await page.getByText('Gespeichert: Sie erhalten eine tägliche Zusammenfassung.').waitFor();
     const mine = await token(MEMBER);
-    const settings = await api('{myNotificationSettings{digest calendarUrl}}', {}, mine);
+    const settings = /** @type {{ myNotificationSettings: { digest: boolean } }} */ (
+      await api('{myNotificationSettings{digest calendarUrl}}', {}, mine)
+    );
     assert.equal(settings.myNotificationSettings.digest, true);
 
     // The feed link works, and a new address replaces it.
@@ -204,12 +204,14 @@ describe('workflows of coordinators and members', { timeout: 400_000 }, () => {
     await page.keyboard.press('Enter');
     await page.getByText('Ihre Prüfung wurde zurückgezogen.').waitFor();
     await page.getByRole('button', { name: 'Meine Prüfung zurückziehen' }).waitFor({ state: 'detached' });
-    const reviews = await api(
-      'query($id:UUID!){term(id:$id){definitions{reviews{reviewer{name}}}}}',
-      { id: termIds['Einbürgerungsquote'] },
-      coordToken,
+    const reviews = /** @type {{ term: { definitions: { reviews: { reviewer: { name: string } | null }[] }[] } }} */ (
+      await api(
+        'query($id:UUID!){term(id:$id){definitions{reviews{reviewer{name}}}}}',
+        { id: termIds['Einbürgerungsquote'] },
+        coordToken,
+      )
     );
-    const reviewers = reviews.term.definitions.flatMap((/** @type {any} */ d) => d.reviews.map((/** @type {any} */ r) => r.reviewer.name));
+    const reviewers = reviews.term.definitions.flatMap((d) => d.reviews.map((r) => r.reviewer?.name));
     assert.ok(!reviewers.includes('Maria Nowak (Beispiel)'));
 
     // Relate "Einwanderungsgeschichte" to "Migrationshintergrund", then remove the relation.
@@ -262,13 +264,11 @@ describe('workflows of coordinators and members', { timeout: 400_000 }, () => {
     await row.getByText('Teilweise übernommen').waitFor();
     await row.getByRole('link', { name: 'Zur Änderung' }).waitFor();
     await row.getByRole('button', { name: 'Abwägung ändern für Vorschlag: Digitale Teilhabe' }).waitFor();
-    const table = await api(
-      'query($p:UUID!){dispositions(processId:$p){text disposition{decision link}}}',
-      { p: processId },
-      coordToken,
+    const table = /** @type {{ dispositions: { text: string, disposition: { decision: string, link: string | null } | null }[] }} */ (
+      await api('query($p:UUID!){dispositions(processId:$p){text disposition{decision link}}}', { p: processId }, coordToken)
     );
-    const saved = table.dispositions.find((/** @type {any} */ r) => r.text === 'Digitale Teilhabe');
-    assert.deepEqual(saved.disposition, { decision: 'PARTLY_TAKEN_UP', link: 'https://example.org/leitbild-2028#digital' });
+    const saved = table.dispositions.find((r) => r.text === 'Digitale Teilhabe');
+    assert.deepEqual(saved?.disposition, { decision: 'PARTLY_TAKEN_UP', link: 'https://example.org/leitbild-2028#digital' });
     assert.match(
       (await page.getByRole('link', { name: 'Als Excel-Datei herunterladen' }).getAttribute('href')) ?? '',
       /\/api\/processes\/.+\/dispositions\.xlsx$/,
@@ -306,8 +306,10 @@ describe('workflows of coordinators and members', { timeout: 400_000 }, () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 2, name: '2. Bildung und Sprache' }).waitFor();
     await page.getByRole('heading', { level: 2, name: '1. Rechtliche Beratung und Integrationsbegleitung' }).waitFor();
-    const order = await api('query($id:UUID!){leitbild(id:$id){fieldsOfAction{title}}}', { id: draftId }, coordToken);
-    assert.equal(order.leitbild.fieldsOfAction[1].title, 'Bildung und Sprache');
+    const order = /** @type {{ leitbild: { fieldsOfAction: { title: string }[] } }} */ (
+      await api('query($id:UUID!){leitbild(id:$id){fieldsOfAction{title}}}', { id: draftId }, coordToken)
+    );
+    assert.equal(order.leitbild.fieldsOfAction[1]?.title, 'Bildung und Sprache');
     await expectAccessible(page, 'draft with move buttons');
     // A draft under a running process is adopted by the process, not by hand.
     assert.equal(await page.getByRole('button', { name: 'Ausgabe beschließen' }).count(), 0);
@@ -381,7 +383,9 @@ describe('workflows of coordinators and members', { timeout: 400_000 }, () => {
     await rule.getByRole('button', { name: 'Regel speichern' }).click();
     await rule.getByText('Die Regel wurde gespeichert.').waitFor();
     await rule.getByText(/mindestens 2 Zustimmungen/).waitFor();
-    const g = await api('{glossary{agreementRule{requiredSectors minApprovalsPerSector}}}', {}, coordToken);
+    const g = /** @type {{ glossary: { agreementRule: { requiredSectors: string[], minApprovalsPerSector: number } } }} */ (
+      await api('{glossary{agreementRule{requiredSectors minApprovalsPerSector}}}', {}, coordToken)
+    );
     assert.equal(g.glossary.agreementRule.minApprovalsPerSector, 2);
     assert.ok(g.glossary.agreementRule.requiredSectors.includes('POLITICS'));
     await screenshot(page, 'glossary-rule');
@@ -389,10 +393,12 @@ describe('workflows of coordinators and members', { timeout: 400_000 }, () => {
   });
 
   it('a coordinator adopts a draft edition after confirming, with the server message naming the field', async () => {
-    const created = await api(
-      'mutation($i:CreateLeitbildInput!){createLeitbild(input:$i){id}}',
-      { i: { title: 'Leitbild Testausgabe', year: 2031 } },
-      coordToken,
+    const created = /** @type {{ createLeitbild: { id: string } }} */ (
+      await api(
+        'mutation($i:CreateLeitbildInput!){createLeitbild(input:$i){id}}',
+        { i: { title: 'Leitbild Testausgabe', year: 2031 } },
+        coordToken,
+      )
     );
     const id = created.createLeitbild.id;
     const page = await loginPage(COORDINATOR);
@@ -412,7 +418,9 @@ describe('workflows of coordinators and members', { timeout: 400_000 }, () => {
     await page.getByText('Beschlossen', { exact: true }).waitFor();
     await page.getByText(/V\/42\/2031/).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Ausgabe beschließen' }).count(), 0);
-    const lb = await api('query($id:UUID!){leitbild(id:$id){status resolutionReference}}', { id }, coordToken);
+    const lb = /** @type {{ leitbild: unknown }} */ (
+      await api('query($id:UUID!){leitbild(id:$id){status resolutionReference}}', { id }, coordToken)
+    );
     assert.deepEqual(lb.leitbild, { status: 'ADOPTED', resolutionReference: 'V/42/2031' });
     await page.context().close();
   });
