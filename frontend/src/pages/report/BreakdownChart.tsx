@@ -77,7 +77,8 @@ export function BreakdownChart({
       <svg
         viewBox={`0 0 ${W} ${H}`}
         role="img"
-        aria-labelledby={`${uid}-title ${uid}-desc`}
+        aria-labelledby={`${uid}-title`}
+        aria-describedby={`${uid}-desc`}
         className="chart-svg breakdown-svg"
       >
         <title id={`${uid}-title`}>{t('report.breakdown.chartTitle', { name, dimension, period })}</title>
