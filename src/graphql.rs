@@ -90,28 +90,25 @@ pub fn actor<'a>(ctx: &Context<'a>) -> Result<&'a Actor> {
     require_actor(actor_opt(ctx))
 }
 
-/// Per-request data: the actor and fresh batch loaders (their cache lives one request long).
-pub fn request_data(request: async_graphql::Request, state: &AppState, actor: Option<Actor>) -> async_graphql::Request {
-    let mut request = request
-        .data(DataLoader::new(AccountsLoader(state.db.clone()), tokio::spawn))
-        .data(DataLoader::new(LeitbildLoader(state.db.clone()), tokio::spawn))
-        .data(DataLoader::new(ParticipationLoader { db: state.db.clone(), actor: actor.clone() }, tokio::spawn))
-        .data(DataLoader::new(GlossaryLoader(state.db.clone()), tokio::spawn))
-        .data(DataLoader::new(indicators::graphql::IndicatorsLoader(state.db.clone()), tokio::spawn));
-    if let Some(a) = actor {
-        request = request.data(a);
-    }
+/// The per-operation data of an HTTP request: the batching loaders of every area and the actor.
+pub fn request_data(
+    mut request: async_graphql::Request,
+    state: &AppState,
+    actor: Option<Actor>,
+) -> async_graphql::Request {
+    request.data = connection_data(state, actor);
     request
 }
 
-/// The same data for a WebSocket connection. These loaders do not cache, so a long-lived
+/// The same data for a WebSocket connection. The loaders batch but do not cache, so a long-lived
 /// subscription never serves stale rows.
 pub fn connection_data(state: &AppState, actor: Option<Actor>) -> Data {
     let mut data = Data::default();
     data.insert(DataLoader::new(AccountsLoader(state.db.clone()), tokio::spawn));
-    data.insert(DataLoader::new(GlossaryLoader(state.db.clone()), tokio::spawn));
     data.insert(DataLoader::new(LeitbildLoader(state.db.clone()), tokio::spawn));
     data.insert(DataLoader::new(ParticipationLoader { db: state.db.clone(), actor: actor.clone() }, tokio::spawn));
+    data.insert(DataLoader::new(GlossaryLoader(state.db.clone()), tokio::spawn));
+    data.insert(DataLoader::new(indicators::graphql::IndicatorsLoader(state.db.clone()), tokio::spawn));
     if let Some(a) = actor {
         data.insert(a);
     }

@@ -1,5 +1,5 @@
-//! Benchmarks, ignored by default: castVote with 200 concurrent voters and the nested edition
-//! query, on both databases. Run with
+//! Benchmarks, ignored by default: castVote with 200 concurrent voters, the nested edition
+//! query and the monitoring report of a large edition, on both databases. Run with
 //! `cargo test --release --test api bench -- --ignored --nocapture --test-threads 1`.
 
 use std::time::{Duration, Instant};
@@ -147,4 +147,114 @@ async fn bench_nested_edition_sqlite() {
 #[ignore = "benchmark; run explicitly"]
 async fn bench_nested_edition_postgres() {
     nested_edition_query(Backend::Postgres).await
+}
+
+/// The report of an edition with 10 fields of action, 60 goals, 200 indicators and ten years of
+/// accepted values (half of them broken down by four districts): latency and statements.
+async fn large_monitoring_report(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let amt = app.create_org(&admin, "Amt für Statistik", "ADMINISTRATION").await;
+    let lb = seeded_edition(&app, &admin, 2028, 10, 3).await;
+    let tree = app
+        .ok(
+            Some(&admin),
+            "query($id: UUID!) { leitbild(id: $id) { fieldsOfAction { goals { id children { id } } } } }",
+            json!({"id": lb}),
+        )
+        .await;
+    let goals: Vec<String> = tree["leitbild"]["fieldsOfAction"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["goals"].as_array().unwrap().clone())
+        .flat_map(|g| {
+            let mut ids = vec![g["id"].as_str().unwrap().to_string()];
+            ids.extend(g["children"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()));
+            ids
+        })
+        .collect();
+    assert_eq!(goals.len(), 60);
+    let seeding = Instant::now();
+    for n in 0..200 {
+        let id = app
+            .ok(
+                Some(&admin),
+                "mutation($i: CreateIndicatorInput!) { createIndicator(input: $i) { id } }",
+                json!({"i": {"code": format!("B{n:03}"), "name": format!("Indikator {n}"), "unit": "%", "sourceKind": "OFFICIAL_STATISTICS",
+                             "sourceDescription": "Statistikamt", "periodicity": "YEARLY", "ownerId": amt,
+                             "goalIds": [goals[n % goals.len()]], "termIds": [], "targetValue": 50.0, "targetDirection": "HIGHER_IS_BETTER"}}),
+            )
+            .await["createIndicator"]["id"]
+            .clone();
+        for year in 2016..2026 {
+            let d = app
+                .ok(
+                    Some(&admin),
+                    "mutation($id: UUID!, $p: String!) { requestDelivery(indicatorId: $id, period: $p, dueAt: \"2027-06-30T10:00:00Z\") { id } }",
+                    json!({"id": id, "p": year.to_string()}),
+                )
+                .await["requestDelivery"]["id"]
+                .clone();
+            let value = 30.0 + f64::from(year - 2016) * 1.5 + (n % 7) as f64;
+            let breakdown: Vec<Value> = if n % 2 == 0 {
+                ["Mitte", "Nord", "Süd", "West"]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| json!({"dimension": "Stadtbezirk", "category": c, "value": value + i as f64}))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            app.ok(
+                Some(&admin),
+                "mutation($id: UUID!, $v: Float, $b: [BreakdownInput!]) { confirmDelivery(deliveryId: $id, value: $v, breakdown: $b) { id } }",
+                json!({"id": d, "v": value, "b": breakdown}),
+            )
+            .await;
+            app.ok(Some(&admin), "mutation($id: UUID!) { acceptDelivery(deliveryId: $id) { id } }", json!({"id": d}))
+                .await;
+        }
+    }
+    println!("seeded 200 indicators × 10 years in {:.1} s", seeding.elapsed().as_secs_f64());
+    const Q: &str = "query($id: UUID!) { monitoringReport(leitbildId: $id) { fields { title text goals { title status
+        indicators { code status latestValue trendPerYear series { period value breakBefore acceptedBy breakdown { category value } } terms { label } } } }
+        gaps { kind message } definitions { id text } } }";
+    let before = app.statements().await;
+    let body = app.ok(Some(&admin), Q, json!({"id": lb})).await;
+    let statements = app.statements().await - before;
+    let values: usize = body["monitoringReport"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["goals"].as_array().unwrap())
+        .flat_map(|g| g["indicators"].as_array().unwrap())
+        .map(|i| i["series"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(values, 2000);
+    let started = Instant::now();
+    let mut lat = Vec::new();
+    for _ in 0..20 {
+        let s = Instant::now();
+        app.ok(Some(&admin), Q, json!({"id": lb})).await;
+        lat.push(s.elapsed());
+    }
+    report(
+        &format!("monitoring report (200 indicators, 2,000 values, {statements} statements)"),
+        b,
+        lat,
+        started.elapsed(),
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark; run explicitly"]
+async fn bench_monitoring_report_sqlite() {
+    large_monitoring_report(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark; run explicitly"]
+async fn bench_monitoring_report_postgres() {
+    large_monitoring_report(Backend::Postgres).await
 }
