@@ -77,6 +77,7 @@ pub struct ReportIndicator {
 
 /// One accepted value with its vintage; names are empty in public reports.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ReportValue {
     pub period: String,
     pub value: f64,
@@ -85,10 +86,32 @@ pub struct ReportValue {
     pub delivery_id: Uuid,
     /// The value broken down by a dimension such as district or gender, where delivered.
     pub breakdown: Vec<Breakdown>,
-    pub delivered_by: Option<String>,
+    #[graphql(skip)]
+    pub delivered_by_id: Option<Uuid>,
     pub delivered_at: Option<DateTime<Utc>>,
-    pub accepted_by: Option<String>,
+    #[graphql(skip)]
+    pub accepted_by_id: Option<Uuid>,
     pub accepted_at: Option<DateTime<Utc>>,
+}
+
+#[ComplexObject]
+impl ReportValue {
+    /// The name of the person who confirmed the value (batched over the whole report).
+    async fn delivered_by(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        name(ctx, self.delivered_by_id).await
+    }
+
+    /// The name of the coordinator who accepted the value.
+    async fn accepted_by(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        name(ctx, self.accepted_by_id).await
+    }
+}
+
+async fn name(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<String>> {
+    match id {
+        Some(id) => Ok(load_user(ctx, id).await?.map(|u| u.name)),
+        None => Ok(None),
+    }
 }
 
 #[derive(SimpleObject)]
@@ -212,9 +235,9 @@ fn indicator(i: service::ReportIndicator) -> ReportIndicator {
                     .into_iter()
                     .map(|b| Breakdown { dimension: b.dimension, category: b.category, value: b.value })
                     .collect(),
-                delivered_by: v.delivered_by,
+                delivered_by_id: v.delivered_by,
                 delivered_at: v.delivered_at,
-                accepted_by: v.accepted_by,
+                accepted_by_id: v.accepted_by,
                 accepted_at: v.accepted_at,
             })
             .collect(),

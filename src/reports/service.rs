@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     accounts::{
-        entities::{organization, user},
+        entities::organization,
         policy::{Actor, Permission},
     },
     error::{Error, Result},
@@ -101,7 +101,8 @@ pub struct ReportTerm {
     pub agreed: bool,
 }
 
-/// One accepted value with its vintage: who delivered and accepted it, and when.
+/// One accepted value with its vintage: who delivered and accepted it, and when. People are kept
+/// as ids, so that an erased person's name leaves frozen reports too.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SeriesValue {
@@ -112,9 +113,9 @@ pub struct SeriesValue {
     pub break_before: bool,
     pub delivery_id: Uuid,
     pub breakdown: Vec<BreakdownEntry>,
-    pub delivered_by: Option<String>,
+    pub delivered_by: Option<Uuid>,
     pub delivered_at: Option<DateTime<Utc>>,
-    pub accepted_by: Option<String>,
+    pub accepted_by: Option<Uuid>,
     pub accepted_at: Option<DateTime<Utc>>,
 }
 
@@ -259,22 +260,6 @@ pub(crate) async fn build<C: ConnectionTrait>(
         .filter(delivery::Column::IndicatorId.is_in(indicator_ids.iter().copied()))
         .all(db)
         .await?;
-    let people: HashMap<Uuid, String> = user::Entity::find()
-        .filter(
-            user::Column::Id.is_in(
-                deliveries
-                    .iter()
-                    .filter(|d| d.status == DeliveryStatus::Accepted)
-                    .flat_map(|d| [d.delivered_by, d.accepted_by])
-                    .flatten()
-                    .collect::<HashSet<_>>(),
-            ),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
     let term_links = indicator_term::Entity::find()
         .filter(indicator_term::Column::IndicatorId.is_in(indicator_ids.iter().copied()))
         .all(db)
@@ -311,7 +296,6 @@ pub(crate) async fn build<C: ConnectionTrait>(
             terms_of.entry(l.indicator_id).or_default().push(t);
         }
     }
-    let name_of = |id: Option<Uuid>| id.and_then(|id| people.get(&id).cloned());
     let mut reported: HashMap<Uuid, ReportIndicator> = HashMap::new();
     for ind in indicators.values() {
         let mut values = accepted.remove(&ind.id).unwrap_or_default();
@@ -333,9 +317,9 @@ pub(crate) async fn build<C: ConnectionTrait>(
                 break_before,
                 delivery_id: d.id,
                 breakdown: d.breakdown.as_deref().and_then(|b| serde_json::from_str(b).ok()).unwrap_or_default(),
-                delivered_by: name_of(d.delivered_by),
+                delivered_by: d.delivered_by,
                 delivered_at: d.delivered_at,
-                accepted_by: name_of(d.accepted_by),
+                accepted_by: d.accepted_by,
                 accepted_at: d.accepted_at,
             });
         }
