@@ -1,11 +1,14 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import optimizeLocales from '@react-aria/optimize-locales-plugin';
+import { inlineGraphqlDocuments } from './graphqlDocuments';
 
 const backend = process.env.TEILHABE_DEV_BACKEND ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
   plugins: [
+    // Each view's chunk carries its own GraphQL documents (not the map of all in the first chunk).
+    inlineGraphqlDocuments(),
     react(),
     // React Aria ships strings for ~35 locales; keep only the two the app offers.
     { ...optimizeLocales.vite({ locales: ['de-DE', 'en-US', 'en-GB'] }), enforce: 'pre' },

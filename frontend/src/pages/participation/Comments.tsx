@@ -1,5 +1,5 @@
-import { useRef, type FormEvent } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { Button, Disclosure, DisclosurePanel, Form, Heading } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RadioField, TextInput } from '../../components/fields';
@@ -134,6 +134,7 @@ function EditForm({
   const { t } = useTranslation();
   const edit = useMutation(EditCommentMutation);
   const { fieldErrors } = useErrorText();
+  const [open, setOpen] = useState(false);
   const mapping = { fields: ['body'] };
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -142,10 +143,13 @@ function EditForm({
       body: formText(new FormData(e.currentTarget), 'body').trim(),
       expectedVersion: version,
     });
-    if (r) onDone();
+    if (r) {
+      setOpen(false);
+      onDone();
+    }
   }
   return (
-    <Expander title={t('commentEdit.edit')} level={level}>
+    <LazyExpander title={t('commentEdit.edit')} level={level} open={open} onOpenChange={setOpen}>
       <ErrorMessage error={edit.error} mapping={mapping} />
       <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(edit.error, mapping)}>
         <TextAreaInput
@@ -164,14 +168,52 @@ function EditForm({
           {t('commentEdit.save')}
         </Button>
       </Form>
-    </Expander>
+    </LazyExpander>
+  );
+}
+
+/**
+ * Like Expander, but the content exists only while open: a closed edit form does not put a
+ * second copy of the comment's text into the page.
+ */
+function LazyExpander({
+  title,
+  level,
+  open,
+  onOpenChange,
+  children,
+}: {
+  title: string;
+  level: 3 | 5;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  children: ReactNode;
+}) {
+  return (
+    <Disclosure className="create-section no-print" isExpanded={open} onExpandedChange={onOpenChange}>
+      <Heading level={level} className="create-heading">
+        <Button slot="trigger" className="btn btn-secondary create-trigger">
+          <span aria-hidden="true" className="create-chevron">
+            ▸
+          </span>
+          {title}
+        </Button>
+      </Heading>
+      <DisclosurePanel className="create-panel">{open && children}</DisclosurePanel>
+    </Disclosure>
   );
 }
 
 function History({ versions, level }: { versions: CommentPartsFragment['versions']; level: 3 | 5 }) {
   const { t, i18n } = useTranslation();
+  const [open, setOpen] = useState(false);
   return (
-    <Expander title={t('commentEdit.history', { count: versions.length })} level={level}>
+    <LazyExpander
+      title={t('commentEdit.history', { count: versions.length })}
+      level={level}
+      open={open}
+      onOpenChange={setOpen}
+    >
       <ol className="comment-versions">
         {[...versions].reverse().map((v) => (
           <li key={v.version}>
@@ -182,7 +224,7 @@ function History({ versions, level }: { versions: CommentPartsFragment['versions
           </li>
         ))}
       </ol>
-    </Expander>
+    </LazyExpander>
   );
 }
 

@@ -94,14 +94,16 @@ function CalendarFeed({ url, onDone }: { url: string; onDone: () => void }) {
   const { t } = useTranslation();
   const rotate = useMutation(RotateFeedMutation);
   const [open, setOpen] = useState(false);
-  const [rotated, setRotated] = useState(false);
-  const absolute = new URL(url, window.location.origin).toString();
+  // The new address from the mutation's answer, shown at once (the page reloads it too).
+  const [rotated, setRotated] = useState<string | null>(null);
+  const current = rotated ?? url;
+  const absolute = new URL(current, window.location.origin).toString();
   return (
     <section aria-labelledby="settings-calendar">
       <h2 id="settings-calendar">{t('settings.calendar')}</h2>
       <p>{t('settings.calendarHelp')}</p>
       <p>
-        <a href={url}>{t('settings.calendarLink')}</a>
+        <a href={current}>{t('settings.calendarLink')}</a>
       </p>
       <p>
         <code className="settings-url" data-testid="calendar-url">
@@ -125,7 +127,7 @@ function CalendarFeed({ url, onDone }: { url: string; onDone: () => void }) {
           void rotate.run({}).then((r) => {
             setOpen(false);
             if (r) {
-              setRotated(true);
+              setRotated(r.rotateCalendarToken.calendarUrl);
               onDone();
             }
           })
