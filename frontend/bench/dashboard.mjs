@@ -82,13 +82,25 @@ try {
       { polling: 'raf', timeout: 30_000 },
     );
     const ms = /** @type {number} */ (await handle.jsonValue());
+    // Where the time went: scripts loaded, and the slowest GraphQL answer (request to response end).
+    const parts = await page.evaluate(() => {
+      const entries = /** @type {PerformanceResourceTiming[]} */ (performance.getEntriesByType('resource'));
+      const scripts = entries.filter((e) => e.name.endsWith('.js'));
+      const api = entries.filter((e) => e.name.endsWith('/graphql'));
+      return {
+        scriptsEnd: Math.max(0, ...scripts.map((e) => e.responseEnd)),
+        slowestApi: Math.max(0, ...api.map((e) => e.responseEnd - e.startTime)),
+        apiCalls: api.length,
+      };
+    });
     await context.close();
+    const detail = `scripts loaded at ${parts.scriptsEnd.toFixed(0)} ms, ${parts.apiCalls} GraphQL requests, slowest ${parts.slowestApi.toFixed(0)} ms`;
     if (run === 0) {
-      console.log(`warm-up run (server caches): ${ms.toFixed(0)} ms (not counted)`);
+      console.log(`warm-up run (server caches): ${ms.toFixed(0)} ms (not counted; ${detail})`);
       continue;
     }
     times.push(ms);
-    console.log(`run ${run}: ${ms.toFixed(0)} ms`);
+    console.log(`run ${run}: ${ms.toFixed(0)} ms (${detail})`);
   }
 } finally {
   await browser.close();
