@@ -258,6 +258,16 @@ describe('monitoring report', { timeout: 300_000 }, () => {
     frozenRows = await block.first().getByRole('table', { name: 'Werte als Tabelle' }).locator('tbody tr').count();
     assert.ok(frozenRows > 0);
     await expectAccessible(page, 'the frozen report');
+
+    // the same print stylesheet: banner and goal titles on paper, no navigation
+    const file = join(ARTIFACTS, 'report-frozen.pdf');
+    await page.emulateMedia({ media: 'print' });
+    await page.pdf({ path: file, format: 'A4', printBackground: true });
+    await page.emulateMedia({ media: 'screen' });
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    assert.match(text, /Eingefrorener Bericht Nr\. 1 vom/);
+    assert.ok(text.includes(goal.title.replace(/\s+/g, ' ').slice(0, 40)), 'the frozen PDF holds the goal titles');
+    assert.ok(!text.includes('Aktueller Bericht'), 'the report navigation is not printed');
   });
 
   it('keeps the frozen report unchanged when a new delivery changes the live one', async () => {
@@ -306,6 +316,10 @@ describe('monitoring report', { timeout: 300_000 }, () => {
     const vintage = block.getByRole('table', { name: /^Herkunft der Werte von / });
     const vintageRow = vintage.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '2031' }) });
     await vintageRow.getByText(/Kerstin Albers/).first().waitFor();
+    assert.equal(
+      await vintageRow.getByRole('link', { name: 'Lieferung 2031 öffnen' }).getAttribute('href'),
+      `/lieferungen/${deliveryId}`,
+    );
     // from the indicator to its page, and from the goal to the indicator
     assert.equal(
       await block.getByRole('link', { name: `Indikatorseite: ${tracked.code} ${tracked.name}` }).getAttribute('href'),

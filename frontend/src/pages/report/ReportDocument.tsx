@@ -325,7 +325,15 @@ function IndicatorBlock({
           <>
             <dt>{t('report.terms')}</dt>
             <dd>
-              {ind.terms.map((x) => (x.agreed ? x.label : `${x.label} (${t('report.notAgreed')})`)).join(', ')}
+              {ind.terms.map((x, i) => {
+                const label = x.agreed ? x.label : `${x.label} (${t('report.notAgreed')})`;
+                return (
+                  <span key={x.id}>
+                    {i > 0 && ', '}
+                    {internalLinks ? <Link to={`/glossar/${x.id}`}>{label}</Link> : label}
+                  </span>
+                );
+              })}
             </dd>
           </>
         )}
@@ -340,7 +348,7 @@ function IndicatorBlock({
         series={{ unit: ind.unit, targetValue: ind.targetValue, targetDirection: ind.targetDirection, points: ind.series }}
         name={name}
       />
-      {ind.series.length > 0 && <Vintages ind={ind} footnote={footnote} />}
+      {ind.series.length > 0 && <Vintages ind={ind} footnote={footnote} internalLinks={internalLinks} />}
       {withBreakdown &&
         byDimension(withBreakdown.breakdown).map(([dimension, items]) => (
           <BreakdownChart
@@ -357,7 +365,15 @@ function IndicatorBlock({
 }
 
 /** Who delivered each value and when, who accepted it, and which definition it follows. */
-function Vintages({ ind, footnote }: { ind: ReportIndicator; footnote: Map<string, number> }) {
+function Vintages({
+  ind,
+  footnote,
+  internalLinks,
+}: {
+  ind: ReportIndicator;
+  footnote: Map<string, number>;
+  internalLinks: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const dash = '–';
@@ -384,7 +400,15 @@ function Vintages({ ind, footnote }: { ind: ReportIndicator; footnote: Map<strin
               const n = p.definitionId ? footnote.get(p.definitionId) : undefined;
               return (
                 <tr key={p.period}>
-                  <th scope="row">{p.period}</th>
+                  <th scope="row">
+                    {internalLinks ? (
+                      <Link to={`/lieferungen/${p.deliveryId}`} aria-label={t('report.vintage.delivery', { period: p.period })}>
+                        {p.period}
+                      </Link>
+                    ) : (
+                      p.period
+                    )}
+                  </th>
                   <td>{formatNumber(p.value, lang)}</td>
                   <td>
                     {n != null && p.definitionId ? (
