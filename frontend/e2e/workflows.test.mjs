@@ -158,6 +158,16 @@ describe('workflows of coordinators and members', { timeout: 400_000 }, () => {
     assert.ok((await fetch(feedUrl(href))).status >= 400, 'the old feed address stops working');
     await screenshot(page, 'settings');
 
+    // English is loaded on demand, also when the stored choice is English on the next visit.
+    await page.getByRole('radio', { name: 'English' }).click();
+    await waitForHeading(page, 'Settings');
+    await page.reload();
+    await waitForHeading(page, 'Settings');
+    await page.getByRole('radio', { name: 'One daily digest' }).waitFor({ state: 'attached' });
+    await expectAccessible(page, 'settings in English');
+    await page.getByRole('radio', { name: 'Deutsch' }).click();
+    await waitForHeading(page, 'Einstellungen');
+
     await page.setViewportSize({ width: 375, height: 800 });
     await expectNoSidewaysScroll(page, 'settings at 375 px');
     await page.context().close();

@@ -1,7 +1,6 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import de from './de.json';
-import en from './en.json';
 
 export const LANGUAGES = ['de', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -17,13 +16,22 @@ function initialLanguage(): Language {
   return 'de';
 }
 
+/** English is fetched when it is chosen, which keeps it out of the first download. */
+async function switchTo(lang: Language): Promise<void> {
+  if (lang === 'en' && !i18n.hasResourceBundle('en', 'translation')) {
+    const en = (await import('./en.json')).default;
+    i18n.addResourceBundle('en', 'translation', en);
+  }
+  await i18n.changeLanguage(lang);
+}
+
 export function setLanguage(lang: Language): void {
   try {
     localStorage.setItem(STORAGE_KEY, lang);
   } catch {
     // ignore
   }
-  void i18n.changeLanguage(lang);
+  void switchTo(lang);
 }
 
 i18n.on('languageChanged', (lang) => {
@@ -31,12 +39,16 @@ i18n.on('languageChanged', (lang) => {
 });
 
 void i18n.use(initReactI18next).init({
-  resources: { de: { translation: de }, en: { translation: en } },
-  lng: initialLanguage(),
+  resources: { de: { translation: de } },
+  partialBundledLanguages: true,
+  lng: 'de',
   fallbackLng: 'de',
   supportedLngs: LANGUAGES,
   interpolation: { escapeValue: false },
   returnNull: false,
 });
+
+const chosen = initialLanguage();
+if (chosen !== 'de') void switchTo(chosen);
 
 export default i18n;
