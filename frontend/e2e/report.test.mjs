@@ -365,6 +365,25 @@ describe('monitoring report', { timeout: 300_000 }, () => {
     const first = data.reportChanges.items[0];
     if (first) await page.getByText(first.message, { exact: true }).first().waitFor();
     await expectAccessible(page, 'the changes since the last report');
+
+    // English headings; the messages stay the API's German sentences
+    /** @type {Record<string, string>} */
+    const english = {
+      INDICATOR_ADDED: 'Indicators added',
+      INDICATOR_DROPPED: 'Indicators dropped',
+      TERM_CHANGED: 'Terms changed',
+      DEFINITION_CHANGED: 'Definitions changed',
+      SERIES_BREAK: 'Series breaks',
+      DELIVERY_LATE: 'Late deliveries',
+      DELIVERY_MISSING: 'Missing deliveries',
+    };
+    await page.getByRole('radio', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'What changed since the last report?' }).waitFor();
+    const kind = kinds[0];
+    if (kind) await page.getByRole('heading', { level: 2, name: new RegExp(`^${english[kind]} \\(`) }).waitFor();
+    await page.getByText(/Compared with frozen report no\. 1/).waitFor();
+    await page.getByRole('radio', { name: 'Deutsch' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Was hat sich seit dem letzten Bericht geändert?' }).waitFor();
   });
 
   it('publishes the edition, the glossary and the frozen report', async () => {
