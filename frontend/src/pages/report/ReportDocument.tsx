@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { GoalStatus, ReportDocumentPartsFragment as Report } from '../../gql/graphql';
@@ -378,9 +378,12 @@ function Vintages({
   const lang = i18n.language;
   const dash = '–';
   const caption = t('report.vintage.table', { name: `${ind.code} ${ind.name}` });
+  const [open, setOpen] = useState(false);
   return (
-    <details className="report-vintage">
+    // The table mounts when opened: a report of 200 indicators would otherwise build 2,000 hidden rows.
+    <details className="report-vintage" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{t('report.vintage.summary')}</summary>
+      {open && (
       <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
         <table>
           <caption>{caption}</caption>
@@ -427,6 +430,7 @@ function Vintages({
           </tbody>
         </table>
       </div>
+      )}
     </details>
   );
 }
