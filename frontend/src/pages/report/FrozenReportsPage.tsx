@@ -106,6 +106,8 @@ function FreezeForm({ onFrozen }: { onFrozen: () => void }) {
   const { fieldErrors } = useErrorText();
   const [pendingInput, setPendingInput] = useState<FreezeInput | null>(null);
   const [done, setDone] = useState<{ id: string; number: number } | null>(null);
+  // a new key empties the form after a report was frozen
+  const [formKey, setFormKey] = useState(0);
   const adopted = (editions.data?.leitbilder ?? []).filter((l) => l.status === 'ADOPTED');
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -129,6 +131,7 @@ function FreezeForm({ onFrozen }: { onFrozen: () => void }) {
     setPendingInput(null);
     if (result) {
       setDone({ id: result.freezeReport.id, number: result.freezeReport.number });
+      setFormKey((k) => k + 1);
       onFrozen();
     }
   }
@@ -139,7 +142,7 @@ function FreezeForm({ onFrozen }: { onFrozen: () => void }) {
       <p>{t('report.frozen.freezeIntro')}</p>
       {editions.data && adopted.length === 0 && <p>{t('report.frozen.noAdopted')}</p>}
       {adopted.length > 0 && (
-        <Form className="form" onSubmit={onSubmit} validationErrors={fieldErrors(freeze.error, FREEZE_FIELDS)}>
+        <Form key={formKey} className="form" onSubmit={onSubmit} validationErrors={fieldErrors(freeze.error, FREEZE_FIELDS)}>
           <SelectField
             label={t('report.edition')}
             name="leitbild"
