@@ -171,6 +171,7 @@ describe('monitoring report', { timeout: 300_000 }, () => {
       assert.ok(text.includes(words), `PDF text lacks the goal title "${goal.title}"`);
     }
     assert.ok(text.includes('Lücken im Monitoring'));
+    assert.ok(text.includes('Abgenommen von'), 'the vintages are printed although their disclosures were closed');
     assert.ok(!text.includes('Bericht anzeigen'), 'the form is not printed');
   });
 

@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { GoalStatus, ReportDocumentPartsFragment as Report } from '../../gql/graphql';
@@ -52,19 +53,6 @@ export function latestBreakdown<T extends { breakdown: unknown[] }>(series: T[])
   return undefined;
 }
 
-/** Opens the disclosures before printing, so that the paper holds the vintages too. */
-function useOpenDetailsForPrint() {
-  useEffect(() => {
-    const open = () => {
-      document.querySelectorAll<HTMLDetailsElement>('.report details').forEach((d) => {
-        d.open = true;
-      });
-    };
-    window.addEventListener('beforeprint', open);
-    return () => window.removeEventListener('beforeprint', open);
-  }, []);
-}
-
 /**
  * The report document: gaps, fields of action with the coordinator's text, goals with their
  * indicators, charts with tables, vintages and the definitions as footnotes. The live, the frozen
@@ -95,7 +83,6 @@ export function ReportDocument({
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  useOpenDetailsForPrint();
   const footnote = new Map(report.definitions.map((d, i) => [d.id, i + 1]));
   const span =
     report.fromPeriod || report.toPeriod
@@ -379,9 +366,15 @@ function Vintages({
   const dash = '–';
   const caption = t('report.vintage.table', { name: `${ind.code} ${ind.name}` });
   const [open, setOpen] = useState(false);
+  useEffect(() => {
+    // Paper has no disclosures: open (and mount) the table before the browser lays out the print.
+    const beforePrint = () => flushSync(() => setOpen(true));
+    window.addEventListener('beforeprint', beforePrint);
+    return () => window.removeEventListener('beforeprint', beforePrint);
+  }, []);
   return (
     // The table mounts when opened: a report of 200 indicators would otherwise build 2,000 hidden rows.
-    <details className="report-vintage" onToggle={(e) => setOpen(e.currentTarget.open)}>
+    <details className="report-vintage" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{t('report.vintage.summary')}</summary>
       {open && (
       <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
