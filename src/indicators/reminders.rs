@@ -471,9 +471,8 @@ async fn remind_deliveries(state: &AppState, now: DateTime<Utc>) -> Result<u64> 
         // per group rather than one condition per row.
         let mut claim = Condition::any();
         for (version, ids) in by_version {
-            claim = claim.add(
-                Condition::all().add(delivery::Column::Id.is_in(ids)).add(delivery::Column::Version.eq(version)),
-            );
+            claim = claim
+                .add(Condition::all().add(delivery::Column::Id.is_in(ids)).add(delivery::Column::Version.eq(version)));
         }
         let txn = state.db.begin().await?;
         delivery::Entity::update_many()
