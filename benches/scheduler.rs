@@ -1,6 +1,7 @@
 //! One scheduler pass over a large monitoring: N indicators with 5 deliveries each and their
-//! reminder schedule, on SQLite (and on PostgreSQL when `TEILHABE_BENCH_PG_URL` names an empty
-//! database). Run: `cargo bench --bench scheduler` (optionally `-- 2000 10000` for sizes).
+//! reminder schedule, on SQLite (and on PostgreSQL when `TEILHABE_BENCH_PG_URL=postgres://…/bench`
+//! is set: empty databases `bench_<size>` must exist). Run: `cargo bench --bench scheduler`
+//! (sizes 2,000 and 10,000 unless given, e.g. `-- 1000 5000`), to see that the cost grows linearly.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -153,9 +154,11 @@ async fn scenario(label: &str, database_url: String, indicators: usize, mail_dir
     insert_chunked(db, deliveries, 500).await;
     let seeded = started.elapsed();
 
-    let t = Instant::now();
+    let statements = || app.state.metrics.db_statements.load(std::sync::atomic::Ordering::Relaxed);
+    let (t, before) = (Instant::now(), statements());
     let first = reminders::run(&app.state, now).await.unwrap();
     let first_time = t.elapsed();
+    let first_statements = statements() - before;
     let t = Instant::now();
     let second = reminders::run(&app.state, now).await.unwrap();
     let steady_time = t.elapsed();
@@ -168,7 +171,7 @@ async fn scenario(label: &str, database_url: String, indicators: usize, mail_dir
     let next_day_time = t.elapsed();
     println!(
         "{label}: {indicators} indicators, {} deliveries (seeded in {seeded:.1?})\n  \
-         reminder step, first pass (enqueues {} delivery + {} review reminders, {} auto-requests): {first_time:.1?}\n  \
+         reminder step, first pass (enqueues {} delivery + {} review reminders, {} auto-requests): {first_time:.1?}, {first_statements} SQL statements\n  \
          reminder step, pass with nothing new due: {steady_time:.1?}\n  \
          whole run_due incl. writing {} mails as .eml: {send_time:.1?}\n  \
          whole run_due one day later ({} new reminders, {} mails): {next_day_time:.1?}",

@@ -17,6 +17,8 @@ pub struct Config {
     pub smtp_timeout: Duration,
     /// Key of the signed links in reminder mails; unset: a key generated once and kept in the database.
     pub link_secret: Option<String>,
+    /// The city's policy for the signed delivery link (`TEILHABE_SIGNED_LINK_LOGIN`).
+    pub signed_link_login: SignedLinkLogin,
     pub admin_email: Option<String>,
     pub admin_password: Option<String>,
     pub scheduler_interval: Duration,
@@ -25,6 +27,16 @@ pub struct Config {
     pub session_ttl: chrono::Duration,
     /// Whether the session cookie carries `Secure`; on by default when the public URL is https.
     pub secure_cookies: bool,
+}
+
+/// Whether the signed link in a reminder mail needs a login to confirm its one delivery.
+/// `TEILHABE_SIGNED_LINK_LOGIN=required` (the default) keeps login and membership of the owning
+/// organisation mandatory; `not_required`, where the city's policy allows it, lets a valid,
+/// unexpired link alone confirm that one delivery (nothing else, and no session).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedLinkLogin {
+    Required,
+    NotRequired,
 }
 
 impl Default for Config {
@@ -38,6 +50,7 @@ impl Default for Config {
             mail_from: "teilhabe@localhost".into(),
             smtp_timeout: Duration::from_secs(30),
             link_secret: None,
+            signed_link_login: SignedLinkLogin::Required,
             admin_email: None,
             admin_password: None,
             scheduler_interval: Duration::from_secs(60),
@@ -84,6 +97,13 @@ impl Config {
             config.smtp_timeout = Duration::from_secs(secs);
         }
         config.link_secret = get("TEILHABE_LINK_SECRET");
+        if let Some(v) = get("TEILHABE_SIGNED_LINK_LOGIN") {
+            config.signed_link_login = match v.trim() {
+                "required" => SignedLinkLogin::Required,
+                "not_required" => SignedLinkLogin::NotRequired,
+                _ => return Err(Error::config("TEILHABE_SIGNED_LINK_LOGIN", "expected required or not_required")),
+            };
+        }
         config.admin_email = get("TEILHABE_ADMIN_EMAIL");
         config.admin_password = get("TEILHABE_ADMIN_PASSWORD");
         if let Some(v) = get("TEILHABE_SCHEDULER_INTERVAL_SECS") {
@@ -122,6 +142,18 @@ mod tests {
         assert!(c.is_sqlite());
         assert_eq!(c.scheduler_interval, Duration::from_secs(60));
         assert!(!c.secure_cookies);
+        assert_eq!(c.signed_link_login, SignedLinkLogin::Required);
+    }
+
+    #[test]
+    fn the_signed_link_policy_is_read_and_checked() {
+        let with = |v: &str| {
+            let v = v.to_string();
+            Config::from_lookup(move |k| (k == "TEILHABE_SIGNED_LINK_LOGIN").then(|| v.clone()))
+        };
+        assert_eq!(with("not_required").unwrap().signed_link_login, SignedLinkLogin::NotRequired);
+        assert_eq!(with("required").unwrap().signed_link_login, SignedLinkLogin::Required);
+        assert!(with("nein").unwrap_err().to_string().contains("TEILHABE_SIGNED_LINK_LOGIN"));
     }
 
     #[test]

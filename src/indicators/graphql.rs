@@ -22,7 +22,7 @@ use crate::{
     accounts::graphql::{Organization, User, load_organization, load_user},
     error::Error,
     glossary::graphql::{GlossaryLoader, Term, TermKey},
-    graphql::{actor, state},
+    graphql::{actor, actor_opt, state},
     leitbild::graphql::{Goal, GoalById, LeitbildLoader},
 };
 
@@ -329,8 +329,30 @@ pub struct DeliveryLink {
     pub indicator_name: String,
     pub unit: String,
     pub period: String,
+    /// The date reminders count towards: the expected date after "no new data", else the due date.
     pub due_at: DateTime<Utc>,
     pub status: DeliveryStatus,
+    /// Pass as `expectedVersion` to `confirmDeliveryByLink`.
+    pub version: i32,
+    /// The city's policy (`TEILHABE_SIGNED_LINK_LOGIN`): when true, `confirmDeliveryByLink` needs
+    /// a login of the owning organisation; when false, the link alone confirms this delivery.
+    pub login_required: bool,
+}
+
+impl DeliveryLink {
+    fn new(d: delivery::Model, ind: indicator::Model, login_required: bool) -> Self {
+        Self {
+            delivery_id: d.id,
+            indicator_code: ind.code,
+            indicator_name: ind.name,
+            unit: ind.unit,
+            due_at: d.effective_due(),
+            period: d.period,
+            status: d.status,
+            version: d.version,
+            login_required,
+        }
+    }
 }
 
 #[derive(InputObject)]
@@ -532,7 +554,8 @@ impl IndicatorsQuery {
     }
 
     /// Opens the delivery of a signed reminder link; answers null for a wrong or expired link.
-    /// It shows only what the confirm form needs; confirming still needs a login.
+    /// It shows only what the confirm form needs; `loginRequired` says whether confirming
+    /// (`confirmDeliveryByLink`) needs a login under the city's policy.
     async fn delivery_link(&self, ctx: &Context<'_>, delivery_id: Uuid, token: String) -> Result<Option<DeliveryLink>> {
         let st = state(ctx);
         let secret = links::secret(&st.db, st).await?;
@@ -541,15 +564,32 @@ impl IndicatorsQuery {
         }
         let Some(d) = service::delivery_by_id(&st.db, delivery_id).await? else { return Ok(None) };
         let Some(ind) = indicator::Entity::find_by_id(d.indicator_id).one(&st.db).await? else { return Ok(None) };
-        Ok(Some(DeliveryLink {
-            delivery_id,
-            indicator_code: ind.code,
-            indicator_name: ind.name,
-            unit: ind.unit,
-            due_at: d.effective_due(),
-            period: d.period,
-            status: d.status,
-        }))
+        Ok(Some(DeliveryLink::new(d, ind, service::login_required_for_links(st))))
+    }
+}
+
+/// The confirmation the arguments of `confirmDelivery` describe: a value or no new data.
+fn confirmation(
+    value: Option<f64>,
+    note: Option<String>,
+    breakdown: Option<Vec<BreakdownInput>>,
+    definition_id: Option<Uuid>,
+    no_new_data: Option<NoNewDataInput>,
+) -> Result<Confirmation, Error> {
+    match (value, no_new_data) {
+        (Some(_), Some(_)) => Err(Error::validation("noNewData", "either a value or no new data")),
+        (None, Some(n)) => Ok(Confirmation::NoNewData { reason: n.reason, expected_at: n.expected_at }),
+        (Some(value), None) => Ok(Confirmation::Value {
+            value,
+            breakdown: breakdown
+                .unwrap_or_default()
+                .into_iter()
+                .map(|b| BreakdownEntry { dimension: b.dimension, category: b.category, value: b.value })
+                .collect(),
+            note,
+            definition_id,
+        }),
+        (None, None) => Err(Error::validation("value", "a value, or noNewData with a reason")),
     }
 }
 
@@ -585,6 +625,8 @@ impl IndicatorsMutation {
     }
 
     /// Hands the indicator over; the history is kept and the new responsible people are told.
+    /// With `expectedVersion` (the `Indicator.version` the form was opened with) a change made
+    /// meanwhile is refused as CONFLICT with `currentVersion` in the details.
     async fn assign_indicator_owner(
         &self,
         ctx: &Context<'_>,
@@ -592,21 +634,33 @@ impl IndicatorsMutation {
         owner_id: Uuid,
         responsible_user_id: Option<Uuid>,
         deputy_user_id: Option<Uuid>,
+        expected_version: Option<i32>,
     ) -> Result<Indicator> {
         let a = actor(ctx)?;
-        Ok(service::assign_owner(state(ctx), a, indicator_id, owner_id, responsible_user_id, deputy_user_id)
-            .await?
-            .into())
+        Ok(service::assign_owner(
+            state(ctx),
+            a,
+            indicator_id,
+            owner_id,
+            responsible_user_id,
+            deputy_user_id,
+            expected_version,
+        )
+        .await?
+        .into())
     }
 
+    /// The owner checked definition and source. A stale `expectedVersion` is a CONFLICT with
+    /// `currentVersion` in the details.
     async fn confirm_indicator_review(
         &self,
         ctx: &Context<'_>,
         indicator_id: Uuid,
         note: Option<String>,
+        expected_version: Option<i32>,
     ) -> Result<Indicator> {
         let a = actor(ctx)?;
-        Ok(service::confirm_review(state(ctx), a, indicator_id, note).await?.into())
+        Ok(service::confirm_review(state(ctx), a, indicator_id, note, expected_version).await?.into())
     }
 
     async fn request_delivery(
@@ -635,22 +689,37 @@ impl IndicatorsMutation {
         expected_version: Option<i32>,
     ) -> Result<DataDelivery> {
         let a = actor(ctx)?;
-        let confirmation = match (value, no_new_data) {
-            (Some(_), Some(_)) => return Err(Error::validation("noNewData", "either a value or no new data").into()),
-            (None, Some(n)) => Confirmation::NoNewData { reason: n.reason, expected_at: n.expected_at },
-            (Some(value), None) => Confirmation::Value {
-                value,
-                breakdown: breakdown
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|b| BreakdownEntry { dimension: b.dimension, category: b.category, value: b.value })
-                    .collect(),
-                note,
-                definition_id,
-            },
-            (None, None) => return Err(Error::validation("value", "a value, or noNewData with a reason").into()),
-        };
+        let confirmation = confirmation(value, note, breakdown, definition_id, no_new_data)?;
         Ok(service::confirm_delivery(state(ctx), a, delivery_id, confirmation, expected_version).await?.into())
+    }
+
+    /// `confirmDelivery` through the signed link of a reminder mail (`token` from its URL), with
+    /// the same arguments and rules. Where the city's policy needs no login
+    /// (`DeliveryLink.loginRequired` false) a valid, unexpired token alone confirms this one
+    /// delivery on behalf of the owning organisation; otherwise it needs a login of that
+    /// organisation (UNAUTHENTICATED / FORBIDDEN). A wrong, expired or other delivery's token is
+    /// FORBIDDEN. Answers the link's narrow view of the delivery, nothing else.
+    #[allow(clippy::too_many_arguments)]
+    async fn confirm_delivery_by_link(
+        &self,
+        ctx: &Context<'_>,
+        delivery_id: Uuid,
+        token: String,
+        value: Option<f64>,
+        note: Option<String>,
+        breakdown: Option<Vec<BreakdownInput>>,
+        definition_id: Option<Uuid>,
+        no_new_data: Option<NoNewDataInput>,
+        expected_version: Option<i32>,
+    ) -> Result<DeliveryLink> {
+        let st = state(ctx);
+        let confirmation = confirmation(value, note, breakdown, definition_id, no_new_data)?;
+        let d =
+            service::confirm_delivery_by_link(st, actor_opt(ctx), delivery_id, &token, confirmation, expected_version)
+                .await?;
+        let ind =
+            indicator::Entity::find_by_id(d.indicator_id).one(&st.db).await?.ok_or(Error::NotFound("indicator"))?;
+        Ok(DeliveryLink::new(d, ind, service::login_required_for_links(st)))
     }
 
     async fn accept_delivery(&self, ctx: &Context<'_>, delivery_id: Uuid) -> Result<DataDelivery> {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-    sea_query::{CaseStatement, Expr, OnConflict},
+    sea_query::{CaseStatement, Expr, Func, OnConflict, Query},
 };
 use uuid::Uuid;
 
@@ -25,6 +25,9 @@ use crate::{
 
 /// Rows handled per transaction by the step.
 const BATCH: u64 = 500;
+/// Delivery rows per INSERT: 23 columns each stay far below SQLite's 32,766 and PostgreSQL's
+/// 65,535 bound parameters.
+const DELIVERY_CHUNK: usize = 500;
 /// Bound on batches per pass, so one pass cannot run unbounded; the rest waits for the next.
 const MAX_BATCHES: usize = 400;
 /// How long a signed confirm link stays valid after the reminder.
@@ -124,24 +127,6 @@ pub struct Context {
 
 impl Context {
     pub async fn load<C: ConnectionTrait>(db: &C, indicators: &[indicator::Model]) -> Result<Self> {
-        let mut org_ids: Vec<Uuid> = indicators.iter().map(|i| i.owner_id).collect();
-        org_ids.sort();
-        org_ids.dedup();
-        let mut orgs: HashMap<Uuid, organization::Model> = organization::Entity::find()
-            .filter(organization::Column::Id.is_in(org_ids.iter().copied()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o))
-            .collect();
-        let parents: Vec<Uuid> = orgs.values().filter_map(|o| o.parent_id).filter(|p| !orgs.contains_key(p)).collect();
-        if !parents.is_empty() {
-            for o in organization::Entity::find().filter(organization::Column::Id.is_in(parents)).all(db).await? {
-                orgs.insert(o.id, o);
-            }
-        }
-        let all: Vec<Uuid> = orgs.keys().copied().collect();
-        let members = service::members_of(db, &all).await?;
         let coordinators: Vec<Uuid> = user::Entity::find()
             .select_only()
             .column(user::Column::Id)
@@ -152,7 +137,44 @@ impl Context {
             .into_tuple()
             .all(db)
             .await?;
-        Ok(Self { orgs, members, coordinators })
+        let mut ctx = Self { orgs: HashMap::new(), members: HashMap::new(), coordinators };
+        ctx.extend(db, indicators).await?;
+        Ok(ctx)
+    }
+
+    /// Adds the organisations (with their parents and members) of `indicators` not known yet:
+    /// a pass loads each once, however many batches need it.
+    pub async fn extend<C: ConnectionTrait>(&mut self, db: &C, indicators: &[indicator::Model]) -> Result<()> {
+        let mut org_ids: Vec<Uuid> =
+            indicators.iter().map(|i| i.owner_id).filter(|id| !self.orgs.contains_key(id)).collect();
+        org_ids.sort();
+        org_ids.dedup();
+        if org_ids.is_empty() {
+            return Ok(());
+        }
+        let mut fresh: HashMap<Uuid, organization::Model> = organization::Entity::find()
+            .filter(organization::Column::Id.is_in(org_ids.iter().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
+        let mut parents: Vec<Uuid> = fresh
+            .values()
+            .filter_map(|o| o.parent_id)
+            .filter(|p| !fresh.contains_key(p) && !self.orgs.contains_key(p))
+            .collect();
+        parents.sort();
+        parents.dedup();
+        if !parents.is_empty() {
+            for o in organization::Entity::find().filter(organization::Column::Id.is_in(parents)).all(db).await? {
+                fresh.insert(o.id, o);
+            }
+        }
+        let all: Vec<Uuid> = fresh.keys().copied().collect();
+        self.members.extend(service::members_of(db, &all).await?);
+        self.orgs.extend(fresh);
+        Ok(())
     }
 
     fn recipients(&self, ind: &indicator::Model) -> Vec<Uuid> {
@@ -227,17 +249,17 @@ pub fn delivery_reminders(
         lines.push("Die Koordination und die übergeordnete Stelle erhalten diese Erinnerung in Kopie.".into());
     }
     lines.push("Über den Link öffnen Sie direkt das Formular zur Bestätigung dieser einen Lieferung.".into());
+    let (text, html) = super::service::mail_bodies("Guten Tag,", &lines, "Lieferung bestätigen", &url);
     let mut mails = Vec::new();
     for recipient in ctx.recipients(ind) {
-        let (text, html) = super::service::mail_bodies("Guten Tag,", &lines, "Lieferung bestätigen", &url);
         mails.push(NewNotification {
             recipient_id: recipient,
             kind,
             dedupe_key: delivery_key(d.id, d.reminder_epoch, stage, recipient),
             due_at: timing::stage_time(due, stage).max(d.created_at.min(now)),
             subject: subject.clone(),
-            body_text: text,
-            body_html: Some(html),
+            body_text: text.clone(),
+            body_html: Some(html.clone()),
             link: Some(url.clone()),
             cc: cc.iter().copied().filter(|c| *c != recipient).collect(),
         });
@@ -304,7 +326,7 @@ async fn auto_request(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
             .column(delivery::Column::IndicatorId)
             .column(delivery::Column::DueAt)
             .column(delivery::Column::Period)
-            .filter(delivery::Column::IndicatorId.is_in(ids))
+            .filter(delivery::Column::IndicatorId.is_in(ids.iter().copied()))
             .into_tuple()
             .all(&state.db)
             .await?;
@@ -314,40 +336,40 @@ async fn auto_request(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
                 latest.insert(ind, (due, period));
             }
         }
-        let mut moves = Vec::with_capacity(batch.len());
-        let mut claim = Condition::any();
         let mut new_rows = Vec::new();
+        let mut continuing = Vec::new();
         for ind in &batch {
-            claim = claim.add(
-                Condition::all()
-                    .add(indicator::Column::Id.eq(ind.id))
-                    .add(indicator::Column::NextAutoRequestAt.eq(ind.next_auto_request_at)),
-            );
             let next = latest.get(&ind.id).and_then(|(due, period)| {
                 let p = Period::parse(period, ind.periodicity).ok()?;
                 let due = timing::add_months_local(*due, ind.periodicity.months());
                 Some((p.next(ind.periodicity).label(ind.periodicity), due))
             });
-            moves.push((ind.id, next.as_ref().map(|(_, due)| *due)));
             if let Some((period, due)) = next {
+                continuing.push(ind.id);
                 new_rows.push(service::new_delivery_row(Uuid::now_v7(), ind, &period, due, now));
             }
         }
         let new_ids: Vec<Uuid> = new_rows.iter().filter_map(|r| r.id.try_as_ref().copied()).collect();
         let txn = state.db.begin().await?;
-        // The claim comes first (and takes SQLite's write lock); the unique (indicator, period)
-        // index keeps a replica that read the same batch from requesting a period twice.
-        indicator::Entity::update_many()
-            .col_expr(
-                indicator::Column::NextAutoRequestAt,
-                per_row(indicator::Column::Id, indicator::Column::NextAutoRequestAt, &moves),
-            )
-            .filter(claim)
+        // The claim comes first (and takes SQLite's write lock): the whole batch, while it is
+        // still due. A replica that took some of these rows meanwhile makes the claim fall
+        // short; this one then lets go and reads again, so no row is handled twice.
+        let claimed = indicator::Entity::update_many()
+            .col_expr(indicator::Column::NextAutoRequestAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(indicator::Column::Id.is_in(ids.iter().copied()))
+            .filter(indicator::Column::NextAutoRequestAt.lte(now))
             .exec(&txn)
-            .await?;
+            .await?
+            .rows_affected;
+        if claimed < ids.len() as u64 {
+            txn.rollback().await?;
+            continue;
+        }
+        // The unique (indicator, period) index keeps a period requested by hand meanwhile from
+        // being requested twice.
         let mut rows = new_rows;
         while !rows.is_empty() {
-            let rest = rows.split_off(rows.len().min(200));
+            let rest = rows.split_off(rows.len().min(DELIVERY_CHUNK));
             delivery::Entity::insert_many(rows)
                 .on_conflict(
                     OnConflict::columns([delivery::Column::IndicatorId, delivery::Column::Period])
@@ -357,6 +379,23 @@ async fn auto_request(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
                 .exec_without_returning(&txn)
                 .await?;
             rows = rest;
+        }
+        // The schedule follows the latest requested period, computed by the database for all
+        // rows at once (one statement instead of one value per row).
+        let latest_due = Query::select()
+            .expr(Func::max(Expr::col((delivery::Entity, delivery::Column::DueAt))))
+            .from(delivery::Entity)
+            .and_where(sea_orm::sea_query::ExprTrait::equals(
+                Expr::col((delivery::Entity, delivery::Column::IndicatorId)),
+                (indicator::Entity, indicator::Column::Id),
+            ))
+            .to_owned();
+        if !continuing.is_empty() {
+            indicator::Entity::update_many()
+                .col_expr(indicator::Column::NextAutoRequestAt, Expr::SubQuery(None, Box::new(latest_due.into())))
+                .filter(indicator::Column::Id.is_in(continuing))
+                .exec(&txn)
+                .await?;
         }
         let created: Vec<(Uuid, String, DateTime<Utc>, Uuid)> = delivery::Entity::find()
             .select_only()
@@ -390,6 +429,7 @@ async fn auto_request(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
 async fn remind_deliveries(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
     let mut enqueued = 0;
     let mut secret: Option<Vec<u8>> = None;
+    let mut ctx: Option<Context> = None;
     for _ in 0..MAX_BATCHES {
         let batch = delivery::Entity::find()
             .filter(delivery::Column::NextReminderAt.lte(now))
@@ -407,20 +447,32 @@ async fn remind_deliveries(state: &AppState, now: DateTime<Utc>) -> Result<u64> 
         let ids: Vec<Uuid> = batch.iter().map(|d| d.indicator_id).collect();
         let inds = indicators_by_id(&state.db, &ids).await?;
         let list: Vec<indicator::Model> = inds.values().cloned().collect();
-        let ctx = Context::load(&state.db, &list).await?;
+        let ctx = match &mut ctx {
+            Some(c) => {
+                c.extend(&state.db, &list).await?;
+                c
+            }
+            None => ctx.insert(Context::load(&state.db, &list).await?),
+        };
         let mut mails = Vec::new();
         let mut moves = Vec::with_capacity(batch.len());
-        let mut claim = Condition::any();
+        let mut by_version: HashMap<i32, Vec<Uuid>> = HashMap::new();
         for d in &batch {
             let (new_mails, next) = match inds.get(&d.indicator_id) {
-                Some(ind) => delivery_reminders(state, &ctx, &secret, ind, d, now),
+                Some(ind) => delivery_reminders(state, ctx, &secret, ind, d, now),
                 None => (vec![], None),
             };
             moves.push((d.id, next));
             mails.extend(new_mails);
-            // Only rows unchanged since read: a confirmation or return in between keeps its schedule.
+            by_version.entry(d.version).or_default().push(d.id);
+        }
+        // Only rows unchanged since read: a confirmation or return in between keeps its schedule.
+        // Grouped by version (nearly always one group), so that the filter is an index lookup
+        // per group rather than one condition per row.
+        let mut claim = Condition::any();
+        for (version, ids) in by_version {
             claim = claim
-                .add(Condition::all().add(delivery::Column::Id.eq(d.id)).add(delivery::Column::Version.eq(d.version)));
+                .add(Condition::all().add(delivery::Column::Id.is_in(ids)).add(delivery::Column::Version.eq(version)));
         }
         let txn = state.db.begin().await?;
         delivery::Entity::update_many()
@@ -444,6 +496,7 @@ async fn remind_deliveries(state: &AppState, now: DateTime<Utc>) -> Result<u64> 
 
 async fn remind_reviews(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
     let mut enqueued = 0;
+    let mut ctx: Option<Context> = None;
     for _ in 0..MAX_BATCHES {
         let batch = indicator::Entity::find()
             .filter(indicator::Column::ReviewReminderAt.lte(now))
@@ -454,15 +507,16 @@ async fn remind_reviews(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
         if batch.is_empty() {
             break;
         }
-        let ctx = Context::load(&state.db, &batch).await?;
-        let mut claim = Condition::any();
+        let ctx = match &mut ctx {
+            Some(c) => {
+                c.extend(&state.db, &batch).await?;
+                c
+            }
+            None => ctx.insert(Context::load(&state.db, &batch).await?),
+        };
+        let ids: Vec<Uuid> = batch.iter().map(|i| i.id).collect();
         let mut mails = Vec::new();
         for ind in &batch {
-            claim = claim.add(
-                Condition::all()
-                    .add(indicator::Column::Id.eq(ind.id))
-                    .add(indicator::Column::ReviewReminderAt.eq(ind.review_reminder_at)),
-            );
             let url = format!("{}/indikatoren/{}", state.config.public_url, ind.id);
             let date = timing::german_date(ind.next_review_at);
             let lines = vec![
@@ -485,9 +539,12 @@ async fn remind_reviews(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
             }
         }
         let txn = state.db.begin().await?;
+        // Rows still due are claimed; a review confirmed meanwhile moved its reminder ahead and
+        // keeps it, and the reminder queued here for the old date is cancelled when it is sent.
         indicator::Entity::update_many()
             .col_expr(indicator::Column::ReviewReminderAt, Expr::value(Option::<DateTime<Utc>>::None))
-            .filter(claim)
+            .filter(indicator::Column::Id.is_in(ids))
+            .filter(indicator::Column::ReviewReminderAt.lte(now))
             .exec(&txn)
             .await?;
         enqueued += notifications::service::enqueue_many(&txn, mails, now).await?;

@@ -312,6 +312,7 @@ pub async fn assign_owner(
     owner_id: Uuid,
     responsible_user_id: Option<Uuid>,
     deputy_user_id: Option<Uuid>,
+    expected_version: Option<i32>,
 ) -> Result<indicator::Model> {
     actor.require(Permission::ManageIndicators)?;
     if responsible_user_id.is_some() && responsible_user_id == deputy_user_id {
@@ -320,6 +321,7 @@ pub async fn assign_owner(
     let now = state.now();
     let txn = state.db.begin().await?;
     let current = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(Error::NotFound("indicator"))?;
+    stale(current.version, expected_version, "the indicator")?;
     let org = org_exists(&txn, owner_id).await?;
     active_user(&txn, "responsibleUserId", responsible_user_id).await?;
     active_user(&txn, "deputyUserId", deputy_user_id).await?;
@@ -384,6 +386,7 @@ pub async fn confirm_review(
     actor: &Actor,
     indicator_id: Uuid,
     note: Option<String>,
+    expected_version: Option<i32>,
 ) -> Result<indicator::Model> {
     let note = clean_optional("note", note, 2000)?;
     let now = state.now();
@@ -392,6 +395,7 @@ pub async fn confirm_review(
     if !may_act_for(actor, current.owner_id) {
         return Err(Error::forbidden("only the owning organisation or coordinators confirm a review"));
     }
+    stale(current.version, expected_version, "the indicator")?;
     let next = timing::add_months_local(now, current.review_interval_months as u32);
     review::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -603,6 +607,17 @@ fn wrong_status(d: &delivery::Model, wanted: &str) -> Error {
     }
 }
 
+/// Who confirms a delivery: a logged-in person, or the holder of its signed reminder link.
+#[derive(Clone, Copy)]
+pub enum Confirmer<'a> {
+    Person(&'a Actor),
+    /// The signed link of the delivery's reminder, already checked against the delivery id and
+    /// the clock; `person` is the visitor's login, if any.
+    SignedLink {
+        person: Option<&'a Actor>,
+    },
+}
+
 /// The owner's confirmation: a value (→ `DELIVERED`, reminders cancelled at once) or "no new
 /// data yet" with a reason and a new expected date (stays open, reminders count from there).
 pub async fn confirm_delivery(
@@ -612,12 +627,56 @@ pub async fn confirm_delivery(
     confirmation: Confirmation,
     expected_version: Option<i32>,
 ) -> Result<delivery::Model> {
+    confirm_as(state, Confirmer::Person(actor), delivery_id, confirmation, expected_version).await
+}
+
+/// [`confirm_delivery`] through the signed link of a reminder mail. The token must have been
+/// signed for this very delivery and not have expired. Where the city requires a login
+/// (`TEILHABE_SIGNED_LINK_LOGIN=required`) the visitor must be logged in and speak for the owning
+/// organisation, as for `confirmDelivery`; where it does not, the valid token alone confirms
+/// this one delivery on behalf of the owning organisation, and grants nothing else.
+pub async fn confirm_delivery_by_link(
+    state: &AppState,
+    person: Option<&Actor>,
+    delivery_id: Uuid,
+    token: &str,
+    confirmation: Confirmation,
+    expected_version: Option<i32>,
+) -> Result<delivery::Model> {
+    if login_required_for_links(state) && person.is_none() {
+        return Err(Error::Unauthenticated);
+    }
+    let secret = super::links::secret(&state.db, state).await?;
+    if !super::links::verify(&secret, delivery_id, token, state.now()) {
+        return Err(Error::forbidden("the link is not valid for this delivery or has expired"));
+    }
+    confirm_as(state, Confirmer::SignedLink { person }, delivery_id, confirmation, expected_version).await
+}
+
+/// Whether the city's policy asks for a login behind the signed delivery link.
+pub fn login_required_for_links(state: &AppState) -> bool {
+    state.config.signed_link_login == crate::config::SignedLinkLogin::Required
+}
+
+async fn confirm_as(
+    state: &AppState,
+    confirmer: Confirmer<'_>,
+    delivery_id: Uuid,
+    confirmation: Confirmation,
+    expected_version: Option<i32>,
+) -> Result<delivery::Model> {
     let now = state.now();
     let txn = state.db.begin().await?;
     let (d, ind) = load_open_delivery(&txn, delivery_id).await?;
-    if !may_act_for(actor, d.owner_id) {
-        return Err(Error::forbidden("only the owning organisation or coordinators confirm a delivery"));
-    }
+    // `None`: confirmed through the link alone, on behalf of the owning organisation.
+    let by: Option<Uuid> = match confirmer {
+        Confirmer::Person(a) | Confirmer::SignedLink { person: Some(a) } if may_act_for(a, d.owner_id) => {
+            Some(a.user_id)
+        }
+        Confirmer::SignedLink { .. } if !login_required_for_links(state) => None,
+        _ => return Err(Error::forbidden("only the owning organisation or coordinators confirm a delivery")),
+    };
+    let owner_id = d.owner_id;
     stale(d.version, expected_version, "the delivery")?;
     if !d.status.is_open() {
         return Err(wrong_status(&d, "requested or returned"));
@@ -651,7 +710,7 @@ pub async fn confirm_delivery(
                 Set((!breakdown.is_empty()).then(|| serde_json::to_string(&breakdown).unwrap_or_else(|_| "[]".into())));
             row.note = Set(clean_optional("note", note, 4000)?);
             row.definition_id = Set(definition_id);
-            row.delivered_by = Set(Some(actor.user_id));
+            row.delivered_by = Set(by);
             row.delivered_at = Set(Some(now));
             row.next_reminder_at = Set(None);
             if first_confirmation {
@@ -671,11 +730,19 @@ pub async fn confirm_delivery(
             format!("Keine neuen Daten für {period} ({}), erwartet am {}", ind.code, timing::german_date(expected_at))
         }
     };
+    let summary = match (confirmer, by) {
+        (Confirmer::SignedLink { .. }, None) => {
+            let org = organization::Entity::find_by_id(owner_id).one(&txn).await?.map(|o| o.name).unwrap_or_default();
+            format!("{summary} – über den signierten Link im Namen von „{org}“")
+        }
+        (Confirmer::SignedLink { .. }, Some(_)) => format!("{summary} – über den signierten Link"),
+        (Confirmer::Person(_), _) => summary,
+    };
     let updated = row.update(&txn).await?;
     audit::record(
         &txn,
         now,
-        Some(actor.user_id),
+        by,
         AuditEntry { action: "delivery.confirm", entity_type: "delivery", entity_id: Some(updated.id), summary },
     )
     .await?;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
-use teilhabe::jobs;
+use teilhabe::{config::SignedLinkLogin, jobs};
 
 use crate::{
     on_both_databases,
@@ -35,8 +35,16 @@ struct City {
 }
 
 async fn city(b: Backend) -> City {
+    city_with(b, SignedLinkLogin::Required).await
+}
+
+async fn city_with(b: Backend, link_policy: SignedLinkLogin) -> City {
     let sink = SmtpSink::start().await;
-    let app = TestApp::start_with(b, |c| c.smtp_url = Some(sink.url())).await;
+    let app = TestApp::start_with(b, |c| {
+        c.smtp_url = Some(sink.url());
+        c.signed_link_login = link_policy;
+    })
+    .await;
     let admin = app.admin().await;
     let dezernat = app.create_org(&admin, "Dezernat Soziales", "ADMINISTRATION").await;
     let amt = app
@@ -92,6 +100,12 @@ impl City {
 
     async fn pass(&self) -> jobs::StepReport {
         jobs::pass(&self.app.state).await.unwrap()
+    }
+
+    /// The confirm token of the latest reminder mail with a signed link.
+    fn latest_token(&self) -> String {
+        let mail = self.mails_with("token=").pop().expect("a reminder with a link");
+        token_of(&mail)
     }
 
     fn mails_with(&self, needle: &str) -> Vec<String> {
@@ -425,6 +439,175 @@ async fn lists_series_breaks_and_on_time_rates(b: Backend) {
     assert_eq!(code(&denied), "FORBIDDEN");
 }
 
+fn token_of(mail: &str) -> String {
+    mail.split("token=")
+        .nth(1)
+        .unwrap()
+        .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '.'))
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+const LINK_VIEW: &str = "query($d: UUID!, $t: String!) { deliveryLink(deliveryId: $d, token: $t) { deliveryId status version loginRequired } }";
+const BY_LINK: &str = "mutation($id: UUID!, $t: String!, $v: Float, $n: NoNewDataInput, $b: [BreakdownInput!], $note: String, $ev: Int) { confirmDeliveryByLink(deliveryId: $id, token: $t, value: $v, noNewData: $n, breakdown: $b, note: $note, expectedVersion: $ev) { deliveryId status version dueAt loginRequired } }";
+const ONE_DELIVERY: &str = "query($id: UUID!) { delivery(id: $id) { status value note breakdown { category value } noDataReason deliveredBy { name } } }";
+
+async fn signed_links_confirm_one_delivery_without_login_where_the_city_allows(b: Backend) {
+    let mut c = city_with(b, SignedLinkLogin::NotRequired).await;
+    let ind = c.indicator("LNK-1", "%").await;
+    let d = c.request(&ind, "2025", c.app.clock_now() + Duration::days(10)).await;
+    let other = c.request(&ind, "2026", c.app.clock_now() + Duration::days(400)).await;
+    c.pass().await;
+    let token = c.latest_token();
+    let view = c.app.ok(None, LINK_VIEW, json!({"d": d, "t": token})).await;
+    assert_eq!(view["deliveryLink"]["loginRequired"], false);
+    assert_eq!(view["deliveryLink"]["status"], "REQUESTED");
+
+    // Wrong, foreign or forged tokens confirm nothing, and the token opens no other delivery.
+    let wrong = c.app.gql(None, BY_LINK, json!({"id": d, "t": "4102444800.00ff", "v": 1.0})).await;
+    assert_eq!(code(&wrong), "FORBIDDEN");
+    let elsewhere = c.app.gql(None, BY_LINK, json!({"id": other, "t": token, "v": 1.0})).await;
+    assert_eq!(code(&elsewhere), "FORBIDDEN", "the token belongs to one delivery");
+    assert!(c.app.ok(None, LINK_VIEW, json!({"d": other, "t": token})).await["deliveryLink"].is_null());
+    // Holding a link is no session: nothing else can be read.
+    for query in ["{ deliveries { id } }", "{ indicators { id } }"] {
+        assert_eq!(code(&c.app.gql(None, query, json!({})).await), "UNAUTHENTICATED", "{query}");
+    }
+    let read_other = c.app.gql(None, ONE_DELIVERY, json!({"id": other})).await;
+    assert_eq!(code(&read_other), "UNAUTHENTICATED");
+
+    // "No new data yet" through the link keeps the request open with a new expected date.
+    let expected = c.app.clock_now() + Duration::days(30);
+    let later = c
+        .app
+        .ok(
+            None,
+            BY_LINK,
+            json!({"id": d, "t": token, "ev": 1, "n": {"reason": "Quelle noch nicht veröffentlicht", "expectedAt": expected}}),
+        )
+        .await;
+    assert_eq!(later["confirmDeliveryByLink"]["status"], "REQUESTED");
+    assert_eq!(later["confirmDeliveryByLink"]["version"], 2);
+    let stale = c.app.gql(None, BY_LINK, json!({"id": d, "t": token, "v": 1.0, "ev": 1})).await;
+    assert_eq!(code(&stale), "CONFLICT");
+    let invalid = c.app.gql(None, BY_LINK, json!({"id": d, "t": token, "v": 140.0})).await;
+    assert_eq!(code(&invalid), "VALIDATION", "the rules of confirmDelivery apply");
+
+    // The link expires; the next reminder brings a fresh one.
+    c.app.clock.advance(Duration::days(71));
+    c.refresh().await;
+    let expired = c.app.gql(None, BY_LINK, json!({"id": d, "t": token, "v": 1.0})).await;
+    assert_eq!(code(&expired), "FORBIDDEN", "expired");
+    let r = c.pass().await;
+    assert!(r.reminders.delivery_reminders > 0, "{r:?}");
+    let fresh = c.latest_token();
+    assert_ne!(fresh, token);
+    let done = c
+        .app
+        .ok(
+            None,
+            BY_LINK,
+            json!({"id": d, "t": fresh, "v": 42.5, "note": "Stichtag 31.12.", "b": [{"dimension": "Bezirk", "category": "Mitte", "value": 40.0}]}),
+        )
+        .await;
+    assert_eq!(done["confirmDeliveryByLink"]["status"], "DELIVERED");
+    assert!(c.app.ok(None, "{ me { id } }", json!({})).await["me"].is_null(), "confirming opened no session");
+    let again = c.app.gql(None, BY_LINK, json!({"id": d, "t": fresh, "v": 43.0})).await;
+    assert_eq!(code(&again), "CONFLICT", "a delivered delivery is no longer open");
+
+    let stored = c.app.ok(Some(&c.coordinator), ONE_DELIVERY, json!({"id": d})).await;
+    assert_eq!(
+        stored["delivery"],
+        json!({"status": "DELIVERED", "value": 42.5, "note": "Stichtag 31.12.", "breakdown": [{"category": "Mitte", "value": 40.0}],
+               "noDataReason": "Quelle noch nicht veröffentlicht", "deliveredBy": null})
+    );
+    let audit = c
+        .app
+        .ok(
+            Some(&c.admin),
+            "query($id: UUID) { auditLog(entityId: $id) { edges { node { action summary actor { email } } } } }",
+            json!({"id": d}),
+        )
+        .await;
+    let confirms: Vec<&Value> = audit["auditLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"])
+        .filter(|n| n["action"] == "delivery.confirm")
+        .collect();
+    assert_eq!(confirms.len(), 2);
+    for n in confirms {
+        assert!(n["actor"].is_null());
+        assert!(
+            n["summary"].as_str().unwrap().contains("über den signierten Link im Namen von „Amt für Migration“"),
+            "{n}"
+        );
+    }
+    // Confirming stopped the reminders of the delivery at once.
+    c.app.clock.advance(Duration::days(8));
+    c.refresh().await;
+    assert_eq!(c.pass().await.reminders.delivery_reminders, 0);
+}
+
+async fn signed_links_need_a_login_where_the_city_requires_it(b: Backend) {
+    let c = city(b).await;
+    let ind = c.indicator("LNK-2", "Anzahl").await;
+    let d = c.request(&ind, "2025", c.app.clock_now() + Duration::days(10)).await;
+    c.pass().await;
+    let token = c.latest_token();
+    let view = c.app.ok(None, LINK_VIEW, json!({"d": d, "t": token})).await;
+    assert_eq!(view["deliveryLink"]["loginRequired"], true);
+    let anonymous = c.app.gql(None, BY_LINK, json!({"id": d, "t": token, "v": 7.0})).await;
+    assert_eq!(code(&anonymous), "UNAUTHENTICATED");
+    let outsider = c.app.gql(Some(&c.outsider), BY_LINK, json!({"id": d, "t": token, "v": 7.0})).await;
+    assert_eq!(code(&outsider), "FORBIDDEN", "the link adds nothing to a login of another organisation");
+    let forged = c.app.gql(Some(&c.responsible), BY_LINK, json!({"id": d, "t": "1.ab", "v": 7.0})).await;
+    assert_eq!(code(&forged), "FORBIDDEN");
+    let done = c.app.ok(Some(&c.responsible), BY_LINK, json!({"id": d, "t": token, "v": 7.0})).await;
+    assert_eq!(done["confirmDeliveryByLink"]["status"], "DELIVERED");
+    assert_eq!(done["confirmDeliveryByLink"]["loginRequired"], true);
+    let stored = c.app.ok(Some(&c.coordinator), ONE_DELIVERY, json!({"id": d})).await;
+    assert_eq!(stored["delivery"]["deliveredBy"]["name"], "amt");
+    let again = c.app.gql(Some(&c.responsible), BY_LINK, json!({"id": d, "t": token, "v": 8.0})).await;
+    assert_eq!(code(&again), "CONFLICT");
+}
+
+async fn indicator_handover_and_review_refuse_stale_versions(b: Backend) {
+    let c = city(b).await;
+    let ind = c.indicator("VER-1", "%").await;
+    const REVIEW: &str =
+        "mutation($i: UUID!, $v: Int) { confirmIndicatorReview(indicatorId: $i, expectedVersion: $v) { version } }";
+    const HAND: &str = "mutation($i: UUID!, $o: UUID!, $v: Int) { assignIndicatorOwner(indicatorId: $i, ownerId: $o, expectedVersion: $v) { version owner { name } } }";
+    let v =
+        c.app.ok(Some(&c.coordinator), "query($i: UUID!) { indicator(id: $i) { version } }", json!({"i": ind})).await;
+    assert_eq!(v["indicator"]["version"], 1);
+    let reviewed = c.app.ok(Some(&c.responsible), REVIEW, json!({"i": ind, "v": 1})).await;
+    assert_eq!(reviewed["confirmIndicatorReview"]["version"], 2);
+    let stale_review = c.app.gql(Some(&c.responsible), REVIEW, json!({"i": ind, "v": 1})).await;
+    assert_eq!(code(&stale_review), "CONFLICT");
+    assert_eq!(stale_review["errors"][0]["extensions"]["details"]["currentVersion"], 2);
+    let stale_hand = c.app.gql(Some(&c.coordinator), HAND, json!({"i": ind, "o": c.other_org, "v": 1})).await;
+    assert_eq!(code(&stale_hand), "CONFLICT");
+    assert_eq!(stale_hand["errors"][0]["extensions"]["details"]["currentVersion"], 2);
+    let unchanged = c
+        .app
+        .ok(
+            Some(&c.coordinator),
+            "query($i: UUID!) { indicator(id: $i) { version owner { name } ownershipHistory { untilAt } } }",
+            json!({"i": ind}),
+        )
+        .await;
+    assert_eq!(unchanged["indicator"]["owner"]["name"], "Amt für Migration", "a refused handover changes nothing");
+    assert_eq!(unchanged["indicator"]["ownershipHistory"].as_array().unwrap().len(), 1);
+    let handed = c.app.ok(Some(&c.coordinator), HAND, json!({"i": ind, "o": c.other_org, "v": 2})).await;
+    assert_eq!(handed["assignIndicatorOwner"], json!({"version": 3, "owner": {"name": "Jobcenter"}}));
+    // Without expectedVersion the mutations work as before.
+    let plain = c.app.ok(Some(&c.coordinator), REVIEW, json!({"i": ind})).await;
+    assert_eq!(plain["confirmIndicatorReview"]["version"], 4);
+}
+
 async fn signed_links_open_one_delivery_and_calendar_feeds_list_due_dates(b: Backend) {
     let mut c = city(b).await;
     let ind = c.indicator("MIG-6", "%").await;
@@ -628,4 +811,40 @@ on_both_databases!(
     indicators_are_validated,
     indicators_link_existing_goals_and_terms,
     two_servers_remind_and_send_each_reminder_once,
+    signed_links_confirm_one_delivery_without_login_where_the_city_allows,
+    signed_links_need_a_login_where_the_city_requires_it,
+    indicator_handover_and_review_refuse_stale_versions,
 );
+
+/// Every operation of `graphql/examples/indicators.graphql` passes validation against the schema
+/// (anonymous: each answers or stops at UNAUTHENTICATED, never at a parse or validation error).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_example_operations_are_valid() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/graphql/examples/indicators.graphql")).unwrap();
+    let mut checked = 0;
+    let blocks = text.split("\n\n").map(|b| b.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n"));
+    for op in blocks.filter(|b| b.starts_with("query") || b.starts_with("mutation")) {
+        let header = op.split('{').next().unwrap();
+        let mut variables = serde_json::Map::new();
+        for decl in header.split('$').skip(1) {
+            let (name, ty) = decl.split_once(':').unwrap();
+            let value = match ty.trim().trim_end_matches([')', ',', ' ']).trim() {
+                "UUID!" | "UUID" => json!(uuid::Uuid::new_v4()),
+                "String!" => json!("x"),
+                "Int" => json!(1),
+                other => panic!("no placeholder for {other}"),
+            };
+            variables.insert(name.trim().to_string(), value);
+        }
+        let body = app.gql(None, &op, Value::Object(variables)).await;
+        if let Some(errors) = body["errors"].as_array() {
+            assert!(errors.iter().all(|e| e["extensions"]["code"] == "UNAUTHENTICATED"), "{op}\n{body:#}");
+        } else {
+            assert!(body["data"].is_object(), "{op}\n{body:#}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 5);
+}
