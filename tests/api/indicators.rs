@@ -821,30 +821,5 @@ on_both_databases!(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_example_operations_are_valid() {
     let app = TestApp::start(Backend::Sqlite).await;
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/graphql/examples/indicators.graphql")).unwrap();
-    let mut checked = 0;
-    let blocks = text.split("\n\n").map(|b| b.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n"));
-    for op in blocks.filter(|b| b.starts_with("query") || b.starts_with("mutation")) {
-        let header = op.split('{').next().unwrap();
-        let mut variables = serde_json::Map::new();
-        for decl in header.split('$').skip(1) {
-            let (name, ty) = decl.split_once(':').unwrap();
-            let value = match ty.trim().trim_end_matches([')', ',', ' ']).trim() {
-                "UUID!" | "UUID" => json!(uuid::Uuid::new_v4()),
-                "String!" => json!("x"),
-                "Int" => json!(1),
-                other => panic!("no placeholder for {other}"),
-            };
-            variables.insert(name.trim().to_string(), value);
-        }
-        let body = app.gql(None, &op, Value::Object(variables)).await;
-        if let Some(errors) = body["errors"].as_array() {
-            assert!(errors.iter().all(|e| e["extensions"]["code"] == "UNAUTHENTICATED"), "{op}\n{body:#}");
-        } else {
-            assert!(body["data"].is_object(), "{op}\n{body:#}");
-        }
-        checked += 1;
-    }
-    assert_eq!(checked, 5);
+    assert_eq!(crate::support::check_example_operations(&app, "indicators.graphql").await, 5);
 }
