@@ -323,6 +323,7 @@ impl OnTimeRate {
 
 /// What a signed reminder link shows without login: enough to open that one confirm form.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct DeliveryLink {
     pub delivery_id: Uuid,
     pub indicator_code: String,
@@ -337,11 +338,42 @@ pub struct DeliveryLink {
     /// The city's policy (`TEILHABE_SIGNED_LINK_LOGIN`): when true, `confirmDeliveryByLink` needs
     /// a login of the owning organisation; when false, the link alone confirms this delivery.
     pub login_required: bool,
+    #[graphql(skip)]
+    pub indicator_id: Uuid,
+}
+
+/// A definition the delivered value may follow: one of the indicator's terms' definitions.
+#[derive(SimpleObject)]
+pub struct LinkDefinition {
+    pub id: Uuid,
+    pub term_label: String,
+    pub text: String,
+    /// The term's agreed definition.
+    pub agreed: bool,
+}
+
+#[ComplexObject]
+impl DeliveryLink {
+    /// The definitions the value may follow, agreed ones first, so that the form can offer them
+    /// without login.
+    async fn definitions(&self, ctx: &Context<'_>) -> Result<Vec<LinkDefinition>> {
+        let rows = service::definitions_for(&state(ctx).db, self.indicator_id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(t, d)| LinkDefinition {
+                agreed: t.agreed_definition_id == Some(d.id),
+                id: d.id,
+                term_label: t.label,
+                text: d.text,
+            })
+            .collect())
+    }
 }
 
 impl DeliveryLink {
     fn new(d: delivery::Model, ind: indicator::Model, login_required: bool) -> Self {
         Self {
+            indicator_id: ind.id,
             delivery_id: d.id,
             indicator_code: ind.code,
             indicator_name: ind.name,

@@ -449,7 +449,7 @@ fn token_of(mail: &str) -> String {
         .to_string()
 }
 
-const LINK_VIEW: &str = "query($d: UUID!, $t: String!) { deliveryLink(deliveryId: $d, token: $t) { deliveryId status version loginRequired } }";
+const LINK_VIEW: &str = "query($d: UUID!, $t: String!) { deliveryLink(deliveryId: $d, token: $t) { deliveryId status version loginRequired definitions { termLabel agreed } } }";
 const BY_LINK: &str = "mutation($id: UUID!, $t: String!, $v: Float, $n: NoNewDataInput, $b: [BreakdownInput!], $note: String, $ev: Int) { confirmDeliveryByLink(deliveryId: $id, token: $t, value: $v, noNewData: $n, breakdown: $b, note: $note, expectedVersion: $ev) { deliveryId status version dueAt loginRequired } }";
 const ONE_DELIVERY: &str = "query($id: UUID!) { delivery(id: $id) { status value note breakdown { category value } noDataReason deliveredBy { name } } }";
 
@@ -463,6 +463,7 @@ async fn signed_links_confirm_one_delivery_without_login_where_the_city_allows(b
     let view = c.app.ok(None, LINK_VIEW, json!({"d": d, "t": token})).await;
     assert_eq!(view["deliveryLink"]["loginRequired"], false);
     assert_eq!(view["deliveryLink"]["status"], "REQUESTED");
+    assert_eq!(view["deliveryLink"]["definitions"], json!([]), "the indicator uses no term");
 
     // Wrong, foreign or forged tokens confirm nothing, and the token opens no other delivery.
     let wrong = c.app.gql(None, BY_LINK, json!({"id": d, "t": "4102444800.00ff", "v": 1.0})).await;
