@@ -129,6 +129,14 @@ try {
             .map((e) => /** @type {PerformanceResourceTiming} */ (e).responseEnd),
         ),
       );
+      if (process.env.BENCH_TRACE && run === RUNS) {
+        const entries = await tab.evaluate(() =>
+          performance
+            .getEntriesByType('resource')
+            .map((e) => `${e.startTime.toFixed(0).padStart(5)}–${/** @type {PerformanceResourceTiming} */ (e).responseEnd.toFixed(0).padStart(5)} ms  ${e.name.replace(location.origin, '')}`),
+        );
+        console.log(entries.join('\n'));
+      }
       await context.close();
       if (run > 0) {
         page.push(ms);
