@@ -32,12 +32,13 @@ async function freePort() {
 }
 
 /**
- * @typedef {{ baseUrl: string, stop: () => Promise<void>, logFile: string }} RunningServer
+ * @typedef {{ baseUrl: string, stop: () => Promise<void>, logFile: string, mailDir: string }} RunningServer
  */
 
 /**
- * @param {{ demo?: boolean }} [options] `demo`: load the example content (`teilhabe demo`) into the
- *   database first; its people log in with DEMO_PASSWORD.
+ * @param {{ demo?: boolean, env?: Record<string, string> }} [options] `demo`: load the example content
+ *   (`teilhabe demo`) into the database first; its people log in with DEMO_PASSWORD. `env`: more
+ *   server settings, e.g. `TEILHABE_SIGNED_LINK_LOGIN`. Mails land as .eml files in `mailDir`.
  * @returns {Promise<RunningServer>}
  */
 export async function startServer(options = {}) {
@@ -58,6 +59,7 @@ export async function startServer(options = {}) {
     TEILHABE_ADMIN_EMAIL: ADMIN_EMAIL,
     TEILHABE_ADMIN_PASSWORD: ADMIN_PASSWORD,
     RUST_LOG: process.env.RUST_LOG ?? 'info',
+    ...options.env,
   };
   if (options.demo) {
     const demo = spawnSync(bin, ['demo'], { env, encoding: 'utf8', timeout: 120_000 });
@@ -96,6 +98,7 @@ export async function startServer(options = {}) {
   return {
     baseUrl,
     logFile,
+    mailDir: env.TEILHABE_MAIL_DIR,
     async stop() {
       if (!exited) {
         const gone = once(child, 'exit');

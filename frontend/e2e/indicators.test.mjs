@@ -102,10 +102,13 @@ describe('indicators', { timeout: 300_000 }, () => {
     await page.getByRole('link', { name: `${CODE} – ${NAME}, 2025` }).click();
     await page.waitForURL(/\/lieferungen\/[0-9a-f-]+$/);
     const id = page.url().split('/').pop();
-    // A reminder mail links to /lieferungen/<id>/bestaetigen?token=…; a wrong token is told.
+    // A reminder mail links to /lieferungen/<id>/bestaetigen?token=…; a wrong token is told, and
+    // someone logged in is pointed to the delivery itself.
     await page.goto(`${server.baseUrl}/lieferungen/${id}/bestaetigen?token=falsch`);
+    await page.getByRole('heading', { level: 1, name: 'Link ungültig oder abgelaufen' }).waitFor();
+    await expectAccessible(page, 'invalid reminder link');
+    await page.getByRole('link', { name: 'Zur Lieferung' }).click();
     await page.getByRole('heading', { level: 1, name: `Lieferung 2025: ${NAME}` }).waitFor();
-    await page.getByText('Der Link aus der Erinnerung ist abgelaufen oder ungültig.').waitFor();
     await expectAccessible(page, 'delivery confirm page');
     await page.getByRole('textbox', { name: 'Wert (je 100)' }).fill('2,4');
     await page.getByRole('button', { name: 'Zeile hinzufügen' }).click();

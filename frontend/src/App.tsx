@@ -22,6 +22,9 @@ const IndicatorsPage = lazy(() =>
 );
 const IndicatorPage = lazy(() => import('./pages/indicators/IndicatorPage').then((m) => ({ default: m.IndicatorPage })));
 const DeliveryPage = lazy(() => import('./pages/indicators/DeliveryPage').then((m) => ({ default: m.DeliveryPage })));
+const SignedLinkPage = lazy(() =>
+  import('./pages/indicators/SignedLinkPage').then((m) => ({ default: m.SignedLinkPage })),
+);
 
 const LeitbildListPage = lazy(() =>
   import('./pages/leitbild/LeitbildListPage').then((m) => ({ default: m.LeitbildListPage })),
@@ -74,6 +77,8 @@ function AppRoutes() {
       <Route path="/oeffentlich/leitbild/:id" element={<Suspense fallback={<Loading />}><PublicEditionPage /></Suspense>} />
       <Route path="/oeffentlich/bericht/:id" element={<Suspense fallback={<Loading />}><PublicReportPage /></Suspense>} />
       <Route path="/oeffentlich/glossar" element={<Suspense fallback={<Loading />}><PublicGlossaryPage /></Suspense>} />
+      {/* The signed link of a reminder mail: outside the login, the token decides (city's policy). */}
+      <Route path="/lieferungen/:id/bestaetigen" element={<Suspense fallback={<Loading />}><SignedLinkPage /></Suspense>} />
       <Route
         element={
           <RequireAuth>
@@ -92,10 +97,6 @@ function AppRoutes() {
         <Route path="indikatoren" element={<Suspense fallback={<Loading />}><IndicatorsPage /></Suspense>} />
         <Route path="indikatoren/:id" element={<Suspense fallback={<Loading />}><IndicatorPage /></Suspense>} />
         <Route path="lieferungen/:id" element={<Suspense fallback={<Loading />}><DeliveryPage /></Suspense>} />
-        <Route
-          path="lieferungen/:id/bestaetigen"
-          element={<Suspense fallback={<Loading />}><DeliveryPage /></Suspense>}
-        />
         <Route path="bericht" element={<Suspense fallback={<Loading />}><ReportPage /></Suspense>} />
         <Route path="bericht/eingefroren" element={<Suspense fallback={<Loading />}><FrozenReportsPage /></Suspense>} />
         <Route path="bericht/eingefroren/:id" element={<Suspense fallback={<Loading />}><FrozenReportPage /></Suspense>} />

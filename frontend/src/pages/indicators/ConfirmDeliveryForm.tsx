@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -7,7 +7,11 @@ import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { useMutation } from '../../lib/hooks';
 import { TextArea } from '../glossary/TextArea';
-import { ConfirmDeliveryMutation } from './operations';
+import type { ConfirmDeliveryByLinkMutation as ByLinkResult } from '../../gql/graphql';
+import { ConfirmDeliveryByLinkMutation, ConfirmDeliveryMutation } from './operations';
+
+/** The delivery as the signed link shows it, after confirming through it. */
+export type LinkResult = ByLinkResult['confirmDeliveryByLink'];
 
 export interface DefinitionOption {
   id: string;
@@ -30,15 +34,36 @@ export function ConfirmDeliveryForm({
   unit,
   definitions,
   onDone,
+  token,
+  errorSummary,
 }: {
   deliveryId: string;
   version: number;
   unit: string;
   definitions: DefinitionOption[];
-  onDone: () => void;
+  onDone: (byLink?: LinkResult) => void;
+  /** Confirm through the signed link of a reminder mail (`confirmDeliveryByLink`). */
+  token?: string;
+  /** Replaces the default error summary (e.g. with the link's own wording); null keeps it. */
+  errorSummary?: (error: unknown) => ReactNode;
 }) {
   const { t } = useTranslation();
-  const confirm = useMutation(ConfirmDeliveryMutation);
+  const direct = useMutation(ConfirmDeliveryMutation);
+  const byLink = useMutation(ConfirmDeliveryByLinkMutation);
+  const confirm = {
+    error: token === undefined ? direct.error : byLink.error,
+    pending: token === undefined ? direct.pending : byLink.pending,
+    /** Sends the confirmation; calls onDone when it went through. */
+    async run(vars: Parameters<typeof direct.run>[0]): Promise<void> {
+      if (token === undefined) {
+        if (await direct.run(vars)) onDone();
+        return;
+      }
+      const r = await byLink.run({ ...vars, token });
+      if (r) onDone(r.confirmDeliveryByLink);
+    },
+  };
+  const summary = errorSummary?.(confirm.error) ?? null;
   const { fieldErrors } = useErrorText();
   const [mode, setMode] = useState<'value' | 'nodata'>('value');
   const [rows, setRows] = useState<number[]>([]);
@@ -52,7 +77,7 @@ export function ConfirmDeliveryForm({
     const note = formText(f, 'note').trim() || null;
     if (mode === 'nodata') {
       const date = formText(f, 'expectedAt');
-      const r = await confirm.run({
+      await confirm.run({
         deliveryId,
         expectedVersion: version,
         note,
@@ -61,7 +86,6 @@ export function ConfirmDeliveryForm({
           expectedAt: date ? new Date(`${date}T12:00:00`).toISOString() : '',
         },
       });
-      if (r) onDone();
       return;
     }
     const value = parseDecimal(formText(f, 'value'));
@@ -82,7 +106,7 @@ export function ConfirmDeliveryForm({
       breakdown.push({ dimension, category, value: v });
     }
     const def = formText(f, 'definitionId');
-    const r = await confirm.run({
+    await confirm.run({
       deliveryId,
       expectedVersion: version,
       value,
@@ -90,12 +114,11 @@ export function ConfirmDeliveryForm({
       breakdown,
       definitionId: def && def !== NONE ? def : null,
     });
-    if (r) onDone();
   }
 
   return (
     <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(confirm.error, FIELDS)}>
-      <ErrorMessage error={confirm.error} mapping={FIELDS} />
+      {summary ?? <ErrorMessage error={confirm.error} mapping={FIELDS} />}
       {localError && (
         <p role="alert" className="alert alert-error">
           {localError}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Notice';
 import { PageHeading } from '../../components/PageHeading';
@@ -9,23 +9,20 @@ import { useQuery } from '../../lib/hooks';
 import { canCoordinate, useUser } from '../../session/context';
 import { ConfirmDeliveryForm } from './ConfirmDeliveryForm';
 import { DeliveryStatusBadge, termDefinitions } from './IndicatorPage';
-import { DeliveryLinkQuery, DeliveryQuery } from './operations';
+import { DeliveryQuery } from './operations';
 import '../glossary/glossary.css';
 import './indicators.css';
 
 /**
- * One delivery, at `/lieferungen/<id>` (calendar feed, return mail) and at
- * `/lieferungen/<id>/bestaetigen?token=…` (signed link of a reminder mail): its confirm form.
+ * One delivery, at `/lieferungen/<id>` (calendar feed, return mail), for people logged in; the
+ * signed link of a reminder mail (`/lieferungen/<id>/bestaetigen?token=…`) is SignedLinkPage.
  */
 export function DeliveryPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const { id = '' } = useParams();
-  const [params] = useSearchParams();
-  const token = params.get('token');
   const user = useUser();
   const q = useQuery(DeliveryQuery, { id });
-  const link = useQuery(DeliveryLinkQuery, { deliveryId: id, token: token ?? '' });
   const d = q.data?.delivery;
   const terms = termDefinitions(d?.indicator?.terms ?? []);
   const [confirmed, setConfirmed] = useState(false);
@@ -50,7 +47,6 @@ export function DeliveryPage() {
   const myOrgs = new Set(q.data.me?.organizations.map((o) => o.id) ?? []);
   const canConfirm = canCoordinate(user) || (!!d.owner && myOrgs.has(d.owner.id));
   const open = d.status === 'REQUESTED' || d.status === 'RETURNED';
-  const linkInvalid = token !== null && link.data !== undefined && link.data.deliveryLink === null;
   const title = t('indicators.deliveryTitle', { period: d.period, name: d.indicator?.name ?? '' });
 
   return (
@@ -63,11 +59,6 @@ export function DeliveryPage() {
         </p>
       )}
       <PageHeading title={title} />
-      {linkInvalid && (
-        <div className="warning" role="note">
-          <p>{t('indicators.linkExpired')}</p>
-        </div>
-      )}
       <p>
         <DeliveryStatusBadge status={d.status} overdue={d.overdue} />
       </p>

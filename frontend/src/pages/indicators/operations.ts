@@ -306,6 +306,54 @@ export const DeliveryLinkQuery = graphql(`
       period
       dueAt
       status
+      version
+      loginRequired
+      definitions {
+        id
+        termLabel
+        text
+        agreed
+      }
+    }
+  }
+`);
+
+export const ConfirmDeliveryByLinkMutation = graphql(`
+  mutation ConfirmDeliveryByLink(
+    $deliveryId: UUID!
+    $token: String!
+    $value: Float
+    $note: String
+    $breakdown: [BreakdownInput!]
+    $definitionId: UUID
+    $noNewData: NoNewDataInput
+    $expectedVersion: Int
+  ) {
+    confirmDeliveryByLink(
+      deliveryId: $deliveryId
+      token: $token
+      value: $value
+      note: $note
+      breakdown: $breakdown
+      definitionId: $definitionId
+      noNewData: $noNewData
+      expectedVersion: $expectedVersion
+    ) {
+      deliveryId
+      indicatorCode
+      indicatorName
+      unit
+      period
+      dueAt
+      status
+      version
+      loginRequired
+      definitions {
+        id
+        termLabel
+        text
+        agreed
+      }
     }
   }
 `);
