@@ -9,6 +9,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { RequestError } from '../../lib/client';
 import { formatDateTime } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
+import { ReportActions } from '../report/ReportActions';
 import { ReportDocument, type PublicStatus } from '../report/ReportDocument';
 import { spanText } from '../report/FrozenReportsPage';
 import { PublicEditionQuery, PublicGlossaryQuery, PublicOverviewQuery, PublicReportQuery } from './operations';
@@ -184,17 +185,7 @@ export function PublicReportPage() {
             </div>
           }
           actions={
-            <>
-              <a className="btn btn-quiet" href={`${base}.csv`} download>
-                {t('report.downloadCsv')}
-              </a>
-              <a className="btn btn-quiet" href={`${base}.xlsx`} download>
-                {t('report.downloadXlsx')}
-              </a>
-              <Button className="btn" onPress={() => window.print()}>
-                {t('report.print')}
-              </Button>
-            </>
+            <ReportActions base={base} />
           }
         />
       )}

@@ -19,6 +19,7 @@ import {
   ReportEditionsQuery,
   SetPublishedMutation,
 } from './operations';
+import { ReportActions } from './ReportActions';
 import { ReportDocument } from './ReportDocument';
 import { ReportNav } from './ReportNav';
 
@@ -225,22 +226,13 @@ export function FrozenReportPage() {
             </div>
           }
           actions={
-            <>
-              <a className="btn btn-quiet" href={`${base}.csv`} download>
-                {t('report.downloadCsv')}
-              </a>
-              <a className="btn btn-quiet" href={`${base}.xlsx`} download>
-                {t('report.downloadXlsx')}
-              </a>
-              <Button className="btn" onPress={() => window.print()}>
-                {t('report.print')}
-              </Button>
+            <ReportActions base={base}>
               {canCoordinate(user) && (
                 <Button className="btn btn-secondary" onPress={() => void togglePublished()} isPending={publish.pending}>
                   {fr.published ? t('report.publication.withdraw') : t('report.publication.publish')}
                 </Button>
               )}
-            </>
+            </ReportActions>
           }
           meta={<ErrorMessage error={publish.error} />}
         />

@@ -9,6 +9,7 @@ import { formText } from '../../lib/form';
 import { useQuery } from '../../lib/hooks';
 import { canCoordinate, useUser } from '../../session/context';
 import { MonitoringReportQuery, ReportEditionsQuery } from './operations';
+import { ReportActions } from './ReportActions';
 import { ReportDocument } from './ReportDocument';
 import { ReportNav } from './ReportNav';
 
@@ -74,7 +75,6 @@ export function ReportPage() {
 }
 
 function ReportView({ choice }: { choice: Choice }) {
-  const { t } = useTranslation();
   const user = useUser();
   const q = useQuery(MonitoringReportQuery, {
     leitbildId: choice.leitbildId,
@@ -99,17 +99,7 @@ function ReportView({ choice }: { choice: Choice }) {
       editTexts={canCoordinate(user)}
       onTextSaved={q.refetch}
       actions={
-        <>
-          <a className="btn btn-quiet" href={`${base}.csv${query}`} download>
-            {t('report.downloadCsv')}
-          </a>
-          <a className="btn btn-quiet" href={`${base}.xlsx${query}`} download>
-            {t('report.downloadXlsx')}
-          </a>
-          <Button className="btn" onPress={() => window.print()}>
-            {t('report.print')}
-          </Button>
-        </>
+        <ReportActions base={base} query={query} />
       }
     />
   );
