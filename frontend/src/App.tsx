@@ -1,8 +1,9 @@
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import { I18nProvider } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Route, Routes } from 'react-router';
 import { intlLocale } from './lib/format';
+import { lazyView } from './lib/lazyView';
 import { AppLayout } from './components/Layout';
 import { Loading } from './components/Notice';
 import { RequireAuth } from './components/RequireAuth';
@@ -11,54 +12,30 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { TasksPage } from './pages/TasksPage';
 
 // Views that only some people use are loaded on demand, keeping the first load small.
-const CoordinationPage = lazy(() =>
-  import('./pages/coordination/CoordinationPage').then((m) => ({ default: m.CoordinationPage })),
-);
+const CoordinationPage = lazyView(() => import('./pages/coordination/CoordinationPage').then((m) => m.CoordinationPage));
 
-const GlossaryPage = lazy(() => import('./pages/glossary/GlossaryPage').then((m) => ({ default: m.GlossaryPage })));
-const TermPage = lazy(() => import('./pages/glossary/TermPage').then((m) => ({ default: m.TermPage })));
-const IndicatorsPage = lazy(() =>
-  import('./pages/indicators/IndicatorsPage').then((m) => ({ default: m.IndicatorsPage })),
-);
-const IndicatorPage = lazy(() => import('./pages/indicators/IndicatorPage').then((m) => ({ default: m.IndicatorPage })));
-const DeliveryPage = lazy(() => import('./pages/indicators/DeliveryPage').then((m) => ({ default: m.DeliveryPage })));
-const SignedLinkPage = lazy(() =>
-  import('./pages/indicators/SignedLinkPage').then((m) => ({ default: m.SignedLinkPage })),
-);
+const GlossaryPage = lazyView(() => import('./pages/glossary/GlossaryPage').then((m) => m.GlossaryPage));
+const TermPage = lazyView(() => import('./pages/glossary/TermPage').then((m) => m.TermPage));
+const IndicatorsPage = lazyView(() => import('./pages/indicators/IndicatorsPage').then((m) => m.IndicatorsPage));
+const IndicatorPage = lazyView(() => import('./pages/indicators/IndicatorPage').then((m) => m.IndicatorPage));
+const DeliveryPage = lazyView(() => import('./pages/indicators/DeliveryPage').then((m) => m.DeliveryPage));
+const SignedLinkPage = lazyView(() => import('./pages/indicators/SignedLinkPage').then((m) => m.SignedLinkPage));
 
-const LeitbildListPage = lazy(() =>
-  import('./pages/leitbild/LeitbildListPage').then((m) => ({ default: m.LeitbildListPage })),
-);
-const EditionPage = lazy(() => import('./pages/leitbild/EditionPage').then((m) => ({ default: m.EditionPage })));
-const GoalPage = lazy(() => import('./pages/leitbild/GoalPage').then((m) => ({ default: m.GoalPage })));
-const ReportPage = lazy(() => import('./pages/report/ReportPage').then((m) => ({ default: m.ReportPage })));
-const FrozenReportsPage = lazy(() =>
-  import('./pages/report/FrozenReportsPage').then((m) => ({ default: m.FrozenReportsPage })),
-);
-const FrozenReportPage = lazy(() =>
-  import('./pages/report/FrozenReportsPage').then((m) => ({ default: m.FrozenReportPage })),
-);
-const ReportChangesPage = lazy(() =>
-  import('./pages/report/ReportChangesPage').then((m) => ({ default: m.ReportChangesPage })),
-);
-const PublicationPage = lazy(() =>
-  import('./pages/report/PublicationPage').then((m) => ({ default: m.PublicationPage })),
-);
-const PublicOverviewPage = lazy(() =>
-  import('./pages/public/PublicPages').then((m) => ({ default: m.PublicOverviewPage })),
-);
-const PublicEditionPage = lazy(() =>
-  import('./pages/public/PublicPages').then((m) => ({ default: m.PublicEditionPage })),
-);
-const PublicReportPage = lazy(() => import('./pages/public/PublicPages').then((m) => ({ default: m.PublicReportPage })));
-const PublicGlossaryPage = lazy(() =>
-  import('./pages/public/PublicPages').then((m) => ({ default: m.PublicGlossaryPage })),
-);
-const ProcessesPage = lazy(() =>
-  import('./pages/participation/ProcessesPage').then((m) => ({ default: m.ProcessesPage })),
-);
-const ProcessPage = lazy(() => import('./pages/participation/ProcessPage').then((m) => ({ default: m.ProcessPage })));
-const SettingsPage = lazy(() => import('./pages/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const LeitbildListPage = lazyView(() => import('./pages/leitbild/LeitbildListPage').then((m) => m.LeitbildListPage));
+const EditionPage = lazyView(() => import('./pages/leitbild/EditionPage').then((m) => m.EditionPage));
+const GoalPage = lazyView(() => import('./pages/leitbild/GoalPage').then((m) => m.GoalPage));
+const ReportPage = lazyView(() => import('./pages/report/ReportPage').then((m) => m.ReportPage));
+const FrozenReportsPage = lazyView(() => import('./pages/report/FrozenReportsPage').then((m) => m.FrozenReportsPage));
+const FrozenReportPage = lazyView(() => import('./pages/report/FrozenReportsPage').then((m) => m.FrozenReportPage));
+const ReportChangesPage = lazyView(() => import('./pages/report/ReportChangesPage').then((m) => m.ReportChangesPage));
+const PublicationPage = lazyView(() => import('./pages/report/PublicationPage').then((m) => m.PublicationPage));
+const PublicOverviewPage = lazyView(() => import('./pages/public/PublicPages').then((m) => m.PublicOverviewPage));
+const PublicEditionPage = lazyView(() => import('./pages/public/PublicPages').then((m) => m.PublicEditionPage));
+const PublicReportPage = lazyView(() => import('./pages/public/PublicPages').then((m) => m.PublicReportPage));
+const PublicGlossaryPage = lazyView(() => import('./pages/public/PublicPages').then((m) => m.PublicGlossaryPage));
+const ProcessesPage = lazyView(() => import('./pages/participation/ProcessesPage').then((m) => m.ProcessesPage));
+const ProcessPage = lazyView(() => import('./pages/participation/ProcessPage').then((m) => m.ProcessPage));
+const SettingsPage = lazyView(() => import('./pages/settings/SettingsPage').then((m) => m.SettingsPage));
 
 export function App() {
   const { i18n } = useTranslation();
