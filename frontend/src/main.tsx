@@ -4,11 +4,12 @@ import { BrowserRouter } from 'react-router';
 import './i18n';
 import './styles.css';
 import { App } from './App';
-import { SessionProvider } from './session/SessionProvider';
+import { prefetchSession, SessionProvider } from './session/SessionProvider';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing');
 
+prefetchSession();
 createRoot(root).render(
   <StrictMode>
     <BrowserRouter>

@@ -12,12 +12,22 @@ async function fetchSession(): Promise<SessionState> {
   }
 }
 
+let prefetched: Promise<SessionState> | null = null;
+
+/** Starts asking who is logged in as soon as the app's code runs, before React's first paint:
+ * every view waits for the answer. */
+export function prefetchSession(): void {
+  prefetched ??= fetchSession();
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
 
   useEffect(() => {
     let cancelled = false;
-    void fetchSession().then((s) => {
+    const session = prefetched ?? fetchSession();
+    prefetched = null;
+    void session.then((s) => {
       if (!cancelled) setState(s);
     });
     return () => {
