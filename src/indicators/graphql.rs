@@ -357,7 +357,7 @@ impl DeliveryLink {
     /// The definitions the value may follow, agreed ones first, so that the form can offer them
     /// without login.
     async fn definitions(&self, ctx: &Context<'_>) -> Result<Vec<LinkDefinition>> {
-        let rows = service::definitions_for(&state(ctx).db, self.indicator_id).await?;
+        let rows = super::usage::definitions_for(&state(ctx).db, self.indicator_id).await?;
         Ok(rows
             .into_iter()
             .map(|(t, d)| LinkDefinition {

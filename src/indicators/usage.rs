@@ -63,6 +63,38 @@ pub async fn check_definition<C: ConnectionTrait>(db: &C, indicator_id: Uuid, de
     Ok(())
 }
 
+/// The definitions of an indicator's terms with their term, agreed ones first: what a delivered
+/// value may follow.
+pub async fn definitions_for<C: ConnectionTrait>(
+    db: &C,
+    indicator_id: Uuid,
+) -> Result<Vec<(crate::glossary::entities::term::Model, crate::glossary::entities::definition::Model)>> {
+    use crate::glossary::entities::{definition, term};
+    let term_ids: Vec<Uuid> = indicator_term::Entity::find()
+        .filter(indicator_term::Column::IndicatorId.eq(indicator_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.term_id)
+        .collect();
+    let terms: HashMap<Uuid, term::Model> = term::Entity::find()
+        .filter(term::Column::Id.is_in(term_ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let mut out: Vec<_> = definition::Entity::find()
+        .filter(definition::Column::TermId.is_in(term_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|d| terms.get(&d.term_id).map(|t| (t.clone(), d)))
+        .collect();
+    out.sort_by_key(|(t, d)| (t.agreed_definition_id != Some(d.id), t.label.clone(), d.created_at));
+    Ok(out)
+}
+
 /// An indicator that uses a term, with the definition its latest delivery follows.
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]

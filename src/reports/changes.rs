@@ -60,7 +60,7 @@ pub async fn since_last_report<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     now: DateTime<Utc>,
-    leitbild_id: sea_orm::prelude::Uuid,
+    leitbild_id: Uuid,
 ) -> Result<Changes> {
     actor.require(Permission::Participate)?;
     let live = service::build(db, now, leitbild_id, None, None).await?;

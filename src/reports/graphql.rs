@@ -262,6 +262,9 @@ pub struct FrozenReport {
     pub model: frozen_report::Model,
     #[graphql(skip)]
     pub public: bool,
+    /// Known when the list that produced it loaded the publications in one query.
+    #[graphql(skip)]
+    pub published: Option<bool>,
 }
 
 impl FrozenReport {
@@ -276,6 +279,7 @@ impl FrozenReport {
             frozen_at: m.frozen_at,
             frozen_by: m.frozen_by,
             model: m,
+            published: public.then_some(true),
             public,
         }
     }
@@ -298,8 +302,8 @@ impl FrozenReport {
 
     /// Whether the public can read it without login.
     async fn published(&self, ctx: &Context<'_>) -> Result<bool> {
-        if self.public {
-            return Ok(true);
+        if let Some(known) = self.published {
+            return Ok(known);
         }
         Ok(publication::is_published(&state(ctx).db, PublicationKind::Report, self.id).await?)
     }
@@ -388,7 +392,15 @@ impl ReportsQuery {
     async fn frozen_reports(&self, ctx: &Context<'_>, leitbild_id: Option<Uuid>) -> Result<Vec<FrozenReport>> {
         actor(ctx)?.require(crate::accounts::policy::Permission::Participate)?;
         let rows = frozen::list(&state(ctx).db, leitbild_id).await?;
-        Ok(rows.into_iter().map(|m| FrozenReport::new(m, false)).collect())
+        // One query for the publication state of the whole list instead of one per report.
+        let published = publication::of(&state(ctx).db, rows.iter().map(|m| m.id).collect()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|m| {
+                let is = published.contains_key(&m.id);
+                FrozenReport { published: Some(is), ..FrozenReport::new(m, false) }
+            })
+            .collect())
     }
 
     async fn frozen_report(&self, ctx: &Context<'_>, id: Uuid) -> Result<FrozenReport> {
