@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-    sea_query::{CaseStatement, Expr, Func, OnConflict, Query},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    sea_query::{Expr, Func, OnConflict, Query},
 };
 use uuid::Uuid;
 
@@ -23,11 +23,9 @@ use crate::{
     state::AppState,
 };
 
-/// Rows handled per transaction by the step.
+/// Rows handled per transaction by the step; a batch of new deliveries (11 columns each) stays
+/// far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
 const BATCH: u64 = 500;
-/// Delivery rows per INSERT: 23 columns each stay far below SQLite's 32,766 and PostgreSQL's
-/// 65,535 bound parameters.
-const DELIVERY_CHUNK: usize = 500;
 /// Bound on batches per pass, so one pass cannot run unbounded; the rest waits for the next.
 const MAX_BATCHES: usize = 400;
 /// How long a signed confirm link stays valid after the reminder.
@@ -249,7 +247,7 @@ pub fn delivery_reminders(
         lines.push("Die Koordination und die übergeordnete Stelle erhalten diese Erinnerung in Kopie.".into());
     }
     lines.push("Über den Link öffnen Sie direkt das Formular zur Bestätigung dieser einen Lieferung.".into());
-    let (text, html) = super::service::mail_bodies("Guten Tag,", &lines, "Lieferung bestätigen", &url);
+    let text = crate::notifications::mailer::compose("Guten Tag,", &lines, "Lieferung bestätigen", &url);
     let mut mails = Vec::new();
     for recipient in ctx.recipients(ind) {
         mails.push(NewNotification {
@@ -259,7 +257,7 @@ pub fn delivery_reminders(
             due_at: timing::stage_time(due, stage).max(d.created_at.min(now)),
             subject: subject.clone(),
             body_text: text.clone(),
-            body_html: Some(html.clone()),
+            body_html: None,
             link: Some(url.clone()),
             cc: cc.iter().copied().filter(|c| *c != recipient).collect(),
         });
@@ -298,90 +296,130 @@ async fn indicators_by_id<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Ha
         .collect())
 }
 
-/// `CASE WHEN id = a THEN x … ELSE <column> END`: one UPDATE sets a different value per row.
-fn per_row<C: ColumnTrait>(id: C, keep: C, values: &[(Uuid, Option<DateTime<Utc>>)]) -> Expr {
-    let mut case = CaseStatement::new();
-    for (row, value) in values {
-        case = case.case(id.eq(*row), Expr::value(*value));
-    }
-    case.finally(Expr::col(keep)).into()
+/// The ids of the rows due at `now` by `schedule`, earliest first, at most a pass's worth.
+async fn due_ids<E: EntityTrait>(
+    state: &AppState,
+    id: E::Column,
+    schedule: E::Column,
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>> {
+    Ok(E::find()
+        .select_only()
+        .column(id)
+        .filter(schedule.lte(now))
+        .order_by_asc(schedule)
+        .limit(BATCH * MAX_BATCHES as u64)
+        .into_tuple()
+        .all(&state.db)
+        .await?)
 }
+
+/// Runs `step` over `ids` in chunks of [`BATCH`], each chunk its own transaction. On PostgreSQL
+/// a few chunks run at once, each on its own connection: a large backlog otherwise leaves the
+/// server waiting for this process and this process for the server.
+async fn in_batches<F, Fut>(state: &AppState, ids: Vec<Uuid>, step: F) -> Result<u64>
+where
+    F: Fn(Vec<Uuid>) -> Fut,
+    Fut: std::future::Future<Output = Result<u64>>,
+{
+    use futures_util::{StreamExt, TryStreamExt};
+    let parallel = if state.db.get_database_backend() == sea_orm::DatabaseBackend::Postgres { 3 } else { 1 };
+    futures_util::stream::iter(ids.chunks(BATCH as usize).map(<[Uuid]>::to_vec))
+        .map(step)
+        .buffer_unordered(parallel)
+        .try_fold(0, |sum, n| async move { Ok(sum + n) })
+        .await
+}
+
+/// A period to request now: the new delivery's id, the period and its due date.
+type NextRequest = (Uuid, String, DateTime<Utc>);
 
 /// Requests the next period of every indicator whose latest period has come due.
 async fn auto_request(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
-    let mut requested = 0;
-    for _ in 0..MAX_BATCHES {
-        let batch = indicator::Entity::find()
-            .filter(indicator::Column::NextAutoRequestAt.lte(now))
-            .order_by_asc(indicator::Column::NextAutoRequestAt)
-            .limit(BATCH)
-            .all(&state.db)
-            .await?;
-        if batch.is_empty() {
-            break;
+    let due =
+        due_ids::<indicator::Entity>(state, indicator::Column::Id, indicator::Column::NextAutoRequestAt, now).await?;
+    in_batches(state, due, |ids| request_batch(state, ids, now)).await
+}
+
+async fn request_batch(state: &AppState, ids: Vec<Uuid>, now: DateTime<Utc>) -> Result<u64> {
+    let batch = indicator::Entity::find()
+        .filter(indicator::Column::Id.is_in(ids))
+        .filter(indicator::Column::NextAutoRequestAt.lte(now))
+        .all(&state.db)
+        .await?;
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let rows: Vec<(Uuid, DateTime<Utc>, String)> = delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::IndicatorId)
+        .column(delivery::Column::DueAt)
+        .column(delivery::Column::Period)
+        .filter(delivery::Column::IndicatorId.is_in(batch.iter().map(|i| i.id)))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let mut latest: HashMap<Uuid, (DateTime<Utc>, String)> = HashMap::new();
+    for (ind, due, period) in rows {
+        if latest.get(&ind).is_none_or(|(d, _)| *d < due) {
+            latest.insert(ind, (due, period));
         }
-        let ids: Vec<Uuid> = batch.iter().map(|i| i.id).collect();
-        let rows: Vec<(Uuid, DateTime<Utc>, String)> = delivery::Entity::find()
-            .select_only()
-            .column(delivery::Column::IndicatorId)
-            .column(delivery::Column::DueAt)
-            .column(delivery::Column::Period)
-            .filter(delivery::Column::IndicatorId.is_in(ids.iter().copied()))
-            .into_tuple()
-            .all(&state.db)
-            .await?;
-        let mut latest: HashMap<Uuid, (DateTime<Utc>, String)> = HashMap::new();
-        for (ind, due, period) in rows {
-            if latest.get(&ind).is_none_or(|(d, _)| *d < due) {
-                latest.insert(ind, (due, period));
-            }
-        }
-        let mut new_rows = Vec::new();
-        let mut continuing = Vec::new();
-        for ind in &batch {
+    }
+    // Per indicator the period to request now and its due date; none where there is no
+    // delivery to continue from, which ends its schedule.
+    let planned: Vec<(&indicator::Model, Option<NextRequest>)> = batch
+        .iter()
+        .map(|ind| {
             let next = latest.get(&ind.id).and_then(|(due, period)| {
                 let p = Period::parse(period, ind.periodicity).ok()?;
                 let due = timing::add_months_local(*due, ind.periodicity.months());
-                Some((p.next(ind.periodicity).label(ind.periodicity), due))
+                Some((Uuid::now_v7(), p.next(ind.periodicity).label(ind.periodicity), due))
             });
-            if let Some((period, due)) = next {
-                continuing.push(ind.id);
-                new_rows.push(service::new_delivery_row(Uuid::now_v7(), ind, &period, due, now));
-            }
-        }
-        let new_ids: Vec<Uuid> = new_rows.iter().filter_map(|r| r.id.try_as_ref().copied()).collect();
-        let txn = state.db.begin().await?;
-        // The claim comes first (and takes SQLite's write lock): the whole batch, while it is
-        // still due. A replica that took some of these rows meanwhile makes the claim fall
-        // short; this one then lets go and reads again, so no row is handled twice.
-        let claimed = indicator::Entity::update_many()
-            .col_expr(indicator::Column::NextAutoRequestAt, Expr::value(Option::<DateTime<Utc>>::None))
-            .filter(indicator::Column::Id.is_in(ids.iter().copied()))
-            .filter(indicator::Column::NextAutoRequestAt.lte(now))
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        if claimed < ids.len() as u64 {
-            txn.rollback().await?;
-            continue;
-        }
-        // The unique (indicator, period) index keeps a period requested by hand meanwhile from
-        // being requested twice.
-        let mut rows = new_rows;
-        while !rows.is_empty() {
-            let rest = rows.split_off(rows.len().min(DELIVERY_CHUNK));
-            delivery::Entity::insert_many(rows)
-                .on_conflict(
-                    OnConflict::columns([delivery::Column::IndicatorId, delivery::Column::Period])
-                        .do_nothing()
-                        .to_owned(),
-                )
-                .exec_without_returning(&txn)
-                .await?;
-            rows = rest;
-        }
-        // The schedule follows the latest requested period, computed by the database for all
-        // rows at once (one statement instead of one value per row).
+            (ind, next)
+        })
+        .collect();
+    let txn = state.db.begin().await?;
+    // The claim comes first (and takes SQLite's write lock): the whole batch, while it is
+    // still due, moves on to the due date of the period requested now. A replica that took
+    // some of these rows meanwhile makes the claim fall short; this one then lets go (the
+    // next pass takes the rest), so no row is handled twice.
+    let mut claim = crate::db::update_per_row::<indicator::Entity>(
+        indicator::Column::Id,
+        indicator::Column::NextAutoRequestAt,
+        None,
+        planned.iter().map(|(ind, next)| (ind.id.into(), next.as_ref().map(|n| n.2).into(), None)),
+    );
+    claim.and_where(indicator::Column::NextAutoRequestAt.lte(now));
+    if txn.execute(&claim).await?.rows_affected() < batch.len() as u64 {
+        txn.rollback().await?;
+        return Ok(0);
+    }
+    // The unique (indicator, period) index keeps a period requested by hand meanwhile from
+    // being requested twice.
+    let rows: Vec<delivery::ActiveModel> = planned
+        .iter()
+        .filter_map(|(ind, next)| {
+            next.as_ref().map(|(id, period, due)| service::new_delivery_row(*id, ind, period, *due, now))
+        })
+        .collect();
+    let inserted: std::collections::HashSet<Uuid> = match delivery::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([delivery::Column::IndicatorId, delivery::Column::Period]).do_nothing().to_owned(),
+        )
+        .exec_with_returning_keys(&txn)
+        .await
+    {
+        Ok(keys) => keys.into_iter().collect(),
+        Err(sea_orm::DbErr::RecordNotInserted) => Default::default(),
+        Err(e) => return Err(e.into()),
+    };
+    // Where a period had been requested by hand meanwhile, the schedule follows the latest
+    // requested due date, read from the database.
+    let kept: Vec<Uuid> = planned
+        .iter()
+        .filter_map(|(ind, next)| next.as_ref().filter(|n| !inserted.contains(&n.0)).map(|_| ind.id))
+        .collect();
+    if !kept.is_empty() {
         let latest_due = Query::select()
             .expr(Func::max(Expr::col((delivery::Entity, delivery::Column::DueAt))))
             .from(delivery::Entity)
@@ -390,168 +428,148 @@ async fn auto_request(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
                 (indicator::Entity, indicator::Column::Id),
             ))
             .to_owned();
-        if !continuing.is_empty() {
-            indicator::Entity::update_many()
-                .col_expr(indicator::Column::NextAutoRequestAt, Expr::SubQuery(None, Box::new(latest_due.into())))
-                .filter(indicator::Column::Id.is_in(continuing))
-                .exec(&txn)
-                .await?;
-        }
-        let created: Vec<(Uuid, String, DateTime<Utc>, Uuid)> = delivery::Entity::find()
-            .select_only()
-            .column(delivery::Column::Id)
-            .column(delivery::Column::Period)
-            .column(delivery::Column::DueAt)
-            .column(delivery::Column::IndicatorId)
-            .filter(delivery::Column::Id.is_in(new_ids))
-            .into_tuple()
-            .all(&txn)
+        indicator::Entity::update_many()
+            .col_expr(indicator::Column::NextAutoRequestAt, Expr::SubQuery(None, Box::new(latest_due.into())))
+            .filter(indicator::Column::Id.is_in(kept))
+            .exec(&txn)
             .await?;
-        let codes: HashMap<Uuid, &str> = batch.iter().map(|i| (i.id, i.code.as_str())).collect();
-        let entries: Vec<(Uuid, String)> = created
-            .iter()
-            .map(|(id, period, due, ind)| {
-                let code = codes.get(ind).copied().unwrap_or_default();
-                let date = timing::german_date(*due);
-                (*id, format!("Datenlieferung {period} für {code} automatisch angefordert, fällig am {date}"))
-            })
-            .collect();
-        audit::service::record_many(&txn, now, None, "delivery.request", "delivery", entries).await?;
-        txn.commit().await?;
-        requested += created.len() as u64;
-        if (batch.len() as u64) < BATCH {
-            break;
-        }
     }
+    let entries: Vec<(Uuid, String)> = planned
+        .iter()
+        .filter_map(|(ind, next)| {
+            let (id, period, due) = next.as_ref().filter(|n| inserted.contains(&n.0))?;
+            let date = timing::german_date(*due);
+            let text = format!("Datenlieferung {period} für {} automatisch angefordert, fällig am {date}", ind.code);
+            Some((*id, text))
+        })
+        .collect();
+    let requested = entries.len() as u64;
+    audit::service::record_many(&txn, now, None, "delivery.request", "delivery", entries).await?;
+    txn.commit().await?;
     Ok(requested)
 }
 
 async fn remind_deliveries(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
-    let mut enqueued = 0;
-    let mut secret: Option<Vec<u8>> = None;
-    let mut ctx: Option<Context> = None;
-    for _ in 0..MAX_BATCHES {
-        let batch = delivery::Entity::find()
-            .filter(delivery::Column::NextReminderAt.lte(now))
-            .order_by_asc(delivery::Column::NextReminderAt)
-            .limit(BATCH)
-            .all(&state.db)
-            .await?;
-        if batch.is_empty() {
-            break;
-        }
-        let secret = match &secret {
-            Some(s) => s.clone(),
-            None => secret.insert(links::secret(&state.db, state).await?).clone(),
-        };
-        let ids: Vec<Uuid> = batch.iter().map(|d| d.indicator_id).collect();
-        let inds = indicators_by_id(&state.db, &ids).await?;
-        let list: Vec<indicator::Model> = inds.values().cloned().collect();
-        let ctx = match &mut ctx {
-            Some(c) => {
-                c.extend(&state.db, &list).await?;
-                c
-            }
-            None => ctx.insert(Context::load(&state.db, &list).await?),
-        };
+    let due = due_ids::<delivery::Entity>(state, delivery::Column::Id, delivery::Column::NextReminderAt, now).await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let secret = links::secret(&state.db, state).await?;
+    // Shared by the batches, so that a pass loads each organisation once.
+    let ctx = tokio::sync::Mutex::new(Context::load(&state.db, &[]).await?);
+    in_batches(state, due, |ids| remind_batch(state, &ctx, &secret, ids, now)).await
+}
+
+async fn remind_batch(
+    state: &AppState,
+    ctx: &tokio::sync::Mutex<Context>,
+    secret: &[u8],
+    ids: Vec<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    // Still due: a replica may have handled some of these since they were listed.
+    let batch = delivery::Entity::find()
+        .filter(delivery::Column::Id.is_in(ids))
+        .filter(delivery::Column::NextReminderAt.lte(now))
+        .all(&state.db)
+        .await?;
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let inds = indicators_by_id(&state.db, &batch.iter().map(|d| d.indicator_id).collect::<Vec<_>>()).await?;
+    let (mails, moves) = {
+        let mut ctx = ctx.lock().await;
+        ctx.extend(&state.db, &inds.values().cloned().collect::<Vec<_>>()).await?;
         let mut mails = Vec::new();
         let mut moves = Vec::with_capacity(batch.len());
-        let mut by_version: HashMap<i32, Vec<Uuid>> = HashMap::new();
         for d in &batch {
             let (new_mails, next) = match inds.get(&d.indicator_id) {
-                Some(ind) => delivery_reminders(state, ctx, &secret, ind, d, now),
+                Some(ind) => delivery_reminders(state, &ctx, secret, ind, d, now),
                 None => (vec![], None),
             };
-            moves.push((d.id, next));
+            moves.push((d.id.into(), next.into(), Some(d.version.into())));
             mails.extend(new_mails);
-            by_version.entry(d.version).or_default().push(d.id);
         }
-        // Only rows unchanged since read: a confirmation or return in between keeps its schedule.
-        // Grouped by version (nearly always one group), so that the filter is an index lookup
-        // per group rather than one condition per row.
-        let mut claim = Condition::any();
-        for (version, ids) in by_version {
-            claim = claim
-                .add(Condition::all().add(delivery::Column::Id.is_in(ids)).add(delivery::Column::Version.eq(version)));
-        }
-        let txn = state.db.begin().await?;
-        delivery::Entity::update_many()
-            .col_expr(
-                delivery::Column::NextReminderAt,
-                per_row(delivery::Column::Id, delivery::Column::NextReminderAt, &moves),
-            )
-            .filter(claim)
-            .exec(&txn)
-            .await?;
-        // A replica that read the same rows queues the same keys: the outbox keeps one of each,
-        // and a reminder of a stale round is cancelled when it is sent (see `still_owed`).
-        enqueued += notifications::service::enqueue_many(&txn, mails, now).await?;
-        txn.commit().await?;
-        if (batch.len() as u64) < BATCH {
-            break;
-        }
-    }
+        (mails, moves)
+    };
+    let txn = state.db.begin().await?;
+    // Only rows unchanged since read (same version): a confirmation or return in between
+    // keeps its schedule.
+    txn.execute(&crate::db::update_per_row::<delivery::Entity>(
+        delivery::Column::Id,
+        delivery::Column::NextReminderAt,
+        Some(delivery::Column::Version),
+        moves,
+    ))
+    .await?;
+    // A replica that read the same rows queues the same keys: the outbox keeps one of each,
+    // and a reminder of a stale round is cancelled when it is sent (see `still_owed`).
+    let enqueued = notifications::service::enqueue_many(&txn, mails, now).await?;
+    txn.commit().await?;
     Ok(enqueued)
 }
 
 async fn remind_reviews(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
-    let mut enqueued = 0;
-    let mut ctx: Option<Context> = None;
-    for _ in 0..MAX_BATCHES {
-        let batch = indicator::Entity::find()
-            .filter(indicator::Column::ReviewReminderAt.lte(now))
-            .order_by_asc(indicator::Column::ReviewReminderAt)
-            .limit(BATCH)
-            .all(&state.db)
-            .await?;
-        if batch.is_empty() {
-            break;
-        }
-        let ctx = match &mut ctx {
-            Some(c) => {
-                c.extend(&state.db, &batch).await?;
-                c
-            }
-            None => ctx.insert(Context::load(&state.db, &batch).await?),
-        };
-        let ids: Vec<Uuid> = batch.iter().map(|i| i.id).collect();
-        let mut mails = Vec::new();
-        for ind in &batch {
-            let url = format!("{}/indikatoren/{}", state.config.public_url, ind.id);
-            let date = timing::german_date(ind.next_review_at);
-            let lines = vec![
-                format!("die Überprüfung des Indikators „{}“ ({}) ist am {date} fällig.", ind.name, ind.code),
-                "Bitte prüfen Sie Definition und Quelle und bestätigen Sie die Überprüfung.".to_string(),
-            ];
-            let (text, html) = super::service::mail_bodies("Guten Tag,", &lines, "Zum Indikator", &url);
-            for recipient in ctx.recipients(ind) {
-                mails.push(NewNotification {
-                    recipient_id: recipient,
-                    kind: NotificationKind::ReviewDue,
-                    dedupe_key: review_key(ind.id, ind.next_review_at, recipient),
-                    due_at: ind.review_reminder_at.unwrap_or(now),
-                    subject: format!("Überprüfung fällig am {date}: {}", ind.name),
-                    body_text: text.clone(),
-                    body_html: Some(html.clone()),
-                    link: Some(url.clone()),
-                    cc: vec![],
-                });
-            }
-        }
-        let txn = state.db.begin().await?;
-        // Rows still due are claimed; a review confirmed meanwhile moved its reminder ahead and
-        // keeps it, and the reminder queued here for the old date is cancelled when it is sent.
-        indicator::Entity::update_many()
-            .col_expr(indicator::Column::ReviewReminderAt, Expr::value(Option::<DateTime<Utc>>::None))
-            .filter(indicator::Column::Id.is_in(ids))
-            .filter(indicator::Column::ReviewReminderAt.lte(now))
-            .exec(&txn)
-            .await?;
-        enqueued += notifications::service::enqueue_many(&txn, mails, now).await?;
-        txn.commit().await?;
-        if (batch.len() as u64) < BATCH {
-            break;
+    let due =
+        due_ids::<indicator::Entity>(state, indicator::Column::Id, indicator::Column::ReviewReminderAt, now).await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let ctx = tokio::sync::Mutex::new(Context::load(&state.db, &[]).await?);
+    in_batches(state, due, |ids| review_batch(state, &ctx, ids, now)).await
+}
+
+async fn review_batch(
+    state: &AppState,
+    ctx: &tokio::sync::Mutex<Context>,
+    ids: Vec<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let batch = indicator::Entity::find()
+        .filter(indicator::Column::Id.is_in(ids))
+        .filter(indicator::Column::ReviewReminderAt.lte(now))
+        .all(&state.db)
+        .await?;
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let mut ctx = ctx.lock().await;
+    ctx.extend(&state.db, &batch).await?;
+    let ids: Vec<Uuid> = batch.iter().map(|i| i.id).collect();
+    let mut mails = Vec::new();
+    for ind in &batch {
+        let url = format!("{}/indikatoren/{}", state.config.public_url, ind.id);
+        let date = timing::german_date(ind.next_review_at);
+        let lines = vec![
+            format!("die Überprüfung des Indikators „{}“ ({}) ist am {date} fällig.", ind.name, ind.code),
+            "Bitte prüfen Sie Definition und Quelle und bestätigen Sie die Überprüfung.".to_string(),
+        ];
+        let text = crate::notifications::mailer::compose("Guten Tag,", &lines, "Zum Indikator", &url);
+        for recipient in ctx.recipients(ind) {
+            mails.push(NewNotification {
+                recipient_id: recipient,
+                kind: NotificationKind::ReviewDue,
+                dedupe_key: review_key(ind.id, ind.next_review_at, recipient),
+                due_at: ind.review_reminder_at.unwrap_or(now),
+                subject: format!("Überprüfung fällig am {date}: {}", ind.name),
+                body_text: text.clone(),
+                body_html: None,
+                link: Some(url.clone()),
+                cc: vec![],
+            });
         }
     }
+    drop(ctx);
+    let txn = state.db.begin().await?;
+    // Rows still due are claimed; a review confirmed meanwhile moved its reminder ahead and
+    // keeps it, and the reminder queued here for the old date is cancelled when it is sent.
+    indicator::Entity::update_many()
+        .col_expr(indicator::Column::ReviewReminderAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(indicator::Column::Id.is_in(ids))
+        .filter(indicator::Column::ReviewReminderAt.lte(now))
+        .exec(&txn)
+        .await?;
+    let enqueued = notifications::service::enqueue_many(&txn, mails, now).await?;
+    txn.commit().await?;
     Ok(enqueued)
 }

@@ -144,30 +144,6 @@ fn link(state: &AppState, path: &str) -> String {
     format!("{}{path}", state.config.public_url)
 }
 
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// A German mail with a plain and an HTML part: greeting, lines, one link.
-pub(crate) fn mail_bodies(greeting: &str, lines: &[String], link_text: &str, url: &str) -> (String, String) {
-    let mut text = format!("{greeting}\n\n");
-    for l in lines {
-        text.push_str(l);
-        text.push('\n');
-    }
-    text.push_str(&format!("\n{link_text}: {url}\n\n-- \nteilhabe · Integrationsmonitoring\n"));
-    let mut html = format!("<p>{}</p>", html_escape(greeting));
-    for l in lines {
-        html.push_str(&format!("<p>{}</p>", html_escape(l)));
-    }
-    html.push_str(&format!(
-        "<p><a href=\"{}\">{}</a></p><p>-- <br>teilhabe · Integrationsmonitoring</p>",
-        html_escape(url),
-        html_escape(link_text)
-    ));
-    (text, html)
-}
-
 async fn owner_assigned_mails<C: ConnectionTrait>(
     db: &C,
     state: &AppState,
@@ -179,7 +155,7 @@ async fn owner_assigned_mails<C: ConnectionTrait>(
     let mut out = Vec::new();
     for (who, role) in [(ind.responsible_user_id, "verantwortlich"), (ind.deputy_user_id, "Stellvertretung")] {
         let Some(user_id) = who else { continue };
-        let (text, html) = mail_bodies(
+        let text = crate::notifications::mailer::compose(
             "Guten Tag,",
             &[
                 format!("Sie sind nun {role} für den Indikator „{}“ ({}).", ind.name, ind.code),
@@ -198,7 +174,7 @@ async fn owner_assigned_mails<C: ConnectionTrait>(
             due_at: now,
             subject: format!("Indikator „{}“ übernommen", ind.name),
             body_text: text,
-            body_html: Some(html),
+            body_html: None,
             link: Some(url.clone()),
             cc: vec![],
         });
@@ -488,24 +464,15 @@ pub(crate) fn new_delivery_row(
         owner_id: Set(ind.owner_id),
         period: Set(period.to_string()),
         due_at: Set(due_at),
-        expected_at: Set(None),
         status: Set(DeliveryStatus::Requested),
-        value: Set(None),
-        breakdown: Set(None),
-        note: Set(None),
-        definition_id: Set(None),
-        no_data_reason: Set(None),
-        return_reason: Set(None),
-        delivered_by: Set(None),
-        delivered_at: Set(None),
-        on_time: Set(None),
-        accepted_by: Set(None),
-        accepted_at: Set(None),
         next_reminder_at: Set(Some(first_reminder(due_at, now))),
         reminder_epoch: Set(0),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
+        // What is delivered later starts NULL and stays out of the INSERT: the scheduler
+        // requests thousands of periods at once with half the parameters.
+        ..Default::default()
     }
 }
 
@@ -811,7 +778,7 @@ pub async fn return_delivery(
     let updated = row.update(&txn).await?;
     if let Some(to) = deliverer {
         let url = link(state, &format!("/lieferungen/{}", updated.id));
-        let (text, html) = mail_bodies(
+        let text = crate::notifications::mailer::compose(
             "Guten Tag,",
             &[
                 format!("Ihre Datenlieferung {} für „{}“ wurde zur Korrektur zurückgegeben.", updated.period, ind.name),
@@ -829,7 +796,7 @@ pub async fn return_delivery(
                 due_at: now,
                 subject: format!("Datenlieferung {} zurückgegeben: {}", updated.period, ind.name),
                 body_text: text,
-                body_html: Some(html),
+                body_html: None,
                 link: Some(url),
                 cc: vec![],
             }],

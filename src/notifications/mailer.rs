@@ -79,6 +79,48 @@ async fn write_eml(dir: &std::path::Path, stem: &str, bytes: &[u8]) -> Result<()
     tokio::fs::rename(&tmp, dir.join(format!("{stem}.eml"))).await.map_err(io)
 }
 
+/// The text of a German mail: greeting, lines, and one link as `<link text>: <url>`.
+pub fn compose(greeting: &str, lines: &[String], link_text: &str, url: &str) -> String {
+    let mut text = format!("{greeting}\n\n");
+    for l in lines {
+        text.push_str(l);
+        text.push('\n');
+    }
+    text.push_str(&format!("\n{link_text}: {url}\n\n{SIGNATURE}\n"));
+    text
+}
+
+const SIGNATURE: &str = "-- \nteilhabe · Integrationsmonitoring";
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The HTML part of a mail written by [`compose`]: a paragraph per line, `<text>: <http(s) URL>`
+/// as a link, the signature below its separator. Made when the mail is sent, so that the outbox
+/// stores each message once rather than twice.
+pub fn html_of(text: &str) -> String {
+    let (body, signature) = match text.split_once("\n-- \n") {
+        Some((body, signature)) => (body, Some(signature.trim_end())),
+        None => (text, None),
+    };
+    let mut html = String::with_capacity(text.len() * 5 / 4 + 64);
+    for line in body.lines().map(str::trim_end).filter(|l| !l.is_empty()) {
+        let link = line.rsplit_once(": ").filter(|(_, url)| {
+            (url.starts_with("https://") || url.starts_with("http://")) && !url.contains(char::is_whitespace)
+        });
+        match link {
+            Some((label, url)) => html.push_str(&format!("<p><a href=\"{}\">{}</a></p>", escape(url), escape(label))),
+            None => html.push_str(&format!("<p>{}</p>", escape(line))),
+        }
+    }
+    if let Some(signature) = signature {
+        let lines: Vec<String> = signature.lines().map(escape).collect();
+        html.push_str(&format!("<p>-- <br>{}</p>", lines.join("<br>")));
+    }
+    html
+}
+
 fn mailbox(name: &str, address: &str) -> Result<Mailbox, SendError> {
     let address = address.parse().map_err(|e| SendError::Permanent(format!("address {address:?}: {e}")))?;
     Ok(Mailbox::new(Some(name.to_string()), address))
@@ -126,6 +168,21 @@ mod tests {
         assert!(raw.contains("multipart/alternative"));
         assert!(raw.contains("text/plain") && raw.contains("text/html"));
         assert!(raw.contains("koordination@stadt.example"));
+    }
+
+    #[test]
+    fn the_html_part_follows_the_text() {
+        let lines = vec!["die Lieferung „A & B“ ist am 01.03.2026 fällig.".to_string(), "Zeitraum: 2025.".to_string()];
+        let text = compose("Guten Tag,", &lines, "Lieferung bestätigen", "https://stadt.example/l?token=1&x=<2>");
+        assert_eq!(
+            html_of(&text),
+            "<p>Guten Tag,</p><p>die Lieferung „A &amp; B“ ist am 01.03.2026 fällig.</p><p>Zeitraum: 2025.</p>\
+             <p><a href=\"https://stadt.example/l?token=1&amp;x=&lt;2&gt;\">Lieferung bestätigen</a></p>\
+             <p>-- <br>teilhabe · Integrationsmonitoring</p>"
+        );
+        // Only http(s) becomes a link; anything else stays text.
+        assert_eq!(html_of("Siehe: javascript:alert(1)"), "<p>Siehe: javascript:alert(1)</p>");
+        assert_eq!(html_of("Quelle: https://a.example b"), "<p>Quelle: https://a.example b</p>");
     }
 
     #[test]

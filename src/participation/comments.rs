@@ -224,7 +224,7 @@ async fn enqueue_reply_notice<C: ConnectionTrait>(
     let ellipsis = if reply.body.chars().count() > 300 { " …" } else { "" };
     let url = comment_url(public_url, reply);
     let lines = vec![format!("{author} hat auf Ihren Kommentar geantwortet:"), format!("„{excerpt}{ellipsis}“")];
-    let (text, html) = crate::indicators::service::mail_bodies("Guten Tag,", &lines, "Antwort lesen", &url);
+    let text = crate::notifications::mailer::compose("Guten Tag,", &lines, "Antwort lesen", &url);
     notifications::service::enqueue_many(
         txn,
         vec![notifications::service::NewNotification {
@@ -234,7 +234,7 @@ async fn enqueue_reply_notice<C: ConnectionTrait>(
             due_at: now,
             subject: format!("Antwort von {author} auf Ihren Kommentar"),
             body_text: text,
-            body_html: Some(html),
+            body_html: None,
             link: Some(url),
             cc: vec![],
         }],

@@ -76,7 +76,7 @@ async fn enqueue_vote_closing<C: ConnectionTrait>(
                     }
                 },
             ];
-            let (text, html) = crate::indicators::service::mail_bodies("Guten Tag,", &lines, "Zur Abstimmung", &url);
+            let text = crate::notifications::mailer::compose("Guten Tag,", &lines, "Zur Abstimmung", &url);
             NewNotification {
                 recipient_id: user,
                 kind: NotificationKind::VoteClosing,
@@ -84,7 +84,7 @@ async fn enqueue_vote_closing<C: ConnectionTrait>(
                 due_at,
                 subject: format!("Abstimmung endet am {closes}: {}", p.title),
                 body_text: text,
-                body_html: Some(html),
+                body_html: None,
                 link: Some(url.clone()),
                 cc: vec![],
             }
