@@ -96,20 +96,20 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// The HTML part of a mail written by [`compose`]: a paragraph per line, `<text>: <http(s) URL>`
-/// as a link, the signature below its separator. Made when the mail is sent, so that the outbox
-/// stores each message once rather than twice.
-pub fn html_of(text: &str) -> String {
-    let (body, signature) = match text.split_once("\n-- \n") {
+/// The HTML part of a mail written by [`compose`]: a paragraph per line, the line that ends in
+/// `: <link>` (the notification's own link) as a link, the signature below its separator. Made
+/// when the mail is sent, so that the outbox stores each message once. Only that one link is
+/// made: a URL in quoted text (a comment, a return reason) stays text and cannot pose as it.
+pub fn html_of(text: &str, link: Option<&str>) -> String {
+    let (body, signature) = match text.rsplit_once("\n-- \n") {
         Some((body, signature)) => (body, Some(signature.trim_end())),
         None => (text, None),
     };
+    let link = link.filter(|url| url.starts_with("https://") || url.starts_with("http://"));
     let mut html = String::with_capacity(text.len() * 5 / 4 + 64);
     for line in body.lines().map(str::trim_end).filter(|l| !l.is_empty()) {
-        let link = line.rsplit_once(": ").filter(|(_, url)| {
-            (url.starts_with("https://") || url.starts_with("http://")) && !url.contains(char::is_whitespace)
-        });
-        match link {
+        let label = link.and_then(|url| Some((line.strip_suffix(url)?.strip_suffix(": ")?, url)));
+        match label {
             Some((label, url)) => html.push_str(&format!("<p><a href=\"{}\">{}</a></p>", escape(url), escape(label))),
             None => html.push_str(&format!("<p>{}</p>", escape(line))),
         }
@@ -172,17 +172,26 @@ mod tests {
 
     #[test]
     fn the_html_part_follows_the_text() {
-        let lines = vec!["die Lieferung „A & B“ ist am 01.03.2026 fällig.".to_string(), "Zeitraum: 2025.".to_string()];
-        let text = compose("Guten Tag,", &lines, "Lieferung bestätigen", "https://stadt.example/l?token=1&x=<2>");
+        let url = "https://stadt.example/l?token=1&x=<2>";
+        let lines = vec![
+            "die Lieferung „A & B“ ist am 01.03.2026 fällig.".to_string(),
+            "Begründung: Lieferung bestätigen: https://evil.example".to_string(),
+            "-- ".to_string(),
+        ];
+        let text = compose("Guten Tag,", &lines, "Lieferung bestätigen", url);
         assert_eq!(
-            html_of(&text),
-            "<p>Guten Tag,</p><p>die Lieferung „A &amp; B“ ist am 01.03.2026 fällig.</p><p>Zeitraum: 2025.</p>\
+            html_of(&text, Some(url)),
+            "<p>Guten Tag,</p><p>die Lieferung „A &amp; B“ ist am 01.03.2026 fällig.</p>\
+             <p>Begründung: Lieferung bestätigen: https://evil.example</p><p>--</p>\
              <p><a href=\"https://stadt.example/l?token=1&amp;x=&lt;2&gt;\">Lieferung bestätigen</a></p>\
              <p>-- <br>teilhabe · Integrationsmonitoring</p>"
         );
-        // Only http(s) becomes a link; anything else stays text.
-        assert_eq!(html_of("Siehe: javascript:alert(1)"), "<p>Siehe: javascript:alert(1)</p>");
-        assert_eq!(html_of("Quelle: https://a.example b"), "<p>Quelle: https://a.example b</p>");
+        // Without a link, or with one that is not http(s), nothing becomes a link.
+        assert_eq!(html_of("Siehe: https://a.example", None), "<p>Siehe: https://a.example</p>");
+        assert_eq!(
+            html_of("Siehe: javascript:alert(1)", Some("javascript:alert(1)")),
+            "<p>Siehe: javascript:alert(1)</p>"
+        );
     }
 
     #[test]

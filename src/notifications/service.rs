@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::StreamExt;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -343,8 +343,12 @@ pub async fn send_due(state: &AppState, now: DateTime<Utc>) -> Result<SendReport
                 settle(state, &n, &outcome, now).await.map(|()| outcome)
             })
             .buffer_unordered(SENDING_AT_ONCE)
-            .try_collect()
-            .await?;
+            .collect::<Vec<Result<Outcome>>>()
+            .await
+            // Every mail in flight is settled before an error ends the pass: a mail that went
+            // out must not wait for its lease to expire and go out again.
+            .into_iter()
+            .collect::<Result<_>>()?;
         for outcome in outcomes {
             match outcome {
                 Outcome::Sent => report.sent += 1,
@@ -388,7 +392,7 @@ async fn deliver(
         cc,
         subject: n.subject.clone(),
         text: n.body_text.clone(),
-        html: Some(n.body_html.clone().unwrap_or_else(|| super::mailer::html_of(&n.body_text))),
+        html: Some(n.body_html.clone().unwrap_or_else(|| super::mailer::html_of(&n.body_text, n.link.as_deref()))),
     };
     match mailer.send(mail, state.config.smtp_timeout).await {
         Ok(()) => Outcome::Sent,
