@@ -746,11 +746,9 @@ impl IndicatorsMutation {
     ) -> Result<DeliveryLink> {
         let st = state(ctx);
         let confirmation = confirmation(value, note, breakdown, definition_id, no_new_data)?;
-        let d =
+        let (d, ind) =
             service::confirm_delivery_by_link(st, actor_opt(ctx), delivery_id, &token, confirmation, expected_version)
                 .await?;
-        let ind =
-            indicator::Entity::find_by_id(d.indicator_id).one(&st.db).await?.ok_or(Error::NotFound("indicator"))?;
         Ok(DeliveryLink::new(d, ind, service::login_required_for_links(st)))
     }
 

@@ -51,27 +51,12 @@ pub fn review_key(indicator_id: Uuid, next_review: DateTime<Utc>, recipient: Uui
     format!("{}{}:{recipient}", review_prefix(indicator_id), timing::local_date(next_review))
 }
 
-/// Whether the reminder with `dedupe_key` is still owed right before it is sent: the delivery
-/// is still open in the same round, the review still due on the same date.
-pub async fn still_owed<C: ConnectionTrait>(db: &C, dedupe_key: &str) -> Result<bool> {
-    let mut parts = dedupe_key.split(':');
-    match (parts.next(), parts.next().and_then(|id| id.parse::<Uuid>().ok()), parts.next()) {
-        (Some("delivery"), Some(id), Some(epoch)) => {
-            let Some(d) = delivery::Entity::find_by_id(id).one(db).await? else { return Ok(false) };
-            Ok(d.status.is_open() && epoch.strip_prefix('e').and_then(|e| e.parse().ok()) == Some(d.reminder_epoch))
-        }
-        (Some("review"), Some(id), Some(date)) => {
-            let Some(i) = indicator::Entity::find_by_id(id).one(db).await? else { return Ok(false) };
-            Ok(timing::local_date(i.next_review_at).to_string() == date)
-        }
-        _ => Ok(true),
-    }
-}
-
 /// A parsed reminder key of this area: (kind, entity id, round or date).
 type KeyParts<'a> = (&'a str, Uuid, &'a str);
 
-/// [`still_owed`] for many keys at once (two queries), for the sender's batches.
+/// Whether each reminder is still owed right before it is sent (two queries for any number of
+/// keys): the delivery is still open in the same round, the review still due on the same date.
+/// Keys of other areas are owed.
 pub async fn still_owed_many<C: ConnectionTrait>(db: &C, keys: &[&str]) -> Result<HashMap<String, bool>> {
     let parsed: Vec<(&str, Option<KeyParts<'_>>)> = keys
         .iter()
@@ -503,7 +488,7 @@ async fn remind_batch(
     ))
     .await?;
     // A replica that read the same rows queues the same keys: the outbox keeps one of each,
-    // and a reminder of a stale round is cancelled when it is sent (see `still_owed`).
+    // and a reminder of a stale round is cancelled when it is sent (see `still_owed_many`).
     let enqueued = notifications::service::enqueue_many(&txn, mails, now).await?;
     txn.commit().await?;
     Ok(enqueued)

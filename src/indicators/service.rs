@@ -594,14 +594,15 @@ pub async fn confirm_delivery(
     confirmation: Confirmation,
     expected_version: Option<i32>,
 ) -> Result<delivery::Model> {
-    confirm_as(state, Confirmer::Person(actor), delivery_id, confirmation, expected_version).await
+    Ok(confirm_as(state, Confirmer::Person(actor), delivery_id, confirmation, expected_version).await?.0)
 }
 
 /// [`confirm_delivery`] through the signed link of a reminder mail. The token must have been
 /// signed for this very delivery and not have expired. Where the city requires a login
 /// (`TEILHABE_SIGNED_LINK_LOGIN=required`) the visitor must be logged in and speak for the owning
 /// organisation, as for `confirmDelivery`; where it does not, the valid token alone confirms
-/// this one delivery on behalf of the owning organisation, and grants nothing else.
+/// this one delivery on behalf of the owning organisation, and grants nothing else. Answers the
+/// delivery with its indicator, which the link's view shows.
 pub async fn confirm_delivery_by_link(
     state: &AppState,
     person: Option<&Actor>,
@@ -609,7 +610,7 @@ pub async fn confirm_delivery_by_link(
     token: &str,
     confirmation: Confirmation,
     expected_version: Option<i32>,
-) -> Result<delivery::Model> {
+) -> Result<(delivery::Model, indicator::Model)> {
     if login_required_for_links(state) && person.is_none() {
         return Err(Error::Unauthenticated);
     }
@@ -631,7 +632,7 @@ async fn confirm_as(
     delivery_id: Uuid,
     confirmation: Confirmation,
     expected_version: Option<i32>,
-) -> Result<delivery::Model> {
+) -> Result<(delivery::Model, indicator::Model)> {
     let now = state.now();
     let txn = state.db.begin().await?;
     let (d, ind) = load_open_delivery(&txn, delivery_id).await?;
@@ -714,7 +715,7 @@ async fn confirm_as(
     )
     .await?;
     txn.commit().await?;
-    Ok(updated)
+    Ok((updated, ind))
 }
 
 pub async fn accept_delivery(state: &AppState, actor: &Actor, delivery_id: Uuid) -> Result<delivery::Model> {

@@ -151,19 +151,23 @@ pub async fn cancel_pending<C: ConnectionTrait>(db: &C, dedupe_key_prefix: &str)
 
 // ---- claiming ---------------------------------------------------------------------------
 
+/// Rows whose sender died: their lease ran out.
+fn lease_expired(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(notification::Column::Status.eq(NotificationStatus::Sending))
+        .add(notification::Column::LeaseUntil.lt(now))
+}
+
+/// Rows due to be sent one by one (not through the digest).
+fn due_single(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(notification::Column::Status.eq(NotificationStatus::Pending))
+        .add(notification::Column::ViaDigest.eq(false))
+        .add(notification::Column::NextAttemptAt.lte(now))
+}
+
 fn claimable(now: DateTime<Utc>) -> Condition {
-    Condition::any()
-        .add(
-            Condition::all()
-                .add(notification::Column::Status.eq(NotificationStatus::Pending))
-                .add(notification::Column::ViaDigest.eq(false))
-                .add(notification::Column::NextAttemptAt.lte(now)),
-        )
-        .add(
-            Condition::all()
-                .add(notification::Column::Status.eq(NotificationStatus::Sending))
-                .add(notification::Column::LeaseUntil.lt(now)),
-        )
+    Condition::any().add(lease_expired(now)).add(due_single(now))
 }
 
 /// Claims up to `limit` due rows for this sender. The conditional UPDATE makes each row go to
@@ -204,8 +208,7 @@ async fn claim_into<C: ConnectionTrait>(
         notification::Entity::find()
             .select_only()
             .column(notification::Column::Id)
-            .filter(notification::Column::Status.eq(NotificationStatus::Sending))
-            .filter(notification::Column::LeaseUntil.lt(now))
+            .filter(lease_expired(now))
             .limit(limit),
     )
     .into_tuple()
@@ -216,9 +219,7 @@ async fn claim_into<C: ConnectionTrait>(
             notification::Entity::find()
                 .select_only()
                 .column(notification::Column::Id)
-                .filter(notification::Column::Status.eq(NotificationStatus::Pending))
-                .filter(notification::Column::NextAttemptAt.lte(now))
-                .filter(notification::Column::ViaDigest.eq(false))
+                .filter(due_single(now))
                 .order_by_asc(notification::Column::NextAttemptAt)
                 .limit(limit - ids.len() as u64),
         )
@@ -474,23 +475,22 @@ pub async fn build_digests(state: &AppState, now: DateTime<Utc>) -> Result<u64> 
             txn.rollback().await?;
             continue;
         }
-        let mut items = Vec::new();
-        for n in notification::Entity::find()
+        let folded = notification::Entity::find()
             .filter(notification::Column::DigestId.eq(digest_id))
             .order_by_asc(notification::Column::DueAt)
             .all(&txn)
-            .await?
-        {
-            if crate::indicators::reminders::still_owed(&txn, &n.dedupe_key).await? {
-                items.push(n);
-            } else {
-                notification::Entity::update_many()
-                    .col_expr(notification::Column::Status, Expr::value(NotificationStatus::Cancelled))
-                    .col_expr(notification::Column::DigestId, Expr::value(Option::<Uuid>::None))
-                    .filter(notification::Column::Id.eq(n.id))
-                    .exec(&txn)
-                    .await?;
-            }
+            .await?;
+        let keys: Vec<&str> = folded.iter().map(|n| n.dedupe_key.as_str()).collect();
+        let owed = crate::indicators::reminders::still_owed_many(&txn, &keys).await?;
+        let (items, stale): (Vec<_>, Vec<_>) =
+            folded.into_iter().partition(|n| owed.get(&n.dedupe_key).copied().unwrap_or(true));
+        if !stale.is_empty() {
+            notification::Entity::update_many()
+                .col_expr(notification::Column::Status, Expr::value(NotificationStatus::Cancelled))
+                .col_expr(notification::Column::DigestId, Expr::value(Option::<Uuid>::None))
+                .filter(notification::Column::Id.is_in(stale.iter().map(|n| n.id)))
+                .exec(&txn)
+                .await?;
         }
         if items.is_empty() {
             txn.commit().await?;

@@ -296,24 +296,31 @@ export const DeliveryQuery = graphql(`
   }
 `);
 
+/** What the signed-link page shows; the query and the confirmation answer it alike. */
+export const DeliveryLinkFragment = graphql(`
+  fragment DeliveryLinkParts on DeliveryLink {
+    deliveryId
+    indicatorCode
+    indicatorName
+    unit
+    period
+    dueAt
+    status
+    version
+    loginRequired
+    definitions {
+      id
+      termLabel
+      text
+      agreed
+    }
+  }
+`);
+
 export const DeliveryLinkQuery = graphql(`
   query DeliveryLink($deliveryId: UUID!, $token: String!) {
     deliveryLink(deliveryId: $deliveryId, token: $token) {
-      deliveryId
-      indicatorCode
-      indicatorName
-      unit
-      period
-      dueAt
-      status
-      version
-      loginRequired
-      definitions {
-        id
-        termLabel
-        text
-        agreed
-      }
+      ...DeliveryLinkParts
     }
   }
 `);
@@ -339,21 +346,7 @@ export const ConfirmDeliveryByLinkMutation = graphql(`
       noNewData: $noNewData
       expectedVersion: $expectedVersion
     ) {
-      deliveryId
-      indicatorCode
-      indicatorName
-      unit
-      period
-      dueAt
-      status
-      version
-      loginRequired
-      definitions {
-        id
-        termLabel
-        text
-        agreed
-      }
+      ...DeliveryLinkParts
     }
   }
 `);
