@@ -12,15 +12,13 @@ use uuid::Uuid;
 
 use super::{
     entities::{Role, Sector, membership, organization, user},
-    policy::Permission,
+    policy::{Permission, SESSION_COOKIE},
     service::{self, NewOrganization, NewUser, UserChanges},
 };
 use crate::{
     error::Error,
     graphql::{actor, actor_opt, state},
 };
-
-pub const SESSION_COOKIE: &str = "teilhabe_session";
 
 // ---- types ------------------------------------------------------------------------------
 

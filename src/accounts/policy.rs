@@ -5,6 +5,9 @@ use uuid::Uuid;
 use super::entities::Role;
 use crate::error::{Error, Result};
 
+/// The web app's session cookie.
+pub const SESSION_COOKIE: &str = "teilhabe_session";
+
 /// The authenticated person behind a request.
 #[derive(Debug, Clone)]
 pub struct Actor {

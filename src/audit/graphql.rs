@@ -9,7 +9,10 @@ use uuid::Uuid;
 
 use super::{entity, service};
 use crate::{
-    accounts::graphql::{User, load_user},
+    accounts::{
+        graphql::{User, load_user},
+        policy::Permission,
+    },
     graphql::{actor, state},
     pagination::{Cursor, page_args},
 };
@@ -65,9 +68,9 @@ impl AuditQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<String, AuditEvent>> {
-        let actor = actor(ctx)?;
+        actor(ctx)?.require(Permission::ViewAuditLog)?;
         let (first, after) = page_args(first, after.as_deref())?;
-        let (rows, more) = service::list(&state(ctx).db, actor, entity_id, first, after).await?;
+        let (rows, more) = service::list(&state(ctx).db, entity_id, first, after).await?;
         let mut conn = Connection::new(after.is_some(), more);
         conn.edges.extend(rows.into_iter().map(|m| {
             let cursor = Cursor { at: m.created_at, id: m.id }.encode();

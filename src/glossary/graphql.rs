@@ -100,8 +100,8 @@ impl Term {
 
     /// All candidate definitions, oldest first.
     /// The indicators that use this term, each with the definition its latest delivery follows.
-    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<crate::indicators::usage::TermUsage>> {
-        crate::indicators::usage::uses_of_term(ctx, self.id).await
+    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<crate::indicators::usage_graphql::TermUsage>> {
+        crate::indicators::usage_graphql::uses_of_term(ctx, self.id).await
     }
 
     async fn definitions(&self, ctx: &Context<'_>) -> Result<Vec<Definition>> {

@@ -5,7 +5,6 @@ pub mod demo;
 pub mod entities;
 pub mod exchange;
 pub mod graphql;
-pub mod http;
 pub mod rule;
 pub mod search;
 pub mod service;

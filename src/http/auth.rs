@@ -3,7 +3,10 @@
 use axum::http::{HeaderMap, header};
 
 use crate::{
-    accounts::{graphql::SESSION_COOKIE, policy::Actor, service},
+    accounts::{
+        policy::{Actor, SESSION_COOKIE},
+        service,
+    },
     error::{Error, Result},
     state::AppState,
 };

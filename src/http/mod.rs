@@ -1,6 +1,7 @@
 //! The HTTP surface: routes, middleware (request ids, tracing, limits, timeouts) and small handlers.
 
 pub mod auth;
+mod calendar;
 pub mod graphql;
 pub mod metrics;
 mod static_files;
@@ -42,10 +43,10 @@ pub fn router(app: AppState) -> Router {
         .route("/graphql/ws", get(graphql::graphql_ws))
         .route("/api/me/export", get(export_me))
         .route("/api/processes/{id}/{file}", get(crate::participation::export::dispositions_download))
-        .route("/glossary.ttl", get(crate::glossary::http::turtle))
-        .route("/glossary.jsonld", get(crate::glossary::http::json_ld))
-        .route("/glossary.csv", get(crate::glossary::http::csv_file))
-        .route("/calendar/{file}", get(crate::notifications::calendar::handler))
+        .route("/glossary.ttl", get(crate::reports::glossary_files::turtle))
+        .route("/glossary.jsonld", get(crate::reports::glossary_files::json_ld))
+        .route("/glossary.csv", get(crate::reports::glossary_files::csv_file))
+        .route("/calendar/{file}", get(calendar::handler))
         .route("/api/reports/{id}/{file}", get(crate::reports::http::report_download))
         .route("/api/reports/frozen/{id}/{file}", get(crate::reports::http::frozen_download))
         .fallback(static_files::serve)

@@ -8,3 +8,4 @@ pub mod reminders;
 pub mod service;
 pub mod timing;
 pub mod usage;
+pub mod usage_graphql;

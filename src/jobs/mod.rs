@@ -23,8 +23,8 @@ pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> Result<StepReport>
     let phases_advanced = participation::service::advance_due(state, now).await?;
     // Reminders are enqueued before sending, so that those due now go out in this same pass.
     let reminders = indicators::reminders::run(state, now).await?;
-    let digests = notifications::service::build_digests(state, now).await?;
-    let mail = notifications::service::send_due(state, now).await?;
+    let digests = notifications::service::build_digests(state, now, &indicators::reminders::OwedReminders).await?;
+    let mail = notifications::service::send_due(state, now, &indicators::reminders::OwedReminders).await?;
     notifications::service::refresh_metrics(state, now).await?;
     Ok(StepReport { sessions_purged, phases_advanced, reminders, digests, mail })
 }

@@ -427,17 +427,6 @@ impl LeitbildMutation {
         Ok(m.into())
     }
 
-    /// Adopts a draft that no process runs on (a process adopts its draft when it ends).
-    async fn adopt_leitbild(
-        &self,
-        ctx: &Context<'_>,
-        leitbild_id: Uuid,
-        resolution_reference: Option<String>,
-    ) -> Result<Leitbild> {
-        let a = actor(ctx)?;
-        Ok(service::adopt_leitbild(state(ctx), a, leitbild_id, resolution_reference).await?.into())
-    }
-
     async fn add_field_of_action(&self, ctx: &Context<'_>, input: AddFieldOfActionInput) -> Result<FieldOfAction> {
         let a = actor(ctx)?;
         Ok(service::add_field_of_action(state(ctx), a, input.leitbild_id, &input.title, &input.description)

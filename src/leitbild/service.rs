@@ -268,26 +268,6 @@ async fn copy_content<C: ConnectionTrait>(
     Ok((nf, ng))
 }
 
-/// Adopts a draft that is not under a running process (e.g. a city's very first Leitbild).
-pub async fn adopt_leitbild(
-    state: &AppState,
-    actor: &Actor,
-    id: Uuid,
-    resolution_reference: Option<String>,
-) -> Result<leitbild::Model> {
-    actor.require(Permission::RunLeitbild)?;
-    let reference = resolution_reference.map(|r| clean_title("resolutionReference", &r)).transpose()?;
-    let now = state.now();
-    let txn = state.db.begin().await?;
-    let lb = leitbild_by_id(&txn, id).await?;
-    if crate::participation::service::has_running_process(&txn, id).await? {
-        return Err(Error::conflict("this edition is under a running process; it is adopted when the process ends"));
-    }
-    let adopted = adopt_in(&txn, lb, now, reference, Some(actor.user_id)).await?;
-    txn.commit().await?;
-    Ok(adopted)
-}
-
 /// Adopts `lb` and archives every other adopted edition (its predecessor), in the caller's
 /// transaction.
 pub async fn adopt_in<C: ConnectionTrait>(

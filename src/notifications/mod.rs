@@ -1,9 +1,8 @@
-//! Email notifications: the outbox, its sender, daily digests and each person's calendar feed.
+//! Email notifications: the outbox, its sender and daily digests, and each person's settings.
 
-pub mod calendar;
 pub mod entities;
 pub mod graphql;
 pub mod mailer;
 pub mod service;
 
-pub use service::{NewNotification, cancel_pending, enqueue};
+pub use service::{NewNotification, cancel_pending};

@@ -91,15 +91,10 @@ fn row_with_id(id: Uuid, n: NewNotification, via_digest: bool, now: DateTime<Utc
     }
 }
 
-/// Inserts a notification in the caller's transaction. An existing `dedupe_key` is no error:
-/// the answer is `false` and nothing changes, so enqueueing the same reminder twice is harmless.
-/// Its `created_at` is the wall-clock insert time, used only to order listings: every rule
-/// reads `due_at`. Callers holding the injected clock use [`enqueue_many`].
-pub async fn enqueue<C: ConnectionTrait>(db: &C, n: NewNotification) -> Result<bool> {
-    Ok(enqueue_many(db, vec![n], Utc::now()).await? == 1)
-}
-
-/// As [`enqueue`] for many rows in one statement per chunk; answers how many were new.
+/// Inserts notifications in the caller's transaction, in one statement per chunk, and answers
+/// how many were new. An existing `dedupe_key` is no error: that row is left as it is, so
+/// enqueueing the same reminder twice is harmless. `now` orders listings; every rule reads
+/// `due_at`.
 pub async fn enqueue_many<C: ConnectionTrait>(db: &C, list: Vec<NewNotification>, now: DateTime<Utc>) -> Result<u64> {
     if list.is_empty() {
         return Ok(0);
@@ -296,8 +291,20 @@ pub struct SendReport {
     pub cancelled: u64,
 }
 
+/// Whether each queued reminder is still owed right before it goes out. The outbox knows no
+/// area's keys: the caller passes the areas' answer (static dispatch, so no area is imported
+/// here). Keys an area does not recognise are owed; areas whose reminders end by an event
+/// cancel them with [`cancel_pending`] instead.
+pub trait OwedCheck: Sync {
+    fn still_owed_many<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        keys: &[&str],
+    ) -> impl std::future::Future<Output = Result<HashMap<String, bool>>> + Send;
+}
+
 /// Sends every due notification: claim, re-check, send (bounded by a timeout), settle.
-pub async fn send_due(state: &AppState, now: DateTime<Utc>) -> Result<SendReport> {
+pub async fn send_due(state: &AppState, now: DateTime<Utc>, owed_check: &impl OwedCheck) -> Result<SendReport> {
     let mut report = SendReport::default();
     let mut mailer: Option<Mailer> = None;
     for _ in 0..MAX_BATCHES_PER_PASS {
@@ -313,10 +320,8 @@ pub async fn send_due(state: &AppState, now: DateTime<Utc>) -> Result<SendReport
         for n in &batch {
             ids.extend(cc_of(n));
         }
-        // Whether each reminder is still owed; areas that know their reminders answer, kinds
-        // they do not recognise are owed (their areas cancel them with `cancel_pending`).
         let keys: Vec<&str> = batch.iter().map(|n| n.dedupe_key.as_str()).collect();
-        let owed = crate::indicators::reminders::still_owed_many(&state.db, &keys).await?;
+        let owed = owed_check.still_owed_many(&state.db, &keys).await?;
         let people: HashMap<Uuid, user::Model> = user::Entity::find()
             .filter(user::Column::Id.is_in(ids))
             .all(&state.db)
@@ -434,7 +439,7 @@ pub const DIGEST_HOUR: u32 = 7;
 
 /// Folds each digest reader's due notifications into one DIGEST mail a day. The folded rows
 /// stay individually visible as SENT with the digest they went out in.
-pub async fn build_digests(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
+pub async fn build_digests(state: &AppState, now: DateTime<Utc>, owed_check: &impl OwedCheck) -> Result<u64> {
     use chrono::Timelike;
     let local = now.with_timezone(&chrono_tz::Europe::Berlin);
     if local.hour() < DIGEST_HOUR {
@@ -481,7 +486,7 @@ pub async fn build_digests(state: &AppState, now: DateTime<Utc>) -> Result<u64> 
             .all(&txn)
             .await?;
         let keys: Vec<&str> = folded.iter().map(|n| n.dedupe_key.as_str()).collect();
-        let owed = crate::indicators::reminders::still_owed_many(&txn, &keys).await?;
+        let owed = owed_check.still_owed_many(&txn, &keys).await?;
         let (items, stale): (Vec<_>, Vec<_>) =
             folded.into_iter().partition(|n| owed.get(&n.dedupe_key).copied().unwrap_or(true));
         if !stale.is_empty() {

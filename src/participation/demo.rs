@@ -102,7 +102,8 @@ pub async fn load(state: &AppState, admin: &Actor) -> Result<()> {
             }
         }
     }
-    lb::adopt_leitbild(state, admin, old.id, Some("Ratsbeschluss V/0421/2023".into())).await?;
+    crate::participation::service::adopt_leitbild(state, admin, old.id, Some("Ratsbeschluss V/0421/2023".into()))
+        .await?;
     let draft = lb::create_leitbild(
         state,
         &coordinator,

@@ -920,6 +920,17 @@ pub struct ParticipationMutation;
 
 #[Object]
 impl ParticipationMutation {
+    /// Adopts a draft that no process runs on (a process adopts its draft when it ends).
+    async fn adopt_leitbild(
+        &self,
+        ctx: &Context<'_>,
+        leitbild_id: Uuid,
+        resolution_reference: Option<String>,
+    ) -> Result<crate::leitbild::graphql::Leitbild> {
+        let a = actor(ctx)?;
+        Ok(service::adopt_leitbild(state(ctx), a, leitbild_id, resolution_reference).await?.into())
+    }
+
     async fn start_process(&self, ctx: &Context<'_>, input: StartProcessInput) -> Result<Process> {
         let a = actor(ctx)?;
         let p = service::start_process(

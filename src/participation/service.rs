@@ -208,6 +208,27 @@ pub async fn has_running_process<C: ConnectionTrait>(db: &C, leitbild_id: Uuid) 
         .is_some())
 }
 
+/// Adopts a draft that is not under a running process (e.g. a city's very first Leitbild). It
+/// lives here, not in `leitbild`, because only this area knows whether a process runs.
+pub async fn adopt_leitbild(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    resolution_reference: Option<String>,
+) -> Result<crate::leitbild::entities::leitbild::Model> {
+    actor.require(Permission::RunLeitbild)?;
+    let reference = resolution_reference.map(|r| clean_title("resolutionReference", &r)).transpose()?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let draft = lb::leitbild_by_id(&txn, id).await?;
+    if has_running_process(&txn, id).await? {
+        return Err(Error::conflict("this edition is under a running process; it is adopted when the process ends"));
+    }
+    let adopted = lb::adopt_in(&txn, draft, now, reference, Some(actor.user_id)).await?;
+    txn.commit().await?;
+    Ok(adopted)
+}
+
 pub async fn process_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<process::Model> {
     process::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("process"))
 }

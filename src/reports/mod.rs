@@ -4,6 +4,7 @@
 pub mod changes;
 pub mod entities;
 pub mod frozen;
+pub mod glossary_files;
 pub mod graphql;
 pub mod http;
 pub mod publication;

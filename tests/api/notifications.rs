@@ -14,10 +14,10 @@ use serde_json::json;
 use teilhabe::{
     App, jobs,
     notifications::{
-        NewNotification, cancel_pending, enqueue,
+        NewNotification, cancel_pending,
         entities::NotificationKind,
         mailer::{Mailer, Outgoing},
-        service::claim_due,
+        service::{claim_due, enqueue_many},
     },
 };
 
@@ -35,6 +35,12 @@ fn note(recipient: &str, key: &str, app: &TestApp) -> NewNotification {
         link: None,
         cc: vec![],
     }
+}
+
+/// Queues one notification as of its due time; `false` when its dedupe key is taken.
+async fn enqueue(db: &sea_orm::DatabaseConnection, n: NewNotification) -> teilhabe::error::Result<bool> {
+    let at = n.due_at;
+    Ok(enqueue_many(db, vec![n], at).await? == 1)
 }
 
 async fn outbox(app: &TestApp, token: &str) -> Vec<serde_json::Value> {

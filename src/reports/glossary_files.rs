@@ -6,8 +6,12 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::{csv, exchange, skos};
-use crate::{error::Result, http::HttpState, state::AppState};
+use crate::{
+    error::Result,
+    glossary::{csv, exchange, skos},
+    http::HttpState,
+    state::AppState,
+};
 
 #[derive(Clone, Copy)]
 enum Format {
@@ -18,14 +22,14 @@ enum Format {
 
 async fn render(state: &AppState, format: Format, public: bool) -> Result<Option<String>> {
     let snapshot = if public {
-        match crate::reports::publication::glossary_terms(&state.db, state.now()).await? {
+        match super::publication::glossary_terms(&state.db, state.now()).await? {
             Some(agreed) => agreed,
             None => return Ok(None),
         }
     } else {
         exchange::snapshot(&state.db).await?
     };
-    let glossary = super::service::glossary(&state.db, state.now()).await?;
+    let glossary = crate::glossary::service::glossary(&state.db, state.now()).await?;
     let iris = exchange::Iris::new(&state.config.public_url);
     match format {
         Format::Turtle => skos::turtle(&snapshot, &iris, &glossary.title),

@@ -10,7 +10,6 @@ use icalendar::{Calendar, Component, Event, EventLike};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
-use super::entities::settings;
 use crate::{
     accounts::entities::{membership, user},
     error::Result,
@@ -19,6 +18,7 @@ use crate::{
         entities::{DeliveryStatus, delivery, indicator},
         timing,
     },
+    notifications::entities::settings,
 };
 
 /// Most events of one kind in a feed.
