@@ -15,6 +15,7 @@ pub mod http;
 pub mod indicators;
 pub mod jobs;
 pub mod leitbild;
+pub mod metrics;
 pub mod notifications;
 pub mod pagination;
 pub mod participation;
@@ -31,7 +32,7 @@ use crate::{
     clock::{SharedClock, SystemClock},
     config::Config,
     error::Result,
-    http::metrics::Metrics,
+    metrics::Metrics,
     state::AppState,
 };
 

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{clock::SharedClock, config::Config, http::metrics::Metrics, participation::live::Live};
+use crate::{clock::SharedClock, config::Config, metrics::Metrics, participation::live::Live};
 
 #[derive(Clone)]
 pub struct AppState {

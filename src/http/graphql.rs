@@ -12,7 +12,7 @@ use axum::{
 };
 
 use super::{HttpState, auth::authenticate_request};
-use crate::{error::Error, http::metrics::OperationLabels};
+use crate::{error::Error, metrics::OperationLabels};
 
 /// Most operations one HTTP request may carry; each still passes the depth and cost limits.
 pub const MAX_BATCH: usize = 10;

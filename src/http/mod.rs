@@ -3,7 +3,6 @@
 pub mod auth;
 mod calendar;
 pub mod graphql;
-pub mod metrics;
 mod static_files;
 
 use axum::{
