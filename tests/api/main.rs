@@ -5,6 +5,7 @@
 mod support;
 
 mod accounts;
+mod architecture;
 mod bench;
 mod cli;
 mod crossing;
