@@ -1,8 +1,10 @@
-//! The pure rules of a process: phase order and timing, and deciding a proposal by its tally.
+//! The pure rules of a process: phase order and timing, who casts a ballot for whom, and
+//! deciding a proposal by its tally.
 
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
-use super::entities::{PhaseKind, VoteChoice};
+use super::entities::{Eligibility, PhaseKind, ProposalStatus, VoteChoice};
 use crate::{
     accounts::entities::Sector,
     error::{Error, Result},
@@ -139,6 +141,81 @@ pub fn is_due(ends_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 
 pub fn accepts_proposals(kind: PhaseKind) -> bool {
     matches!(kind, PhaseKind::Drafting | PhaseKind::Consultation)
+}
+
+/// A participating organisation the voter belongs to, as the ballot rule needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VoterOrganization<'a> {
+    pub id: Uuid,
+    pub name: &'a str,
+    pub sector: Sector,
+}
+
+/// What the service knows when someone casts a vote.
+#[derive(Debug, Clone, Copy)]
+pub struct VoteFacts<'a> {
+    pub actor_id: Uuid,
+    pub proposal_status: ProposalStatus,
+    /// Whether the process is in its voting phase.
+    pub in_voting: bool,
+    pub eligibility: Eligibility,
+    /// The voter's participating organisations, ordered by name.
+    pub organizations: &'a [VoterOrganization<'a>],
+    /// The organisation the voter named, if any.
+    pub requested: Option<Uuid>,
+}
+
+/// The vote to store: whose vote it is (the person's, or the organisation's, which a colleague
+/// may replace), for which organisation and sector, and the audit line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ballot {
+    pub voter_id: Uuid,
+    pub organization_id: Uuid,
+    pub sector: Sector,
+    pub summary: String,
+}
+
+/// Decides a ballot: the proposal must be in vote during the voting phase, the voter must belong
+/// to a participating organisation, and one who belongs to several must name it where
+/// organisations vote.
+pub fn ballot(f: &VoteFacts<'_>) -> Result<Ballot> {
+    if f.proposal_status != ProposalStatus::InVote || !f.in_voting {
+        return Err(Error::Conflict {
+            message: "this proposal is not open for voting".into(),
+            details: Some(serde_json::json!({ "status": f.proposal_status })),
+        });
+    }
+    let Some(first) = f.organizations.first() else {
+        return Err(Error::forbidden("only members of participating organisations vote"));
+    };
+    let org = match f.requested {
+        Some(id) => f
+            .organizations
+            .iter()
+            .find(|o| o.id == id)
+            .ok_or_else(|| Error::validation("organizationId", "not a participating organisation of yours"))?,
+        None if f.eligibility == Eligibility::Organization && f.organizations.len() > 1 => {
+            return Err(Error::validation(
+                "organizationId",
+                "you belong to several participating organisations: name the one you vote for",
+            ));
+        }
+        None => first,
+    };
+    Ok(match f.eligibility {
+        Eligibility::Person => Ballot {
+            voter_id: f.actor_id,
+            organization_id: org.id,
+            sector: org.sector,
+            summary: "Stimme abgegeben".into(),
+        },
+        Eligibility::Organization => Ballot {
+            voter_id: org.id,
+            organization_id: org.id,
+            sector: org.sector,
+            summary: format!("Stimme abgegeben für {}", org.name),
+        },
+    })
 }
 
 #[cfg(test)]
@@ -285,5 +362,105 @@ mod tests {
         assert!(accepts_proposals(PhaseKind::Consultation));
         assert!(!accepts_proposals(PhaseKind::Voting));
         assert!(!accepts_proposals(PhaseKind::Resolution));
+    }
+
+    mod ballots {
+        use super::*;
+
+        fn org(n: u128, name: &'static str, sector: Sector) -> VoterOrganization<'static> {
+            VoterOrganization { id: Uuid::from_u128(n), name, sector }
+        }
+
+        const ME: Uuid = Uuid::from_u128(99);
+
+        fn facts<'a>(
+            orgs: &'a [VoterOrganization<'a>],
+            eligibility: Eligibility,
+            requested: Option<u128>,
+        ) -> VoteFacts<'a> {
+            VoteFacts {
+                actor_id: ME,
+                proposal_status: ProposalStatus::InVote,
+                in_voting: true,
+                eligibility,
+                organizations: orgs,
+                requested: requested.map(Uuid::from_u128),
+            }
+        }
+
+        fn code(r: Result<Ballot>) -> String {
+            match r {
+                Err(Error::Conflict { .. }) => "CONFLICT".into(),
+                Err(Error::Forbidden(_)) => "FORBIDDEN".into(),
+                Err(Error::Validation { field, .. }) => format!("VALIDATION {field}"),
+                Err(other) => format!("{other:?}"),
+                Ok(b) => format!("OK {}", b.voter_id),
+            }
+        }
+
+        #[test]
+        fn a_person_votes_as_themself_for_their_only_organisation() {
+            let orgs = [org(1, "Caritas", Sector::CivilSociety)];
+            let b = ballot(&facts(&orgs, Eligibility::Person, None)).unwrap();
+            assert_eq!(
+                b,
+                Ballot {
+                    voter_id: ME,
+                    organization_id: Uuid::from_u128(1),
+                    sector: Sector::CivilSociety,
+                    summary: "Stimme abgegeben".into()
+                }
+            );
+        }
+
+        #[test]
+        fn an_organisation_vote_belongs_to_the_organisation() {
+            let orgs = [org(1, "Caritas", Sector::CivilSociety)];
+            let b = ballot(&facts(&orgs, Eligibility::Organization, None)).unwrap();
+            assert_eq!(b.voter_id, Uuid::from_u128(1), "a colleague's vote replaces it");
+            assert_eq!(b.summary, "Stimme abgegeben für Caritas");
+        }
+
+        #[test]
+        fn members_of_several_organisations_name_one_where_organisations_vote() {
+            let orgs = [org(1, "Caritas", Sector::CivilSociety), org(2, "Rat", Sector::Politics)];
+            assert_eq!(code(ballot(&facts(&orgs, Eligibility::Organization, None))), "VALIDATION organizationId");
+            let b = ballot(&facts(&orgs, Eligibility::Organization, Some(2))).unwrap();
+            assert_eq!((b.voter_id, b.sector), (Uuid::from_u128(2), Sector::Politics));
+            // A person votes once whatever organisation they name; the first counts by default.
+            let b = ballot(&facts(&orgs, Eligibility::Person, None)).unwrap();
+            assert_eq!((b.voter_id, b.organization_id), (ME, Uuid::from_u128(1)));
+            let b = ballot(&facts(&orgs, Eligibility::Person, Some(2))).unwrap();
+            assert_eq!((b.voter_id, b.sector), (ME, Sector::Politics));
+        }
+
+        #[test]
+        fn a_named_organisation_must_be_one_of_the_voters() {
+            let orgs = [org(1, "Caritas", Sector::CivilSociety)];
+            for e in [Eligibility::Person, Eligibility::Organization] {
+                assert_eq!(code(ballot(&facts(&orgs, e, Some(7)))), "VALIDATION organizationId");
+            }
+        }
+
+        #[test]
+        fn outsiders_do_not_vote() {
+            for e in [Eligibility::Person, Eligibility::Organization] {
+                assert_eq!(code(ballot(&facts(&[], e, None))), "FORBIDDEN");
+            }
+        }
+
+        #[test]
+        fn only_proposals_in_vote_during_voting() {
+            let orgs = [org(1, "Caritas", Sector::CivilSociety)];
+            for status in [ProposalStatus::Submitted, ProposalStatus::Accepted, ProposalStatus::Withdrawn] {
+                let f = VoteFacts { proposal_status: status, ..facts(&orgs, Eligibility::Person, None) };
+                assert_eq!(code(ballot(&f)), "CONFLICT", "{status:?}");
+            }
+            let f = VoteFacts { in_voting: false, ..facts(&orgs, Eligibility::Person, None) };
+            assert_eq!(code(ballot(&f)), "CONFLICT", "vote closed while waiting for the lock");
+            // The state is checked before membership: an outsider learns nothing more.
+            let f = VoteFacts { in_voting: false, ..facts(&[], Eligibility::Person, None) };
+            assert_eq!(code(ballot(&f)), "CONFLICT");
+        }
     }
 }

@@ -862,40 +862,25 @@ pub async fn cast_vote(
     // Re-read under the lock: the vote may have closed while we waited.
     let prop = proposal_by_id(&txn, proposal_id).await?;
     let in_voting = current_phase(&txn, &p).await?.is_some_and(|ph| ph.kind == PhaseKind::Voting);
-    if prop.status != ProposalStatus::InVote || !in_voting {
-        return Err(Error::Conflict {
-            message: "this proposal is not open for voting".into(),
-            details: Some(serde_json::json!({ "status": prop.status })),
-        });
-    }
     let orgs = actor_participations(&txn, actor, p.id).await?;
-    if orgs.is_empty() {
-        return Err(Error::forbidden("only members of participating organisations vote"));
-    }
-    let org = match organization_id {
-        Some(id) => orgs
-            .iter()
-            .find(|o| o.id == id)
-            .ok_or_else(|| Error::validation("organizationId", "not a participating organisation of yours"))?,
-        None if p.eligibility == Eligibility::Organization && orgs.len() > 1 => {
-            return Err(Error::validation(
-                "organizationId",
-                "you belong to several participating organisations: name the one you vote for",
-            ));
-        }
-        None => &orgs[0],
-    };
-    let voter_id = match p.eligibility {
-        Eligibility::Person => actor.user_id,
-        Eligibility::Organization => org.id,
-    };
+    let voter_orgs: Vec<rules::VoterOrganization<'_>> =
+        orgs.iter().map(|o| rules::VoterOrganization { id: o.id, name: &o.name, sector: o.sector }).collect();
+    let ballot = rules::ballot(&rules::VoteFacts {
+        actor_id: actor.user_id,
+        proposal_status: prop.status,
+        in_voting,
+        eligibility: p.eligibility,
+        organizations: &voter_orgs,
+        requested: organization_id,
+    })?;
+    let voter_id = ballot.voter_id;
     let row = vote::ActiveModel {
         id: Set(Uuid::now_v7()),
         proposal_id: Set(proposal_id),
         voter_id: Set(voter_id),
         cast_by: Set(actor.user_id),
-        organization_id: Set(Some(org.id)),
-        sector: Set(Some(org.sector)),
+        organization_id: Set(Some(ballot.organization_id)),
+        sector: Set(Some(ballot.sector)),
         choice: Set(choice),
         created_at: Set(now),
         updated_at: Set(now),
@@ -914,7 +899,7 @@ pub async fn cast_vote(
         )
         .exec_without_returning(&txn)
         .await?;
-    settle_vote_closing(&txn, &p, actor, org.id).await?;
+    settle_vote_closing(&txn, &p, actor, ballot.organization_id).await?;
     let saved = vote::Entity::find()
         .filter(vote::Column::ProposalId.eq(proposal_id))
         .filter(vote::Column::VoterId.eq(voter_id))
@@ -929,10 +914,7 @@ pub async fn cast_vote(
             action: "vote.cast",
             entity_type: "proposal",
             entity_id: Some(proposal_id),
-            summary: match p.eligibility {
-                Eligibility::Person => "Stimme abgegeben".into(),
-                Eligibility::Organization => format!("Stimme abgegeben für {}", org.name),
-            },
+            summary: ballot.summary,
         },
     )
     .await?;
