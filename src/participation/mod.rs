@@ -8,5 +8,6 @@ pub mod entities;
 pub mod export;
 pub mod graphql;
 pub mod live;
+pub mod proposal_rules;
 pub mod rules;
 pub mod service;

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::entities::{Eligibility, PhaseKind, ProposalStatus, VoteChoice};
+use super::entities::{Eligibility, PhaseKind, ProcessStatus, ProposalStatus, VoteChoice};
 use crate::{
     accounts::entities::Sector,
     error::{Error, Result},
@@ -141,6 +141,44 @@ pub fn is_due(ends_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 
 pub fn accepts_proposals(kind: PhaseKind) -> bool {
     matches!(kind, PhaseKind::Drafting | PhaseKind::Consultation)
+}
+
+/// What leaving the current phase does, as the design names it: entering VOTING opens the vote
+/// on submitted proposals, leaving VOTING decides them, leaving the last phase adopts the draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    /// Position of the phase entered; the number of phases once the process completes.
+    pub next: i32,
+    pub status: ProcessStatus,
+    /// End of the phase entered, if any.
+    pub ends_at: Option<DateTime<Utc>>,
+    pub decides_votes: bool,
+    /// The end of the vote that entering VOTING opens.
+    pub opens_vote_until: Option<DateTime<Utc>>,
+    pub adopts_draft: bool,
+    pub summary: String,
+}
+
+/// The transition out of phase `from` of `phases` (kind and end, in order).
+pub fn transition(status: ProcessStatus, phases: &[(PhaseKind, DateTime<Utc>)], from: i32) -> Result<Transition> {
+    if status != ProcessStatus::Active {
+        return Err(Error::conflict("the process is completed"));
+    }
+    let leaving = usize::try_from(from).ok().and_then(|i| phases.get(i)).ok_or(Error::NotFound("phase"))?.0;
+    let next = from + 1;
+    let entering = usize::try_from(next).ok().and_then(|i| phases.get(i)).copied();
+    Ok(Transition {
+        next,
+        status: if entering.is_some() { ProcessStatus::Active } else { ProcessStatus::Completed },
+        ends_at: entering.map(|(_, ends)| ends),
+        decides_votes: leaving == PhaseKind::Voting,
+        opens_vote_until: entering.filter(|(kind, _)| *kind == PhaseKind::Voting).map(|(_, ends)| ends),
+        adopts_draft: entering.is_none(),
+        summary: match entering {
+            Some((kind, _)) => format!("Phase {} beendet, Phase {} begonnen", leaving.name(), kind.name()),
+            None => format!("Phase {} beendet, Prozess abgeschlossen", leaving.name()),
+        },
+    })
 }
 
 /// A participating organisation the voter belongs to, as the ballot rule needs it.
@@ -461,6 +499,54 @@ mod tests {
             // The state is checked before membership: an outsider learns nothing more.
             let f = VoteFacts { in_voting: false, ..facts(&[], Eligibility::Person, None) };
             assert_eq!(code(ballot(&f)), "CONFLICT");
+        }
+    }
+
+    mod transitions {
+        use super::*;
+
+        fn plan() -> Vec<(PhaseKind, DateTime<Utc>)> {
+            vec![
+                (PhaseKind::Drafting, at(10)),
+                (PhaseKind::Consultation, at(20)),
+                (PhaseKind::Voting, at(30)),
+                (PhaseKind::Resolution, at(40)),
+            ]
+        }
+
+        #[test]
+        fn entering_voting_opens_the_vote_until_its_end() {
+            let t = transition(ProcessStatus::Active, &plan(), 1).unwrap();
+            assert_eq!((t.next, t.status, t.ends_at), (2, ProcessStatus::Active, Some(at(30))));
+            assert_eq!(t.opens_vote_until, Some(at(30)));
+            assert!(!t.decides_votes && !t.adopts_draft);
+            assert_eq!(t.summary, "Phase CONSULTATION beendet, Phase VOTING begonnen");
+        }
+
+        #[test]
+        fn leaving_voting_decides_and_the_last_phase_adopts() {
+            let t = transition(ProcessStatus::Active, &plan(), 2).unwrap();
+            assert!(t.decides_votes && t.opens_vote_until.is_none() && !t.adopts_draft);
+            let t = transition(ProcessStatus::Active, &plan(), 3).unwrap();
+            assert_eq!((t.next, t.status, t.ends_at), (4, ProcessStatus::Completed, None));
+            assert!(t.adopts_draft && !t.decides_votes);
+            assert_eq!(t.summary, "Phase RESOLUTION beendet, Prozess abgeschlossen");
+        }
+
+        #[test]
+        fn a_plan_that_ends_with_voting_decides_and_adopts_at_once() {
+            let plan = [(PhaseKind::Drafting, at(10)), (PhaseKind::Voting, at(20))];
+            let t = transition(ProcessStatus::Active, &plan, 1).unwrap();
+            assert!(t.decides_votes && t.adopts_draft);
+            assert_eq!(t.status, ProcessStatus::Completed);
+        }
+
+        #[test]
+        fn completed_processes_and_unknown_phases_do_not_move() {
+            assert!(matches!(transition(ProcessStatus::Completed, &plan(), 1), Err(Error::Conflict { .. })));
+            assert!(matches!(transition(ProcessStatus::Active, &plan(), 4), Err(Error::NotFound(_))));
+            assert!(matches!(transition(ProcessStatus::Active, &plan(), -1), Err(Error::NotFound(_))));
+            assert!(matches!(transition(ProcessStatus::Active, &[], 0), Err(Error::NotFound(_))));
         }
     }
 }

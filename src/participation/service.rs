@@ -17,6 +17,7 @@ use super::{
         proposal, vote,
     },
     live::LiveEvent,
+    proposal_rules,
     rules::{self, TallyOutcome, VotingRule},
 };
 use crate::{
@@ -423,19 +424,13 @@ async fn advance_in<C: ConnectionTrait>(
     now: DateTime<Utc>,
     actor: Option<Uuid>,
 ) -> Result<(process::Model, Vec<Uuid>)> {
-    if p.status != ProcessStatus::Active {
-        return Err(Error::conflict("the process is completed"));
-    }
-    let phases = phases_of(txn, p.id).await?;
+    let phases: Vec<_> = phases_of(txn, p.id).await?.into_iter().map(|ph| (ph.kind, ph.ends_at)).collect();
     let from = p.current_phase;
-    let leaving = phases.get(from as usize).ok_or(Error::NotFound("phase"))?.kind;
-    let next = from + 1;
-    let entering = phases.get(next as usize);
-    let status = if entering.is_some() { ProcessStatus::Active } else { ProcessStatus::Completed };
+    let t = rules::transition(p.status, &phases, from)?;
     let claimed = process::Entity::update_many()
-        .col_expr(process::Column::CurrentPhase, Expr::value(next))
-        .col_expr(process::Column::PhaseEndsAt, Expr::value(entering.map(|ph| ph.ends_at)))
-        .col_expr(process::Column::Status, Expr::value(status))
+        .col_expr(process::Column::CurrentPhase, Expr::value(t.next))
+        .col_expr(process::Column::PhaseEndsAt, Expr::value(t.ends_at))
+        .col_expr(process::Column::Status, Expr::value(t.status))
         .col_expr(process::Column::UpdatedAt, Expr::value(now))
         .filter(process::Column::Id.eq(p.id))
         .filter(process::Column::CurrentPhase.eq(from))
@@ -446,12 +441,12 @@ async fn advance_in<C: ConnectionTrait>(
         return Err(Error::conflict("the process was advanced meanwhile"));
     }
     let mut decided = Vec::new();
-    if leaving == PhaseKind::Voting {
+    if t.decides_votes {
         decided = decide_all(txn, &p, now, actor).await?;
         // Closed early: reminders not yet sent would point to a vote that is over.
         outbox::cancel_pending(txn, &format!("{VOTE_CLOSING_KEY}:{}:", p.id)).await?;
     }
-    if let Some(voting) = entering.filter(|ph| ph.kind == PhaseKind::Voting) {
+    if let Some(vote_ends) = t.opens_vote_until {
         proposal::Entity::update_many()
             .col_expr(proposal::Column::Status, Expr::value(ProposalStatus::InVote))
             .col_expr(proposal::Column::UpdatedAt, Expr::value(now))
@@ -459,9 +454,9 @@ async fn advance_in<C: ConnectionTrait>(
             .filter(proposal::Column::Status.eq(ProposalStatus::Submitted))
             .exec(txn)
             .await?;
-        enqueue_vote_closing(txn, public_url, &p, voting.ends_at, now).await?;
+        enqueue_vote_closing(txn, public_url, &p, vote_ends, now).await?;
     }
-    if entering.is_none() {
+    if t.adopts_draft {
         let draft = lb::leitbild_by_id(txn, p.leitbild_id).await?;
         lb::adopt_in(txn, draft, now, p.resolution_reference.clone(), actor).await?;
     }
@@ -469,15 +464,7 @@ async fn advance_in<C: ConnectionTrait>(
         txn,
         now,
         actor,
-        AuditEntry {
-            action: "process.advance",
-            entity_type: "process",
-            entity_id: Some(p.id),
-            summary: match entering {
-                Some(ph) => format!("Phase {} beendet, Phase {} begonnen", leaving.name(), ph.kind.name()),
-                None => format!("Phase {} beendet, Prozess abgeschlossen", leaving.name()),
-            },
-        },
+        AuditEntry { action: "process.advance", entity_type: "process", entity_id: Some(p.id), summary: t.summary },
     )
     .await?;
     let updated = process_by_id(txn, p.id).await?;
@@ -534,65 +521,49 @@ async fn decide_all<C: ConnectionTrait>(
     Ok(ids)
 }
 
-/// Changes the draft as an accepted proposal says; answers the goal or field changed, or
-/// `None` when its target has gone meanwhile (e.g. removed by an earlier accepted proposal).
+/// Changes the draft as an accepted proposal says ([`proposal_rules::change_of`]); answers the
+/// goal or field changed, or `None` when its target has gone meanwhile (e.g. removed by an
+/// earlier accepted proposal).
 async fn apply<C: ConnectionTrait>(txn: &C, prop: &proposal::Model, now: DateTime<Utc>) -> Result<Option<Uuid>> {
+    use proposal_rules::DraftChange;
     let author = Some(prop.author_id);
-    let not_applicable = |e: Error| match e {
-        Error::NotFound(_) | Error::Validation { .. } => Ok(None),
-        other => Err(other),
+    let Some(change) = proposal_rules::change_of(prop.kind, prop.field_of_action_id, prop.goal_id) else {
+        return Ok(None);
     };
-    let result = match prop.kind {
-        ProposalKind::AddGoal => {
-            let Some(field) = prop.field_of_action_id else { return Ok(None) };
-            if lb::field_by_id(txn, field).await.is_err() {
-                return Ok(None);
+    let (title, text) = (prop.title.clone(), prop.text.clone());
+    let result = match change {
+        DraftChange::AddGoal { field_id, parent_goal_id } => match lb::field_by_id(txn, field_id).await {
+            Ok(_) => {
+                let input = NewGoal { field_of_action_id: field_id, parent_goal_id, title, description: text };
+                lb::insert_goal(txn, input, author, Some(prop.id), now).await.map(|g| Some(g.id))
             }
-            let input = NewGoal {
-                field_of_action_id: field,
-                parent_goal_id: prop.goal_id,
-                title: prop.title.clone(),
-                description: prop.text.clone(),
-            };
-            lb::insert_goal(txn, input, author, Some(prop.id), now).await.map(|g| Some(g.id))
+            Err(e) => Err(e),
+        },
+        DraftChange::AmendGoal(id) => match lb::goal_by_id(txn, id).await {
+            Ok(g) => lb::amend_goal(txn, g, &title, &text, None, author, Some(prop.id), now).await.map(|g| Some(g.id)),
+            Err(e) => Err(e),
+        },
+        DraftChange::RemoveGoal(id) => match lb::goal_by_id(txn, id).await {
+            Ok(g) => lb::remove_goal(txn, g, now).await.map(|()| Some(id)),
+            Err(e) => Err(e),
+        },
+        DraftChange::AddField => {
+            lb::insert_field(txn, leitbild_of(txn, prop).await?, title, text, now).await.map(|f| Some(f.id))
         }
-        ProposalKind::AmendGoal => match prop.goal_id {
-            Some(id) => match lb::goal_by_id(txn, id).await {
-                Ok(g) => lb::amend_goal(txn, g, &prop.title, &prop.text, None, author, Some(prop.id), now)
-                    .await
-                    .map(|g| Some(g.id)),
-                Err(e) => Err(e),
-            },
-            None => Ok(None),
+        DraftChange::AmendField(id) => match lb::field_by_id(txn, id).await {
+            Ok(f) => lb::amend_field(txn, f, title, text, now).await.map(|f| Some(f.id)),
+            Err(e) => Err(e),
         },
-        ProposalKind::RemoveGoal => match prop.goal_id {
-            Some(id) => match lb::goal_by_id(txn, id).await {
-                Ok(g) => lb::remove_goal(txn, g, now).await.map(|()| Some(id)),
-                Err(e) => Err(e),
-            },
-            None => Ok(None),
-        },
-        ProposalKind::AddFieldOfAction => {
-            lb::insert_field(txn, leitbild_of(txn, prop).await?, prop.title.clone(), prop.text.clone(), now)
-                .await
-                .map(|f| Some(f.id))
-        }
-        ProposalKind::AmendFieldOfAction => match prop.field_of_action_id {
-            Some(id) => match lb::field_by_id(txn, id).await {
-                Ok(f) => lb::amend_field(txn, f, prop.title.clone(), prop.text.clone(), now).await.map(|f| Some(f.id)),
-                Err(e) => Err(e),
-            },
-            None => Ok(None),
-        },
-        ProposalKind::RemoveFieldOfAction => match prop.field_of_action_id {
-            Some(id) => match lb::field_by_id(txn, id).await {
-                Ok(f) => lb::remove_field(txn, f, now).await.map(|()| Some(id)),
-                Err(e) => Err(e),
-            },
-            None => Ok(None),
+        DraftChange::RemoveField(id) => match lb::field_by_id(txn, id).await {
+            Ok(f) => lb::remove_field(txn, f, now).await.map(|()| Some(id)),
+            Err(e) => Err(e),
         },
     };
-    result.or_else(not_applicable)
+    // A target gone or no longer valid makes the accepted proposal not applicable, not an error.
+    match result {
+        Err(Error::NotFound(_) | Error::Validation { .. }) => Ok(None),
+        other => other,
+    }
 }
 
 async fn leitbild_of<C: ConnectionTrait>(txn: &C, prop: &proposal::Model) -> Result<Uuid> {
@@ -701,7 +672,8 @@ pub async fn submit_proposal(state: &AppState, actor: &Actor, input: NewProposal
     Ok(row)
 }
 
-/// Checks that a proposal's target exists in the process's draft; answers (field, goal) to store.
+/// Loads what a proposal names in the draft and checks it by [`proposal_rules::target`];
+/// answers (field, goal) to store.
 async fn check_target<C: ConnectionTrait>(
     db: &C,
     p: &process::Model,
@@ -709,41 +681,30 @@ async fn check_target<C: ConnectionTrait>(
     field_id: Option<Uuid>,
     goal_id: Option<Uuid>,
 ) -> Result<(Option<Uuid>, Option<Uuid>)> {
-    let field_in_draft = |field: Uuid, name: &'static str| async move {
-        let f = lb::field_by_id(db, field).await.map_err(|_| Error::validation(name, "no such field of action"))?;
-        if f.leitbild_id != p.leitbild_id {
-            return Err(Error::validation(name, "belongs to another edition"));
-        }
-        Ok::<_, Error>(f)
+    let edition_of = |field: Uuid| async move { lb::field_by_id(db, field).await.ok().map(|f| f.leitbild_id) };
+    let field_edition = match field_id {
+        Some(id) => edition_of(id).await,
+        None => None,
     };
-    match kind {
-        ProposalKind::AddGoal => {
-            let field = field_id.ok_or_else(|| Error::validation("fieldOfActionId", "required for ADD_GOAL"))?;
-            field_in_draft(field, "fieldOfActionId").await?;
-            if let Some(parent) = goal_id {
-                let g = lb::goal_by_id(db, parent).await.map_err(|_| Error::validation("goalId", "no such goal"))?;
-                if g.field_of_action_id != field || g.parent_goal_id.is_some() {
-                    return Err(Error::validation(
-                        "goalId",
-                        "a sub-goal hangs under a top-level goal of the same field",
-                    ));
-                }
-            }
-            Ok((Some(field), goal_id))
-        }
-        ProposalKind::AmendGoal | ProposalKind::RemoveGoal => {
-            let id = goal_id.ok_or_else(|| Error::validation("goalId", "required for this kind"))?;
-            let g = lb::goal_by_id(db, id).await.map_err(|_| Error::validation("goalId", "no such goal"))?;
-            field_in_draft(g.field_of_action_id, "goalId").await?;
-            Ok((Some(g.field_of_action_id), Some(id)))
-        }
-        ProposalKind::AddFieldOfAction => Ok((None, None)),
-        ProposalKind::AmendFieldOfAction | ProposalKind::RemoveFieldOfAction => {
-            let id = field_id.ok_or_else(|| Error::validation("fieldOfActionId", "required for this kind"))?;
-            field_in_draft(id, "fieldOfActionId").await?;
-            Ok((Some(id), None))
-        }
-    }
+    let goal = match goal_id {
+        Some(id) => match lb::goal_by_id(db, id).await.ok() {
+            Some(g) => Some(proposal_rules::NamedGoal {
+                field_id: g.field_of_action_id,
+                is_sub_goal: g.parent_goal_id.is_some(),
+                field_edition: edition_of(g.field_of_action_id).await,
+            }),
+            None => None,
+        },
+        None => None,
+    };
+    proposal_rules::target(&proposal_rules::TargetFacts {
+        edition_id: p.leitbild_id,
+        kind,
+        field_id,
+        field_edition,
+        goal_id,
+        goal,
+    })
 }
 
 pub struct ProposalEdit {
