@@ -1,37 +1,59 @@
 //! The GraphQL endpoint: CSRF-safe transport, authentication, limits, error codes, metrics.
 
-use std::time::Instant;
+use std::{net::IpAddr, time::Instant};
 
-use async_graphql::{BatchRequest, BatchResponse};
+use async_graphql::{BatchRequest, BatchResponse, Data, Executor, ServerError};
 use async_graphql_axum::GraphQLResponse;
 use axum::{
+    Json,
     body::Bytes,
     extract::State,
     http::{HeaderMap, StatusCode, header},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
 };
+use futures_util::{StreamExt, stream::BoxStream};
 
-use super::{HttpState, auth::authenticate_request};
-use crate::{error::Error, http::metrics::OperationLabels};
+use super::{
+    HttpState,
+    auth::authenticate_request,
+    guard::{self, MAX_MUTATIONS_PER_REQUEST},
+    rate::Writer,
+    respond::{ClientIp, error_body},
+};
+use crate::{accounts::policy::Actor, error::Error};
 
 /// Most operations one HTTP request may carry; each still passes the depth and cost limits.
 pub const MAX_BATCH: usize = 10;
 
-pub async fn graphiql() -> impl IntoResponse {
-    Html(
-        async_graphql::http::GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("teilhabe GraphiQL")
-            .finish(),
-    )
+/// `GET /graphql`: the self-hosted GraphiQL page for browsers; never executes anything.
+pub async fn graphiql(State(http): State<HttpState>, headers: HeaderMap) -> Response {
+    if !http.app.config.graphiql {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let wants_html = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.to_ascii_lowercase().contains("text/html"));
+    if !wants_html {
+        // Operations travel only as JSON POSTs (see graphql_post), so GET has nothing to run.
+        let err = Error::validation("method", "send GraphQL operations as POST with application/json");
+        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")], Json(error_body(&err))).into_response();
+    }
+    super::static_files::graphiql()
 }
 
 fn error_response(status: StatusCode, err: Error) -> Response {
+    (status, Json(error_body(&err))).into_response()
+}
+
+/// A GraphQL response carrying only `err`, for refusals made before the schema runs.
+fn refusal(err: &Error) -> async_graphql::Response {
     let mut ext = async_graphql::ErrorExtensionValues::default();
     err.write_extensions(&mut ext);
-    let body = serde_json::json!({ "errors": [{ "message": err.public_message(), "extensions": ext }] });
-    (status, axum::Json(body)).into_response()
+    let mut error = ServerError::new(err.public_message(), None);
+    error.extensions = Some(ext);
+    async_graphql::Response::from_errors(vec![error])
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
@@ -42,7 +64,16 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
-pub async fn graphql_post(State(http): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+fn writer(actor: Option<&Actor>, ip: Option<IpAddr>) -> Writer {
+    actor.map_or_else(|| Writer::anonymous(ip), |a| Writer::User(a.user_id))
+}
+
+pub async fn graphql_post(
+    State(http): State<HttpState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     // Only JSON may carry operations: a form, text/plain or multipart post could come from any
     // site without a CORS preflight, and so could a mutation hidden in it.
     if !is_json(&headers) {
@@ -53,7 +84,7 @@ pub async fn graphql_post(State(http): State<HttpState>, headers: HeaderMap, bod
     }
     let actor = match authenticate_request(&http.app, &headers).await {
         Ok(actor) => actor,
-        Err(e) => return error_response(StatusCode::FORBIDDEN, e),
+        Err(e) => return e.into_response(),
     };
     if let Some(a) = &actor {
         tracing::Span::current().record("user_id", tracing::field::display(a.user_id));
@@ -67,7 +98,7 @@ pub async fn graphql_post(State(http): State<HttpState>, headers: HeaderMap, bod
             );
         }
     };
-    let requests = match batch {
+    let mut requests = match batch {
         BatchRequest::Single(r) => vec![r],
         BatchRequest::Batch(list) if list.len() > MAX_BATCH => {
             return error_response(
@@ -80,11 +111,27 @@ pub async fn graphql_post(State(http): State<HttpState>, headers: HeaderMap, bod
         }
         BatchRequest::Batch(list) => list,
     };
+    // Every operation of the batch is checked before any of them runs, so a refused request
+    // writes nothing.
+    let mut inspected = Vec::with_capacity(requests.len());
+    for request in &mut requests {
+        match guard::inspect(request) {
+            Ok(i) => inspected.push(i),
+            Err(e) => return e.into_response(),
+        }
+    }
+    let writes: usize = inspected.iter().map(|i| i.mutations).sum();
+    if writes > MAX_MUTATIONS_PER_REQUEST {
+        return Error::Limit(format!("a request may change at most {MAX_MUTATIONS_PER_REQUEST} things"))
+            .into_response();
+    }
+    if let Err(e) = http.writes.spend(writer(actor.as_ref(), ip), writes, http.app.now()) {
+        return error_response(StatusCode::TOO_MANY_REQUESTS, e);
+    }
     let single = requests.len() == 1;
     let mut responses = Vec::with_capacity(requests.len());
-    for mut request in requests {
-        let labels =
-            OperationLabels { operation: request.operation_name.clone().unwrap_or_else(|| "anonymous".into()) };
+    for (mut request, checked) in requests.into_iter().zip(inspected) {
+        let labels = http.app.metrics.operation(&checked.label);
         if actor.is_none() {
             request = request.disable_introspection();
         }
@@ -100,6 +147,48 @@ pub async fn graphql_post(State(http): State<HttpState>, headers: HeaderMap, bod
     }
     let response = if single { BatchResponse::Single(responses.remove(0)) } else { BatchResponse::Batch(responses) };
     GraphQLResponse::from(response).into_response()
+}
+
+/// The schema as the WebSocket transport sees it: every `subscribe` passes the same checks and
+/// write budget as an HTTP request before the schema parses it.
+#[derive(Clone)]
+struct Guarded {
+    http: HttpState,
+    ip: Option<IpAddr>,
+}
+
+impl Guarded {
+    fn check(&self, request: &mut async_graphql::Request, actor: Option<&Actor>) -> Result<(), Error> {
+        let inspected = guard::inspect(request)?;
+        self.http.writes.spend(writer(actor, self.ip), inspected.mutations, self.http.app.now())
+    }
+}
+
+/// The actor the connection or request data carries.
+fn actor_in(data: &Data) -> Option<Actor> {
+    data.get(&std::any::TypeId::of::<Actor>()).and_then(|a| a.downcast_ref::<Actor>()).cloned()
+}
+
+impl Executor for Guarded {
+    async fn execute(&self, mut request: async_graphql::Request) -> async_graphql::Response {
+        let actor = actor_in(&request.data);
+        match self.check(&mut request, actor.as_ref()) {
+            Ok(()) => self.http.schema.execute(request).await,
+            Err(e) => refusal(&e),
+        }
+    }
+
+    fn execute_stream(
+        &self,
+        mut request: async_graphql::Request,
+        session: Option<std::sync::Arc<Data>>,
+    ) -> BoxStream<'static, async_graphql::Response> {
+        let actor = session.as_deref().and_then(actor_in);
+        match self.check(&mut request, actor.as_ref()) {
+            Ok(()) => self.http.schema.execute_stream_with_session_data(request, session.unwrap_or_default()),
+            Err(e) => futures_util::stream::once(std::future::ready(refusal(&e))).boxed(),
+        }
+    }
 }
 
 /// Whether a browser's WebSocket comes from our own pages: browsers send the session cookie
@@ -120,6 +209,7 @@ fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
 /// the `token` of the `connection_init` payload, else the session cookie of a same-origin page.
 pub async fn graphql_ws(
     State(http): State<HttpState>,
+    ClientIp(ip): ClientIp,
     protocol: async_graphql_axum::GraphQLProtocol,
     headers: HeaderMap,
     upgrade: axum::extract::WebSocketUpgrade,
@@ -127,7 +217,8 @@ pub async fn graphql_ws(
     let cookie = super::auth::session_cookie(&headers)
         .filter(|_| same_origin(&headers, http.app.config.public_url.as_str()))
         .map(str::to_string);
-    let (app, schema) = (http.app.clone(), http.schema.clone());
+    let app = http.app.clone();
+    let schema = Guarded { http, ip };
     upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| {
         async_graphql_axum::GraphQLWebSocket::new(stream, schema, protocol)
             .on_connection_init(move |payload| async move {

@@ -10,6 +10,7 @@ mod cli;
 mod crossing;
 mod demo;
 mod glossary;
+mod hardening;
 mod indicators;
 mod leitbild;
 mod limits;

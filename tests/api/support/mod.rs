@@ -83,8 +83,14 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = app.state.clone();
-        tokio::spawn(async move { axum::serve(listener, app.router).await });
+        let header_timeout = state.config.header_timeout;
+        tokio::spawn(teilhabe::http::serve::serve(listener, app.router, header_timeout, std::future::pending()));
         Self { base, clock, state, http: reqwest::Client::new(), _dir: dir }
+    }
+
+    /// A test app around a server someone else started at `base`.
+    pub fn from_parts(base: String, clock: Arc<ManualClock>, state: AppState) -> Self {
+        Self { base, clock, state, http: reqwest::Client::new(), _dir: tempfile::tempdir().unwrap() }
     }
 
     /// Posts one GraphQL document and answers the whole response body.
