@@ -72,7 +72,7 @@ pub fn router(app: AppState) -> Router {
         .fallback(static_files::serve)
         .with_state(http)
         // A panic ends its own request with a 500, never the process or other requests.
-        .layer(CatchPanicLayer::custom(|_| Error::internal("a request handler panicked").into_response()))
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
@@ -93,6 +93,11 @@ pub fn router(app: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(tower_http::LatencyUnit::Millis)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// A panic ends its own request with a generic 500; the panic hook has already logged it.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    Error::internal("a request handler panicked").into_response()
 }
 
 async fn healthz() -> &'static str {
@@ -199,4 +204,25 @@ async fn export_me(State(http): State<HttpState>, reader: Reader) -> Result<Resp
         Json(data),
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::{Body, to_bytes};
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn boom() -> StatusCode {
+        panic!("secret detail")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_without_details() {
+        let router: Router = Router::new().route("/", get(boom)).layer(CatchPanicLayer::custom(panic_response));
+        let res = router.oneshot(Request::new(Body::empty())).await.unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = String::from_utf8(to_bytes(res.into_body(), 10_000).await.unwrap().to_vec()).unwrap();
+        assert!(body.contains("internal error") && body.contains("INTERNAL") && !body.contains("secret"), "{body}");
+    }
 }

@@ -75,6 +75,9 @@ impl TestApp {
             mail_dir: dir.path().join("mail"),
             admin_email: Some(ADMIN_EMAIL.into()),
             admin_password: Some(ADMIN_PASSWORD.into()),
+            // Seeding runs hundreds of writes within one minute of the manual clock; the tests of
+            // the write budget set their own.
+            write_rate_per_minute: 100_000,
             ..Config::default()
         };
         tweak(&mut config);
