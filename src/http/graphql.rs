@@ -8,7 +8,7 @@ use axum::{
     Json,
     body::Bytes,
     extract::State,
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use futures_util::{StreamExt, stream::BoxStream};
@@ -16,9 +16,9 @@ use futures_util::{StreamExt, stream::BoxStream};
 use super::{
     HttpState,
     auth::authenticate_request,
-    guard::{self, MAX_MUTATIONS_PER_REQUEST},
+    guard::{self, Label, MAX_MUTATIONS_PER_REQUEST},
     rate::Writer,
-    respond::{ClientIp, error_body},
+    respond::{ClientIp, error_body, status},
 };
 use crate::{accounts::policy::Actor, error::Error};
 
@@ -43,8 +43,68 @@ pub async fn graphiql(State(http): State<HttpState>, headers: HeaderMap) -> Resp
     super::static_files::graphiql()
 }
 
-fn error_response(status: StatusCode, err: Error) -> Response {
-    (status, Json(error_body(&err))).into_response()
+/// The response type the client asked for: `application/json` only when it lists that and not
+/// the GraphQL-over-HTTP type; otherwise `application/graphql-response+json`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Media {
+    GraphqlResponse,
+    Json,
+}
+
+impl Media {
+    fn negotiate(headers: &HeaderMap) -> Self {
+        let accept: Vec<String> = headers
+            .get_all(header::ACCEPT)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .collect();
+        let asks = |t: &str| accept.iter().any(|a| a == t);
+        if asks("application/json") && !asks("application/graphql-response+json") {
+            Media::Json
+        } else {
+            Media::GraphqlResponse
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Media::GraphqlResponse => "application/graphql-response+json",
+            Media::Json => "application/json",
+        }
+    }
+
+    fn respond(self, status: StatusCode, body: &impl serde::Serialize) -> Response {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => (status, [(header::CONTENT_TYPE, self.content_type())], bytes).into_response(),
+            Err(e) => Error::internal(e).into_response(),
+        }
+    }
+
+    fn error(self, status: StatusCode, err: &Error) -> Response {
+        self.respond(status, &error_body(err))
+    }
+}
+
+/// Whether a response is a request error: the operation never ran (no document, a syntax error,
+/// a failed validation), so there are errors without a path and no data.
+fn is_request_error(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// One response as JSON; a request error carries no `data` entry at all.
+fn response_json(response: &async_graphql::Response) -> serde_json::Value {
+    let mut value = serde_json::to_value(response).unwrap_or_default();
+    if is_request_error(response)
+        && let Some(map) = value.as_object_mut()
+    {
+        map.remove("data");
+    }
+    value
 }
 
 /// A GraphQL response carrying only `err`, for refusals made before the schema runs.
@@ -74,17 +134,16 @@ pub async fn graphql_post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let media = Media::negotiate(&headers);
     // Only JSON may carry operations: a form, text/plain or multipart post could come from any
     // site without a CORS preflight, and so could a mutation hidden in it.
     if !is_json(&headers) {
-        return error_response(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Error::validation("Content-Type", "send GraphQL requests as application/json"),
-        );
+        let err = Error::validation("Content-Type", "send GraphQL requests as application/json");
+        return media.error(StatusCode::UNSUPPORTED_MEDIA_TYPE, &err);
     }
     let actor = match authenticate_request(&http.app, &headers).await {
         Ok(actor) => actor,
-        Err(e) => return e.into_response(),
+        Err(e) => return media.error(status(&e), &e),
     };
     if let Some(a) = &actor {
         tracing::Span::current().record("user_id", tracing::field::display(a.user_id));
@@ -92,52 +151,54 @@ pub async fn graphql_post(
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(e) => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                Error::validation("body", format!("not a GraphQL request: {e}")),
-            );
+            let err = Error::validation("body", format!("not a GraphQL request: {e}"));
+            return media.error(StatusCode::BAD_REQUEST, &err);
         }
     };
     let mut requests = match batch {
         BatchRequest::Single(r) => vec![r],
         BatchRequest::Batch(list) if list.len() > MAX_BATCH => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                Error::Limit(format!("at most {MAX_BATCH} operations per request")),
-            );
+            let err = Error::Limit(format!("at most {MAX_BATCH} operations per request"));
+            return media.error(StatusCode::BAD_REQUEST, &err);
         }
         BatchRequest::Batch(list) if list.is_empty() => {
-            return error_response(StatusCode::BAD_REQUEST, Error::validation("body", "empty batch"));
+            return media.error(StatusCode::BAD_REQUEST, &Error::validation("body", "empty batch"));
         }
         BatchRequest::Batch(list) => list,
     };
     // Every operation of the batch is checked before any of them runs, so a refused request
-    // writes nothing.
+    // writes nothing. A document that does not parse is answered alone; the others still run.
     let mut inspected = Vec::with_capacity(requests.len());
     for request in &mut requests {
         match guard::inspect(request) {
-            Ok(i) => inspected.push(i),
-            Err(e) => return e.into_response(),
+            Ok(i) => inspected.push(Ok(i)),
+            Err(e @ Error::Validation { .. }) => inspected.push(Err(e)),
+            Err(e) => return media.error(status(&e), &e),
         }
     }
-    let writes: usize = inspected.iter().map(|i| i.mutations).sum();
+    let writes: usize = inspected.iter().flatten().map(|i| i.mutations).sum();
     if writes > MAX_MUTATIONS_PER_REQUEST {
-        return Error::Limit(format!("a request may change at most {MAX_MUTATIONS_PER_REQUEST} things"))
-            .into_response();
+        let err = Error::Limit(format!("a request may change at most {MAX_MUTATIONS_PER_REQUEST} things"));
+        return media.error(StatusCode::BAD_REQUEST, &err);
     }
     if let Err(e) = http.writes.spend(writer(actor.as_ref(), ip), writes, http.app.now()) {
-        return error_response(StatusCode::TOO_MANY_REQUESTS, e);
+        return media.error(StatusCode::TOO_MANY_REQUESTS, &e);
     }
     let single = requests.len() == 1;
     let mut responses = Vec::with_capacity(requests.len());
     for (mut request, checked) in requests.into_iter().zip(inspected) {
-        let labels = http.app.metrics.operation(&checked.label);
-        if actor.is_none() {
-            request = request.disable_introspection();
-        }
-        request = crate::graphql::request_data(request, &http.app, actor.clone());
+        let labels = http.app.metrics.operation(checked.as_ref().map_or(&Label::Other, |c| &c.label));
         let started = Instant::now();
-        let response = http.schema.execute(request).await;
+        let response = match checked {
+            Ok(_) => {
+                if actor.is_none() {
+                    request = request.disable_introspection();
+                }
+                request = crate::graphql::request_data(request, &http.app, actor.clone());
+                http.schema.execute(request).await
+            }
+            Err(e) => refusal(&e),
+        };
         http.app.metrics.graphql_latency.get_or_create(&labels).observe(started.elapsed().as_secs_f64());
         http.app.metrics.graphql_requests.get_or_create(&labels).inc();
         if response.is_err() {
@@ -145,8 +206,20 @@ pub async fn graphql_post(
         }
         responses.push(response);
     }
-    let response = if single { BatchResponse::Single(responses.remove(0)) } else { BatchResponse::Batch(responses) };
-    GraphQLResponse::from(response).into_response()
+    if single {
+        let response = responses.remove(0);
+        // GraphQL over HTTP: a request error is a 4xx under its own media type; plain JSON
+        // clients keep the 200 they have always had.
+        if is_request_error(&response) {
+            let status = if media == Media::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+            return media.respond(status, &response_json(&response));
+        }
+        let mut answer = GraphQLResponse::from(BatchResponse::Single(response)).into_response();
+        answer.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(media.content_type()));
+        return answer;
+    }
+    let list: Vec<_> = responses.iter().map(response_json).collect();
+    media.respond(StatusCode::OK, &list)
 }
 
 /// The schema as the WebSocket transport sees it: every `subscribe` passes the same checks and

@@ -40,10 +40,12 @@ pub struct Inspected {
     pub mutations: usize,
 }
 
-/// Refuses documents that could crash the parser or write too much; parses the rest once (the
-/// schema reuses the parsed document). A document that does not parse passes unchanged so that
-/// the schema answers its parse error.
+/// Refuses documents that could crash the parser, do not parse or write too much; parses the
+/// rest once (the schema reuses the parsed document).
 pub fn inspect(request: &mut Request) -> Result<Inspected, Error> {
+    if request.query.trim().is_empty() {
+        return Err(Error::validation("query", "The request carries no GraphQL document in \"query\"."));
+    }
     if request.query.len() > MAX_QUERY_BYTES {
         return Err(Error::Limit(format!("documents may have at most {MAX_QUERY_BYTES} bytes")));
     }
@@ -51,9 +53,7 @@ pub fn inspect(request: &mut Request) -> Result<Inspected, Error> {
         return Err(Error::Limit(format!("documents may nest at most {MAX_NESTING} levels deep")));
     }
     let wanted = request.operation_name.clone();
-    let Ok(doc) = request.parsed_query() else {
-        return Ok(Inspected { label: Label::Other, mutations: 0 });
-    };
+    let doc = request.parsed_query().map_err(|e| Error::validation("query", syntax_sentence(&e)))?;
     let inspected = inspect_document(doc, wanted.as_deref());
     if inspected.mutations > MAX_MUTATIONS_PER_OPERATION {
         return Err(Error::Limit(format!("an operation may change at most {MAX_MUTATIONS_PER_OPERATION} things")));
@@ -80,6 +80,21 @@ fn inspect_document(doc: &ExecutableDocument, wanted: Option<&str>) -> Inspected
         Some(_) => Label::Other,
     };
     Inspected { label, mutations }
+}
+
+/// A parse error as a sentence with its line and column; the parser's own text draws the line
+/// with a caret, which reads badly in a JSON string.
+fn syntax_sentence(err: &async_graphql::ServerError) -> String {
+    let expected = err
+        .message
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("= "))
+        .map(str::trim)
+        .unwrap_or("the document is not valid GraphQL");
+    match err.locations.first() {
+        Some(pos) => format!("Syntax error at line {}, column {}: {expected}.", pos.line, pos.column),
+        None => format!("Syntax error: {expected}."),
+    }
 }
 
 /// The fields a selection set executes at its level, through fragments; each fragment counts once
@@ -207,7 +222,17 @@ mod tests {
         let mut r = request(&format!("query {long} {{ me {{ id }} }}")).operation_name(long.as_str());
         assert_eq!(inspect(&mut r).unwrap().label, Label::Other);
         assert_eq!(inspect(&mut request("{ me { id } }")).unwrap().label, Label::Anonymous);
-        assert_eq!(inspect(&mut request("{ not parsed")).unwrap(), Inspected { label: Label::Other, mutations: 0 });
         assert!(is_label("_a9") && !is_label("9a") && !is_label("") && !is_label("a-b"));
+    }
+
+    #[test]
+    fn parse_errors_read_as_sentences() {
+        let Err(Error::Validation { field, message }) = inspect(&mut request("{ me {\n  id ")) else {
+            panic!("an unparsable document passed")
+        };
+        assert_eq!(field, "query");
+        assert!(message.starts_with("Syntax error at line 2, column 6: expected"), "{message}");
+        assert!(!message.contains('\n') && !message.contains("-->"), "{message}");
+        assert!(matches!(inspect(&mut request("  ")), Err(Error::Validation { .. })));
     }
 }

@@ -374,7 +374,52 @@ async fn an_unknown_token_is_unauthenticated(b: Backend) {
     }
 }
 
+async fn send_accepting(app: &TestApp, accept: Option<&str>, body: Value) -> (u16, String, Value) {
+    let mut req = app.http.post(format!("{}/graphql", app.base)).json(&body);
+    if let Some(a) = accept {
+        req = req.header("accept", a);
+    }
+    let res = req.send().await.unwrap();
+    let ct = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    (res.status().as_u16(), ct, res.json().await.unwrap())
+}
+
+async fn graphql_over_http_request_errors_have_no_data(b: Backend) {
+    let app = TestApp::start(b).await;
+    const GQL: &str = "application/graphql-response+json";
+    for accept in [Some(GQL), Some("application/graphql-response+json, application/json"), None] {
+        for (body, what) in [
+            (json!({"variables": {}}), "no query"),
+            (json!({"query": "{ me {\n id"}), "syntax"),
+            (json!({"query": "{ nichtDa }"}), "validation"),
+        ] {
+            let (status, ct, answer) = send_accepting(&app, accept, body).await;
+            assert_eq!((status, ct.as_str()), (400, GQL), "{what} {accept:?}: {answer}");
+            assert!(answer.get("data").is_none(), "{what}: {answer}");
+            assert_eq!(code(&answer), "VALIDATION", "{what}: {answer}");
+        }
+        let (status, ct, answer) = send_accepting(&app, accept, json!({"query": "{ __typename }"})).await;
+        assert_eq!((status, ct.as_str()), (200, GQL));
+        assert_eq!(answer["data"]["__typename"], "Query");
+    }
+    let (_, _, answer) = send_accepting(&app, None, json!({"query": "{ me {\n id"})).await;
+    let message = answer["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("Syntax error at line 2, column 4: expected"), "{message}");
+    let json_only = Some("application/json");
+    let (status, ct, answer) = send_accepting(&app, json_only, json!({"query": "{ nichtDa }"})).await;
+    assert_eq!((status, ct.as_str()), (200, "application/json"), "plain JSON clients keep 200: {answer}");
+    assert!(answer.get("data").is_none() && code(&answer) == "VALIDATION", "{answer}");
+    let (status, ct, answer) = send_accepting(&app, json_only, json!({"query": "{ __typename }"})).await;
+    assert_eq!((status, ct.as_str(), answer["data"]["__typename"].as_str()), (200, "application/json", Some("Query")));
+    let batch = json!([{"query": "{ __typename }"}, {"query": "{ kaputt"}]);
+    let (status, _, answer) = send_accepting(&app, None, batch).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer[0]["data"]["__typename"], "Query", "the parsable one still runs: {answer}");
+    assert!(answer[1].get("data").is_none() && code(&answer[1]) == "VALIDATION", "{answer}");
+}
+
 on_both_databases!(
+    graphql_over_http_request_errors_have_no_data,
     deep_documents_are_refused_and_the_server_lives_on,
     write_volume_is_bounded,
     each_person_has_a_write_budget,
