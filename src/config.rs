@@ -27,6 +27,16 @@ pub struct Config {
     pub session_ttl: chrono::Duration,
     /// Whether the session cookie carries `Secure`; on by default when the public URL is https.
     pub secure_cookies: bool,
+    /// Mutation fields one person (or anonymous address) may run a minute (`TEILHABE_WRITE_RATE_PER_MINUTE`).
+    pub write_rate_per_minute: u32,
+    /// How long a client may take to send a request's headers (`TEILHABE_HEADER_TIMEOUT_SECS`).
+    pub header_timeout: Duration,
+    /// Whether `GET /graphql` serves GraphiQL (`TEILHABE_GRAPHIQL=off` turns it off).
+    pub graphiql: bool,
+    /// Bearer token `/metrics` requires (`TEILHABE_METRICS_TOKEN`).
+    pub metrics_token: Option<String>,
+    /// A separate listener serving only `/metrics` (`TEILHABE_METRICS_BIND`).
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 /// Whether the signed link in a reminder mail needs a login to confirm its one delivery.
@@ -58,6 +68,11 @@ impl Default for Config {
             request_timeout: Duration::from_secs(30),
             session_ttl: chrono::Duration::days(14),
             secure_cookies: false,
+            write_rate_per_minute: 120,
+            header_timeout: Duration::from_secs(10),
+            graphiql: true,
+            metrics_token: None,
+            metrics_bind: None,
         }
     }
 }
@@ -123,6 +138,31 @@ impl Config {
             config.request_timeout = Duration::from_secs(secs);
         }
         config.secure_cookies = config.public_url.starts_with("https://");
+        if let Some(v) = get("TEILHABE_WRITE_RATE_PER_MINUTE") {
+            config.write_rate_per_minute = v.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                Error::config("TEILHABE_WRITE_RATE_PER_MINUTE", "expected a positive number of changes")
+            })?;
+        }
+        if let Some(v) = get("TEILHABE_HEADER_TIMEOUT_SECS") {
+            let secs: u64 = v.trim().parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                Error::config("TEILHABE_HEADER_TIMEOUT_SECS", "expected a positive number of seconds")
+            })?;
+            config.header_timeout = Duration::from_secs(secs);
+        }
+        if let Some(v) = get("TEILHABE_GRAPHIQL") {
+            config.graphiql = match v.trim() {
+                "on" => true,
+                "off" => false,
+                _ => return Err(Error::config("TEILHABE_GRAPHIQL", "expected on or off")),
+            };
+        }
+        config.metrics_token = get("TEILHABE_METRICS_TOKEN").map(|t| t.trim().to_string());
+        if let Some(v) = get("TEILHABE_METRICS_BIND") {
+            config.metrics_bind = Some(
+                v.parse()
+                    .map_err(|_| Error::config("TEILHABE_METRICS_BIND", "expected host:port, e.g. 127.0.0.1:9090"))?,
+            );
+        }
         Ok(config)
     }
 
@@ -143,6 +183,32 @@ mod tests {
         assert_eq!(c.scheduler_interval, Duration::from_secs(60));
         assert!(!c.secure_cookies);
         assert_eq!(c.signed_link_login, SignedLinkLogin::Required);
+        assert_eq!((c.write_rate_per_minute, c.header_timeout), (120, Duration::from_secs(10)));
+        assert!(c.graphiql && c.metrics_token.is_none() && c.metrics_bind.is_none());
+    }
+
+    #[test]
+    fn hardening_settings_are_read_and_checked() {
+        let env = |k: &str| {
+            match k {
+                "TEILHABE_WRITE_RATE_PER_MINUTE" => Some("7"),
+                "TEILHABE_HEADER_TIMEOUT_SECS" => Some("3"),
+                "TEILHABE_GRAPHIQL" => Some("off"),
+                "TEILHABE_METRICS_TOKEN" => Some("geheim"),
+                "TEILHABE_METRICS_BIND" => Some("127.0.0.1:9090"),
+                _ => None,
+            }
+            .map(str::to_string)
+        };
+        let c = Config::from_lookup(env).unwrap();
+        assert_eq!((c.write_rate_per_minute, c.header_timeout.as_secs()), (7, 3));
+        assert!(!c.graphiql);
+        assert_eq!(c.metrics_token.as_deref(), Some("geheim"));
+        assert_eq!(c.metrics_bind.map(|a| a.port()), Some(9090));
+        for key in ["TEILHABE_WRITE_RATE_PER_MINUTE", "TEILHABE_HEADER_TIMEOUT_SECS", "TEILHABE_GRAPHIQL"] {
+            let err = Config::from_lookup(|k| (k == key).then(|| "0x".to_string())).unwrap_err();
+            assert!(err.to_string().contains(key), "{err}");
+        }
     }
 
     #[test]

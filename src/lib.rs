@@ -68,9 +68,22 @@ impl App {
     pub async fn serve(self) -> Result<()> {
         let listener = tokio::net::TcpListener::bind(self.state.config.bind).await.map_err(error::Error::internal)?;
         tracing::info!(address = %self.state.config.bind, "teilhabe listening");
+        let config = self.state.config.clone();
         let scheduler = jobs::spawn(self.state.clone());
-        let served = axum::serve(listener, self.router).with_graceful_shutdown(shutdown_signal()).await;
+        let metrics = match config.metrics_bind {
+            Some(addr) => {
+                let listener = tokio::net::TcpListener::bind(addr).await.map_err(error::Error::internal)?;
+                tracing::info!(address = %addr, "metrics listening");
+                let router = http::metrics_router(self.state.clone());
+                Some(tokio::spawn(http::serve::serve(listener, router, config.header_timeout, std::future::pending())))
+            }
+            None => None,
+        };
+        let served = http::serve::serve(listener, self.router, config.header_timeout, shutdown_signal()).await;
         scheduler.abort();
+        if let Some(m) = metrics {
+            m.abort();
+        }
         served.map_err(error::Error::internal)
     }
 }

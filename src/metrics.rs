@@ -1,12 +1,16 @@
 //! Prometheus metrics of one server instance: requests, latency, database, scheduler.
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicI64, AtomicU64},
+use std::{
+    collections::HashSet,
+    fmt::Write as _,
+    sync::{
+        Arc, Mutex, PoisonError,
+        atomic::{AtomicI64, AtomicU64},
+    },
 };
 
 use prometheus_client::{
-    encoding::{EncodeLabelSet, text::encode},
+    encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder, text::encode},
     metrics::{
         counter::{ConstCounter, Counter},
         family::Family,
@@ -17,9 +21,33 @@ use prometheus_client::{
 };
 use sea_orm::DatabaseConnection;
 
+use crate::http::guard::Label;
+
+/// Most distinct operation labels; later names are counted as `other`, so a client inventing
+/// names cannot grow the exposition.
+pub const MAX_OPERATION_LABELS: usize = 200;
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OperationLabels {
-    pub operation: String,
+    operation: Escaped,
+}
+
+/// A label value with the exposition format's escapes, which prometheus-client does not write.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+struct Escaped(String);
+
+impl EncodeLabelValue for Escaped {
+    fn encode(&self, encoder: &mut LabelValueEncoder) -> std::fmt::Result {
+        for c in self.0.chars() {
+            match c {
+                '\\' => encoder.write_str("\\\\")?,
+                '"' => encoder.write_str("\\\"")?,
+                '\n' => encoder.write_str("\\n")?,
+                c => encoder.write_char(c)?,
+            }
+        }
+        Ok(())
+    }
 }
 
 type LatencyFamily = Family<OperationLabels, Histogram, fn() -> Histogram>;
@@ -41,6 +69,8 @@ pub struct Metrics {
     /// Unix time (of the injected clock) when this instance started; `/readyz` measures a
     /// scheduler that never completed a pass from here.
     pub started_at: AtomicI64,
+    /// Operation names labelled so far, at most [`MAX_OPERATION_LABELS`].
+    operations: Mutex<HashSet<String>>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -89,7 +119,25 @@ impl Metrics {
             outbox_failed,
             outbox_oldest_pending_age,
             started_at: AtomicI64::new(0),
+            operations: Mutex::default(),
         }
+    }
+
+    /// The labels of an operation: its checked name while there is room for another, else `other`.
+    pub fn operation(&self, label: &Label) -> OperationLabels {
+        let text = match label {
+            Label::Anonymous => "anonymous",
+            Label::Other => "other",
+            Label::Named(name) => {
+                let mut known = self.operations.lock().unwrap_or_else(PoisonError::into_inner);
+                if known.contains(name) || (known.len() < MAX_OPERATION_LABELS && known.insert(name.clone())) {
+                    name.as_str()
+                } else {
+                    "other"
+                }
+            }
+        };
+        OperationLabels { operation: Escaped(text.to_string()) }
     }
 
     /// The text exposition, with the pool's current state read at scrape time.
@@ -129,5 +177,25 @@ fn pool_state(db: &DatabaseConnection) -> (i64, i64) {
             (i64::from(p.size()), p.num_idle() as i64)
         }
         _ => (0, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_values_are_escaped_and_bounded() {
+        let metrics = Metrics::new();
+        metrics.graphql_requests.get_or_create(&OperationLabels { operation: Escaped("a\"b\\c\nd".into()) }).inc();
+        let mut out = String::new();
+        encode(&mut out, &metrics.registry).unwrap();
+        assert!(out.contains(r#"operation="a\"b\\c\nd""#), "{out}");
+        for i in 0..MAX_OPERATION_LABELS + 5 {
+            metrics.operation(&Label::Named(format!("Op{i}")));
+        }
+        assert_eq!(metrics.operation(&Label::Named("Op0".into())).operation.0, "Op0", "known names keep their label");
+        assert_eq!(metrics.operation(&Label::Named("Neu".into())).operation.0, "other");
+        assert_eq!(metrics.operation(&Label::Anonymous).operation.0, "anonymous");
     }
 }

@@ -102,9 +102,6 @@ pub async fn handler(State(http): State<HttpState>, Path(file): Path<String>) ->
         )
             .into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "calendar feed failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        Err(e) => e.into_response(),
     }
 }

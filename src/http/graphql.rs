@@ -1,37 +1,119 @@
 //! The GraphQL endpoint: CSRF-safe transport, authentication, limits, error codes, metrics.
 
-use std::time::Instant;
+use std::{net::IpAddr, time::Instant};
 
-use async_graphql::{BatchRequest, BatchResponse};
+use async_graphql::{BatchRequest, BatchResponse, Data, Executor, ServerError};
 use async_graphql_axum::GraphQLResponse;
 use axum::{
+    Json,
     body::Bytes,
     extract::State,
-    http::{HeaderMap, StatusCode, header},
-    response::{Html, IntoResponse, Response},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
 };
+use futures_util::{StreamExt, stream::BoxStream};
 
-use super::{HttpState, auth::authenticate_request};
-use crate::{error::Error, metrics::OperationLabels};
+use super::{
+    HttpState,
+    auth::authenticate_request,
+    guard::{self, Label, MAX_MUTATIONS_PER_REQUEST},
+    rate::Writer,
+    respond::{ClientIp, error_body, status},
+};
+use crate::{accounts::policy::Actor, error::Error};
 
 /// Most operations one HTTP request may carry; each still passes the depth and cost limits.
 pub const MAX_BATCH: usize = 10;
 
-pub async fn graphiql() -> impl IntoResponse {
-    Html(
-        async_graphql::http::GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("teilhabe GraphiQL")
-            .finish(),
-    )
+/// `GET /graphql`: the self-hosted GraphiQL page for browsers; never executes anything.
+pub async fn graphiql(State(http): State<HttpState>, headers: HeaderMap) -> Response {
+    if !http.app.config.graphiql {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let wants_html = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.to_ascii_lowercase().contains("text/html"));
+    if !wants_html {
+        // Operations travel only as JSON POSTs (see graphql_post), so GET has nothing to run.
+        let err = Error::validation("method", "send GraphQL operations as POST with application/json");
+        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")], Json(error_body(&err))).into_response();
+    }
+    super::static_files::graphiql()
 }
 
-fn error_response(status: StatusCode, err: Error) -> Response {
+/// The response type the client asked for: `application/json` only when it lists that and not
+/// the GraphQL-over-HTTP type; otherwise `application/graphql-response+json`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Media {
+    GraphqlResponse,
+    Json,
+}
+
+impl Media {
+    fn negotiate(headers: &HeaderMap) -> Self {
+        let accept: Vec<String> = headers
+            .get_all(header::ACCEPT)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .collect();
+        let asks = |t: &str| accept.iter().any(|a| a == t);
+        if asks("application/json") && !asks("application/graphql-response+json") {
+            Media::Json
+        } else {
+            Media::GraphqlResponse
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Media::GraphqlResponse => "application/graphql-response+json",
+            Media::Json => "application/json",
+        }
+    }
+
+    fn respond(self, status: StatusCode, body: &impl serde::Serialize) -> Response {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => (status, [(header::CONTENT_TYPE, self.content_type())], bytes).into_response(),
+            Err(e) => Error::internal(e).into_response(),
+        }
+    }
+
+    fn error(self, status: StatusCode, err: &Error) -> Response {
+        self.respond(status, &error_body(err))
+    }
+}
+
+/// Whether a response is a request error: the operation never ran (no document, a syntax error,
+/// a failed validation), so there are errors without a path and no data.
+fn is_request_error(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// One response as JSON; a request error carries no `data` entry at all.
+fn response_json(response: &async_graphql::Response) -> serde_json::Value {
+    let mut value = serde_json::to_value(response).unwrap_or_default();
+    if is_request_error(response)
+        && let Some(map) = value.as_object_mut()
+    {
+        map.remove("data");
+    }
+    value
+}
+
+/// A GraphQL response carrying only `err`, for refusals made before the schema runs.
+fn refusal(err: &Error) -> async_graphql::Response {
     let mut ext = async_graphql::ErrorExtensionValues::default();
     err.write_extensions(&mut ext);
-    let body = serde_json::json!({ "errors": [{ "message": err.public_message(), "extensions": ext }] });
-    (status, axum::Json(body)).into_response()
+    let mut error = ServerError::new(err.public_message(), None);
+    error.extensions = Some(ext);
+    async_graphql::Response::from_errors(vec![error])
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
@@ -42,18 +124,26 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
-pub async fn graphql_post(State(http): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+fn writer(actor: Option<&Actor>, ip: Option<IpAddr>) -> Writer {
+    actor.map_or_else(|| Writer::anonymous(ip), |a| Writer::User(a.user_id))
+}
+
+pub async fn graphql_post(
+    State(http): State<HttpState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let media = Media::negotiate(&headers);
     // Only JSON may carry operations: a form, text/plain or multipart post could come from any
     // site without a CORS preflight, and so could a mutation hidden in it.
     if !is_json(&headers) {
-        return error_response(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Error::validation("Content-Type", "send GraphQL requests as application/json"),
-        );
+        let err = Error::validation("Content-Type", "send GraphQL requests as application/json");
+        return media.error(StatusCode::UNSUPPORTED_MEDIA_TYPE, &err);
     }
     let actor = match authenticate_request(&http.app, &headers).await {
         Ok(actor) => actor,
-        Err(e) => return error_response(StatusCode::FORBIDDEN, e),
+        Err(e) => return media.error(status(&e), &e),
     };
     if let Some(a) = &actor {
         tracing::Span::current().record("user_id", tracing::field::display(a.user_id));
@@ -61,36 +151,54 @@ pub async fn graphql_post(State(http): State<HttpState>, headers: HeaderMap, bod
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(e) => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                Error::validation("body", format!("not a GraphQL request: {e}")),
-            );
+            let err = Error::validation("body", format!("not a GraphQL request: {e}"));
+            return media.error(StatusCode::BAD_REQUEST, &err);
         }
     };
-    let requests = match batch {
+    let mut requests = match batch {
         BatchRequest::Single(r) => vec![r],
         BatchRequest::Batch(list) if list.len() > MAX_BATCH => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                Error::Limit(format!("at most {MAX_BATCH} operations per request")),
-            );
+            let err = Error::Limit(format!("at most {MAX_BATCH} operations per request"));
+            return media.error(StatusCode::BAD_REQUEST, &err);
         }
         BatchRequest::Batch(list) if list.is_empty() => {
-            return error_response(StatusCode::BAD_REQUEST, Error::validation("body", "empty batch"));
+            return media.error(StatusCode::BAD_REQUEST, &Error::validation("body", "empty batch"));
         }
         BatchRequest::Batch(list) => list,
     };
+    // Every operation of the batch is checked before any of them runs, so a refused request
+    // writes nothing. A document that does not parse is answered alone; the others still run.
+    let mut inspected = Vec::with_capacity(requests.len());
+    for request in &mut requests {
+        match guard::inspect(request) {
+            Ok(i) => inspected.push(Ok(i)),
+            Err(e @ Error::Validation { .. }) => inspected.push(Err(e)),
+            Err(e) => return media.error(status(&e), &e),
+        }
+    }
+    let writes: usize = inspected.iter().flatten().map(|i| i.mutations).sum();
+    if writes > MAX_MUTATIONS_PER_REQUEST {
+        let err = Error::Limit(format!("a request may change at most {MAX_MUTATIONS_PER_REQUEST} things"));
+        return media.error(StatusCode::BAD_REQUEST, &err);
+    }
+    if let Err(e) = http.writes.spend(writer(actor.as_ref(), ip), writes, http.app.now()) {
+        return media.error(StatusCode::TOO_MANY_REQUESTS, &e);
+    }
     let single = requests.len() == 1;
     let mut responses = Vec::with_capacity(requests.len());
-    for mut request in requests {
-        let labels =
-            OperationLabels { operation: request.operation_name.clone().unwrap_or_else(|| "anonymous".into()) };
-        if actor.is_none() {
-            request = request.disable_introspection();
-        }
-        request = crate::graphql::request_data(request, &http.app, actor.clone());
+    for (mut request, checked) in requests.into_iter().zip(inspected) {
+        let labels = http.app.metrics.operation(checked.as_ref().map_or(&Label::Other, |c| &c.label));
         let started = Instant::now();
-        let response = http.schema.execute(request).await;
+        let response = match checked {
+            Ok(_) => {
+                if actor.is_none() {
+                    request = request.disable_introspection();
+                }
+                request = crate::graphql::request_data(request, &http.app, actor.clone());
+                http.schema.execute(request).await
+            }
+            Err(e) => refusal(&e),
+        };
         http.app.metrics.graphql_latency.get_or_create(&labels).observe(started.elapsed().as_secs_f64());
         http.app.metrics.graphql_requests.get_or_create(&labels).inc();
         if response.is_err() {
@@ -98,8 +206,62 @@ pub async fn graphql_post(State(http): State<HttpState>, headers: HeaderMap, bod
         }
         responses.push(response);
     }
-    let response = if single { BatchResponse::Single(responses.remove(0)) } else { BatchResponse::Batch(responses) };
-    GraphQLResponse::from(response).into_response()
+    if single {
+        let response = responses.remove(0);
+        // GraphQL over HTTP: a request error is a 4xx under its own media type; plain JSON
+        // clients keep the 200 they have always had.
+        if is_request_error(&response) {
+            let status = if media == Media::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+            return media.respond(status, &response_json(&response));
+        }
+        let mut answer = GraphQLResponse::from(BatchResponse::Single(response)).into_response();
+        answer.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(media.content_type()));
+        return answer;
+    }
+    let list: Vec<_> = responses.iter().map(response_json).collect();
+    media.respond(StatusCode::OK, &list)
+}
+
+/// The schema as the WebSocket transport sees it: every `subscribe` passes the same checks and
+/// write budget as an HTTP request before the schema parses it.
+#[derive(Clone)]
+struct Guarded {
+    http: HttpState,
+    ip: Option<IpAddr>,
+}
+
+impl Guarded {
+    fn check(&self, request: &mut async_graphql::Request, actor: Option<&Actor>) -> Result<(), Error> {
+        let inspected = guard::inspect(request)?;
+        self.http.writes.spend(writer(actor, self.ip), inspected.mutations, self.http.app.now())
+    }
+}
+
+/// The actor the connection or request data carries.
+fn actor_in(data: &Data) -> Option<Actor> {
+    data.get(&std::any::TypeId::of::<Actor>()).and_then(|a| a.downcast_ref::<Actor>()).cloned()
+}
+
+impl Executor for Guarded {
+    async fn execute(&self, mut request: async_graphql::Request) -> async_graphql::Response {
+        let actor = actor_in(&request.data);
+        match self.check(&mut request, actor.as_ref()) {
+            Ok(()) => self.http.schema.execute(request).await,
+            Err(e) => refusal(&e),
+        }
+    }
+
+    fn execute_stream(
+        &self,
+        mut request: async_graphql::Request,
+        session: Option<std::sync::Arc<Data>>,
+    ) -> BoxStream<'static, async_graphql::Response> {
+        let actor = session.as_deref().and_then(actor_in);
+        match self.check(&mut request, actor.as_ref()) {
+            Ok(()) => self.http.schema.execute_stream_with_session_data(request, session.unwrap_or_default()),
+            Err(e) => futures_util::stream::once(std::future::ready(refusal(&e))).boxed(),
+        }
+    }
 }
 
 /// Whether a browser's WebSocket comes from our own pages: browsers send the session cookie
@@ -120,6 +282,7 @@ fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
 /// the `token` of the `connection_init` payload, else the session cookie of a same-origin page.
 pub async fn graphql_ws(
     State(http): State<HttpState>,
+    ClientIp(ip): ClientIp,
     protocol: async_graphql_axum::GraphQLProtocol,
     headers: HeaderMap,
     upgrade: axum::extract::WebSocketUpgrade,
@@ -127,7 +290,8 @@ pub async fn graphql_ws(
     let cookie = super::auth::session_cookie(&headers)
         .filter(|_| same_origin(&headers, http.app.config.public_url.as_str()))
         .map(str::to_string);
-    let (app, schema) = (http.app.clone(), http.schema.clone());
+    let app = http.app.clone();
+    let schema = Guarded { http, ip };
     upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| {
         async_graphql_axum::GraphQLWebSocket::new(stream, schema, protocol)
             .on_connection_init(move |payload| async move {

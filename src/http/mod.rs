@@ -3,17 +3,24 @@
 pub mod auth;
 mod calendar;
 pub mod graphql;
+pub mod guard;
+pub mod rate;
+pub mod respond;
+pub mod serve;
 mod static_files;
+
+use std::{net::IpAddr, sync::Arc, time::Duration};
 
 use axum::{
     Json, Router,
     extract::{DefaultBodyLimit, Request, State},
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
 };
 use sea_orm::ConnectionTrait;
 use tower_http::{
+    catch_panic::CatchPanicLayer,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     timeout::TimeoutLayer,
@@ -21,19 +28,33 @@ use tower_http::{
 };
 use tracing::Level;
 
-use crate::{graphql::AppSchema, state::AppState};
+use crate::{
+    error::Error,
+    graphql::AppSchema,
+    http::{
+        rate::WriteLimiter,
+        respond::{ClientIp, Reader},
+    },
+    state::AppState,
+};
 
 #[derive(Clone)]
 pub struct HttpState {
     pub app: AppState,
     pub schema: AppSchema,
+    /// Each person's write budget, shared by HTTP and WebSocket.
+    pub writes: Arc<WriteLimiter>,
 }
+
+/// How long `/readyz` waits for the database: a load balancer asks often and must not queue up.
+const READY_DB_TIMEOUT: Duration = Duration::from_secs(1);
 
 pub fn router(app: AppState) -> Router {
     let schema = crate::graphql::build_schema(Some(app.clone()));
     let max_body = app.config.max_body_bytes;
     let timeout = app.config.request_timeout;
-    let http = HttpState { app, schema };
+    let writes = Arc::new(WriteLimiter::new(app.config.write_rate_per_minute));
+    let http = HttpState { app, schema, writes };
     Router::new()
         .route("/graphql", get(graphql::graphiql).post(graphql::graphql_post))
         .route("/healthz", get(healthz))
@@ -50,6 +71,8 @@ pub fn router(app: AppState) -> Router {
         .route("/api/reports/frozen/{id}/{file}", get(crate::reports::http::frozen_download))
         .fallback(static_files::serve)
         .with_state(http)
+        // A panic ends its own request with a 500, never the process or other requests.
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
@@ -72,6 +95,11 @@ pub fn router(app: AppState) -> Router {
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
+/// A panic ends its own request with a generic 500; the panic hook has already logged it.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    Error::internal("a request handler panicked").into_response()
+}
+
 async fn healthz() -> &'static str {
     "ok"
 }
@@ -79,7 +107,8 @@ async fn healthz() -> &'static str {
 /// Ready when the database answers and the scheduler completed a pass within three intervals;
 /// a scheduler that stopped silently would otherwise leave every reminder unsent.
 async fn readyz(State(http): State<HttpState>) -> Response {
-    let db_ok = http.app.db.execute_unprepared("SELECT 1").await.is_ok();
+    let ping = tokio::time::timeout(READY_DB_TIMEOUT, http.app.db.execute_unprepared("SELECT 1"));
+    let db_ok = matches!(ping.await, Ok(Ok(_)));
     let last = http.app.metrics.scheduler_last_success.get();
     let stalled = crate::jobs::stalled(&http.app, http.app.now());
     let body = serde_json::json!({
@@ -92,37 +121,108 @@ async fn readyz(State(http): State<HttpState>) -> Response {
     (status, Json(body)).into_response()
 }
 
-async fn metrics_text(State(http): State<HttpState>) -> Response {
-    let body = http.app.metrics.render(&http.app.db);
+/// The router of `TEILHABE_METRICS_BIND`: `/metrics` and nothing else.
+pub fn metrics_router(app: AppState) -> Router {
+    Router::new()
+        .route(
+            "/metrics",
+            get(|State(app): State<AppState>, headers: HeaderMap| async move {
+                metrics_page(&app, &headers, Access::own_listener(&app))
+            }),
+        )
+        .with_state(app)
+}
+
+/// Who may read `/metrics`.
+enum Access {
+    Open,
+    Token,
+    Denied,
+}
+
+impl Access {
+    fn own_listener(app: &AppState) -> Self {
+        if app.config.metrics_token.is_some() { Access::Token } else { Access::Open }
+    }
+
+    /// On the public listener: with a token, whoever has it; with a listener of its own, nobody;
+    /// otherwise only this host (and not through a proxy on it).
+    fn public(app: &AppState, ip: Option<IpAddr>, headers: &HeaderMap) -> Self {
+        let proxied = headers.contains_key("forwarded") || headers.contains_key("x-forwarded-for");
+        if app.config.metrics_token.is_some() {
+            Access::Token
+        } else if app.config.metrics_bind.is_none() && !proxied && ip.is_some_and(|ip| ip.is_loopback()) {
+            Access::Open
+        } else {
+            Access::Denied
+        }
+    }
+}
+
+fn same_secret(a: &str, b: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    // Comparing digests takes the same time wherever the strings differ.
+    Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
+}
+
+fn metrics_page(app: &AppState, headers: &HeaderMap, access: Access) -> Response {
+    match access {
+        Access::Denied => return StatusCode::NOT_FOUND.into_response(),
+        Access::Token => {
+            let given = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim);
+            let expected = app.config.metrics_token.as_deref().unwrap_or_default();
+            if !given.is_some_and(|g| same_secret(g, expected)) {
+                return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")]).into_response();
+            }
+        }
+        Access::Open => {}
+    }
     (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
         )],
-        body,
+        app.metrics.render(&app.db),
     )
         .into_response()
 }
 
+async fn metrics_text(State(http): State<HttpState>, ClientIp(ip): ClientIp, headers: HeaderMap) -> Response {
+    metrics_page(&http.app, &headers, Access::public(&http.app, ip, &headers))
+}
+
 /// GDPR: everything stored about the logged-in person, as a JSON download.
-async fn export_me(State(http): State<HttpState>, headers: axum::http::HeaderMap) -> Response {
-    let actor = match auth::authenticate_read(&http.app, &headers).await {
-        Ok(Some(a)) => a,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "login required").into_response(),
-        Err(e) => return (StatusCode::FORBIDDEN, e.to_string()).into_response(),
-    };
-    match crate::privacy::export(&http.app, &actor).await {
-        Ok(data) => (
-            [(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"teilhabe-meine-daten.json\""),
-            )],
-            Json(data),
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "personal data export failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "export failed").into_response()
-        }
+async fn export_me(State(http): State<HttpState>, reader: Reader) -> Result<Response, Error> {
+    let actor = reader.required()?;
+    let data = crate::privacy::export(&http.app, &actor).await?;
+    Ok((
+        [(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"teilhabe-meine-daten.json\""))],
+        Json(data),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::{Body, to_bytes};
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn boom() -> StatusCode {
+        panic!("secret detail")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_without_details() {
+        let router: Router = Router::new().route("/", get(boom)).layer(CatchPanicLayer::custom(panic_response));
+        let res = router.oneshot(Request::new(Body::empty())).await.unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = String::from_utf8(to_bytes(res.into_body(), 10_000).await.unwrap().to_vec()).unwrap();
+        assert!(body.contains("internal error") && body.contains("INTERNAL") && !body.contains("secret"), "{body}");
     }
 }

@@ -49,6 +49,25 @@ pub async fn serve(uri: Uri) -> Response {
     }
 }
 
+/// GraphiQL as the web app's build ships it (same-origin assets only), under the app's CSP; a
+/// short note when the frontend was not built. Never a page that loads scripts from elsewhere.
+pub fn graphiql() -> Response {
+    let body = match Assets::get("graphiql.html") {
+        Some(file) => file.data.into_owned(),
+        None => "<!doctype html><html lang=\"de\"><meta charset=\"utf-8\"><title>GraphiQL</title>\
+                 <main><h1>GraphiQL</h1><p>GraphiQL ist nicht gebaut: <code>npm ci --prefix frontend \
+                 &amp;&amp; npm run build --prefix frontend</code>, dann neu kompilieren. Die API nimmt \
+                 GraphQL-Anfragen als <code>POST /graphql</code> mit <code>application/json</code> \
+                 an.</p></main></html>"
+            .as_bytes()
+            .to_vec(),
+    };
+    with_security_headers(
+        ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], body)
+            .into_response(),
+    )
+}
+
 fn with_security_headers(mut response: Response) -> Response {
     let h = response.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));

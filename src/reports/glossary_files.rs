@@ -2,14 +2,14 @@
 
 use axum::{
     extract::State,
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
 
 use crate::{
-    error::Result,
+    error::{Error, Result},
     glossary::{csv, exchange, skos},
-    http::HttpState,
+    http::{HttpState, respond::Reader},
     state::AppState,
 };
 
@@ -41,46 +41,35 @@ async fn render(state: &AppState, format: Format, public: bool) -> Result<Option
 
 /// Logged-in readers get the whole glossary; everyone else only its agreed part, and only once
 /// the glossary is published.
-async fn download(http: HttpState, headers: HeaderMap, format: Format) -> Response {
-    let public = match crate::http::auth::authenticate_read(&http.app, &headers).await {
-        Ok(Some(_)) => false,
-        Ok(None) => true,
-        Err(e) => return (StatusCode::FORBIDDEN, e.public_message()).into_response(),
-    };
+async fn download(http: HttpState, reader: Reader, format: Format) -> Result<Response> {
     let (content_type, filename) = match format {
         Format::Turtle => ("text/turtle; charset=utf-8", "glossar.ttl"),
         Format::JsonLd => ("application/ld+json", "glossar.jsonld"),
         Format::Csv => ("text/csv; charset=utf-8", "glossar.csv"),
     };
-    match render(&http.app, format, public).await {
-        Ok(None) => (StatusCode::UNAUTHORIZED, "login required").into_response(),
-        Ok(Some(body)) => (
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-                (
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_str(&format!("inline; filename=\"{filename}\""))
-                        .unwrap_or(HeaderValue::from_static("inline")),
-                ),
-            ],
-            body,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "glossary export failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "export failed").into_response()
-        }
-    }
+    let body = render(&http.app, format, reader.0.is_none()).await?.ok_or(Error::Unauthenticated)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("inline; filename=\"{filename}\""))
+                    .unwrap_or(HeaderValue::from_static("inline")),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }
 
-pub async fn turtle(State(http): State<HttpState>, headers: HeaderMap) -> Response {
-    download(http, headers, Format::Turtle).await
+pub async fn turtle(State(http): State<HttpState>, reader: Reader) -> Result<Response> {
+    download(http, reader, Format::Turtle).await
 }
 
-pub async fn json_ld(State(http): State<HttpState>, headers: HeaderMap) -> Response {
-    download(http, headers, Format::JsonLd).await
+pub async fn json_ld(State(http): State<HttpState>, reader: Reader) -> Result<Response> {
+    download(http, reader, Format::JsonLd).await
 }
 
-pub async fn csv_file(State(http): State<HttpState>, headers: HeaderMap) -> Response {
-    download(http, headers, Format::Csv).await
+pub async fn csv_file(State(http): State<HttpState>, reader: Reader) -> Result<Response> {
+    download(http, reader, Format::Csv).await
 }

@@ -3,7 +3,7 @@
 
 use axum::{
     extract::{Path, Query, State},
-    http::{HeaderMap, StatusCode},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     error::Error,
-    http::{HttpState, auth::authenticate_read},
+    http::{HttpState, respond::Reader},
     tables::{Cell, Table, download},
 };
 
@@ -103,57 +103,34 @@ pub fn table(report: &Report) -> Table {
     Table { sheet: "Monitoring", headers: HEADERS.to_vec(), rows }
 }
 
-fn failure(e: Error) -> Response {
-    match e {
-        e @ Error::NotFound(_) => (StatusCode::NOT_FOUND, e.public_message()).into_response(),
-        e @ (Error::Validation { .. } | Error::Forbidden(_)) => {
-            (StatusCode::BAD_REQUEST, e.public_message()).into_response()
-        }
-        e => {
-            tracing::error!(error = %e, "report download failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, e.public_message()).into_response()
-        }
-    }
-}
-
 /// `GET /api/reports/frozen/{id}/bericht.csv|.xlsx`: a frozen report's data, for logged-in
 /// readers, and for everyone once the report is published.
 pub async fn frozen_download(
     State(http): State<HttpState>,
     Path((id, file)): Path<(Uuid, String)>,
-    headers: HeaderMap,
-) -> Response {
+    reader: Reader,
+) -> Result<Response, Error> {
     let Some(extension) = file.strip_prefix("bericht.") else {
-        return (StatusCode::NOT_FOUND, "bericht.csv or bericht.xlsx").into_response();
+        return Ok((StatusCode::NOT_FOUND, "bericht.csv or bericht.xlsx").into_response());
     };
     let db = &http.app.db;
-    let doc = match authenticate_read(&http.app, &headers).await {
-        Ok(Some(_)) => frozen::get(db, id).await.and_then(|m| frozen::document(&m).map(|d| (m, d))),
-        Ok(None) => publication::report(db, id).await,
-        Err(e) => return (StatusCode::FORBIDDEN, e.public_message()).into_response(),
+    let (model, report) = match reader.0 {
+        Some(_) => frozen::get(db, id).await.and_then(|m| frozen::document(&m).map(|d| (m, d)))?,
+        None => publication::report(db, id).await?,
     };
-    match doc {
-        Ok((model, report)) => download(&table(&report), extension, &format!("bericht-{}", model.number)),
-        Err(e) => failure(e),
-    }
+    Ok(download(&table(&report), extension, &format!("bericht-{}", model.number)))
 }
 
 pub async fn report_download(
     State(http): State<HttpState>,
     Path((id, file)): Path<(Uuid, String)>,
     Query(span): Query<Span>,
-    headers: HeaderMap,
-) -> Response {
+    reader: Reader,
+) -> Result<Response, Error> {
     let Some(extension) = file.strip_prefix("monitoring.") else {
-        return (StatusCode::NOT_FOUND, "monitoring.csv or monitoring.xlsx").into_response();
+        return Ok((StatusCode::NOT_FOUND, "monitoring.csv or monitoring.xlsx").into_response());
     };
-    let actor = match authenticate_read(&http.app, &headers).await {
-        Ok(Some(a)) => a,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "login required").into_response(),
-        Err(e) => return (StatusCode::FORBIDDEN, e.public_message()).into_response(),
-    };
-    match service::report(&http.app.db, &actor, http.app.now(), id, span.from, span.to).await {
-        Ok(report) => download(&table(&report), extension, &format!("monitoring-{}", report.leitbild.year)),
-        Err(e) => failure(e),
-    }
+    let actor = reader.required()?;
+    let report = service::report(&http.app.db, &actor, http.app.now(), id, span.from, span.to).await?;
+    Ok(download(&table(&report), extension, &format!("monitoring-{}", report.leitbild.year)))
 }

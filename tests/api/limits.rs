@@ -18,6 +18,16 @@ async fn mutations_only_travel_as_json(b: Backend) {
     let admin = app.admin().await;
     let url = format!("{}/graphql", app.base);
     let get = app.http.get(&url).query(&[("query", CREATE)]).bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(get.status(), 405, "GET executes nothing");
+    let get = app
+        .http
+        .get(&url)
+        .query(&[("query", CREATE)])
+        .header("accept", "text/html")
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
     assert!(get.text().await.unwrap().contains("GraphiQL"), "GET only serves GraphiQL");
     let body = json!({"query": CREATE}).to_string();
     for content_type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"] {

@@ -11,6 +11,7 @@ mod cli;
 mod crossing;
 mod demo;
 mod glossary;
+mod hardening;
 mod indicators;
 mod leitbild;
 mod limits;

@@ -75,6 +75,9 @@ impl TestApp {
             mail_dir: dir.path().join("mail"),
             admin_email: Some(ADMIN_EMAIL.into()),
             admin_password: Some(ADMIN_PASSWORD.into()),
+            // Seeding runs hundreds of writes within one minute of the manual clock; the tests of
+            // the write budget set their own.
+            write_rate_per_minute: 100_000,
             ..Config::default()
         };
         tweak(&mut config);
@@ -83,8 +86,14 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = app.state.clone();
-        tokio::spawn(async move { axum::serve(listener, app.router).await });
+        let header_timeout = state.config.header_timeout;
+        tokio::spawn(teilhabe::http::serve::serve(listener, app.router, header_timeout, std::future::pending()));
         Self { base, clock, state, http: reqwest::Client::new(), _dir: dir }
+    }
+
+    /// A test app around a server someone else started at `base`.
+    pub fn from_parts(base: String, clock: Arc<ManualClock>, state: AppState) -> Self {
+        Self { base, clock, state, http: reqwest::Client::new(), _dir: tempfile::tempdir().unwrap() }
     }
 
     /// Posts one GraphQL document and answers the whole response body.
