@@ -5,7 +5,7 @@ use std::{sync::Arc, time::Duration};
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use teilhabe::{clock::ManualClock, config::Config, http::metrics::Metrics, state::AppState};
+use teilhabe::{clock::ManualClock, config::Config, metrics::Metrics, state::AppState};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
 
