@@ -21,11 +21,18 @@ use prometheus_client::{
 };
 use sea_orm::DatabaseConnection;
 
-use crate::http::guard::Label;
-
 /// Most distinct operation labels; later names are counted as `other`, so a client inventing
 /// names cannot grow the exposition.
 pub const MAX_OPERATION_LABELS: usize = 200;
+
+/// An operation's metrics label: only names the parsed document defines, never raw client text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Label {
+    Anonymous,
+    Named(String),
+    /// Unparsable documents, unknown or overlong names.
+    Other,
+}
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OperationLabels {

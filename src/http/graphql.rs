@@ -16,11 +16,11 @@ use futures_util::{StreamExt, stream::BoxStream};
 use super::{
     HttpState,
     auth::authenticate_request,
-    guard::{self, Label, MAX_MUTATIONS_PER_REQUEST},
+    guard::{self, MAX_MUTATIONS_PER_REQUEST},
     rate::Writer,
     respond::{ClientIp, error_body, status},
 };
-use crate::{accounts::policy::Actor, error::Error};
+use crate::{accounts::policy::Actor, error::Error, metrics::Label};
 
 /// Most operations one HTTP request may carry; each still passes the depth and cost limits.
 pub const MAX_BATCH: usize = 10;

@@ -7,7 +7,7 @@ use async_graphql::{
     parser::types::{DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet},
 };
 
-use crate::error::Error;
+use crate::{error::Error, metrics::Label};
 
 /// Deepest nesting of braces, brackets and parentheses a document may have. The parser recurses
 /// once per level and a few thousand levels overflow its stack, which aborts the whole process;
@@ -21,15 +21,6 @@ pub const MAX_MUTATIONS_PER_OPERATION: usize = 5;
 pub const MAX_MUTATIONS_PER_REQUEST: usize = 10;
 /// Longest operation name that becomes a metrics label.
 const MAX_LABEL_CHARS: usize = 64;
-
-/// An operation's metrics label: only names the parsed document defines, never raw client text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Label {
-    Anonymous,
-    Named(String),
-    /// Unparsable documents, unknown or overlong names.
-    Other,
-}
 
 /// What the checks learned about an accepted request.
 #[derive(Debug, Clone, PartialEq, Eq)]
