@@ -208,7 +208,7 @@ pub async fn create_indicator(state: &AppState, actor: &Actor, input: NewIndicat
     active_user(&txn, "responsibleUserId", input.responsible_user_id).await?;
     active_user(&txn, "deputyUserId", input.deputy_user_id).await?;
     if indicator::Entity::find().filter(indicator::Column::Code.eq(&code)).one(&txn).await?.is_some() {
-        return Err(Error::conflict(format!("an indicator with code {code} exists")));
+        return Err(Error::duplicate("code", format!("an indicator with code {code} exists")));
     }
     let next_review_at = timing::add_months_local(now, input.review_interval_months as u32);
     let ind = indicator::ActiveModel {
@@ -529,7 +529,7 @@ pub async fn request_delivery(
     let ind = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(Error::NotFound("indicator"))?;
     let label = Period::parse(period, ind.periodicity)?.label(ind.periodicity);
     let Some(d) = insert_delivery(&txn, &ind, &label, due_at, now).await? else {
-        return Err(Error::conflict(format!("period {label} was already requested")));
+        return Err(Error::duplicate("period", format!("period {label} was already requested")));
     };
     follow_latest(&txn, &ind, due_at).await?;
     // A delivery requested late gets the reminder that is already due in this same transaction.

@@ -782,6 +782,24 @@ async fn indicators_are_validated(b: Backend) {
     let base = json!({"code": "DUP", "name": "X", "unit": "%", "sourceKind": "SURVEY", "sourceDescription": "Umfrage", "periodicity": "YEARLY", "ownerId": c.amt});
     let dup = c.app.gql(Some(&c.coordinator), CREATE, json!({"i": base})).await;
     assert_eq!(code(&dup), "CONFLICT");
+    assert_eq!(dup["errors"][0]["extensions"]["field"], "code", "{dup}");
+    // Racing creations: the loser learns which field, whether the service or the database's
+    // unique constraint caught it.
+    let mut race = base.clone();
+    race["code"] = json!("RACE");
+    let answers = futures_util::future::join_all(
+        (0..8).map(|_| c.app.gql(Some(&c.coordinator), CREATE, json!({"i": race.clone()}))),
+    )
+    .await;
+    let won = answers.iter().filter(|a| a.get("errors").is_none()).count();
+    assert_eq!(won, 1, "{answers:?}");
+    for lost in answers.iter().filter(|a| a.get("errors").is_some()) {
+        assert_eq!(
+            (code(lost), lost["errors"][0]["extensions"]["field"].as_str()),
+            ("CONFLICT".into(), Some("code")),
+            "{lost}"
+        );
+    }
     let mut bad_target = base.clone();
     bad_target["code"] = json!("T1");
     bad_target["targetValue"] = json!(150.0);
@@ -797,6 +815,7 @@ async fn indicators_are_validated(b: Backend) {
     c.request(&ind, "2025", c.app.clock_now() + Duration::days(30)).await;
     let twice = c.app.gql(Some(&c.coordinator), REQUEST, json!({"id": ind, "p": "2025", "d": c.app.clock_now()})).await;
     assert_eq!(code(&twice), "CONFLICT");
+    assert_eq!(twice["errors"][0]["extensions"]["field"], "period");
 }
 
 on_both_databases!(
