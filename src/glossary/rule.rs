@@ -10,6 +10,12 @@
 //!   reviewer withdraws it or changes it to an approval: editing the text does not silence it.
 //!
 //! Approvals on earlier versions do not count: a change to the text reopens review.
+//!
+//! Who may do what, as a city expects it:
+//! - nobody approves a text they wrote any revision of ([`may_approve`]): adding a full stop to
+//!   someone's text does not let its author approve it as another's;
+//! - a relation of an agreed term is removed only by a coordinator or that term's proposer
+//!   ([`may_remove_relation`]); relations of terms under discussion are anyone's to tidy.
 
 use std::collections::HashMap;
 
@@ -86,6 +92,24 @@ impl AgreementRule {
             missing,
         }
     }
+}
+
+/// Whether `reviewer` may approve a definition whose revisions were written by `authors`.
+pub fn may_approve(reviewer: Uuid, authors: &[Option<Uuid>]) -> bool {
+    !authors.contains(&Some(reviewer))
+}
+
+/// One end of a relation as the rule sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct RelationEnd {
+    pub agreed: bool,
+    pub proposer: Option<Uuid>,
+}
+
+/// Whether `actor` may remove a relation between two terms: each agreed end must be the actor's
+/// own proposal, unless the actor coordinates the glossary.
+pub fn may_remove_relation(actor: Uuid, coordinator: bool, ends: [RelationEnd; 2]) -> bool {
+    coordinator || ends.iter().all(|e| !e.agreed || e.proposer == Some(actor))
 }
 
 fn augment(
@@ -215,6 +239,33 @@ mod tests {
         assert_eq!(rule.evaluate(1, &reviews).missing, vec![Civ]);
         reviews.push(r(Approve, 1, &[Civ]));
         assert!(rule.evaluate(1, &reviews).agreed);
+    }
+
+    #[test]
+    fn nobody_approves_a_text_they_wrote_a_revision_of() {
+        let (anna, ben, cem) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        assert!(!may_approve(anna, &[Some(anna)]), "the author");
+        assert!(!may_approve(anna, &[Some(anna), Some(ben)]), "after someone else added a full stop");
+        assert!(!may_approve(ben, &[Some(anna), Some(ben)]), "who added the full stop");
+        assert!(!may_approve(anna, &[Some(ben), Some(anna), Some(ben)]), "a middle revision");
+        assert!(may_approve(cem, &[Some(anna), Some(ben)]));
+        assert!(may_approve(cem, &[None, Some(anna)]), "an erased author blocks nobody");
+        assert!(may_approve(cem, &[]));
+    }
+
+    #[test]
+    fn relations_of_agreed_terms_are_removed_by_coordinators_or_their_proposer() {
+        let (anna, ben) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let agreed_by = |p: Uuid| RelationEnd { agreed: true, proposer: Some(p) };
+        let open_by = |p: Uuid| RelationEnd { agreed: false, proposer: Some(p) };
+        assert!(may_remove_relation(ben, false, [open_by(anna), open_by(anna)]), "under discussion: anyone");
+        assert!(!may_remove_relation(ben, false, [agreed_by(anna), open_by(ben)]), "one agreed end is enough");
+        assert!(!may_remove_relation(ben, false, [open_by(ben), agreed_by(anna)]), "whichever side it is removed from");
+        assert!(may_remove_relation(anna, false, [agreed_by(anna), open_by(ben)]), "the proposer");
+        assert!(!may_remove_relation(anna, false, [agreed_by(anna), agreed_by(ben)]), "proposer of one end only");
+        assert!(may_remove_relation(ben, true, [agreed_by(anna), agreed_by(anna)]), "a coordinator");
+        let orphan = RelationEnd { agreed: true, proposer: None };
+        assert!(!may_remove_relation(ben, false, [orphan, open_by(ben)]));
     }
 
     #[test]

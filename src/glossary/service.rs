@@ -21,18 +21,18 @@ use super::{
         DefinitionStatus, MappingKind, RelationKind, ReviewDecision, TermStatus, definition, glossary, mapping,
         relation, review, synonym, term, version,
     },
-    rule::{AgreementRule, ReviewFact, Verdict},
+    rule::{self, AgreementRule, ReviewFact, Verdict},
     search,
 };
 use crate::{
     accounts::{
         entities::{Sector, membership, organization},
         policy::{Actor, Permission},
-        service::clean_name,
     },
     audit::{self, AuditEntry},
     error::{Error, Result},
     state::AppState,
+    text::{self, Lines},
 };
 
 /// The glossary every installation has; its id is fixed so that export IRIs stay stable.
@@ -40,7 +40,8 @@ pub const DEFAULT_GLOSSARY_ID: Uuid = Uuid::from_u128(0x0000_0000_0000_7000_8000
 pub const FOLD_WINDOW_MINUTES: i64 = 30;
 pub const MAX_TERMS: u64 = 500;
 const MAX_SYNONYMS: usize = 50;
-const MAX_TEXT: usize = 10_000;
+/// Definitions, scope notes, review reasons and mapping notes.
+const TEXT: Lines = text::TEXT;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceData {
@@ -79,45 +80,8 @@ pub struct NewMapping {
 
 // ---- validation at the edge -------------------------------------------------------------
 
-fn optional_text(field: &str, raw: Option<String>, max: usize) -> Result<Option<String>> {
-    let Some(raw) = raw else { return Ok(None) };
-    let t = raw.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    if t.chars().count() > max {
-        return Err(Error::validation(field, format!("at most {max} characters")));
-    }
-    Ok(Some(t.to_string()))
-}
-
-pub fn clean_text(field: &str, raw: &str) -> Result<String> {
-    let t = raw.trim();
-    if t.is_empty() {
-        return Err(Error::validation(field, "must not be empty"));
-    }
-    if t.chars().count() > MAX_TEXT {
-        return Err(Error::validation(field, format!("at most {MAX_TEXT} characters")));
-    }
-    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-        return Err(Error::validation(field, "must not contain control characters"));
-    }
-    Ok(t.to_string())
-}
-
-pub fn clean_uri(field: &str, raw: &str) -> Result<String> {
-    let parsed = url::Url::parse(raw.trim()).map_err(|_| Error::validation(field, "not a valid URL"))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(Error::validation(field, "must be an http or https URL"));
-    }
-    if parsed.as_str().len() > 2000 {
-        return Err(Error::validation(field, "at most 2000 characters"));
-    }
-    Ok(parsed.to_string())
-}
-
 pub fn clean_label(field: &str, raw: &str) -> Result<(String, String)> {
-    let label = clean_name(field, raw)?;
+    let label = text::NAME.required(field, raw)?;
     let key = search::key(&label);
     if key.is_empty() {
         return Err(Error::validation(field, "needs at least one letter or digit"));
@@ -142,7 +106,7 @@ pub fn clean_synonyms(raw: &[String], label_key: &str) -> Result<Vec<(String, St
 }
 
 pub fn clean_definition(data: DefinitionData) -> Result<DefinitionData> {
-    let text = clean_text("text", &data.text)?;
+    let text = TEXT.required("text", &data.text)?;
     if let (Some(from), Some(to)) = (data.valid_from, data.valid_to)
         && to < from
     {
@@ -151,17 +115,12 @@ pub fn clean_definition(data: DefinitionData) -> Result<DefinitionData> {
     Ok(DefinitionData {
         text,
         source: SourceData {
-            publisher: optional_text("source.publisher", data.source.publisher, 200)?,
-            statistic: optional_text("source.statistic", data.source.statistic, 200)?,
+            publisher: text::NAME.optional("source.publisher", data.source.publisher.as_deref())?,
+            statistic: text::NAME.optional("source.statistic", data.source.statistic.as_deref())?,
             date: data.source.date,
-            link: data
-                .source
-                .link
-                .filter(|l| !l.trim().is_empty())
-                .map(|l| clean_uri("source.link", &l))
-                .transpose()?,
+            link: text::optional_web_link("source.link", data.source.link.as_deref())?,
         },
-        scope_note: optional_text("scopeNote", data.scope_note, MAX_TEXT)?,
+        scope_note: TEXT.optional("scopeNote", data.scope_note.as_deref())?,
         valid_from: data.valid_from,
         valid_to: data.valid_to,
     })
@@ -515,6 +474,12 @@ pub async fn relate_terms(
     let txn = state.db.begin().await?;
     let t = term_in(&txn, term_id).await?;
     let changed = if remove {
+        let other = term_in(&txn, other_id).await?;
+        let end =
+            |t: &term::Model| rule::RelationEnd { agreed: t.status == TermStatus::Agreed, proposer: t.created_by };
+        if !rule::may_remove_relation(actor.user_id, actor.can(Permission::ManageGlossary), [end(&t), end(&other)]) {
+            return Err(Error::forbidden("relations of an agreed term are removed by a coordinator or its proposer"));
+        }
         let (a, b, kind) = canonical(term_id, other_id, kind);
         relation::Entity::delete_many()
             .filter(relation::Column::TermId.eq(a))
@@ -603,7 +568,8 @@ pub async fn terms<C: ConnectionTrait>(
     if let Some(s) = status {
         q = q.filter(term::Column::Status.eq(s));
     }
-    let key = search_text.map(search::key).filter(|k| !k.is_empty());
+    let search_text = text::SEARCH.optional("search", search_text)?;
+    let key = search_text.as_deref().map(search::key).filter(|k| !k.is_empty());
     let Some(key) = key else {
         return Ok(q.order_by_asc(term::Column::SearchKey).limit(limit).all(db).await?);
     };
@@ -754,7 +720,7 @@ pub async fn update_definition(
     expected_version: i32,
 ) -> Result<definition::Model> {
     actor.require(Permission::Participate)?;
-    let text = clean_text("text", text)?;
+    let text = TEXT.required("text", text)?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let d = definition_locked(&txn, definition_id).await?;
@@ -798,7 +764,7 @@ pub async fn review_definition(
     reason: Option<String>,
 ) -> Result<definition::Model> {
     actor.require(Permission::Participate)?;
-    let reason = optional_text("reason", reason, MAX_TEXT)?;
+    let reason = TEXT.optional("reason", reason.as_deref())?;
     if decision == ReviewDecision::Object && reason.is_none() {
         return Err(Error::validation("reason", "an objection needs a reason"));
     }
@@ -809,8 +775,17 @@ pub async fn review_definition(
     if t.status == TermStatus::Deprecated {
         return Err(Error::validation("definitionId", "the term is deprecated"));
     }
-    if decision == ReviewDecision::Approve && current_version(&txn, &d).await?.author_id == Some(actor.user_id) {
-        return Err(Error::forbidden("nobody approves their own text"));
+    if decision == ReviewDecision::Approve {
+        let authors: Vec<Option<Uuid>> = version::Entity::find()
+            .filter(version::Column::DefinitionId.eq(d.id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|v| v.author_id)
+            .collect();
+        if !rule::may_approve(actor.user_id, &authors) {
+            return Err(Error::forbidden("nobody approves a text they wrote a revision of"));
+        }
     }
     let existing = review::Entity::find()
         .filter(review::Column::DefinitionId.eq(d.id))
@@ -994,37 +969,6 @@ async fn reevaluate<C: ConnectionTrait>(
     Ok(d)
 }
 
-/// Sets a term's state as an import brings it, with its definitions' statuses to match.
-pub async fn set_state<C: ConnectionTrait>(
-    db: &C,
-    now: DateTime<Utc>,
-    term_id: Uuid,
-    status: TermStatus,
-    replaced_by: Option<Uuid>,
-    agreed_definition: Option<Uuid>,
-) -> Result<()> {
-    let agreed_definition = agreed_definition.filter(|_| status != TermStatus::Proposed);
-    let mut row = term_in(db, term_id).await?.into_active_model();
-    row.status = Set(status);
-    row.replaced_by_id = Set(replaced_by.filter(|_| status == TermStatus::Deprecated));
-    row.agreed_definition_id = Set(agreed_definition);
-    row.updated_at = Set(now);
-    row.update(db).await?;
-    definition::Entity::update_many()
-        .col_expr(definition::Column::Status, DefinitionStatus::Proposed.into())
-        .filter(definition::Column::TermId.eq(term_id))
-        .exec(db)
-        .await?;
-    if let Some(d) = agreed_definition {
-        definition::Entity::update_many()
-            .col_expr(definition::Column::Status, DefinitionStatus::Agreed.into())
-            .filter(definition::Column::Id.eq(d))
-            .exec(db)
-            .await?;
-    }
-    Ok(())
-}
-
 pub async fn version_of<C: ConnectionTrait>(db: &C, definition_id: Uuid, number: i32) -> Result<version::Model> {
     version::Entity::find()
         .filter(version::Column::DefinitionId.eq(definition_id))
@@ -1042,7 +986,7 @@ pub async fn insert_mapping<C: ConnectionTrait>(
     actor: &Actor,
     input: NewMapping,
 ) -> Result<mapping::Model> {
-    let note = optional_text("note", input.note, MAX_TEXT)?;
+    let note = TEXT.optional("note", input.note.as_deref())?;
     let source = definition_in(db, input.definition_id).await?;
     let (target_definition_id, target_uri, target_key) = match (input.target_definition_id, input.target_uri) {
         (Some(target), None) => {
@@ -1055,7 +999,7 @@ pub async fn insert_mapping<C: ConnectionTrait>(
             (Some(target), None, target.to_string())
         }
         (None, Some(uri)) => {
-            let uri = clean_uri("targetUri", &uri)?;
+            let uri = text::web_link("targetUri", &uri)?;
             (None, Some(uri.clone()), uri)
         }
         _ => return Err(Error::validation("targetDefinitionId", "give either a target definition or a target URI")),
