@@ -292,6 +292,7 @@ mod tests {
             status: TermStatus::Proposed,
             replaced_by: None,
             agreed_definition: None,
+            agreed_text: None,
             broader: vec![],
             narrower: vec![],
             related: vec![],

@@ -21,7 +21,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    entities::{DefinitionStatus, MappingKind, RelationKind, TermStatus, definition, mapping, relation, synonym, term},
+    entities::{
+        DefinitionStatus, MappingKind, RelationKind, TermStatus, definition, mapping, relation, synonym, term, version,
+    },
     search,
     service::{self, DefinitionData, NewMapping, SourceData},
 };
@@ -59,6 +61,8 @@ pub struct TermSnap {
     pub status: TermStatus,
     pub replaced_by: Option<Uuid>,
     pub agreed_definition: Option<Uuid>,
+    /// The agreed text in force where the agreed definition has changed since (under review again).
+    pub agreed_text: Option<String>,
     pub broader: Vec<Uuid>,
     pub narrower: Vec<Uuid>,
     pub related: Vec<Uuid>,
@@ -112,6 +116,25 @@ pub async fn snapshot<C: ConnectionTrait>(db: &C) -> Result<Vec<TermSnap>> {
             valid_to: d.valid_to,
         });
     }
+    // Agreed definitions changed since their agreement: the version in force, one query for all.
+    let current: HashMap<Uuid, i32> = defs.values().flatten().map(|d| (d.id, d.version)).collect();
+    let reopened: Vec<(Uuid, i32)> = terms
+        .iter()
+        .filter_map(|t| t.agreed_definition_id.zip(t.agreed_version))
+        .filter(|(d, v)| current.get(d).is_some_and(|c| c != v))
+        .collect();
+    let mut agreed_texts: HashMap<Uuid, String> = HashMap::new();
+    if !reopened.is_empty() {
+        let rows = version::Entity::find()
+            .filter(version::Column::DefinitionId.is_in(reopened.iter().map(|(d, _)| *d)))
+            .all(db)
+            .await?;
+        for r in rows {
+            if reopened.contains(&(r.definition_id, r.version)) {
+                agreed_texts.insert(r.definition_id, r.text);
+            }
+        }
+    }
     let mut out: Vec<TermSnap> = terms
         .into_iter()
         .map(|t| TermSnap {
@@ -121,6 +144,7 @@ pub async fn snapshot<C: ConnectionTrait>(db: &C) -> Result<Vec<TermSnap>> {
             label: t.label,
             status: t.status,
             replaced_by: t.replaced_by_id,
+            agreed_text: t.agreed_definition_id.and_then(|d| agreed_texts.remove(&d)),
             agreed_definition: t.agreed_definition_id,
             broader: vec![],
             narrower: vec![],

@@ -16,6 +16,9 @@
 //!   someone's text does not let its author approve it as another's;
 //! - a relation of an agreed term is removed only by a coordinator or that term's proposer
 //!   ([`may_remove_relation`]); relations of terms under discussion are anyone's to tidy.
+//! - the last agreed version stays in force (and public) until a new one is agreed
+//!   ([`in_force_after`]): an objection or an edit reopens review of the definition, but does
+//!   not take the agreed text away from the city's glossary.
 
 use std::collections::HashMap;
 
@@ -92,6 +95,19 @@ impl AgreementRule {
             missing,
         }
     }
+}
+
+/// The definition version a term holds in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InForce {
+    pub definition: Uuid,
+    pub version: i32,
+}
+
+/// What a term holds in force after the verdict on one of its definitions' current `version`: an
+/// agreed version replaces what was in force, anything else leaves it as it was.
+pub fn in_force_after(current: Option<InForce>, definition: Uuid, version: i32, agreed: bool) -> Option<InForce> {
+    if agreed { Some(InForce { definition, version }) } else { current }
 }
 
 /// Whether `reviewer` may approve a definition whose revisions were written by `authors`.
@@ -239,6 +255,18 @@ mod tests {
         assert_eq!(rule.evaluate(1, &reviews).missing, vec![Civ]);
         reviews.push(r(Approve, 1, &[Civ]));
         assert!(rule.evaluate(1, &reviews).agreed);
+    }
+
+    #[test]
+    fn the_last_agreed_version_stays_in_force_until_a_new_one_is_agreed() {
+        let (d1, d2) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let v1 = in_force_after(None, d1, 1, true);
+        assert_eq!(v1, Some(InForce { definition: d1, version: 1 }));
+        assert_eq!(in_force_after(v1, d1, 1, false), v1, "an objection reopens review, the text stays");
+        assert_eq!(in_force_after(v1, d1, 2, false), v1, "an edit under review is not in force");
+        assert_eq!(in_force_after(v1, d1, 2, true), Some(InForce { definition: d1, version: 2 }));
+        assert_eq!(in_force_after(v1, d2, 1, true), Some(InForce { definition: d2, version: 1 }), "a competitor");
+        assert_eq!(in_force_after(None, d1, 1, false), None, "nothing agreed, nothing in force");
     }
 
     #[test]

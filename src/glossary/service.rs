@@ -281,6 +281,7 @@ pub async fn insert_term<C: ConnectionTrait>(
         search_key: Set(label.1),
         status: Set(status),
         agreed_definition_id: Set(None),
+        agreed_version: Set(None),
         replaced_by_id: Set(None),
         created_by: Set(Some(actor.user_id)),
         created_at: Set(now),
@@ -921,9 +922,14 @@ async fn reevaluate<C: ConnectionTrait>(
         return Ok(d);
     }
     let mut term_row = t.clone().into_active_model();
-    let d = if v.agreed {
+    let in_force =
+        t.agreed_definition_id.map(|definition| rule::InForce { definition, version: t.agreed_version.unwrap_or(0) });
+    let now_in_force = rule::in_force_after(in_force, d.id, d.version, v.agreed);
+    if now_in_force != in_force
+        && let Some(f) = now_in_force
+    {
         // The term is agreed with the definition that met the rule last; an earlier one is a candidate again.
-        if let Some(previous) = t.agreed_definition_id.filter(|p| *p != d.id) {
+        if let Some(previous) = t.agreed_definition_id.filter(|p| *p != f.definition) {
             definition::Entity::update_many()
                 .col_expr(definition::Column::Status, DefinitionStatus::Proposed.into())
                 .filter(definition::Column::Id.eq(previous))
@@ -933,21 +939,12 @@ async fn reevaluate<C: ConnectionTrait>(
         if t.status != TermStatus::Deprecated {
             term_row.status = Set(TermStatus::Agreed);
         }
-        term_row.agreed_definition_id = Set(Some(d.id));
-        let mut row = d.into_active_model();
-        row.status = Set(DefinitionStatus::Agreed);
-        row.update(db).await?
-    } else {
-        if t.agreed_definition_id == Some(d.id) {
-            term_row.agreed_definition_id = Set(None);
-            if t.status == TermStatus::Agreed {
-                term_row.status = Set(TermStatus::Proposed);
-            }
-        }
-        let mut row = d.into_active_model();
-        row.status = Set(DefinitionStatus::Proposed);
-        row.update(db).await?
-    };
+        term_row.agreed_definition_id = Set(Some(f.definition));
+        term_row.agreed_version = Set(Some(f.version));
+    }
+    let mut row = d.into_active_model();
+    row.status = Set(if v.agreed { DefinitionStatus::Agreed } else { DefinitionStatus::Proposed });
+    let d = row.update(db).await?;
     term_row.updated_at = Set(now);
     let t = term_row.update(db).await?;
     audit::record(
@@ -961,7 +958,13 @@ async fn reevaluate<C: ConnectionTrait>(
             summary: if v.agreed {
                 format!("Begriff „{}“ vereinbart mit Definition {} (Version {})", t.label, d.id, d.version)
             } else {
-                format!("Begriff „{}“: Einigung auf Definition {} aufgehoben, Prüfung neu eröffnet", t.label, d.id)
+                match t.agreed_version.filter(|_| t.agreed_definition_id == Some(d.id)) {
+                    Some(v) => format!(
+                        "Begriff „{}“: Definition {} erneut in Prüfung; die vereinbarte Version {v} bleibt in Kraft",
+                        t.label, d.id
+                    ),
+                    None => format!("Begriff „{}“: Definition {} erneut in Prüfung", t.label, d.id),
+                }
             },
         },
     )

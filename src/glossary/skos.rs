@@ -386,6 +386,7 @@ mod tests {
             status: TermStatus::Agreed,
             replaced_by: None,
             agreed_definition: Some(def),
+            agreed_text: None,
             broader: vec![],
             narrower: vec![],
             related: vec![],

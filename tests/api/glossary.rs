@@ -11,7 +11,7 @@ use crate::{
 const PROPOSE: &str = "mutation($i: ProposeTermInput!) { proposeTerm(input: $i) { id label status synonyms definitions { id version } } }";
 const REVIEW: &str = "mutation($d: UUID!, $x: ReviewDecision!, $r: String) { reviewDefinition(definitionId: $d, decision: $x, reason: $r) { id status version } }";
 const UPDATE: &str = "mutation($d: UUID!, $t: String!, $v: Int!) { updateDefinition(definitionId: $d, text: $t, expectedVersion: $v) { id text version status } }";
-const TERM: &str = "query($id: UUID!) { term(id: $id) { label status agreedDefinition { id } definitions { id status version reviews { decision current reviewer { name } } } } }";
+const TERM: &str = "query($id: UUID!) { term(id: $id) { label status agreedVersion agreedText agreedDefinition { id } definitions { id status version reviews { decision current reviewer { name } } } } }";
 
 /// People of a small monitoring: one per sector, plus an author without sector.
 struct Cast {
@@ -142,7 +142,7 @@ async fn a_definition_is_agreed_by_the_three_sectors_and_reopened_by_an_edit(b: 
     assert_eq!(t["term"]["agreedDefinition"]["id"], def.as_str());
     assert_eq!(t["term"]["definitions"][0]["reviews"].as_array().unwrap().len(), 4);
 
-    // A later change to the agreed text reopens review.
+    // A later change to the agreed text reopens review of the definition; the agreed version stays in force.
     let edited = app
         .ok(
             Some(&c.author),
@@ -155,19 +155,24 @@ async fn a_definition_is_agreed_by_the_three_sectors_and_reopened_by_an_edit(b: 
     let a = app.ok(Some(&c.zivil), agreement, json!({"id": def})).await;
     assert_eq!(a["definition"]["agreement"]["missingSectors"], json!(["ADMINISTRATION", "CIVIL_SOCIETY", "SCIENCE"]));
     let t = app.ok(Some(&c.zivil), TERM, json!({"id": term})).await;
-    assert_eq!(t["term"]["status"], "PROPOSED");
-    assert!(t["term"]["agreedDefinition"].is_null());
+    assert_eq!(t["term"]["status"], "AGREED");
+    assert_eq!(t["term"]["agreedDefinition"]["id"], def.as_str());
+    assert_eq!(t["term"]["agreedVersion"], 1);
+    assert_eq!(t["term"]["agreedText"], "Eingewandert seit 1950 oder Kind zweier Eingewanderter");
+    assert_eq!(t["term"]["definitions"][0]["status"], "PROPOSED");
     assert!(t["term"]["definitions"][0]["reviews"].as_array().unwrap().iter().all(|r| r["current"] == false));
     // Re-review of the new version agrees again; withdrawing an approval reopens.
     for tok in [&c.verwaltung, &c.zivil, &c.wissenschaft] {
         review(tok, "APPROVE", None).await;
     }
-    assert_eq!(app.ok(Some(&c.zivil), TERM, json!({"id": term})).await["term"]["status"], "AGREED");
+    let t = app.ok(Some(&c.zivil), TERM, json!({"id": term})).await;
+    assert_eq!((&t["term"]["status"], &t["term"]["agreedVersion"]), (&json!("AGREED"), &json!(2)));
     let w = app
         .ok(Some(&c.zivil), "mutation($d: UUID!) { withdrawReview(definitionId: $d) { status } }", json!({"d": def}))
         .await;
     assert_eq!(w["withdrawReview"]["status"], "PROPOSED");
-    assert_eq!(app.ok(Some(&c.zivil), TERM, json!({"id": term})).await["term"]["status"], "PROPOSED");
+    let t = app.ok(Some(&c.zivil), TERM, json!({"id": term})).await;
+    assert_eq!((&t["term"]["status"], &t["term"]["agreedVersion"]), (&json!("AGREED"), &json!(2)), "still in force");
 
     // Every step is in the audit log.
     let log = app
@@ -772,8 +777,50 @@ async fn relations_of_agreed_terms_are_removed_by_coordinators_or_the_proposer(b
     app.ok(Some(&c.wissenschaft), &rel("unrelateTerms"), json!({"t": open, "o": open2})).await;
 }
 
+async fn the_last_agreed_version_stays_public_until_a_new_one_is_agreed(b: Backend) {
+    let app = TestApp::start(b).await;
+    let c = cast(&app).await;
+    let first = "Eingewandert seit 1950 oder Kind zweier Eingewanderter";
+    let (term, def) = propose(&app, &c.author, "Einwanderungsgeschichte", &[], first).await;
+    agree(&app, &c, &def).await;
+    let glossary = app.ok(Some(&c.admin), "{ glossary { id } }", json!({})).await["glossary"]["id"].clone();
+    app.ok(
+        Some(&c.admin),
+        "mutation($id: UUID!) { setPublished(kind: GLOSSARY, targetId: $id, published: true) }",
+        json!({"id": glossary}),
+    )
+    .await;
+    let public =
+        || async { app.ok(None, "{ publicGlossary { label definition } }", json!({})).await["publicGlossary"].clone() };
+    let shown = json!([{"label": "Einwanderungsgeschichte", "definition": first}]);
+    assert_eq!(public().await, shown);
+
+    // One member's objection reopens review, but does not take the agreed text from the city.
+    let objected = app.ok(Some(&c.politik), REVIEW, json!({"d": def, "x": "OBJECT", "r": "Zu eng"})).await;
+    assert_eq!(objected["reviewDefinition"]["status"], "PROPOSED");
+    assert_eq!(public().await, shown, "an objection keeps the agreed version public");
+    // Withdrawing it makes the definition agreed again.
+    let w = app
+        .ok(Some(&c.politik), "mutation($d: UUID!) { withdrawReview(definitionId: $d) { status } }", json!({"d": def}))
+        .await;
+    assert_eq!(w["withdrawReview"]["status"], "AGREED");
+    assert_eq!(public().await, shown);
+
+    // An edit under review is not public; the agreed version is, until the edit is agreed.
+    let second = "Eingewandert seit 1950 oder mindestens ein Elternteil eingewandert";
+    app.ok(Some(&c.author), UPDATE, json!({"d": def, "t": second, "v": 1})).await;
+    assert_eq!(public().await, shown, "the edit is under review");
+    let t = app.ok(Some(&c.zivil), TERM, json!({"id": term})).await;
+    assert_eq!(t["term"]["agreedText"], first);
+    agree(&app, &c, &def).await;
+    assert_eq!(public().await, json!([{"label": "Einwanderungsgeschichte", "definition": second}]));
+    let t = app.ok(Some(&c.zivil), TERM, json!({"id": term})).await;
+    assert_eq!((&t["term"]["agreedVersion"], &t["term"]["agreedText"]), (&json!(2), &json!(second)));
+}
+
 on_both_databases!(
     imports_never_set_a_status_and_leave_what_they_do_not_carry,
+    the_last_agreed_version_stays_public_until_a_new_one_is_agreed,
     nobody_approves_a_text_they_wrote_a_revision_of,
     relations_of_agreed_terms_are_removed_by_coordinators_or_the_proposer,
 );
