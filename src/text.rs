@@ -5,7 +5,8 @@
 //!   characters and without invisible format characters: no bidi overrides, embeddings, isolates
 //!   or marks (U+202A–202E, U+2066–2069, U+200E/200F, U+061C) and no zero-width characters
 //!   (U+200B–200D, U+2060, U+FEFF), so that two names that look the same are the same and a name
-//!   cannot reorder the text around it where it is shown;
+//!   cannot reorder the text around it where it is shown; and no word mixes Latin with Cyrillic
+//!   letters, the classic look-alikes ("Аusländer" with a Cyrillic А);
 //! - [`Lines`] (comments, definitions, descriptions) may hold newlines and tabs (CR LF and CR
 //!   become LF) and the format characters some scripts and emoji need, but no other control
 //!   characters and no bidi embeddings or overrides (U+202A–202E), which reorder everything up to
@@ -16,6 +17,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+use unicode_script::{Script, UnicodeScript};
 
 use crate::error::{Error, Result};
 
@@ -69,8 +71,25 @@ impl Line {
                 format!("must not contain invisible or direction-changing characters ({})", code(c)),
             ));
         }
+        if let Some(word) = mixed_script_word(&t) {
+            return Err(Error::validation(
+                field,
+                format!("{word:?} mixes Latin and Cyrillic letters that look alike; type it in one script"),
+            ));
+        }
         Ok(t)
     }
+}
+
+/// The first word that mixes Latin and Cyrillic letters, where look-alikes deceive most. Other
+/// scripts mix legitimately: Japanese writes Han and Kana in one word, units write µg and kΩ.
+fn mixed_script_word(t: &str) -> Option<&str> {
+    t.split(|c: char| !c.is_alphanumeric()).find(|word| {
+        let mut seen = None;
+        word.chars()
+            .filter_map(|c| Some(c.script()).filter(|s| matches!(s, Script::Latin | Script::Cyrillic)))
+            .any(|s| *seen.get_or_insert(s) != s)
+    })
 }
 
 impl Lines {
@@ -228,6 +247,28 @@ mod tests {
         }
         // A leading BOM is not whitespace: it is refused, not silently kept.
         assert!(NAME.required("name", "\u{FEFF}Anna").is_err());
+    }
+
+    #[test]
+    fn words_mixing_latin_and_cyrillic_look_alikes_are_refused() {
+        for spoof in ["\u{410}usländer", "Ausl\u{430}nder", "Amt f\u{43E}r Statistik", "\u{440}aypal"] {
+            let e = NAME.required("label", spoof).unwrap_err();
+            assert_eq!(field_of(e), "label", "{spoof:?}");
+        }
+        for ok in [
+            "Беженец",
+            "Café Москва",
+            "Ψ-Labor",
+            "αTocopherol",
+            "µg/m³",
+            "kΩ",
+            "Δ 2024",
+            "東京タワー",
+            "ひらがなカタカナ漢字",
+            "Straße 5a",
+        ] {
+            assert!(NAME.required("name", ok).is_ok(), "{ok}");
+        }
     }
 
     #[test]

@@ -84,9 +84,16 @@ async fn look_alike_terms_are_refused(b: Backend) {
     let app = TestApp::start(b).await;
     let admin = app.admin().await;
     app.ok(Some(&admin), PROPOSE, json!({"i": {"label": "Ausländer", "synonyms": ["Ausländerin"]}})).await;
-    // Invisible characters are refused outright, naming the field.
-    for label in ["Aus\u{200B}länder", "Ausländer\u{200D}", "\u{FEFF}Ausländer", "Aus\u{AD}länder", "\u{202E}rednälsuA"]
-    {
+    // Invisible characters and words mixing Latin and Cyrillic look-alikes are refused, naming the field.
+    for label in [
+        "Aus\u{200B}länder",
+        "Ausländer\u{200D}",
+        "\u{FEFF}Ausländer",
+        "Aus\u{AD}länder",
+        "\u{202E}rednälsuA",
+        "\u{410}usländer",
+        "Ausl\u{430}nder",
+    ] {
         refused(&app.gql(Some(&admin), PROPOSE, json!({"i": {"label": label}})).await, "label");
     }
     refused(
