@@ -23,6 +23,7 @@ pub mod privacy;
 pub mod reports;
 pub mod state;
 pub mod tables;
+pub mod text;
 
 use std::sync::Arc;
 

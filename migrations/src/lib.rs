@@ -7,6 +7,7 @@ mod m20261125_000002_leitbild_participation;
 mod m20261125_000003_glossary;
 mod m20261125_000004_indicators_notifications;
 mod m20261125_000006_reports;
+mod m20261204_000010_glossary_agreed_version;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_glossary::Migration),
             Box::new(m20261125_000004_indicators_notifications::Migration),
             Box::new(m20261125_000006_reports::Migration),
+            Box::new(m20261204_000010_glossary_agreed_version::Migration),
         ]
     }
 }

@@ -2,13 +2,15 @@
 //!
 //! Term columns repeat on each of a term's rows; on import the first row of a term counts. Lists
 //! (synonyms, related terms by label, mapping targets as definition IRIs or URIs) are separated by `|`.
-//! A missing column or an empty cell means "none": importing it clears a value the glossary has.
+//! A missing column leaves the glossary's value as it is; an empty cell in a present column means
+//! "none" and clears it. The `status` and `agreed` columns are exported for reading; an import
+//! reports them but never takes them over, since a status comes only from reviews.
 
 use chrono::NaiveDate;
 
 use super::{
     entities::{MappingKind, TermStatus},
-    exchange::{DefinitionIn, Iris, Target, TermIn, TermRef, TermSnap},
+    exchange::{Carried, DefinitionIn, Iris, Target, TermIn, TermRef, TermSnap},
     service::{DefinitionData, SourceData},
 };
 use crate::error::{Error, Result};
@@ -122,6 +124,18 @@ pub fn parse(content: &str) -> Result<Vec<TermIn>> {
     let col = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let label_col = col("label").ok_or_else(|| bad(1, "the header needs a label column".into()))?;
     let cols: Vec<Option<usize>> = COLUMNS.iter().map(|c| col(c)).collect();
+    let has = |name: &str| COLUMNS.iter().position(|c| *c == name).and_then(|i| cols[i]).is_some();
+    let carried = Carried {
+        publisher: has("publisher"),
+        statistic: has("statistic"),
+        source_date: has("source_date"),
+        source_link: has("source_link"),
+        scope_note: has("scope_note"),
+        valid_from: has("valid_from"),
+        valid_to: has("valid_to"),
+    };
+    let has_synonyms = has("synonyms");
+    let has_status = has("status");
     let mut out: Vec<TermIn> = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
@@ -154,9 +168,10 @@ pub fn parse(content: &str) -> Result<Vec<TermIn>> {
         });
         if !same_term {
             let status = match get("status").trim().to_ascii_uppercase().as_str() {
-                "" | "PROPOSED" => TermStatus::Proposed,
-                "AGREED" => TermStatus::Agreed,
-                "DEPRECATED" => TermStatus::Deprecated,
+                _ if !has_status => None,
+                "" | "PROPOSED" => Some(TermStatus::Proposed),
+                "AGREED" => Some(TermStatus::Agreed),
+                "DEPRECATED" => Some(TermStatus::Deprecated),
                 other => {
                     return Err(bad(
                         line,
@@ -170,7 +185,7 @@ pub fn parse(content: &str) -> Result<Vec<TermIn>> {
                 reference: TermRef::Label(label.clone()),
                 id,
                 label: label.clone(),
-                synonyms: list(get("synonyms")),
+                synonyms: has_synonyms.then(|| list(get("synonyms"))),
                 status,
                 replaced_by: opt(get("replaced_by")).map(TermRef::Label),
                 broader: refs("broader"),
@@ -197,6 +212,7 @@ pub fn parse(content: &str) -> Result<Vec<TermIn>> {
             id: definition_id,
             agreed,
             mappings,
+            carried,
             data: DefinitionData {
                 text,
                 source: SourceData {
@@ -229,11 +245,24 @@ mod tests {
                    Einwanderungsgeschichte,,,,,\n";
         let terms = parse(doc).unwrap();
         assert_eq!(terms.len(), 2);
-        assert_eq!(terms[0].synonyms, ["MHG", "Migrationsbezug"]);
+        assert_eq!(terms[0].synonyms.as_deref(), Some(&["MHG".to_string(), "Migrationsbezug".to_string()][..]));
+        assert_eq!(terms[0].status, None, "no status column: no status");
+        assert!(terms[0].definitions[0].carried.publisher);
+        assert!(!terms[0].definitions[0].carried.scope_note, "no scope_note column: the note stays as it is");
         assert_eq!(terms[0].definitions.len(), 2);
         assert!(terms[0].definitions[0].agreed);
         assert_eq!(terms[0].related, [TermRef::Label("Einwanderungsgeschichte".into())]);
         assert!(terms[1].definitions.is_empty());
+    }
+
+    #[test]
+    fn a_missing_column_is_not_an_empty_one() {
+        let without = parse("label\nA\n").unwrap();
+        assert_eq!(without[0].synonyms, None);
+        assert_eq!(without[0].status, None);
+        let empty = parse("label,synonyms,status\nA,,\n").unwrap();
+        assert_eq!(empty[0].synonyms, Some(vec![]));
+        assert_eq!(empty[0].status, Some(TermStatus::Proposed));
     }
 
     #[test]
@@ -263,6 +292,7 @@ mod tests {
             status: TermStatus::Proposed,
             replaced_by: None,
             agreed_definition: None,
+            agreed_text: None,
             broader: vec![],
             narrower: vec![],
             related: vec![],

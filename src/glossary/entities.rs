@@ -99,7 +99,11 @@ pub mod term {
         /// `search::key(label)`: what search compares, so that it is an indexed query.
         pub search_key: String,
         pub status: TermStatus,
+        /// The definition in force: the last one agreed. It stays in force while a change or an
+        /// objection reopens its review, until a new version or definition is agreed.
         pub agreed_definition_id: Option<Uuid>,
+        /// Which version of the agreed definition is in force.
+        pub agreed_version: Option<i32>,
         pub replaced_by_id: Option<Uuid>,
         pub created_by: Option<Uuid>,
         pub created_at: DateTimeUtc,

@@ -3,10 +3,12 @@
 //!
 //! Import semantics, for coordinators: a term is matched by its id (an IRI of this glossary or the
 //! CSV `id` column), else by its label's search key; a definition by its id, else by equal text
-//! within its term. Labels, synonyms, status (with replacement), definition texts (a changed text is
-//! a new version by the importer) and metadata are taken over; relations and mappings are added.
-//! Nothing is deleted. Imported states (AGREED, DEPRECATED) are taken over as the exchange partner
-//! agreed them, which is why only glossary managers import and every import is audited.
+//! within its term. Labels, synonyms, definition texts (a changed text is a new version by the
+//! importer) and metadata are taken over; relations and mappings are added. Nothing is deleted, and
+//! what a document does not carry (a CSV without a synonyms or scope_note column) stays as it is.
+//! Statuses are never imported: a term is agreed only by reviews under the agreement rule, and
+//! deprecated by a coordinator in the glossary. A status or agreed flag in the document that differs
+//! from the glossary's is reported as a note on the term, so that a dry run shows it.
 
 use std::collections::HashMap;
 
@@ -19,7 +21,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    entities::{DefinitionStatus, MappingKind, RelationKind, TermStatus, definition, mapping, relation, synonym, term},
+    entities::{
+        DefinitionStatus, MappingKind, RelationKind, TermStatus, definition, mapping, relation, synonym, term, version,
+    },
     search,
     service::{self, DefinitionData, NewMapping, SourceData},
 };
@@ -57,6 +61,8 @@ pub struct TermSnap {
     pub status: TermStatus,
     pub replaced_by: Option<Uuid>,
     pub agreed_definition: Option<Uuid>,
+    /// The agreed text in force where the agreed definition has changed since (under review again).
+    pub agreed_text: Option<String>,
     pub broader: Vec<Uuid>,
     pub narrower: Vec<Uuid>,
     pub related: Vec<Uuid>,
@@ -110,6 +116,25 @@ pub async fn snapshot<C: ConnectionTrait>(db: &C) -> Result<Vec<TermSnap>> {
             valid_to: d.valid_to,
         });
     }
+    // Agreed definitions changed since their agreement: the version in force, one query for all.
+    let current: HashMap<Uuid, i32> = defs.values().flatten().map(|d| (d.id, d.version)).collect();
+    let reopened: Vec<(Uuid, i32)> = terms
+        .iter()
+        .filter_map(|t| t.agreed_definition_id.zip(t.agreed_version))
+        .filter(|(d, v)| current.get(d).is_some_and(|c| c != v))
+        .collect();
+    let mut agreed_texts: HashMap<Uuid, String> = HashMap::new();
+    if !reopened.is_empty() {
+        let rows = version::Entity::find()
+            .filter(version::Column::DefinitionId.is_in(reopened.iter().map(|(d, _)| *d)))
+            .all(db)
+            .await?;
+        for r in rows {
+            if reopened.contains(&(r.definition_id, r.version)) {
+                agreed_texts.insert(r.definition_id, r.text);
+            }
+        }
+    }
     let mut out: Vec<TermSnap> = terms
         .into_iter()
         .map(|t| TermSnap {
@@ -119,6 +144,7 @@ pub async fn snapshot<C: ConnectionTrait>(db: &C) -> Result<Vec<TermSnap>> {
             label: t.label,
             status: t.status,
             replaced_by: t.replaced_by_id,
+            agreed_text: t.agreed_definition_id.and_then(|d| agreed_texts.remove(&d)),
             agreed_definition: t.agreed_definition_id,
             broader: vec![],
             narrower: vec![],
@@ -156,13 +182,60 @@ pub enum TermRef {
     Label(String),
 }
 
+/// Which optional definition fields a document carries; a field it lacks keeps the glossary's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Carried {
+    pub publisher: bool,
+    pub statistic: bool,
+    pub source_date: bool,
+    pub source_link: bool,
+    pub scope_note: bool,
+    pub valid_from: bool,
+    pub valid_to: bool,
+}
+
+impl Default for Carried {
+    fn default() -> Self {
+        Self {
+            publisher: true,
+            statistic: true,
+            source_date: true,
+            source_link: true,
+            scope_note: true,
+            valid_from: true,
+            valid_to: true,
+        }
+    }
+}
+
+impl Carried {
+    /// The document's data, with the fields it does not carry taken from the glossary's definition.
+    fn merge(self, data: DefinitionData, known: &DefinitionSnap) -> DefinitionData {
+        let pick = |carried: bool, new: Option<String>, old: &Option<String>| if carried { new } else { old.clone() };
+        DefinitionData {
+            text: data.text,
+            source: SourceData {
+                publisher: pick(self.publisher, data.source.publisher, &known.source.publisher),
+                statistic: pick(self.statistic, data.source.statistic, &known.source.statistic),
+                date: if self.source_date { data.source.date } else { known.source.date },
+                link: pick(self.source_link, data.source.link, &known.source.link),
+            },
+            scope_note: pick(self.scope_note, data.scope_note, &known.scope_note),
+            valid_from: if self.valid_from { data.valid_from } else { known.valid_from },
+            valid_to: if self.valid_to { data.valid_to } else { known.valid_to },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct DefinitionIn {
     /// Where the definition appears in the document, for error messages.
     pub at: String,
     pub id: Option<Uuid>,
     pub data: DefinitionData,
+    /// What the document says; reported when it differs, never taken over.
     pub agreed: bool,
+    pub carried: Carried,
     /// Targets: IRIs of definitions of this glossary or URIs of other vocabularies.
     pub mappings: Vec<(MappingKind, String)>,
 }
@@ -173,8 +246,10 @@ pub struct TermIn {
     pub reference: TermRef,
     pub id: Option<Uuid>,
     pub label: String,
-    pub synonyms: Vec<String>,
-    pub status: TermStatus,
+    /// `None`: the document does not carry synonyms, the term keeps its own.
+    pub synonyms: Option<Vec<String>>,
+    /// What the document says; reported when it differs, never taken over.
+    pub status: Option<TermStatus>,
     pub replaced_by: Option<TermRef>,
     pub broader: Vec<TermRef>,
     pub narrower: Vec<TermRef>,
@@ -231,6 +306,8 @@ pub struct ImportedTerm {
     pub change: ImportChange,
     /// What changed, e.g. "synonyms", "definition text".
     pub details: Vec<String>,
+    /// What the document says but the import does not take over, e.g. a status, and why.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, SimpleObject)]
@@ -287,6 +364,46 @@ pub async fn import(
     Ok(report)
 }
 
+/// Why the states a document gives are not taken over, where they differ from the glossary's.
+fn state_notes(
+    status: Option<TermStatus>,
+    status_now: TermStatus,
+    agreed: Option<Uuid>,
+    agreed_now: Option<Uuid>,
+    replaced_by: Option<Uuid>,
+    replaced_now: Option<Uuid>,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    match status {
+        Some(s) if s != status_now => notes.push(format!(
+            "status {} not taken over (stays {}): {}",
+            status_name(s),
+            status_name(status_now),
+            if s == TermStatus::Deprecated {
+                "a coordinator deprecates terms in the glossary"
+            } else {
+                "a status comes only from reviews under the agreement rule"
+            }
+        )),
+        _ => {}
+    }
+    if agreed.is_some() && agreed != agreed_now {
+        notes.push("agreed definition not taken over: agreement comes only from reviews".into());
+    }
+    if replaced_by.is_some() && replaced_by != replaced_now {
+        notes.push("replacement not taken over: a coordinator deprecates terms in the glossary".into());
+    }
+    notes
+}
+
+fn status_name(s: TermStatus) -> &'static str {
+    match s {
+        TermStatus::Proposed => "PROPOSED",
+        TermStatus::Agreed => "AGREED",
+        TermStatus::Deprecated => "DEPRECATED",
+    }
+}
+
 fn at_error(at: &str, message: impl std::fmt::Display) -> Error {
     Error::validation("content", format!("{at}: {message}"))
 }
@@ -313,7 +430,12 @@ async fn apply<C: ConnectionTrait>(
         if let Some(other) = keys_in_document.insert(key.clone(), t.at.clone()) {
             return Err(at_error(&t.at, format!("the label {label:?} appears twice (also {other})")));
         }
-        let synonyms = service::clean_synonyms(&t.synonyms, &key).map_err(|e| at_error(&t.at, e))?;
+        let synonyms = t
+            .synonyms
+            .as_deref()
+            .map(|s| service::clean_synonyms(s, &key))
+            .transpose()
+            .map_err(|e| at_error(&t.at, e))?;
         let existing = t.id.and_then(|id| by_id.get(&id)).or_else(|| by_key.get(&key)).copied();
         let mut details = Vec::new();
         let id = match existing {
@@ -321,7 +443,10 @@ async fn apply<C: ConnectionTrait>(
                 if e.label != label {
                     details.push("label".to_string());
                 }
-                if e.synonyms != synonyms.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>() {
+                let synonyms_changed = synonyms
+                    .as_ref()
+                    .is_some_and(|s| e.synonyms != s.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>());
+                if synonyms_changed {
                     details.push("synonyms".to_string());
                 }
                 if !details.is_empty() {
@@ -331,12 +456,15 @@ async fn apply<C: ConnectionTrait>(
                     row.search_key = Set(key.clone());
                     row.updated_at = Set(now);
                     row.update(db).await.map_err(|err| at_error(&t.at, Error::from(err).public_message()))?;
-                    service::replace_synonyms(db, e.id, &synonyms).await?;
+                    if let Some(s) = synonyms.as_ref().filter(|_| synonyms_changed) {
+                        service::replace_synonyms(db, e.id, s).await?;
+                    }
                 }
                 e.id
             }
             None => {
                 let id = t.id.unwrap_or_else(Uuid::now_v7);
+                let synonyms = synonyms.unwrap_or_default();
                 service::insert_term(db, now, actor, id, (label.clone(), key.clone()), &synonyms, TermStatus::Proposed)
                     .await
                     .map_err(|e| at_error(&t.at, e.public_message()))?;
@@ -354,6 +482,7 @@ async fn apply<C: ConnectionTrait>(
                     .or_else(|| known.iter().find(|k| k.text == data.text));
             let def_id = match found {
                 Some(k) => {
+                    let data = d.carried.merge(data, k);
                     if k.text != data.text {
                         details.push("definition text".into());
                         let row = service::definition_in(db, k.id).await?;
@@ -398,6 +527,7 @@ async fn apply<C: ConnectionTrait>(
                 label,
                 change: if existing.is_none() { ImportChange::Created } else { ImportChange::Unchanged },
                 details,
+                notes: Vec::new(),
             },
             id,
             def_ids,
@@ -436,20 +566,10 @@ async fn apply<C: ConnectionTrait>(
         }
         let replaced_by = t.replaced_by.as_ref().map(|r| resolve(r, &t.at)).transpose()?;
         let agreed_def = t.definitions.iter().position(|d| d.agreed).and_then(|i| current.get(i).copied());
-        let status_changed = match before_term {
-            Some(b) => {
-                b.status != t.status
-                    || b.replaced_by != replaced_by
-                    || (t.status == TermStatus::Agreed && b.agreed_definition != agreed_def)
-            }
-            None => t.status != TermStatus::Proposed,
-        };
-        if status_changed {
-            if before_term.is_some() {
-                entry.details.push("status".into());
-            }
-            service::set_state(db, now, *id, t.status, replaced_by, agreed_def).await?;
-        }
+        let (status_now, agreed_now, replaced_now) = before_term
+            .map(|b| (b.status, b.agreed_definition, b.replaced_by))
+            .unwrap_or((TermStatus::Proposed, None, None));
+        entry.notes = state_notes(t.status, status_now, agreed_def, agreed_now, replaced_by, replaced_now);
         for (d, def_id) in t.definitions.iter().zip(current.iter()) {
             for (kind, target) in &d.mappings {
                 let (target_definition_id, target_uri) = match iris.definition_id(target) {

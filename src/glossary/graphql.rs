@@ -42,6 +42,9 @@ pub struct Term {
     pub updated_at: DateTime<Utc>,
     #[graphql(skip)]
     pub agreed_definition_id: Option<Uuid>,
+    /// The version of `agreedDefinition` in force. It stays in force while a change or an
+    /// objection has that definition under review again, until a new version is agreed.
+    pub agreed_version: Option<i32>,
     #[graphql(skip)]
     pub replaced_by_id: Option<Uuid>,
     #[graphql(skip)]
@@ -57,6 +60,7 @@ impl From<term::Model> for Term {
             created_at: m.created_at,
             updated_at: m.updated_at,
             agreed_definition_id: m.agreed_definition_id,
+            agreed_version: m.agreed_version,
             replaced_by_id: m.replaced_by_id,
             created_by: m.created_by,
         }
@@ -108,10 +112,18 @@ impl Term {
         Ok(loader(ctx).load_one(DefinitionsOfTerm(self.id)).await?.unwrap_or_default())
     }
 
-    /// The definition the term is agreed with, if any.
+    /// The definition in force: the last one agreed, if any (it may be under review again).
     async fn agreed_definition(&self, ctx: &Context<'_>) -> Result<Option<Definition>> {
         match self.agreed_definition_id {
             Some(id) => Ok(loader(ctx).load_one(DefinitionKey(id)).await?),
+            None => Ok(None),
+        }
+    }
+
+    /// The agreed text in force: `agreedDefinition` at `agreedVersion`.
+    async fn agreed_text(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        match self.agreed_definition_id.zip(self.agreed_version) {
+            Some((d, v)) => Ok(loader(ctx).load_one(VersionKey(d, v)).await?.map(|v| v.text)),
             None => Ok(None),
         }
     }

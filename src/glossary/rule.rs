@@ -10,6 +10,15 @@
 //!   reviewer withdraws it or changes it to an approval: editing the text does not silence it.
 //!
 //! Approvals on earlier versions do not count: a change to the text reopens review.
+//!
+//! Who may do what, as a city expects it:
+//! - nobody approves a text they wrote any revision of ([`may_approve`]): adding a full stop to
+//!   someone's text does not let its author approve it as another's;
+//! - a relation of an agreed term is removed only by a coordinator or that term's proposer
+//!   ([`may_remove_relation`]); relations of terms under discussion are anyone's to tidy.
+//! - the last agreed version stays in force (and public) until a new one is agreed
+//!   ([`in_force_after`]): an objection or an edit reopens review of the definition, but does
+//!   not take the agreed text away from the city's glossary.
 
 use std::collections::HashMap;
 
@@ -86,6 +95,37 @@ impl AgreementRule {
             missing,
         }
     }
+}
+
+/// The definition version a term holds in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InForce {
+    pub definition: Uuid,
+    pub version: i32,
+}
+
+/// What a term holds in force after the verdict on one of its definitions' current `version`: an
+/// agreed version replaces what was in force, anything else leaves it as it was.
+pub fn in_force_after(current: Option<InForce>, definition: Uuid, version: i32, agreed: bool) -> Option<InForce> {
+    if agreed { Some(InForce { definition, version }) } else { current }
+}
+
+/// Whether `reviewer` may approve a definition whose revisions were written by `authors`.
+pub fn may_approve(reviewer: Uuid, authors: &[Option<Uuid>]) -> bool {
+    !authors.contains(&Some(reviewer))
+}
+
+/// One end of a relation as the rule sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct RelationEnd {
+    pub agreed: bool,
+    pub proposer: Option<Uuid>,
+}
+
+/// Whether `actor` may remove a relation between two terms: each agreed end must be the actor's
+/// own proposal, unless the actor coordinates the glossary.
+pub fn may_remove_relation(actor: Uuid, coordinator: bool, ends: [RelationEnd; 2]) -> bool {
+    coordinator || ends.iter().all(|e| !e.agreed || e.proposer == Some(actor))
 }
 
 fn augment(
@@ -215,6 +255,45 @@ mod tests {
         assert_eq!(rule.evaluate(1, &reviews).missing, vec![Civ]);
         reviews.push(r(Approve, 1, &[Civ]));
         assert!(rule.evaluate(1, &reviews).agreed);
+    }
+
+    #[test]
+    fn the_last_agreed_version_stays_in_force_until_a_new_one_is_agreed() {
+        let (d1, d2) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let v1 = in_force_after(None, d1, 1, true);
+        assert_eq!(v1, Some(InForce { definition: d1, version: 1 }));
+        assert_eq!(in_force_after(v1, d1, 1, false), v1, "an objection reopens review, the text stays");
+        assert_eq!(in_force_after(v1, d1, 2, false), v1, "an edit under review is not in force");
+        assert_eq!(in_force_after(v1, d1, 2, true), Some(InForce { definition: d1, version: 2 }));
+        assert_eq!(in_force_after(v1, d2, 1, true), Some(InForce { definition: d2, version: 1 }), "a competitor");
+        assert_eq!(in_force_after(None, d1, 1, false), None, "nothing agreed, nothing in force");
+    }
+
+    #[test]
+    fn nobody_approves_a_text_they_wrote_a_revision_of() {
+        let (anna, ben, cem) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        assert!(!may_approve(anna, &[Some(anna)]), "the author");
+        assert!(!may_approve(anna, &[Some(anna), Some(ben)]), "after someone else added a full stop");
+        assert!(!may_approve(ben, &[Some(anna), Some(ben)]), "who added the full stop");
+        assert!(!may_approve(anna, &[Some(ben), Some(anna), Some(ben)]), "a middle revision");
+        assert!(may_approve(cem, &[Some(anna), Some(ben)]));
+        assert!(may_approve(cem, &[None, Some(anna)]), "an erased author blocks nobody");
+        assert!(may_approve(cem, &[]));
+    }
+
+    #[test]
+    fn relations_of_agreed_terms_are_removed_by_coordinators_or_their_proposer() {
+        let (anna, ben) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let agreed_by = |p: Uuid| RelationEnd { agreed: true, proposer: Some(p) };
+        let open_by = |p: Uuid| RelationEnd { agreed: false, proposer: Some(p) };
+        assert!(may_remove_relation(ben, false, [open_by(anna), open_by(anna)]), "under discussion: anyone");
+        assert!(!may_remove_relation(ben, false, [agreed_by(anna), open_by(ben)]), "one agreed end is enough");
+        assert!(!may_remove_relation(ben, false, [open_by(ben), agreed_by(anna)]), "whichever side it is removed from");
+        assert!(may_remove_relation(anna, false, [agreed_by(anna), open_by(ben)]), "the proposer");
+        assert!(!may_remove_relation(anna, false, [agreed_by(anna), agreed_by(ben)]), "proposer of one end only");
+        assert!(may_remove_relation(ben, true, [agreed_by(anna), agreed_by(anna)]), "a coordinator");
+        let orphan = RelationEnd { agreed: true, proposer: None };
+        assert!(!may_remove_relation(ben, false, [orphan, open_by(ben)]));
     }
 
     #[test]

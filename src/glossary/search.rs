@@ -3,12 +3,16 @@
 //! German spellings without umlauts are common ("Auslaender", "Strasse"), so ä/ö/ü become ae/oe/ue
 //! and ß becomes ss; other accents are dropped (é → e). Everything that is not a letter or digit
 //! becomes one space, so the key never holds a `LIKE` wildcard and needs no escaping.
+//!
+//! The key is also what makes two labels the same term: compatibility forms (fullwidth letters,
+//! ligatures) fold to their plain letters and invisible characters (zero-width, bidi controls) are
+//! dropped, so a look-alike of an existing label is a duplicate.
 
 use unicode_normalization::UnicodeNormalization;
 
 pub fn key(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
-    for c in text.nfc().flat_map(char::to_lowercase) {
+    for c in text.nfc().filter(|c| !crate::text::invisible(*c)).flat_map(char::to_lowercase) {
         match c {
             'ä' => folded.push_str("ae"),
             'ö' => folded.push_str("oe"),
@@ -79,6 +83,26 @@ mod tests {
         assert_eq!(key("Migrations-\thintergrund"), "migrations hintergrund");
         assert_eq!(key("100% _x_"), "100 x");
         assert_eq!(key("%_"), "");
+    }
+
+    #[test]
+    fn look_alikes_share_the_key() {
+        let plain = key("Ausländer");
+        for look_alike in [
+            "Aus\u{200B}länder",
+            "\u{FEFF}Ausländer",
+            "Aus\u{AD}länder",
+            "\u{202E}Ausländer",
+            "Ａusländer",
+            "ＡＵＳＬÄＮＤＥＲ",
+            "Ausla\u{308}nder",
+            "AUSLAENDER",
+            "ausländer",
+        ] {
+            assert_eq!(key(look_alike), plain, "{look_alike:?}");
+        }
+        assert_eq!(key("ﬁnanzen"), "finanzen", "ligatures fold");
+        assert_ne!(key("Ausländerin"), plain);
     }
 
     #[test]

@@ -21,18 +21,18 @@ use super::{
         DefinitionStatus, MappingKind, RelationKind, ReviewDecision, TermStatus, definition, glossary, mapping,
         relation, review, synonym, term, version,
     },
-    rule::{AgreementRule, ReviewFact, Verdict},
+    rule::{self, AgreementRule, ReviewFact, Verdict},
     search,
 };
 use crate::{
     accounts::{
         entities::{Sector, membership, organization},
         policy::{Actor, Permission},
-        service::clean_name,
     },
     audit::{self, AuditEntry},
     error::{Error, Result},
     state::AppState,
+    text::{self, Lines},
 };
 
 /// The glossary every installation has; its id is fixed so that export IRIs stay stable.
@@ -40,7 +40,8 @@ pub const DEFAULT_GLOSSARY_ID: Uuid = Uuid::from_u128(0x0000_0000_0000_7000_8000
 pub const FOLD_WINDOW_MINUTES: i64 = 30;
 pub const MAX_TERMS: u64 = 500;
 const MAX_SYNONYMS: usize = 50;
-const MAX_TEXT: usize = 10_000;
+/// Definitions, scope notes, review reasons and mapping notes.
+const TEXT: Lines = text::TEXT;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceData {
@@ -79,45 +80,8 @@ pub struct NewMapping {
 
 // ---- validation at the edge -------------------------------------------------------------
 
-fn optional_text(field: &str, raw: Option<String>, max: usize) -> Result<Option<String>> {
-    let Some(raw) = raw else { return Ok(None) };
-    let t = raw.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    if t.chars().count() > max {
-        return Err(Error::validation(field, format!("at most {max} characters")));
-    }
-    Ok(Some(t.to_string()))
-}
-
-pub fn clean_text(field: &str, raw: &str) -> Result<String> {
-    let t = raw.trim();
-    if t.is_empty() {
-        return Err(Error::validation(field, "must not be empty"));
-    }
-    if t.chars().count() > MAX_TEXT {
-        return Err(Error::validation(field, format!("at most {MAX_TEXT} characters")));
-    }
-    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-        return Err(Error::validation(field, "must not contain control characters"));
-    }
-    Ok(t.to_string())
-}
-
-pub fn clean_uri(field: &str, raw: &str) -> Result<String> {
-    let parsed = url::Url::parse(raw.trim()).map_err(|_| Error::validation(field, "not a valid URL"))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(Error::validation(field, "must be an http or https URL"));
-    }
-    if parsed.as_str().len() > 2000 {
-        return Err(Error::validation(field, "at most 2000 characters"));
-    }
-    Ok(parsed.to_string())
-}
-
 pub fn clean_label(field: &str, raw: &str) -> Result<(String, String)> {
-    let label = clean_name(field, raw)?;
+    let label = text::NAME.required(field, raw)?;
     let key = search::key(&label);
     if key.is_empty() {
         return Err(Error::validation(field, "needs at least one letter or digit"));
@@ -142,7 +106,7 @@ pub fn clean_synonyms(raw: &[String], label_key: &str) -> Result<Vec<(String, St
 }
 
 pub fn clean_definition(data: DefinitionData) -> Result<DefinitionData> {
-    let text = clean_text("text", &data.text)?;
+    let text = TEXT.required("text", &data.text)?;
     if let (Some(from), Some(to)) = (data.valid_from, data.valid_to)
         && to < from
     {
@@ -151,17 +115,12 @@ pub fn clean_definition(data: DefinitionData) -> Result<DefinitionData> {
     Ok(DefinitionData {
         text,
         source: SourceData {
-            publisher: optional_text("source.publisher", data.source.publisher, 200)?,
-            statistic: optional_text("source.statistic", data.source.statistic, 200)?,
+            publisher: text::NAME.optional("source.publisher", data.source.publisher.as_deref())?,
+            statistic: text::NAME.optional("source.statistic", data.source.statistic.as_deref())?,
             date: data.source.date,
-            link: data
-                .source
-                .link
-                .filter(|l| !l.trim().is_empty())
-                .map(|l| clean_uri("source.link", &l))
-                .transpose()?,
+            link: text::optional_web_link("source.link", data.source.link.as_deref())?,
         },
-        scope_note: optional_text("scopeNote", data.scope_note, MAX_TEXT)?,
+        scope_note: TEXT.optional("scopeNote", data.scope_note.as_deref())?,
         valid_from: data.valid_from,
         valid_to: data.valid_to,
     })
@@ -322,6 +281,7 @@ pub async fn insert_term<C: ConnectionTrait>(
         search_key: Set(label.1),
         status: Set(status),
         agreed_definition_id: Set(None),
+        agreed_version: Set(None),
         replaced_by_id: Set(None),
         created_by: Set(Some(actor.user_id)),
         created_at: Set(now),
@@ -515,6 +475,12 @@ pub async fn relate_terms(
     let txn = state.db.begin().await?;
     let t = term_in(&txn, term_id).await?;
     let changed = if remove {
+        let other = term_in(&txn, other_id).await?;
+        let end =
+            |t: &term::Model| rule::RelationEnd { agreed: t.status == TermStatus::Agreed, proposer: t.created_by };
+        if !rule::may_remove_relation(actor.user_id, actor.can(Permission::ManageGlossary), [end(&t), end(&other)]) {
+            return Err(Error::forbidden("relations of an agreed term are removed by a coordinator or its proposer"));
+        }
         let (a, b, kind) = canonical(term_id, other_id, kind);
         relation::Entity::delete_many()
             .filter(relation::Column::TermId.eq(a))
@@ -603,7 +569,8 @@ pub async fn terms<C: ConnectionTrait>(
     if let Some(s) = status {
         q = q.filter(term::Column::Status.eq(s));
     }
-    let key = search_text.map(search::key).filter(|k| !k.is_empty());
+    let search_text = text::SEARCH.optional("search", search_text)?;
+    let key = search_text.as_deref().map(search::key).filter(|k| !k.is_empty());
     let Some(key) = key else {
         return Ok(q.order_by_asc(term::Column::SearchKey).limit(limit).all(db).await?);
     };
@@ -754,7 +721,7 @@ pub async fn update_definition(
     expected_version: i32,
 ) -> Result<definition::Model> {
     actor.require(Permission::Participate)?;
-    let text = clean_text("text", text)?;
+    let text = TEXT.required("text", text)?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let d = definition_locked(&txn, definition_id).await?;
@@ -798,7 +765,7 @@ pub async fn review_definition(
     reason: Option<String>,
 ) -> Result<definition::Model> {
     actor.require(Permission::Participate)?;
-    let reason = optional_text("reason", reason, MAX_TEXT)?;
+    let reason = TEXT.optional("reason", reason.as_deref())?;
     if decision == ReviewDecision::Object && reason.is_none() {
         return Err(Error::validation("reason", "an objection needs a reason"));
     }
@@ -809,8 +776,17 @@ pub async fn review_definition(
     if t.status == TermStatus::Deprecated {
         return Err(Error::validation("definitionId", "the term is deprecated"));
     }
-    if decision == ReviewDecision::Approve && current_version(&txn, &d).await?.author_id == Some(actor.user_id) {
-        return Err(Error::forbidden("nobody approves their own text"));
+    if decision == ReviewDecision::Approve {
+        let authors: Vec<Option<Uuid>> = version::Entity::find()
+            .filter(version::Column::DefinitionId.eq(d.id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|v| v.author_id)
+            .collect();
+        if !rule::may_approve(actor.user_id, &authors) {
+            return Err(Error::forbidden("nobody approves a text they wrote a revision of"));
+        }
     }
     let existing = review::Entity::find()
         .filter(review::Column::DefinitionId.eq(d.id))
@@ -946,9 +922,14 @@ async fn reevaluate<C: ConnectionTrait>(
         return Ok(d);
     }
     let mut term_row = t.clone().into_active_model();
-    let d = if v.agreed {
+    let in_force =
+        t.agreed_definition_id.map(|definition| rule::InForce { definition, version: t.agreed_version.unwrap_or(0) });
+    let now_in_force = rule::in_force_after(in_force, d.id, d.version, v.agreed);
+    if now_in_force != in_force
+        && let Some(f) = now_in_force
+    {
         // The term is agreed with the definition that met the rule last; an earlier one is a candidate again.
-        if let Some(previous) = t.agreed_definition_id.filter(|p| *p != d.id) {
+        if let Some(previous) = t.agreed_definition_id.filter(|p| *p != f.definition) {
             definition::Entity::update_many()
                 .col_expr(definition::Column::Status, DefinitionStatus::Proposed.into())
                 .filter(definition::Column::Id.eq(previous))
@@ -958,21 +939,12 @@ async fn reevaluate<C: ConnectionTrait>(
         if t.status != TermStatus::Deprecated {
             term_row.status = Set(TermStatus::Agreed);
         }
-        term_row.agreed_definition_id = Set(Some(d.id));
-        let mut row = d.into_active_model();
-        row.status = Set(DefinitionStatus::Agreed);
-        row.update(db).await?
-    } else {
-        if t.agreed_definition_id == Some(d.id) {
-            term_row.agreed_definition_id = Set(None);
-            if t.status == TermStatus::Agreed {
-                term_row.status = Set(TermStatus::Proposed);
-            }
-        }
-        let mut row = d.into_active_model();
-        row.status = Set(DefinitionStatus::Proposed);
-        row.update(db).await?
-    };
+        term_row.agreed_definition_id = Set(Some(f.definition));
+        term_row.agreed_version = Set(Some(f.version));
+    }
+    let mut row = d.into_active_model();
+    row.status = Set(if v.agreed { DefinitionStatus::Agreed } else { DefinitionStatus::Proposed });
+    let d = row.update(db).await?;
     term_row.updated_at = Set(now);
     let t = term_row.update(db).await?;
     audit::record(
@@ -986,43 +958,18 @@ async fn reevaluate<C: ConnectionTrait>(
             summary: if v.agreed {
                 format!("Begriff „{}“ vereinbart mit Definition {} (Version {})", t.label, d.id, d.version)
             } else {
-                format!("Begriff „{}“: Einigung auf Definition {} aufgehoben, Prüfung neu eröffnet", t.label, d.id)
+                match t.agreed_version.filter(|_| t.agreed_definition_id == Some(d.id)) {
+                    Some(v) => format!(
+                        "Begriff „{}“: Definition {} erneut in Prüfung; die vereinbarte Version {v} bleibt in Kraft",
+                        t.label, d.id
+                    ),
+                    None => format!("Begriff „{}“: Definition {} erneut in Prüfung", t.label, d.id),
+                }
             },
         },
     )
     .await?;
     Ok(d)
-}
-
-/// Sets a term's state as an import brings it, with its definitions' statuses to match.
-pub async fn set_state<C: ConnectionTrait>(
-    db: &C,
-    now: DateTime<Utc>,
-    term_id: Uuid,
-    status: TermStatus,
-    replaced_by: Option<Uuid>,
-    agreed_definition: Option<Uuid>,
-) -> Result<()> {
-    let agreed_definition = agreed_definition.filter(|_| status != TermStatus::Proposed);
-    let mut row = term_in(db, term_id).await?.into_active_model();
-    row.status = Set(status);
-    row.replaced_by_id = Set(replaced_by.filter(|_| status == TermStatus::Deprecated));
-    row.agreed_definition_id = Set(agreed_definition);
-    row.updated_at = Set(now);
-    row.update(db).await?;
-    definition::Entity::update_many()
-        .col_expr(definition::Column::Status, DefinitionStatus::Proposed.into())
-        .filter(definition::Column::TermId.eq(term_id))
-        .exec(db)
-        .await?;
-    if let Some(d) = agreed_definition {
-        definition::Entity::update_many()
-            .col_expr(definition::Column::Status, DefinitionStatus::Agreed.into())
-            .filter(definition::Column::Id.eq(d))
-            .exec(db)
-            .await?;
-    }
-    Ok(())
 }
 
 pub async fn version_of<C: ConnectionTrait>(db: &C, definition_id: Uuid, number: i32) -> Result<version::Model> {
@@ -1042,7 +989,7 @@ pub async fn insert_mapping<C: ConnectionTrait>(
     actor: &Actor,
     input: NewMapping,
 ) -> Result<mapping::Model> {
-    let note = optional_text("note", input.note, MAX_TEXT)?;
+    let note = TEXT.optional("note", input.note.as_deref())?;
     let source = definition_in(db, input.definition_id).await?;
     let (target_definition_id, target_uri, target_key) = match (input.target_definition_id, input.target_uri) {
         (Some(target), None) => {
@@ -1055,7 +1002,7 @@ pub async fn insert_mapping<C: ConnectionTrait>(
             (Some(target), None, target.to_string())
         }
         (None, Some(uri)) => {
-            let uri = clean_uri("targetUri", &uri)?;
+            let uri = text::web_link("targetUri", &uri)?;
             (None, Some(uri.clone()), uri)
         }
         _ => return Err(Error::validation("targetDefinitionId", "give either a target definition or a target URI")),

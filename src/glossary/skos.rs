@@ -286,6 +286,7 @@ pub fn parse_turtle(content: &str, iris: &Iris) -> Result<Vec<TermIn>> {
             definitions.push(DefinitionIn {
                 id: iris.definition_id(&d),
                 agreed: agreed.as_deref() == Some(d.as_str()),
+                carried: Default::default(),
                 data: DefinitionData {
                     text,
                     source: SourceData {
@@ -313,8 +314,8 @@ pub fn parse_turtle(content: &str, iris: &Iris) -> Result<Vec<TermIn>> {
         out.push(TermIn {
             reference: TermRef::Iri(s.clone()),
             id: iris.term_id(s),
-            synonyms: values(s, &p("altLabel")).iter().filter_map(|o| literal(o).map(str::to_string)).collect(),
-            status,
+            synonyms: Some(values(s, &p("altLabel")).iter().filter_map(|o| literal(o).map(str::to_string)).collect()),
+            status: Some(status),
             replaced_by: values(s, &format!("{DCT}isReplacedBy"))
                 .iter()
                 .filter_map(object_key)
@@ -368,10 +369,10 @@ mod tests {
         assert_eq!(terms.len(), 2);
         let mh = &terms[0];
         assert_eq!(mh.label, "Migrationshintergrund");
-        assert_eq!(mh.synonyms, ["MHG"]);
+        assert_eq!(mh.synonyms.as_deref(), Some(&["MHG".to_string()][..]));
         assert_eq!(mh.definitions[0].data.scope_note.as_deref(), Some("Mikrozensus"));
         assert_eq!(mh.related, [TermRef::Iri("http://x/eg".into())]);
-        assert_eq!(terms[1].status, TermStatus::Deprecated);
+        assert_eq!(terms[1].status, Some(TermStatus::Deprecated));
     }
 
     #[test]
@@ -385,6 +386,7 @@ mod tests {
             status: TermStatus::Agreed,
             replaced_by: None,
             agreed_definition: Some(def),
+            agreed_text: None,
             broader: vec![],
             narrower: vec![],
             related: vec![],
@@ -410,7 +412,7 @@ mod tests {
         assert_eq!(back.len(), 1);
         assert_eq!(back[0].label, "Ausländerin \"Ausländer\"");
         assert_eq!(back[0].id, Some(id));
-        assert_eq!(back[0].status, TermStatus::Agreed);
+        assert_eq!(back[0].status, Some(TermStatus::Agreed));
         let d = &back[0].definitions[0];
         assert!(d.agreed);
         assert_eq!(d.id, Some(def));

@@ -28,6 +28,7 @@ use crate::{
     error::{Error, Result},
     notifications::{self, NewNotification, entities::NotificationKind},
     state::AppState,
+    text::{Line, Lines},
 };
 
 /// Most rows a plain list answers; a city has a few hundred indicators.
@@ -74,24 +75,6 @@ fn clean_code(raw: &str) -> Result<String> {
     if ok { Ok(code) } else { Err(Error::validation("code", "1–40 letters, digits, '.', '-' or '_'")) }
 }
 
-fn clean_text(field: &str, raw: &str, max: usize) -> Result<String> {
-    let t = raw.trim();
-    if t.is_empty() {
-        return Err(Error::validation(field, "must not be empty"));
-    }
-    if t.chars().count() > max {
-        return Err(Error::validation(field, format!("at most {max} characters")));
-    }
-    Ok(t.to_string())
-}
-
-fn clean_optional(field: &str, raw: Option<String>, max: usize) -> Result<Option<String>> {
-    match raw.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(t) => clean_text(field, t, max).map(Some),
-    }
-}
-
 fn is_percent(unit: &str) -> bool {
     let u = unit.trim().to_lowercase();
     u == "%" || u == "prozent" || u == "percent"
@@ -108,12 +91,24 @@ pub fn check_value(field: &str, unit: &str, value: f64) -> Result<()> {
     Ok(())
 }
 
-async fn active_user<C: ConnectionTrait>(db: &C, field: &str, id: Option<Uuid>) -> Result<Option<user::Model>> {
-    let Some(id) = id else { return Ok(None) };
+/// A responsible person or deputy: active and a member of the owning organisation, since only
+/// members may confirm what the reminders ask of them.
+async fn active_member<C: ConnectionTrait>(db: &C, field: &str, id: Option<Uuid>, owner_id: Uuid) -> Result<()> {
+    let Some(id) = id else { return Ok(()) };
     match user::Entity::find_by_id(id).one(db).await? {
-        Some(u) if u.active => Ok(Some(u)),
-        _ => Err(Error::validation(field, "no such active person")),
+        Some(u) if u.active => {}
+        _ => return Err(Error::validation(field, "no such active person")),
     }
+    let member = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(id))
+        .filter(membership::Column::OrganizationId.eq(owner_id))
+        .one(db)
+        .await?
+        .is_some();
+    if !member {
+        return Err(Error::validation(field, "must be a member of the owning organisation"));
+    }
+    Ok(())
 }
 
 async fn org_exists<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<organization::Model> {
@@ -187,9 +182,9 @@ async fn owner_assigned_mails<C: ConnectionTrait>(
 pub async fn create_indicator(state: &AppState, actor: &Actor, input: NewIndicator) -> Result<indicator::Model> {
     actor.require(Permission::ManageIndicators)?;
     let code = clean_code(&input.code)?;
-    let name = clean_text("name", &input.name, 300)?;
-    let unit = clean_text("unit", &input.unit, 40)?;
-    let source_description = clean_text("sourceDescription", &input.source_description, 2000)?;
+    let name = Line(300).required("name", &input.name)?;
+    let unit = Line(40).required("unit", &input.unit)?;
+    let source_description = Lines(2000).required("sourceDescription", &input.source_description)?;
     if !(1..=120).contains(&input.review_interval_months) {
         return Err(Error::validation("reviewIntervalMonths", "between 1 and 120 months"));
     }
@@ -205,8 +200,8 @@ pub async fn create_indicator(state: &AppState, actor: &Actor, input: NewIndicat
     let now = state.now();
     let txn = state.db.begin().await?;
     let org = org_exists(&txn, input.owner_id).await?;
-    active_user(&txn, "responsibleUserId", input.responsible_user_id).await?;
-    active_user(&txn, "deputyUserId", input.deputy_user_id).await?;
+    active_member(&txn, "responsibleUserId", input.responsible_user_id, org.id).await?;
+    active_member(&txn, "deputyUserId", input.deputy_user_id, org.id).await?;
     if indicator::Entity::find().filter(indicator::Column::Code.eq(&code)).one(&txn).await?.is_some() {
         return Err(Error::duplicate("code", format!("an indicator with code {code} exists")));
     }
@@ -299,8 +294,8 @@ pub async fn assign_owner(
     let current = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(Error::NotFound("indicator"))?;
     stale(current.version, expected_version, "the indicator")?;
     let org = org_exists(&txn, owner_id).await?;
-    active_user(&txn, "responsibleUserId", responsible_user_id).await?;
-    active_user(&txn, "deputyUserId", deputy_user_id).await?;
+    active_member(&txn, "responsibleUserId", responsible_user_id, org.id).await?;
+    active_member(&txn, "deputyUserId", deputy_user_id, org.id).await?;
     ownership::Entity::update_many()
         .col_expr(ownership::Column::UntilAt, Expr::value(now))
         .filter(ownership::Column::IndicatorId.eq(indicator_id))
@@ -364,7 +359,7 @@ pub async fn confirm_review(
     note: Option<String>,
     expected_version: Option<i32>,
 ) -> Result<indicator::Model> {
-    let note = clean_optional("note", note, 2000)?;
+    let note = Lines(2000).optional("note", note.as_deref())?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let current = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(Error::NotFound("indicator"))?;
@@ -664,19 +659,20 @@ async fn confirm_as(
             if let Some(def) = definition_id {
                 super::usage::check_definition(&txn, ind.id, def).await?;
             }
-            for (i, b) in breakdown.iter().enumerate() {
-                clean_text(&format!("breakdown[{i}].dimension"), &b.dimension, 100)?;
-                clean_text(&format!("breakdown[{i}].category"), &b.category, 100)?;
-                check_value(&format!("breakdown[{i}].value"), &ind.unit, b.value)?;
-            }
             if breakdown.len() > 500 {
                 return Err(Error::validation("breakdown", "at most 500 entries"));
+            }
+            let mut breakdown = breakdown;
+            for (i, b) in breakdown.iter_mut().enumerate() {
+                b.dimension = Line(100).required(&format!("breakdown[{i}].dimension"), &b.dimension)?;
+                b.category = Line(100).required(&format!("breakdown[{i}].category"), &b.category)?;
+                check_value(&format!("breakdown[{i}].value"), &ind.unit, b.value)?;
             }
             row.status = Set(DeliveryStatus::Delivered);
             row.value = Set(Some(value));
             row.breakdown =
                 Set((!breakdown.is_empty()).then(|| serde_json::to_string(&breakdown).unwrap_or_else(|_| "[]".into())));
-            row.note = Set(clean_optional("note", note, 4000)?);
+            row.note = Set(Lines(4000).optional("note", note.as_deref())?);
             row.definition_id = Set(definition_id);
             row.delivered_by = Set(by);
             row.delivered_at = Set(Some(now));
@@ -687,7 +683,7 @@ async fn confirm_as(
             format!("Datenlieferung {period} für {} bestätigt", ind.code)
         }
         Confirmation::NoNewData { reason, expected_at } => {
-            let reason = clean_text("reason", &reason, 2000)?;
+            let reason = Lines(2000).required("reason", &reason)?;
             if expected_at <= now {
                 return Err(Error::validation("expectedAt", "must lie in the future"));
             }
@@ -758,7 +754,7 @@ pub async fn return_delivery(
     reason: &str,
 ) -> Result<delivery::Model> {
     actor.require(Permission::ManageIndicators)?;
-    let reason = clean_text("reason", reason, 2000)?;
+    let reason = Lines(2000).required("reason", reason)?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let (d, ind) = load_open_delivery(&txn, delivery_id).await?;

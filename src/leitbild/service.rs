@@ -18,42 +18,13 @@ use crate::{
     audit::{self, AuditEntry},
     error::{Error, Result},
     state::AppState,
+    text::{LONG_TEXT, TITLE},
 };
-
-pub const MAX_TITLE: usize = 300;
-pub const MAX_TEXT: usize = 20_000;
 
 pub struct NewLeitbild {
     pub title: String,
     pub year: i32,
     pub based_on_id: Option<Uuid>,
-}
-
-/// Trims a one-line title and bounds it.
-pub fn clean_title(field: &str, raw: &str) -> Result<String> {
-    let t = raw.trim();
-    if t.is_empty() {
-        return Err(Error::validation(field, "must not be empty"));
-    }
-    if t.chars().count() > MAX_TITLE {
-        return Err(Error::validation(field, format!("at most {MAX_TITLE} characters")));
-    }
-    if t.chars().any(char::is_control) {
-        return Err(Error::validation(field, "must not contain control characters"));
-    }
-    Ok(t.to_string())
-}
-
-/// Bounds a multi-line text; empty is allowed.
-pub fn clean_text(field: &str, raw: &str) -> Result<String> {
-    let t = raw.trim();
-    if t.chars().count() > MAX_TEXT {
-        return Err(Error::validation(field, format!("at most {MAX_TEXT} characters")));
-    }
-    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(Error::validation(field, "must not contain control characters"));
-    }
-    Ok(t.to_string())
 }
 
 // ---- reading ----------------------------------------------------------------------------
@@ -126,7 +97,7 @@ pub async fn goal_diff<C: ConnectionTrait>(db: &C, goal_id: Uuid, from: i32, to:
 
 pub async fn create_leitbild(state: &AppState, actor: &Actor, input: NewLeitbild) -> Result<leitbild::Model> {
     actor.require(Permission::RunLeitbild)?;
-    let title = clean_title("title", &input.title)?;
+    let title = TITLE.required("title", &input.title)?;
     if !(1900..=2200).contains(&input.year) {
         return Err(Error::validation("year", "not a plausible year"));
     }
@@ -347,7 +318,7 @@ pub async fn add_field_of_action(
     description: &str,
 ) -> Result<field_of_action::Model> {
     actor.require(Permission::RunLeitbild)?;
-    let (title, description) = (clean_title("title", title)?, clean_text("description", description)?);
+    let (title, description) = (TITLE.required("title", title)?, LONG_TEXT.or_empty("description", description)?);
     let now = state.now();
     let txn = state.db.begin().await?;
     draft(&txn, leitbild_id).await?;
@@ -402,7 +373,7 @@ pub async fn update_field_of_action(
     description: &str,
 ) -> Result<field_of_action::Model> {
     actor.require(Permission::RunLeitbild)?;
-    let (title, description) = (clean_title("title", title)?, clean_text("description", description)?);
+    let (title, description) = (TITLE.required("title", title)?, LONG_TEXT.or_empty("description", description)?);
     let now = state.now();
     let txn = state.db.begin().await?;
     let f = field_by_id(&txn, id).await?;
@@ -552,8 +523,8 @@ pub async fn insert_goal<C: ConnectionTrait>(
     proposal: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<goal::Model> {
-    let title = clean_title("title", &input.title)?;
-    let description = clean_text("description", &input.description)?;
+    let title = TITLE.required("title", &input.title)?;
+    let description = LONG_TEXT.or_empty("description", &input.description)?;
     if let Some(pid) = input.parent_goal_id {
         let parent = goal_by_id(txn, pid).await.map_err(|_| Error::validation("parentGoalId", "no such goal"))?;
         if parent.field_of_action_id != input.field_of_action_id {
@@ -666,8 +637,8 @@ pub async fn amend_goal<C: ConnectionTrait>(
     proposal: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<goal::Model> {
-    let title = clean_title("title", title)?;
-    let description = clean_text("description", description)?;
+    let title = TITLE.required("title", title)?;
+    let description = LONG_TEXT.or_empty("description", description)?;
     let stale = |current: &goal::Model| Error::Conflict {
         message: format!("the goal was changed meanwhile; it is at version {}", current.version),
         details: Some(serde_json::json!({

@@ -29,8 +29,13 @@ use crate::{
 
 /// Attempts before a notification is given up as `FAILED`.
 pub const MAX_ATTEMPTS: i32 = 8;
-/// How long a sender owns a claimed row; after that another sender may take it over.
-pub const LEASE: Duration = Duration::minutes(5);
+/// How long a sender owns a claimed row; after that another sender may take it over. A crashed
+/// sender thus delays its claimed mails by at most this long. A live sender renews the lease of
+/// the rows it still holds every [`RENEW_EVERY`], so that a batch whose sends take longer (each
+/// bounded by `TEILHABE_SMTP_TIMEOUT_SECS`) is not taken over while it is being sent.
+pub const LEASE: Duration = Duration::seconds(60);
+/// How often a sender renews its lease while a batch is in flight: well within [`LEASE`].
+pub const RENEW_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
 /// Rows claimed at once; a pass claims batches until nothing is due.
 const BATCH: u64 = 50;
 const MAX_BATCHES_PER_PASS: usize = 40;
@@ -172,12 +177,15 @@ fn claimable(now: DateTime<Utc>) -> Condition {
 pub async fn claim_due(state: &AppState, now: DateTime<Utc>, limit: u64) -> Result<Vec<notification::Model>> {
     let token = Uuid::new_v4();
     let db = &state.db;
+    // The lease runs from the clock's time, not the pass's: a long pass must not claim with a
+    // lease that has already run out.
+    let lease_until = state.now().max(now) + LEASE;
     if db.get_database_backend() == DatabaseBackend::Postgres {
         let txn = db.begin().await?;
-        claim_into(&txn, now, limit, token, true).await?;
+        claim_into(&txn, now, lease_until, limit, token, true).await?;
         txn.commit().await?;
     } else {
-        claim_into(db, now, limit, token, false).await?;
+        claim_into(db, now, lease_until, limit, token, false).await?;
     }
     Ok(notification::Entity::find()
         .filter(notification::Column::LeaseToken.eq(token))
@@ -189,6 +197,7 @@ pub async fn claim_due(state: &AppState, now: DateTime<Utc>, limit: u64) -> Resu
 async fn claim_into<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
     limit: u64,
     token: Uuid,
     skip_locked: bool,
@@ -228,7 +237,7 @@ async fn claim_into<C: ConnectionTrait>(
     }
     notification::Entity::update_many()
         .col_expr(notification::Column::Status, Expr::value(NotificationStatus::Sending))
-        .col_expr(notification::Column::LeaseUntil, Expr::value(now + LEASE))
+        .col_expr(notification::Column::LeaseUntil, Expr::value(lease_until))
         .col_expr(notification::Column::LeaseToken, Expr::value(token))
         .col_expr(notification::Column::Attempts, Expr::col(notification::Column::Attempts).add(1))
         .filter(notification::Column::Id.is_in(ids))
@@ -236,6 +245,31 @@ async fn claim_into<C: ConnectionTrait>(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Extends the lease of the rows this sender still holds under `token` (those not yet settled).
+pub async fn renew(state: &AppState, token: Uuid) -> Result<()> {
+    notification::Entity::update_many()
+        .col_expr(notification::Column::LeaseUntil, Expr::value(state.now() + LEASE))
+        .filter(notification::Column::LeaseToken.eq(token))
+        .filter(notification::Column::Status.eq(NotificationStatus::Sending))
+        .exec(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// Renews the lease under `token` every [`RENEW_EVERY`] until dropped.
+async fn keep_renewing(state: &AppState, token: Option<Uuid>) {
+    let Some(token) = token else { return std::future::pending().await };
+    let mut tick = tokio::time::interval(RENEW_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        if let Err(e) = renew(state, token).await {
+            tracing::warn!(error = %e, "could not renew the outbox lease");
+        }
+    }
 }
 
 /// Sets the outcome of a claimed row, if this sender still holds its lease.
@@ -332,7 +366,8 @@ pub async fn send_due(state: &AppState, now: DateTime<Utc>, owed_check: &impl Ow
         // A few mails at once: with SMTP each waits mostly for the server. Each is settled
         // as soon as it is out, so that a crash repeats at most the mails in flight.
         let (owed, people) = (&owed, &people);
-        let outcomes: Vec<Outcome> = futures_util::stream::iter(batch)
+        let token = batch.first().and_then(|n| n.lease_token);
+        let sending = futures_util::stream::iter(batch)
             .map(|n| async move {
                 let outcome = if owed.get(&n.dedupe_key).copied().unwrap_or(true) {
                     deliver(state, mailer, people, &n).await
@@ -349,8 +384,13 @@ pub async fn send_due(state: &AppState, now: DateTime<Utc>, owed_check: &impl Ow
                 settle(state, &n, &outcome, now).await.map(|()| outcome)
             })
             .buffer_unordered(SENDING_AT_ONCE)
-            .collect::<Vec<Result<Outcome>>>()
-            .await
+            .collect::<Vec<Result<Outcome>>>();
+        // The lease is renewed while the batch is sent; renewing never ends, sending does.
+        let results = tokio::select! {
+            results = sending => results,
+            () = keep_renewing(state, token) => Vec::new(),
+        };
+        let outcomes: Vec<Outcome> = results
             // Every mail in flight is settled before an error ends the pass: a mail that went
             // out must not wait for its lease to expire and go out again.
             .into_iter()

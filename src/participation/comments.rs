@@ -24,9 +24,11 @@ use crate::{
     notifications,
     pagination::Cursor,
     state::AppState,
+    text::{Lines, TITLE},
 };
 
-pub const MAX_BODY: usize = 10_000;
+/// Comments and the passages they quote.
+pub const BODY: Lines = crate::text::TEXT;
 
 /// What a comment is about, as far as comments need to know.
 pub struct Target {
@@ -121,17 +123,6 @@ pub fn render_markdown(body: &str) -> String {
     ammonia::clean(&out)
 }
 
-fn clean_body(raw: &str) -> Result<String> {
-    let body = raw.trim();
-    if body.is_empty() {
-        return Err(Error::validation("body", "must not be empty"));
-    }
-    if body.chars().count() > MAX_BODY {
-        return Err(Error::validation("body", format!("at most {MAX_BODY} characters")));
-    }
-    Ok(body.to_string())
-}
-
 pub struct NewComment {
     pub target_id: Uuid,
     pub parent_id: Option<Uuid>,
@@ -142,8 +133,8 @@ pub struct NewComment {
 
 pub async fn add_comment(state: &AppState, actor: &Actor, input: NewComment) -> Result<comment::Model> {
     actor.require(Permission::Participate)?;
-    let body = clean_body(&input.body)?;
-    let anchor = input.anchor.map(|a| a.trim().to_string()).filter(|a| !a.is_empty());
+    let body = BODY.required("body", &input.body)?;
+    let anchor = BODY.optional("anchor", input.anchor.as_deref())?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let target = find_target(&txn, input.target_id).await?;
@@ -272,7 +263,7 @@ pub async fn edit_comment(
     expected_version: i32,
 ) -> Result<comment::Model> {
     actor.require(Permission::Participate)?;
-    let body = clean_body(body)?;
+    let body = BODY.required("body", body)?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let c = comment::Entity::find_by_id(comment_id).one(&txn).await?.ok_or(Error::NotFound("comment"))?;
@@ -321,7 +312,7 @@ pub async fn edit_comment(
 /// A moderator hides a comment with a reason; it stays in the record, shown as hidden.
 pub async fn hide_comment(state: &AppState, actor: &Actor, comment_id: Uuid, reason: &str) -> Result<comment::Model> {
     actor.require(Permission::Moderate)?;
-    let reason = lb::clean_title("reason", reason)?;
+    let reason = TITLE.required("reason", reason)?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let c = comment::Entity::find_by_id(comment_id).one(&txn).await?.ok_or(Error::NotFound("comment"))?;

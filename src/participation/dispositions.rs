@@ -21,8 +21,8 @@ use crate::{
     },
     audit::{self, AuditEntry},
     error::{Error, Result},
-    leitbild::service::{clean_text, clean_title},
     state::AppState,
+    text::{self, LONG_TEXT},
 };
 
 pub struct NewDisposition {
@@ -32,14 +32,25 @@ pub struct NewDisposition {
     pub link: Option<String>,
 }
 
+/// The change a contribution caused: an id in the draft, or a web page (never `javascript:` and the like).
+fn clean_link(raw: Option<&str>) -> Result<Option<String>> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(l) => match l.parse::<Uuid>() {
+            Ok(id) => Ok(Some(id.to_string())),
+            Err(_) => text::web_link("link", l).map(Some),
+        },
+    }
+}
+
 /// Records (or revises) the decision on a proposal or a comment of a process.
 pub async fn set_disposition(state: &AppState, actor: &Actor, input: NewDisposition) -> Result<disposition::Model> {
     actor.require(Permission::Moderate)?;
-    let reason = clean_text("reason", &input.reason)?;
+    let reason = LONG_TEXT.or_empty("reason", &input.reason)?;
     if reason.is_empty() {
         return Err(Error::validation("reason", "give the reason for the decision"));
     }
-    let link = input.link.map(|l| clean_title("link", &l)).transpose()?;
+    let link = clean_link(input.link.as_deref())?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let (kind, process_id) = match proposal::Entity::find_by_id(input.subject_id).one(&txn).await? {

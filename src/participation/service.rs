@@ -29,13 +29,14 @@ use crate::{
     error::{Error, Result},
     leitbild::{
         entities::LeitbildStatus,
-        service::{self as lb, NewGoal, clean_text, clean_title},
+        service::{self as lb, NewGoal},
     },
     notifications::{
         entities::NotificationKind,
         service::{self as outbox, NewNotification},
     },
     state::AppState,
+    text::{LONG_TEXT, TITLE},
 };
 
 /// Eligible people who have not voted are reminded this long before the vote closes.
@@ -218,7 +219,7 @@ pub async fn adopt_leitbild(
     resolution_reference: Option<String>,
 ) -> Result<crate::leitbild::entities::leitbild::Model> {
     actor.require(Permission::RunLeitbild)?;
-    let reference = resolution_reference.map(|r| clean_title("resolutionReference", &r)).transpose()?;
+    let reference = TITLE.optional("resolutionReference", resolution_reference.as_deref())?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let draft = lb::leitbild_by_id(&txn, id).await?;
@@ -284,8 +285,8 @@ pub fn rule_of(p: &process::Model) -> VotingRule {
 
 pub async fn start_process(state: &AppState, actor: &Actor, input: NewProcess) -> Result<process::Model> {
     actor.require(Permission::RunLeitbild)?;
-    let title = clean_title("title", &input.title)?;
-    let reference = input.resolution_reference.map(|r| clean_title("resolutionReference", &r)).transpose()?;
+    let title = TITLE.required("title", &input.title)?;
+    let reference = TITLE.optional("resolutionReference", input.resolution_reference.as_deref())?;
     input.rule.validate()?;
     let spans: Vec<_> = input.phases.iter().map(|p| (p.kind, p.starts_at, p.ends_at)).collect();
     rules::validate_phases(&spans)?;
@@ -617,9 +618,9 @@ async fn require_open_for_proposals<C: ConnectionTrait>(db: &C, p: &process::Mod
 
 pub async fn submit_proposal(state: &AppState, actor: &Actor, input: NewProposal) -> Result<proposal::Model> {
     actor.require(Permission::Participate)?;
-    let title = clean_title("title", &input.title)?;
-    let text = clean_text("text", &input.text)?;
-    let rationale = clean_text("rationale", &input.rationale)?;
+    let title = TITLE.required("title", &input.title)?;
+    let text = LONG_TEXT.or_empty("text", &input.text)?;
+    let rationale = LONG_TEXT.or_empty("rationale", &input.rationale)?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let p = process_for_share(&txn, input.process_id).await?;
@@ -718,9 +719,9 @@ pub struct ProposalEdit {
 /// The author changes their proposal until voting starts.
 pub async fn update_proposal(state: &AppState, actor: &Actor, edit: ProposalEdit) -> Result<proposal::Model> {
     actor.require(Permission::Participate)?;
-    let title = clean_title("title", &edit.title)?;
-    let text = clean_text("text", &edit.text)?;
-    let rationale = clean_text("rationale", &edit.rationale)?;
+    let title = TITLE.required("title", &edit.title)?;
+    let text = LONG_TEXT.or_empty("text", &edit.text)?;
+    let rationale = LONG_TEXT.or_empty("rationale", &edit.rationale)?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let prop = proposal_by_id(&txn, edit.proposal_id).await?;

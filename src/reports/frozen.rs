@@ -17,10 +17,8 @@ use crate::{
     error::{Error, Result},
     leitbild::entities::{LeitbildStatus, field_of_action, leitbild},
     state::AppState,
+    text::{LONG_TEXT, TITLE},
 };
-
-const MAX_TEXT: usize = 20_000;
-const MAX_TITLE: usize = 300;
 
 /// Sets the coordinator's text on a field of action; `expected_version` is the version the
 /// editor started from (0 when there was no text yet), so that two editors never overwrite each other.
@@ -32,10 +30,7 @@ pub async fn set_field_text(
     expected_version: i32,
 ) -> Result<report_text::Model> {
     actor.require(Permission::PublishReports)?;
-    let text = text.trim().to_string();
-    if text.chars().count() > MAX_TEXT {
-        return Err(Error::validation("text", format!("at most {MAX_TEXT} characters")));
-    }
+    let text = LONG_TEXT.or_empty("text", &text)?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let field = field_of_action::Entity::find_by_id(field_id)
@@ -114,10 +109,7 @@ pub async fn freeze(
     to: Option<String>,
 ) -> Result<frozen_report::Model> {
     actor.require(Permission::PublishReports)?;
-    let title = title.trim().to_string();
-    if title.is_empty() || title.chars().count() > MAX_TITLE {
-        return Err(Error::validation("title", format!("1 to {MAX_TITLE} characters")));
-    }
+    let title = TITLE.required("title", &title)?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let lb = leitbild::Entity::find_by_id(leitbild_id).one(&txn).await?.ok_or(Error::NotFound("leitbild"))?;

@@ -203,7 +203,15 @@ pub fn agreed_only(snapshot: Vec<TermSnap>) -> Vec<TermSnap> {
         .into_iter()
         .filter(|t| agreed.contains(&t.id))
         .map(|mut t| {
-            t.definitions.retain(|d| d.status == DefinitionStatus::Agreed);
+            // The definition in force, with its agreed text even while a change to it is under review.
+            t.definitions.retain(|d| Some(d.id) == t.agreed_definition);
+            let agreed_text = t.agreed_text.take();
+            for d in &mut t.definitions {
+                if let Some(text) = &agreed_text {
+                    d.text = text.clone();
+                }
+                d.status = DefinitionStatus::Agreed;
+            }
             for list in [&mut t.broader, &mut t.narrower, &mut t.related] {
                 list.retain(|id| agreed.contains(id));
             }

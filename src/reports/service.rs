@@ -19,7 +19,7 @@ use crate::{
         policy::{Actor, Permission},
     },
     error::{Error, Result},
-    glossary::entities::{TermStatus, definition, term},
+    glossary::entities::{TermStatus, definition, term, version},
     indicators::{
         entities::{DeliveryStatus, delivery, indicator, indicator_goal, indicator_term},
         service::{BreakdownEntry, is_overdue},
@@ -424,6 +424,25 @@ pub(crate) async fn build<C: ConnectionTrait>(
         .collect();
     let mut definitions = definition::Entity::find().filter(definition::Column::Id.is_in(in_force)).all(db).await?;
     definitions.sort_by_key(|d| d.created_at);
+    // A term's agreed definition under review again: the report cites the version in force.
+    let agreed_versions: HashMap<Uuid, i32> =
+        terms.values().filter_map(|t| t.agreed_definition_id.zip(t.agreed_version)).collect();
+    let reopened: Vec<(Uuid, i32)> = definitions
+        .iter()
+        .filter_map(|d| agreed_versions.get(&d.id).filter(|v| **v != d.version).map(|v| (d.id, *v)))
+        .collect();
+    if !reopened.is_empty() {
+        let rows = version::Entity::find()
+            .filter(version::Column::DefinitionId.is_in(reopened.iter().map(|(d, _)| *d)))
+            .all(db)
+            .await?;
+        for r in rows.into_iter().filter(|r| reopened.contains(&(r.definition_id, r.version))) {
+            if let Some(d) = definitions.iter_mut().find(|d| d.id == r.definition_id) {
+                d.text = r.text;
+                d.version = r.version;
+            }
+        }
+    }
     let definitions = definitions
         .into_iter()
         .map(|d| ReportDefinition {

@@ -67,6 +67,11 @@ async fn city_with(b: Backend, link_policy: SignedLinkLogin) -> City {
 }
 
 impl City {
+    /// The administrator's id: a person of no organisation.
+    async fn admin_id(&self) -> String {
+        self.app.ok(Some(&self.admin), "{ me { id } }", json!({})).await["me"]["id"].as_str().unwrap().to_string()
+    }
+
     /// Logs everyone in again: sessions last 14 days and the clock moves faster in tests.
     async fn refresh(&mut self) {
         self.admin = self.app.admin().await;
@@ -796,7 +801,7 @@ async fn indicators_are_validated(b: Backend) {
     for lost in answers.iter().filter(|a| a.get("errors").is_some()) {
         assert_eq!(
             (code(lost), lost["errors"][0]["extensions"]["field"].as_str()),
-            ("CONFLICT".into(), Some("code")),
+            ("CONFLICT", Some("code")),
             "{lost}"
         );
     }
@@ -818,7 +823,45 @@ async fn indicators_are_validated(b: Backend) {
     assert_eq!(twice["errors"][0]["extensions"]["field"], "period");
 }
 
+async fn responsible_people_belong_to_the_owning_organisation(b: Backend) {
+    let c = city(b).await;
+    let ind = c.indicator("MIG-9", "%").await;
+    const HAND: &str = "mutation($i: UUID!, $o: UUID!, $r: UUID, $d: UUID) { assignIndicatorOwner(indicatorId: $i, ownerId: $o, responsibleUserId: $r, deputyUserId: $d) { owner { name } responsible { name } } }";
+    // The responsible person of the Amt is no member of the Jobcenter: they would get reminders
+    // they could not answer.
+    let outside =
+        c.app.gql(Some(&c.coordinator), HAND, json!({"i": ind, "o": c.other_org, "r": c.responsible_id})).await;
+    assert_eq!(code(&outside), "VALIDATION", "{outside:#}");
+    assert_eq!(outside["errors"][0]["extensions"]["field"], "responsibleUserId");
+    let deputy = c
+        .app
+        .gql(Some(&c.coordinator), HAND, json!({"i": ind, "o": c.amt, "r": c.responsible_id, "d": c.admin_id().await}))
+        .await;
+    assert_eq!(deputy["errors"][0]["extensions"]["field"], "deputyUserId", "{deputy:#}");
+    // Nothing changed.
+    let now = c
+        .app
+        .ok(
+            Some(&c.coordinator),
+            "query($id: UUID!) { indicator(id: $id) { owner { name } responsible { name } } }",
+            json!({"id": ind}),
+        )
+        .await;
+    assert_eq!(now["indicator"]["owner"]["name"], "Amt für Migration");
+    // Creating one is checked alike.
+    let mut input = json!({"code": "MIG-10", "name": "X", "unit": "%", "sourceKind": "SURVEY", "sourceDescription": "Umfrage", "periodicity": "YEARLY", "ownerId": c.other_org, "responsibleUserId": c.responsible_id});
+    let created = c.app.gql(Some(&c.coordinator), CREATE, json!({"i": input})).await;
+    assert_eq!(created["errors"][0]["extensions"]["field"], "responsibleUserId", "{created:#}");
+    input["ownerId"] = json!(c.amt);
+    c.app.ok(Some(&c.coordinator), CREATE, json!({"i": input})).await;
+    // A member of the new owner is accepted.
+    let (member, _) = c.app.create_user(&c.admin, "neu2@example.org", "MEMBER", &[&c.other_org]).await;
+    let handed = c.app.ok(Some(&c.coordinator), HAND, json!({"i": ind, "o": c.other_org, "r": member})).await;
+    assert_eq!(handed["assignIndicatorOwner"]["owner"]["name"], "Jobcenter");
+}
+
 on_both_databases!(
+    responsible_people_belong_to_the_owning_organisation,
     a_delivery_from_request_to_acceptance,
     created_late_only_the_latest_reminder_goes_out_and_overdue_escalates,
     confirming_cancels_pending_reminders_and_no_new_data_reschedules,

@@ -17,7 +17,7 @@ use teilhabe::{
         NewNotification, cancel_pending,
         entities::NotificationKind,
         mailer::{Mailer, Outgoing},
-        service::{claim_due, enqueue_many},
+        service::{claim_due, enqueue_many, renew},
     },
 };
 
@@ -154,12 +154,42 @@ async fn a_crash_between_claim_and_mark_resends_once_with_the_same_message_id(b:
     // While the lease holds, no one else touches the rows.
     assert_eq!(jobs::pass(&app.state).await.unwrap().mail.sent, 0);
     assert_eq!(sink.messages().len(), 1);
-    app.clock.advance(Duration::minutes(6));
+    app.clock.advance(Duration::seconds(61));
     assert_eq!(jobs::pass(&app.state).await.unwrap().mail.sent, 2);
     assert_eq!(jobs::pass(&app.state).await.unwrap().mail.sent, 0);
     let ids = sink.message_ids();
     assert_eq!(ids.len(), 3);
     assert_eq!(ids.iter().filter(|id| **id == first.message_id).count(), 2, "resent once, recognisably");
+}
+
+async fn a_crashed_senders_mails_wait_for_the_sixty_second_lease_only(b: Backend) {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::start_with(b, |c| c.smtp_url = Some(sink.url())).await;
+    let admin = app.admin().await;
+    let (anna, _) = app.create_user(&admin, "anna@example.org", "MEMBER", &[]).await;
+    enqueue(&app.state.db, note(&anna, "claimed-then-crash", &app)).await.unwrap();
+    let claimed = claim_due(&app.state, app.clock_now(), 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    // The sender dies before sending anything.
+    drop(claimed);
+    assert_eq!(jobs::pass(&app.state).await.unwrap().mail.sent, 0, "the lease holds");
+    app.clock.advance(Duration::seconds(60));
+    assert_eq!(jobs::pass(&app.state).await.unwrap().mail.sent, 0, "not before the 60 seconds have run out");
+    app.clock.advance(Duration::seconds(1));
+    assert_eq!(jobs::pass(&app.state).await.unwrap().mail.sent, 1, "the next pass takes it over");
+    assert_eq!(jobs::pass(&app.state).await.unwrap().mail.sent, 0);
+    assert_eq!(sink.messages().len(), 1);
+
+    // A live sender renews its lease while a long send is in flight: nobody takes the row over.
+    enqueue(&app.state.db, note(&anna, "long-send", &app)).await.unwrap();
+    let claimed = claim_due(&app.state, app.clock_now(), 10).await.unwrap();
+    let token = claimed[0].lease_token.unwrap();
+    app.clock.advance(Duration::seconds(50));
+    renew(&app.state, token).await.unwrap();
+    app.clock.advance(Duration::seconds(50));
+    assert_eq!(jobs::pass(&app.state).await.unwrap().mail.sent, 0, "renewed 50 s ago: still held");
+    app.clock.advance(Duration::seconds(11));
+    assert_eq!(jobs::pass(&app.state).await.unwrap().mail.sent, 1, "no renewal for 61 s: the sender is gone");
 }
 
 async fn permanent_rejections_fail_and_retries_are_bounded(b: Backend) {
@@ -269,6 +299,7 @@ on_both_databases!(
     smtp_down_then_up_every_mail_arrives,
     two_instances_send_each_mail_exactly_once,
     a_crash_between_claim_and_mark_resends_once_with_the_same_message_id,
+    a_crashed_senders_mails_wait_for_the_sixty_second_lease_only,
     permanent_rejections_fail_and_retries_are_bounded,
     inactive_recipients_get_nothing_and_members_see_only_their_own,
     without_smtp_mails_become_eml_files,

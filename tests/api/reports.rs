@@ -396,6 +396,25 @@ async fn what_changed_since_the_last_report(b: Backend) {
     assert_eq!(code(&s.app.gql(None, CHANGES, json!({"id": s.leitbild})).await), "UNAUTHENTICATED");
 }
 
+async fn reports_cite_the_agreed_version_while_a_change_is_under_review(b: Backend) {
+    let s = setup(b).await;
+    let g1 = add_goal(&s.app, &s.admin, &s.field, None, "Beschäftigung steigt").await;
+    let (agreed, def) = s.agreed_term("Erwerbstätigenquote").await;
+    s.indicator("A1", &g1, None, &[&agreed]).await;
+    let cited = |r: &Value| r["monitoringReport"]["definitions"][0]["text"].clone();
+    let before = s.app.ok(Some(&s.admin), REPORT, json!({"id": s.leitbild})).await;
+    assert_eq!(cited(&before), "Definition von Erwerbstätigenquote.");
+    s.app
+        .ok(
+            Some(&s.admin),
+            "mutation($d: UUID!) { updateDefinition(definitionId: $d, text: \"Noch nicht vereinbart.\", expectedVersion: 1) { id } }",
+            json!({"d": def}),
+        )
+        .await;
+    let after = s.app.ok(Some(&s.admin), REPORT, json!({"id": s.leitbild})).await;
+    assert_eq!(cited(&after), "Definition von Erwerbstätigenquote.", "the agreed version is in force");
+}
+
 async fn published_editions_glossary_and_reports_are_read_without_login(b: Backend) {
     let s = setup(b).await;
     let g1 = add_goal(&s.app, &s.admin, &s.field, None, "Beschäftigung steigt").await;
@@ -502,6 +521,7 @@ on_both_databases!(
     goal_status_trend_breaks_and_gaps,
     report_costs_a_constant_number_of_statements,
     a_frozen_report_keeps_its_figures_definitions_and_texts,
+    reports_cite_the_agreed_version_while_a_change_is_under_review,
     what_changed_since_the_last_report,
     published_editions_glossary_and_reports_are_read_without_login
 );
