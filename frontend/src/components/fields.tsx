@@ -14,6 +14,7 @@ import {
   Select,
   SelectValue,
   Text,
+  TextArea as AriaTextArea,
   TextField,
   type TextFieldProps,
 } from 'react-aria-components';
@@ -31,6 +32,29 @@ export function TextInput({ label, description, ...props }: TextInputProps) {
         {props.isRequired && <RequiredMark />}
       </Label>
       <Input />
+      {description && (
+        <Text slot="description" className="field-description">
+          {description}
+        </Text>
+      )}
+      <FieldError className="field-error" />
+    </TextField>
+  );
+}
+
+interface TextAreaProps extends TextInputProps {
+  rows?: number;
+}
+
+/** A multi-line text field with label, description and error, like `TextInput`. */
+export function TextArea({ label, description, rows = 4, ...props }: TextAreaProps) {
+  return (
+    <TextField className="field" validationBehavior="aria" {...props}>
+      <Label>
+        {label}
+        {props.isRequired && <RequiredMark />}
+      </Label>
+      <AriaTextArea rows={rows} className="react-aria-Input textarea" />
       {description && (
         <Text slot="description" className="field-description">
           {description}

@@ -2,7 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { CreateSection } from '../../components/CreateSection';
+import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RadioField, SelectField, TextInput } from '../../components/fields';
 import { Loading } from '../../components/Notice';
@@ -48,7 +48,7 @@ export function OrganizationsPanel() {
 
   return (
     <div className="panel-stack">
-      <CreateSection title={t('organizations.create')}>
+      <Expander title={t('organizations.create')}>
         <ErrorMessage error={create.error} mapping={ORG_FIELDS} />
         <Form
           ref={formRef}
@@ -77,7 +77,7 @@ export function OrganizationsPanel() {
             {t('organizations.submit')}
           </Button>
         </Form>
-      </CreateSection>
+      </Expander>
       <section aria-labelledby="orgs-list">
         <h2 id="orgs-list">{t('organizations.list')}</h2>
         {orgs.loading && !orgs.data && <Loading />}

@@ -3,7 +3,7 @@ import { Button, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-c
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { CreateSection } from '../../components/CreateSection';
+import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CheckboxField, RadioField, TextInput, type Option } from '../../components/fields';
 import { Loading } from '../../components/Notice';
@@ -114,7 +114,7 @@ export function UsersPanel() {
 
   return (
     <div className="panel-stack">
-      <CreateSection title={t('users.create')}>
+      <Expander title={t('users.create')}>
         <ErrorMessage error={create.error} mapping={USER_FIELDS} />
         <Form
           ref={formRef}
@@ -143,7 +143,7 @@ export function UsersPanel() {
             {t('users.submit')}
           </Button>
         </Form>
-      </CreateSection>
+      </Expander>
       <section aria-labelledby="users-list">
         <h2 id="users-list">{t('users.list')}</h2>
         {users.loading && !users.data && <Loading />}

@@ -2,9 +2,9 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { CreateSection } from '../../components/CreateSection';
+import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { SelectField, TextInput } from '../../components/fields';
+import { SelectField, TextArea, TextInput } from '../../components/fields';
 import { Loading } from '../../components/Notice';
 import { PageHeading } from '../../components/PageHeading';
 import type { IndicatorDetailQuery, TermStatus } from '../../gql/graphql';
@@ -14,7 +14,6 @@ import { formatDate, formatDateTime, formatNumber } from '../../lib/format';
 import { useMutation, useQuery } from '../../lib/hooks';
 import { byName } from '../../lib/labels';
 import { canCoordinate, useUser } from '../../session/context';
-import { TextArea } from '../glossary/TextArea';
 import { ConfirmDeliveryForm, type DefinitionOption } from './ConfirmDeliveryForm';
 import {
   AcceptDeliveryMutation,
@@ -362,7 +361,7 @@ function RequestDelivery({ indicatorId, onDone }: { indicatorId: string; onDone:
     }
   }
   return (
-    <CreateSection title={t('indicators.requestDelivery')}>
+    <Expander title={t('indicators.requestDelivery')}>
       <ErrorMessage error={req.error} mapping={mapping} />
       {done && (
         <p role="status" className="alert alert-success">
@@ -376,7 +375,7 @@ function RequestDelivery({ indicatorId, onDone }: { indicatorId: string; onDone:
           {t('indicators.requestSubmit')}
         </Button>
       </Form>
-    </CreateSection>
+    </Expander>
   );
 }
 
@@ -413,7 +412,7 @@ function AssignOwner({ ind, onDone }: { ind: Indicator; onDone: () => void }) {
     }
   }
   return (
-    <CreateSection title={t('indicators.assignOwner')}>
+    <Expander title={t('indicators.assignOwner')}>
       <ErrorMessage error={assign.error} mapping={ASSIGN_FIELDS} />
       <ErrorMessage error={data.error} />
       {done && (
@@ -450,7 +449,7 @@ function AssignOwner({ ind, onDone }: { ind: Indicator; onDone: () => void }) {
           </Button>
         </Form>
       )}
-    </CreateSection>
+    </Expander>
   );
 }
 
@@ -471,7 +470,7 @@ function ConfirmReview({ indicatorId, onDone }: { indicatorId: string; onDone: (
     }
   }
   return (
-    <CreateSection title={t('indicators.confirmReview')}>
+    <Expander title={t('indicators.confirmReview')}>
       <p>{t('indicators.confirmReviewHelp')}</p>
       <ErrorMessage error={confirm.error} />
       {done && (
@@ -485,6 +484,6 @@ function ConfirmReview({ indicatorId, onDone }: { indicatorId: string; onDone: (
           {t('indicators.confirmReviewSubmit')}
         </Button>
       </Form>
-    </CreateSection>
+    </Expander>
   );
 }

@@ -3,7 +3,7 @@ import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { SelectField, TextInput } from '../../components/fields';
+import { SelectField, TextArea, TextInput } from '../../components/fields';
 import { Loading } from '../../components/Notice';
 import { PageHeading } from '../../components/PageHeading';
 import { useErrorText } from '../../lib/errors';
@@ -13,10 +13,9 @@ import { useMutation, useQuery } from '../../lib/hooks';
 import { NotFoundPage } from '../NotFoundPage';
 import { canCoordinate, useUser } from '../../session/context';
 import type { EditionViewQuery } from '../../gql/graphql';
-import { Expander } from './Expander';
+import { Expander } from '../../components/Expander';
 import { AdoptEdition, MoveButtons, useReorder } from './EditionAdmin';
 import { AddFieldMutation, AddGoalMutation, EditionQuery } from './operations';
-import { TextAreaInput } from './TextArea';
 import './leitbild.css';
 
 type Field = NonNullable<EditionViewQuery['leitbild']>['fieldsOfAction'][number];
@@ -195,7 +194,7 @@ function AddFieldForm({ leitbildId, onDone }: { leitbildId: string; onDone: () =
       <ErrorMessage error={add.error} mapping={FIELDS} />
       <Form ref={ref} className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(add.error, FIELDS)}>
         <TextInput name="title" label={t('leitbildView.fieldTitle')} isRequired />
-        <TextAreaInput name="description" label={t('leitbildView.description')} />
+        <TextArea name="description" label={t('leitbildView.description')} />
         <Button type="submit" className="btn" isPending={add.pending}>
           {t('leitbildView.addFieldSubmit')}
         </Button>
@@ -231,7 +230,7 @@ function AddGoalForm({ field, onDone }: { field: Field; onDone: () => void }) {
       <ErrorMessage error={add.error} mapping={FIELDS} />
       <Form ref={ref} className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(add.error, FIELDS)}>
         <TextInput name="title" label={t('leitbildView.goalTitle')} isRequired />
-        <TextAreaInput name="description" label={t('leitbildView.description')} />
+        <TextArea name="description" label={t('leitbildView.description')} />
         {field.goals.length > 0 && (
           <SelectField
             name="parentGoalId"

@@ -3,7 +3,7 @@ import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { SelectField, TextInput } from '../../components/fields';
+import { SelectField, TextArea, TextInput } from '../../components/fields';
 import { Loading } from '../../components/Notice';
 import { PageHeading } from '../../components/PageHeading';
 import { request, RequestError } from '../../lib/client';
@@ -15,10 +15,9 @@ import { canCoordinate, useUser } from '../../session/context';
 import { NotFoundPage } from '../NotFoundPage';
 import { CommentThread } from '../participation/Comments';
 import { TargetCommentsQuery } from '../participation/operations';
-import { Expander } from './Expander';
+import { Expander } from '../../components/Expander';
 import { EditionHeadQuery, GoalDiffQuery, GoalQuery, UpdateGoalMutation } from './operations';
-import { TextAreaInput } from './TextArea';
-import { DiffLegend, WordDiff } from './WordDiff';
+import { DiffLegend, WordDiff } from '../../components/WordDiff';
 import './leitbild.css';
 
 export function GoalPage() {
@@ -200,7 +199,7 @@ function EditGoal({ goal, onSaved }: { goal: GoalText; onSaved: () => void }) {
       )}
       <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(update.error, GOAL_FIELDS)}>
         <TextInput name="title" label={t('leitbildView.goalTitle')} defaultValue={goal.title} isRequired />
-        <TextAreaInput name="description" label={t('leitbildView.description')} defaultValue={goal.description} />
+        <TextArea name="description" label={t('leitbildView.description')} defaultValue={goal.description} />
         <Button type="submit" className="btn" isPending={update.pending}>
           {t('leitbildView.save')}
         </Button>

@@ -2,7 +2,7 @@ import { type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { CreateSection } from '../../components/CreateSection';
+import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { SelectField, TextInput } from '../../components/fields';
 import { Loading } from '../../components/Notice';
@@ -47,7 +47,7 @@ export function LeitbildListPage() {
       <PageHeading title={t('leitbild.title')} />
       <p className="lead">{t('leitbild.intro')}</p>
       {canCoordinate(user) && (
-        <CreateSection title={t('leitbildView.create')}>
+        <Expander title={t('leitbildView.create')}>
           <ErrorMessage error={create.error} mapping={FIELDS} />
           <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(create.error, FIELDS)}>
             <TextInput name="title" label={t('leitbildView.editionTitle')} isRequired />
@@ -72,7 +72,7 @@ export function LeitbildListPage() {
               {t('leitbildView.createSubmit')}
             </Button>
           </Form>
-        </CreateSection>
+        </Expander>
       )}
       <section aria-labelledby="editions-heading">
         <h2 id="editions-heading">{t('leitbildView.editions')}</h2>

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { RadioField, SelectField, TextInput } from '../../components/fields';
+import { RadioField, SelectField, TextArea, TextInput } from '../../components/fields';
 import { Loading } from '../../components/Notice';
 import { PageHeading } from '../../components/PageHeading';
 import { useErrorText } from '../../lib/errors';
@@ -13,10 +13,9 @@ import { formatDate, formatDateTime, formatPercent } from '../../lib/format';
 import { useMutation, useQuery } from '../../lib/hooks';
 import { canCoordinate, useUser } from '../../session/context';
 import type { ProcessViewQuery, ProposalKind, ProposalStatus } from '../../gql/graphql';
-import { Expander } from '../leitbild/Expander';
-import { TextAreaInput } from '../leitbild/TextArea';
+import { Expander } from '../../components/Expander';
 import { NotFoundPage } from '../NotFoundPage';
-import { subscribe } from './graphqlWs';
+import { subscribe } from '../../lib/subscriptions';
 import { AdvanceMutation, CommentAddedSubscription, DispositionsQuery, ProcessQuery, SubmitProposalMutation } from './operations';
 import { PHASES } from './phases';
 import { ProposalCard } from './ProposalCard';
@@ -275,8 +274,8 @@ function SubmitProposal({ process, onDone }: { process: ProcessData; onDone: () 
           />
         )}
         <TextInput name="title" label={t('participation.proposalTitle')} isRequired />
-        <TextAreaInput name="text" label={t('participation.proposalText')} />
-        <TextAreaInput name="rationale" label={t('participation.rationale')} />
+        <TextArea name="text" label={t('participation.proposalText')} />
+        <TextArea name="rationale" label={t('participation.rationale')} />
         <Button type="submit" className="btn" isPending={submit.pending}>
           {t('participation.submitProposalButton')}
         </Button>

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Button, Checkbox, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { CreateSection } from '../../components/CreateSection';
+import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CheckboxField, RadioField, SelectField, TextInput } from '../../components/fields';
 import { Loading } from '../../components/Notice';
@@ -96,7 +96,7 @@ function StartProcess({ data }: { data: ProcessListQuery }) {
   }
 
   return (
-    <CreateSection title={t('participation.start')}>
+    <Expander title={t('participation.start')}>
       {drafts.length === 0 ? (
         <p>{t('participation.noDrafts')}</p>
       ) : (
@@ -152,6 +152,6 @@ function StartProcess({ data }: { data: ProcessListQuery }) {
           </Form>
         </>
       )}
-    </CreateSection>
+    </Expander>
   );
 }
