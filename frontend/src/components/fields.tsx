@@ -14,12 +14,11 @@ import {
   Select,
   SelectValue,
   Text,
-  TextArea as AriaTextArea,
   TextField,
   type TextFieldProps,
 } from 'react-aria-components';
 
-interface TextInputProps extends Omit<TextFieldProps, 'children'> {
+export interface TextInputProps extends Omit<TextFieldProps, 'children'> {
   label: string;
   description?: string;
 }
@@ -42,30 +41,7 @@ export function TextInput({ label, description, ...props }: TextInputProps) {
   );
 }
 
-interface TextAreaProps extends TextInputProps {
-  rows?: number;
-}
-
-/** A multi-line text field with label, description and error, like `TextInput`. */
-export function TextArea({ label, description, rows = 4, ...props }: TextAreaProps) {
-  return (
-    <TextField className="field" validationBehavior="aria" {...props}>
-      <Label>
-        {label}
-        {props.isRequired && <RequiredMark />}
-      </Label>
-      <AriaTextArea rows={rows} className="react-aria-Input textarea" />
-      {description && (
-        <Text slot="description" className="field-description">
-          {description}
-        </Text>
-      )}
-      <FieldError className="field-error" />
-    </TextField>
-  );
-}
-
-function RequiredMark() {
+export function RequiredMark() {
   return (
     <span className="required" aria-hidden="true">
       {' '}

@@ -2,7 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Button, Disclosure, DisclosurePanel, Form, Heading } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { TextArea } from '../../components/fields';
+import { TextArea } from '../../components/TextArea';
 import { request, RequestError } from '../../lib/client';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';

@@ -4,9 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { SelectField, TextArea, TextInput } from '../../components/fields';
-import { Loading } from '../../components/Notice';
+import { SelectField, TextInput } from '../../components/fields';
+import { TextArea } from '../../components/TextArea';
 import { PageHeading } from '../../components/PageHeading';
+import { QueryView } from '../../components/QueryView';
 import type { IndicatorDetailQuery, TermStatus } from '../../gql/graphql';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
@@ -50,32 +51,43 @@ export function termDefinitions(used: UsedTerm[]) {
 }
 
 export function IndicatorPage() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const q = useQuery(IndicatorQuery, { id });
+  return (
+    <QueryView
+      query={q}
+      select={(d) => d.indicator}
+      heading={(ind) =>
+        ind ? (
+          <>
+            <p className="breadcrumb">
+              <Link to="/indikatoren">{t('indicators.back')}</Link>
+            </p>
+            <PageHeading title={`${ind.code} – ${ind.name}`} />
+          </>
+        ) : (
+          <PageHeading title={t('indicators.title')} />
+        )
+      }
+      notFound={
+        <>
+          <PageHeading title={t('indicators.notFound')} />
+          <Link to="/indikatoren">{t('indicators.back')}</Link>
+        </>
+      }
+    >
+      {(ind, data) => <IndicatorDetails ind={ind} me={data.me} onChanged={q.refetch} />}
+    </QueryView>
+  );
+}
+
+function IndicatorDetails({ ind, me, onChanged }: { ind: Indicator; me: IndicatorDetailQuery['me']; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const { id = '' } = useParams();
   const user = useUser();
-  const q = useQuery(IndicatorQuery, { id });
-  const ind = q.data?.indicator;
-  const terms = termDefinitions(ind?.terms ?? []);
-
-  if (!q.data) {
-    return (
-      <>
-        <PageHeading title={t('indicators.title')} />
-        {q.loading && <Loading />}
-        <ErrorMessage error={q.error} />
-      </>
-    );
-  }
-  if (!ind) {
-    return (
-      <>
-        <PageHeading title={t('indicators.notFound')} />
-        <Link to="/indikatoren">{t('indicators.back')}</Link>
-      </>
-    );
-  }
-  const myOrgs = new Set(q.data.me?.organizations.map((o) => o.id) ?? []);
+  const terms = termDefinitions(ind.terms);
+  const myOrgs = new Set(me?.organizations.map((o) => o.id) ?? []);
   const isOwner = !!ind.owner && myOrgs.has(ind.owner.id);
   const coordinator = canCoordinate(user);
   const notAgreed = terms.used.filter((x) => x.status !== 'AGREED');
@@ -83,11 +95,6 @@ export function IndicatorPage() {
 
   return (
     <>
-      <p className="breadcrumb">
-        <Link to="/indikatoren">{t('indicators.back')}</Link>
-      </p>
-      <PageHeading title={`${ind.code} – ${ind.name}`} />
-      <ErrorMessage error={q.error} />
       <dl className="facts">
         <dt>{t('indicators.unit')}</dt>
         <dd>{ind.unit}</dd>
@@ -124,7 +131,7 @@ export function IndicatorPage() {
               ))}
         </dd>
       </dl>
-      {(isOwner || coordinator) && <ConfirmReview indicatorId={ind.id} onDone={q.refetch} />}
+      {(isOwner || coordinator) && <ConfirmReview indicatorId={ind.id} onDone={onChanged} />}
       {(notAgreed.length > 0 || ind.usesUnagreedTerms) && (
         <div className="warning" role="note">
           <p>
@@ -149,14 +156,14 @@ export function IndicatorPage() {
             canConfirm={isOwner || coordinator}
             coordinator={coordinator}
             definitions={terms.definitions}
-            onChanged={q.refetch}
+            onChanged={onChanged}
           />
         ))}
       </section>
       {coordinator && (
         <div className="panel-stack">
-          <RequestDelivery indicatorId={ind.id} onDone={q.refetch} />
-          <AssignOwner ind={ind} onDone={q.refetch} />
+          <RequestDelivery indicatorId={ind.id} onDone={onChanged} />
+          <AssignOwner ind={ind} onDone={onChanged} />
         </div>
       )}
       {ind.ownershipHistory.length > 0 && (

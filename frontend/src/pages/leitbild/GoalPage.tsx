@@ -3,9 +3,10 @@ import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { SelectField, TextArea, TextInput } from '../../components/fields';
-import { Loading } from '../../components/Notice';
+import { SelectField, TextInput } from '../../components/fields';
+import { TextArea } from '../../components/TextArea';
 import { PageHeading } from '../../components/PageHeading';
+import { QueryView } from '../../components/QueryView';
 import { request, RequestError } from '../../lib/client';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
@@ -26,24 +27,27 @@ export function GoalPage() {
   const user = useUser();
   const edition = useQuery(EditionHeadQuery, { id });
   const q = useQuery(GoalQuery, { id: goalId });
-  const goal = q.data?.goal;
-  if (q.data && !goal) return <NotFoundPage />;
   const editable = canCoordinate(user) && edition.data?.leitbild?.status === 'DRAFT';
-  const versions = goal?.versions ?? [];
 
   return (
-    <>
-      <PageHeading title={goal ? goal.title : t('leitbildView.goal')} />
-      <p>
-        <Link to={`/leitbild/${id}`}>
-          {edition.data?.leitbild
-            ? t('leitbildView.backTo', { title: `${edition.data.leitbild.title} (${edition.data.leitbild.year})` })
-            : t('leitbildView.back')}
-        </Link>
-      </p>
-      <ErrorMessage error={q.error} />
-      {!goal && q.loading && <Loading />}
-      {goal && (
+    <QueryView
+      query={q}
+      select={(d) => d.goal}
+      heading={(goal) => (
+        <>
+          <PageHeading title={goal ? goal.title : t('leitbildView.goal')} />
+          <p>
+            <Link to={`/leitbild/${id}`}>
+              {edition.data?.leitbild
+                ? t('leitbildView.backTo', { title: `${edition.data.leitbild.title} (${edition.data.leitbild.year})` })
+                : t('leitbildView.back')}
+            </Link>
+          </p>
+        </>
+      )}
+      notFound={<NotFoundPage />}
+    >
+      {(goal) => (
         <>
           <p>{goal.description}</p>
           <p className="field-description">{t('leitbildView.versionNo', { version: goal.version })}</p>
@@ -58,7 +62,7 @@ export function GoalPage() {
           <section aria-labelledby="history-heading">
             <h2 id="history-heading">{t('leitbildView.history')}</h2>
             <ol>
-              {versions.map((v) => (
+              {goal.versions.map((v) => (
                 <li key={v.version}>
                   {t('leitbildView.versionNo', { version: v.version })} – {formatDateTime(v.createdAt, i18n.language)}
                   {v.author && <> – {v.author.name}</>}
@@ -66,11 +70,13 @@ export function GoalPage() {
                 </li>
               ))}
             </ol>
-            {versions.length > 1 && <DiffSection goalId={goal.id} versions={versions.map((v) => v.version)} />}
+            {goal.versions.length > 1 && (
+              <DiffSection goalId={goal.id} versions={goal.versions.map((v) => v.version)} />
+            )}
           </section>
         </>
       )}
-    </>
+    </QueryView>
   );
 }
 

@@ -4,9 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { RadioField, SelectField, TextArea, TextInput } from '../../components/fields';
-import { Loading } from '../../components/Notice';
+import { RadioField, SelectField, TextInput } from '../../components/fields';
+import { TextArea } from '../../components/TextArea';
 import { PageHeading } from '../../components/PageHeading';
+import { QueryView } from '../../components/QueryView';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { formatDate, formatDateTime, formatPercent } from '../../lib/format';
@@ -49,21 +50,26 @@ export function ProcessPage() {
     const stops = targets.split(',').map((targetId) => subscribe(CommentAddedSubscription, { targetId }, refetch));
     return () => stops.forEach((stop) => stop());
   }, [targets, refetch]);
-  if (q.data && !process) return <NotFoundPage />;
   const phase = process?.currentPhase?.kind;
   const myOrgs = new Set(q.data?.me?.organizations.map((o) => o.id) ?? []);
   const canVote = process?.participants.some((o) => myOrgs.has(o.id)) ?? false;
   const proposing = process?.status === 'ACTIVE' && (phase === 'DRAFTING' || phase === 'CONSULTATION');
 
   return (
-    <>
-      <PageHeading title={process?.title ?? t('processes.title')} />
-      <p>
-        <Link to="/prozesse">{t('participation.back')}</Link>
-      </p>
-      <ErrorMessage error={q.error} />
-      {!process && q.loading && <Loading />}
-      {process && (
+    <QueryView
+      query={q}
+      select={(d) => d.process}
+      heading={(p) => (
+        <>
+          <PageHeading title={p?.title ?? t('processes.title')} />
+          <p>
+            <Link to="/prozesse">{t('participation.back')}</Link>
+          </p>
+        </>
+      )}
+      notFound={<NotFoundPage />}
+    >
+      {(process) => (
         <>
           <ProcessHead process={process} coordinator={coordinator} onChange={q.refetch} />
           {proposing && <SubmitProposal process={process} onDone={q.refetch} />}
@@ -96,7 +102,7 @@ export function ProcessPage() {
           <Dispositions processId={process.id} coordinator={coordinator} onChange={q.refetch} />
         </>
       )}
-    </>
+    </QueryView>
   );
 }
 

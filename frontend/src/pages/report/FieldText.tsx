@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { TextArea } from '../../components/fields';
+import { TextArea } from '../../components/TextArea';
 import { request, RequestError } from '../../lib/client';
 import { SetReportTextMutation } from './operations';
 
