@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { getIntrospectionQuery, parse } from 'graphql';
 import { FakeWebSocket } from '../test/fakeWebSocket';
-import { createFetcher } from './fetcher';
+import { createFetcher, LOGIN_HINT } from './fetcher';
 import { limitTypeRefDepth } from './introspection';
 
 const location = { protocol: 'https:', host: 'teilhabe.example.org' };
@@ -47,6 +47,16 @@ describe('GraphiQL fetcher', () => {
     const body = JSON.parse(fetchMock.mock.calls[0]?.[1]?.body as string) as { query: string };
     expect(body.query).toBe(limitTypeRefDepth(getIntrospectionQuery()));
     expect(fetchMock.mock.calls[0]?.[1]).toMatchObject({ credentials: 'same-origin', headers: { 'X-Teilhabe-Csrf': '1' } });
+  });
+
+  it('explains that the schema needs a login when the server withholds it', async () => {
+    const fetchMock = vi.fn<typeof fetch>(() => Promise.resolve(Response.json({ data: { __schema: null } })));
+    const fetcher = createFetcher(location, fetchMock);
+
+    const result = await fetcher({ query: getIntrospectionQuery(), operationName: 'IntrospectionQuery' });
+
+    expect((result as unknown as { errors: { message: string }[] }).errors.map((e) => e.message)).toEqual([LOGIN_HINT]);
+    expect(result).not.toHaveProperty('data');
   });
 
   it('sends subscriptions over the same-origin socket with graphql-transport-ws', async () => {

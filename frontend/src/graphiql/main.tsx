@@ -7,12 +7,14 @@ import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
 import './graphiql.css';
+import { keepEditorsNamed } from './a11y';
 import { createFetcher } from './fetcher';
 
 const root = document.getElementById('graphiql');
 if (!root) throw new Error('#graphiql missing');
 
 const fetcher = createFetcher(window.location);
+keepEditorsNamed(root);
 
 createRoot(root).render(
   <StrictMode>
