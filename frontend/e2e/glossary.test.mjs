@@ -144,8 +144,8 @@ describe('glossary', { timeout: 300_000 }, () => {
     await page.getByRole('status').filter({ hasText: 'Die Änderung wurde gespeichert.' }).waitFor();
     await page.getByRole('button', { name: /Versionsgeschichte/ }).click();
     await page.getByRole('button', { name: 'Fassung 1 mit der aktuellen vergleichen' }).click();
-    await page.locator('.diff ins').first().waitFor();
-    assert.match((await page.locator('.diff ins').allTextContents()).join(' '), /dritter Generation/);
+    await page.locator('.word-diff ins').first().waitFor();
+    assert.match((await page.locator('.word-diff ins').allTextContents()).join(' '), /dritter Generation/);
     await expectAccessible(page, 'term page with diff');
     await page.getByRole('button', { name: 'Zuordnung hinzufügen' }).click();
     await page.getByRole('textbox', { name: /Adresse \(URI\)/ }).fill('https://example.org/vokabular/migrationshintergrund');

@@ -18,7 +18,7 @@ import {
   type TextFieldProps,
 } from 'react-aria-components';
 
-interface TextInputProps extends Omit<TextFieldProps, 'children'> {
+export interface TextInputProps extends Omit<TextFieldProps, 'children'> {
   label: string;
   description?: string;
 }
@@ -41,7 +41,7 @@ export function TextInput({ label, description, ...props }: TextInputProps) {
   );
 }
 
-function RequiredMark() {
+export function RequiredMark() {
   return (
     <span className="required" aria-hidden="true">
       {' '}

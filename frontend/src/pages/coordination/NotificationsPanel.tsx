@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { Loading } from '../../components/Notice';
+import { QueryView } from '../../components/QueryView';
 import { graphql } from '../../gql';
 import { formatDateTime } from '../../lib/format';
 import { useMutation, useQuery } from '../../lib/hooks';
@@ -78,58 +78,62 @@ export function NotificationsPanel() {
       </section>
       <section aria-labelledby="notif-outbox">
         <h2 id="notif-outbox">{t('notificationsPanel.outbox')}</h2>
-        {q.loading && !q.data && <Loading />}
-        <ErrorMessage error={q.error} />
-        {q.data && nodes.length === 0 && <p>{t('notificationsPanel.empty')}</p>}
-        {nodes.length > 0 && (
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="notif-outbox">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('notificationsPanel.subject')}</th>
-                  <th scope="col">{t('notificationsPanel.recipient')}</th>
-                  <th scope="col">{t('notificationsPanel.status')}</th>
-                  <th scope="col">{t('notificationsPanel.attempts')}</th>
-                  <th scope="col">{t('notificationsPanel.due')}</th>
-                  <th scope="col">{t('notificationsPanel.sent')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {nodes.map((n) => (
-                  <tr key={n.id}>
-                    <th scope="row">
-                      {n.subject}
-                      <br />
-                      <span className="muted">{t(`notificationsPanel.kind.${n.kind}`)}</span>
-                    </th>
-                    <td>{n.recipient?.name ?? '–'}</td>
-                    <td>
-                      {t(`notificationsPanel.statuses.${n.status}`)}
-                      {n.viaDigest && ` (${t('notificationsPanel.digest')})`}
-                      {n.lastError && (
-                        <>
-                          <br />
-                          <span className="muted">{n.lastError}</span>
-                        </>
-                      )}
-                    </td>
-                    <td>{n.attempts}</td>
-                    <td>
-                      {formatDateTime(n.dueAt, lang)}
-                      {n.status === 'PENDING' && n.attempts > 0 && (
-                        <>
-                          <br />
-                          {t('notificationsPanel.nextAttempt', { date: formatDateTime(n.nextAttemptAt, lang) })}
-                        </>
-                      )}
-                    </td>
-                    <td>{n.sentAt ? formatDateTime(n.sentAt, lang) : '–'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <QueryView query={q}>
+          {() => (
+            <>
+              {nodes.length === 0 && <p>{t('notificationsPanel.empty')}</p>}
+              {nodes.length > 0 && (
+                <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="notif-outbox">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('notificationsPanel.subject')}</th>
+                        <th scope="col">{t('notificationsPanel.recipient')}</th>
+                        <th scope="col">{t('notificationsPanel.status')}</th>
+                        <th scope="col">{t('notificationsPanel.attempts')}</th>
+                        <th scope="col">{t('notificationsPanel.due')}</th>
+                        <th scope="col">{t('notificationsPanel.sent')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {nodes.map((n) => (
+                        <tr key={n.id}>
+                          <th scope="row">
+                            {n.subject}
+                            <br />
+                            <span className="muted">{t(`notificationsPanel.kind.${n.kind}`)}</span>
+                          </th>
+                          <td>{n.recipient?.name ?? '–'}</td>
+                          <td>
+                            {t(`notificationsPanel.statuses.${n.status}`)}
+                            {n.viaDigest && ` (${t('notificationsPanel.digest')})`}
+                            {n.lastError && (
+                              <>
+                                <br />
+                                <span className="muted">{n.lastError}</span>
+                              </>
+                            )}
+                          </td>
+                          <td>{n.attempts}</td>
+                          <td>
+                            {formatDateTime(n.dueAt, lang)}
+                            {n.status === 'PENDING' && n.attempts > 0 && (
+                              <>
+                                <br />
+                                {t('notificationsPanel.nextAttempt', { date: formatDateTime(n.nextAttemptAt, lang) })}
+                              </>
+                            )}
+                          </td>
+                          <td>{n.sentAt ? formatDateTime(n.sentAt, lang) : '–'}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </>
+          )}
+        </QueryView>
         <div className="row-actions">
           {cursors.length > 1 && (
             <Button className="btn btn-secondary" onPress={() => setCursors(cursors.slice(0, -1))}>

@@ -2,10 +2,10 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { CreateSection } from '../../components/CreateSection';
+import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { QueryView } from '../../components/QueryView';
 import { RadioField, SelectField, TextInput } from '../../components/fields';
-import { Loading } from '../../components/Notice';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { useMutation, useQuery } from '../../lib/hooks';
@@ -48,7 +48,7 @@ export function OrganizationsPanel() {
 
   return (
     <div className="panel-stack">
-      <CreateSection title={t('organizations.create')}>
+      <Expander title={t('organizations.create')}>
         <ErrorMessage error={create.error} mapping={ORG_FIELDS} />
         <Form
           ref={formRef}
@@ -77,50 +77,54 @@ export function OrganizationsPanel() {
             {t('organizations.submit')}
           </Button>
         </Form>
-      </CreateSection>
+      </Expander>
       <section aria-labelledby="orgs-list">
         <h2 id="orgs-list">{t('organizations.list')}</h2>
-        {orgs.loading && !orgs.data && <Loading />}
-        <ErrorMessage error={orgs.error} />
         {created && (
           <p role="status" className="alert alert-success">
             {t('organizations.created', { name: created })}
           </p>
         )}
-        {orgs.data && list.length === 0 && <p>{t('organizations.empty')}</p>}
-        {list.length > 0 && (
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="orgs-list">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('organizations.name')}</th>
-                  <th scope="col">{t('organizations.sector')}</th>
-                  <th scope="col">{t('organizations.parent')}</th>
-                  <th scope="col">{t('organizations.members')}</th>
-                  <th scope="col">{t('audit.history')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((o) => (
-                  <tr key={o.id}>
-                    <th scope="row">{o.name}</th>
-                    <td>{t(`sector.${o.sector}`)}</td>
-                    <td>{o.parent?.name ?? '–'}</td>
-                    <td>{o.members.length}</td>
-                    <td>
-                      <Link
-                        to={`/koordination?tab=protokoll&entity=${o.id}`}
-                        aria-label={t('audit.historyOf', { name: o.name })}
-                      >
-                        {t('audit.history')}
-                      </Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <QueryView query={orgs}>
+          {() => (
+            <>
+              {list.length === 0 && <p>{t('organizations.empty')}</p>}
+              {list.length > 0 && (
+                <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="orgs-list">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('organizations.name')}</th>
+                        <th scope="col">{t('organizations.sector')}</th>
+                        <th scope="col">{t('organizations.parent')}</th>
+                        <th scope="col">{t('organizations.members')}</th>
+                        <th scope="col">{t('audit.history')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {list.map((o) => (
+                        <tr key={o.id}>
+                          <th scope="row">{o.name}</th>
+                          <td>{t(`sector.${o.sector}`)}</td>
+                          <td>{o.parent?.name ?? '–'}</td>
+                          <td>{o.members.length}</td>
+                          <td>
+                            <Link
+                              to={`/koordination?tab=protokoll&entity=${o.id}`}
+                              aria-label={t('audit.historyOf', { name: o.name })}
+                            >
+                              {t('audit.history')}
+                            </Link>
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </>
+          )}
+        </QueryView>
       </section>
     </div>
   );

@@ -3,10 +3,10 @@ import { Button, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-c
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { CreateSection } from '../../components/CreateSection';
+import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { QueryView } from '../../components/QueryView';
 import { CheckboxField, RadioField, TextInput, type Option } from '../../components/fields';
-import { Loading } from '../../components/Notice';
 import type { Role, UsersQuery as UsersQueryResult } from '../../gql/graphql';
 import { useErrorText } from '../../lib/errors';
 import { formText, formTexts } from '../../lib/form';
@@ -114,7 +114,7 @@ export function UsersPanel() {
 
   return (
     <div className="panel-stack">
-      <CreateSection title={t('users.create')}>
+      <Expander title={t('users.create')}>
         <ErrorMessage error={create.error} mapping={USER_FIELDS} />
         <Form
           ref={formRef}
@@ -143,96 +143,100 @@ export function UsersPanel() {
             {t('users.submit')}
           </Button>
         </Form>
-      </CreateSection>
+      </Expander>
       <section aria-labelledby="users-list">
         <h2 id="users-list">{t('users.list')}</h2>
-        {users.loading && !users.data && <Loading />}
-        <ErrorMessage error={users.error} />
         {status && (
           <p role="status" className="alert alert-success">
             {status}
           </p>
         )}
-        {list.length > 0 && (
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="users-list">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('users.name')}</th>
-                  <th scope="col">{t('users.email')}</th>
-                  <th scope="col">{t('users.role')}</th>
-                  <th scope="col">{t('users.organizations')}</th>
-                  <th scope="col">{t('users.status')}</th>
-                  <th scope="col">{t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((u) => {
-                  const can = rowActions(me, u);
-                  return (
-                    <tr key={u.id} className={u.active && !u.erased ? undefined : 'inactive'}>
-                      <th scope="row">{u.name}</th>
-                      <td>{u.email ?? '–'}</td>
-                      <td>{t(`role.${u.role}`)}</td>
-                      <td>{u.organizations.map((o) => o.name).join(', ') || '–'}</td>
-                      <td>{u.erased ? t('users.erasedStatus') : u.active ? t('users.active') : t('users.inactive')}</td>
-                      <td>
-                        <div className="row-actions">
-                          {can.edit && (
-                            <Button
-                              className="btn btn-small btn-secondary"
-                              onPress={() => {
-                                setStatus(null);
-                                setEditing(u);
-                              }}
-                              aria-label={t('users.editNamed', { name: u.name })}
-                            >
-                              {t('common.edit')}
-                            </Button>
-                          )}
-                          {can.deactivate && (
-                            <Button
-                              className="btn btn-small btn-secondary"
-                              onPress={() => ask('deactivate', u)}
-                              aria-label={t('users.deactivateNamed', { name: u.name })}
-                            >
-                              {t('users.deactivate')}
-                            </Button>
-                          )}
-                          {can.reactivate && (
-                            <Button
-                              className="btn btn-small btn-secondary"
-                              onPress={() => ask('reactivate', u)}
-                              aria-label={t('users.reactivateNamed', { name: u.name })}
-                            >
-                              {t('users.reactivate')}
-                            </Button>
-                          )}
-                          {can.erase && (
-                            <Button
-                              className="btn btn-small btn-danger"
-                              onPress={() => ask('erase', u)}
-                              aria-label={t('users.eraseNamed', { name: u.name })}
-                            >
-                              {t('users.erase')}
-                            </Button>
-                          )}
-                          <Link
-                            className="btn btn-small btn-secondary"
-                            to={`/koordination?tab=protokoll&entity=${u.id}`}
-                            aria-label={t('audit.historyOf', { name: u.name })}
-                          >
-                            {t('audit.history')}
-                          </Link>
-                        </div>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <QueryView query={users}>
+          {() => (
+            <>
+              {list.length > 0 && (
+                <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="users-list">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('users.name')}</th>
+                        <th scope="col">{t('users.email')}</th>
+                        <th scope="col">{t('users.role')}</th>
+                        <th scope="col">{t('users.organizations')}</th>
+                        <th scope="col">{t('users.status')}</th>
+                        <th scope="col">{t('common.actions')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {list.map((u) => {
+                        const can = rowActions(me, u);
+                        return (
+                          <tr key={u.id} className={u.active && !u.erased ? undefined : 'inactive'}>
+                            <th scope="row">{u.name}</th>
+                            <td>{u.email ?? '–'}</td>
+                            <td>{t(`role.${u.role}`)}</td>
+                            <td>{u.organizations.map((o) => o.name).join(', ') || '–'}</td>
+                            <td>{u.erased ? t('users.erasedStatus') : u.active ? t('users.active') : t('users.inactive')}</td>
+                            <td>
+                              <div className="row-actions">
+                                {can.edit && (
+                                  <Button
+                                    className="btn btn-small btn-secondary"
+                                    onPress={() => {
+                                      setStatus(null);
+                                      setEditing(u);
+                                    }}
+                                    aria-label={t('users.editNamed', { name: u.name })}
+                                  >
+                                    {t('common.edit')}
+                                  </Button>
+                                )}
+                                {can.deactivate && (
+                                  <Button
+                                    className="btn btn-small btn-secondary"
+                                    onPress={() => ask('deactivate', u)}
+                                    aria-label={t('users.deactivateNamed', { name: u.name })}
+                                  >
+                                    {t('users.deactivate')}
+                                  </Button>
+                                )}
+                                {can.reactivate && (
+                                  <Button
+                                    className="btn btn-small btn-secondary"
+                                    onPress={() => ask('reactivate', u)}
+                                    aria-label={t('users.reactivateNamed', { name: u.name })}
+                                  >
+                                    {t('users.reactivate')}
+                                  </Button>
+                                )}
+                                {can.erase && (
+                                  <Button
+                                    className="btn btn-small btn-danger"
+                                    onPress={() => ask('erase', u)}
+                                    aria-label={t('users.eraseNamed', { name: u.name })}
+                                  >
+                                    {t('users.erase')}
+                                  </Button>
+                                )}
+                                <Link
+                                  className="btn btn-small btn-secondary"
+                                  to={`/koordination?tab=protokoll&entity=${u.id}`}
+                                  aria-label={t('audit.historyOf', { name: u.name })}
+                                >
+                                  {t('audit.history')}
+                                </Link>
+                              </div>
+                            </td>
+                          </tr>
+                        );
+                      })}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </>
+          )}
+        </QueryView>
       </section>
 
 

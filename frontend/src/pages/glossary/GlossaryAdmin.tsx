@@ -3,7 +3,7 @@ import { Button, Form, Label, ListBox, ListBoxItem, Popover, Select, SelectValue
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { CreateSection } from '../../components/CreateSection';
+import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CheckboxField, RadioField, SelectField, TextInput } from '../../components/fields';
 import type { RelationKind } from '../../gql/graphql';
@@ -167,7 +167,7 @@ export function RelationsEditor({
   }
 
   return (
-    <CreateSection title={t('glossaryAdmin.relations')}>
+    <Expander title={t('glossaryAdmin.relations')}>
       <p role="status" className={message ? 'alert alert-success' : undefined}>
         {message}
       </p>
@@ -200,7 +200,7 @@ export function RelationsEditor({
         validationErrors={fieldErrors(relate.error, mapping)}
         onSubmit={(e) => void onSubmit(e)}
       />
-    </CreateSection>
+    </Expander>
   );
 }
 

@@ -1,15 +1,15 @@
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
-import { CreateSection } from '../../components/CreateSection';
+import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RadioField } from '../../components/fields';
+import { TextArea } from '../../components/TextArea';
 import type { GlossaryImportMutation, ImportFormat } from '../../gql/graphql';
 import { errorsOf } from '../../lib/errors';
 import { useMutation } from '../../lib/hooks';
 import { bareMessage } from '../../lib/serverMessages';
 import { ImportGlossaryMutation } from './operations';
-import { TextArea } from './TextArea';
 
 type Report = GlossaryImportMutation['importGlossary'];
 
@@ -38,7 +38,7 @@ export function GlossaryImport({ onApplied }: { onApplied: () => void }) {
 
   const canApply = report?.report.dryRun && report.content === content && report.format === format;
   return (
-    <CreateSection title={t('glossary.import')}>
+    <Expander title={t('glossary.import')}>
       <p>{t('glossary.importHelp')}</p>
       <RadioField
         name="format"
@@ -121,6 +121,6 @@ export function GlossaryImport({ onApplied }: { onApplied: () => void }) {
           )}
         </div>
       )}
-    </CreateSection>
+    </Expander>
   );
 }

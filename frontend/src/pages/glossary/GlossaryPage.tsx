@@ -2,9 +2,10 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Button, Form, Input, Label, SearchField } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { CreateSection } from '../../components/CreateSection';
+import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RadioField, TextInput } from '../../components/fields';
+import { TextArea } from '../../components/TextArea';
 import { Loading } from '../../components/Notice';
 import { PageHeading } from '../../components/PageHeading';
 import type { TermStatus } from '../../gql/graphql';
@@ -15,7 +16,6 @@ import { canCoordinate, useUser } from '../../session/context';
 import { AgreementRule } from './GlossaryAdmin';
 import { GlossaryImport } from './GlossaryImport';
 import { ProposeTermMutation, TermsQuery } from './operations';
-import { TextArea } from './TextArea';
 import './glossary.css';
 
 const STATUSES: TermStatus[] = ['PROPOSED', 'AGREED', 'DEPRECATED'];
@@ -179,7 +179,7 @@ function ProposeTerm({ onCreated }: { onCreated: () => void }) {
   }
 
   return (
-    <CreateSection title={t('glossary.proposeTerm')}>
+    <Expander title={t('glossary.proposeTerm')}>
       <ErrorMessage error={propose.error} mapping={TERM_FIELDS} />
       {created && (
         <p role="status" className="alert alert-success">
@@ -204,6 +204,6 @@ function ProposeTerm({ onCreated }: { onCreated: () => void }) {
           {t('glossary.proposeTermSubmit')}
         </Button>
       </Form>
-    </CreateSection>
+    </Expander>
   );
 }

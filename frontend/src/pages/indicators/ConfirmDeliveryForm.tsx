@@ -3,10 +3,10 @@ import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RadioField, SelectField, TextInput } from '../../components/fields';
+import { TextArea } from '../../components/TextArea';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { useMutation } from '../../lib/hooks';
-import { TextArea } from '../glossary/TextArea';
 import type { ConfirmDeliveryByLinkMutation as ByLinkResult } from '../../gql/graphql';
 import { ConfirmDeliveryByLinkMutation, ConfirmDeliveryMutation } from './operations';
 

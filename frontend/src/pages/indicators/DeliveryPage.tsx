@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { ErrorMessage } from '../../components/ErrorMessage';
-import { Loading } from '../../components/Notice';
 import { PageHeading } from '../../components/PageHeading';
+import { QueryView } from '../../components/QueryView';
+import type { DeliveryDetailQuery } from '../../gql/graphql';
 import { formatDate, formatNumber } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
 import { canCoordinate, useUser } from '../../session/context';
@@ -13,52 +13,60 @@ import { DeliveryQuery } from './operations';
 import '../glossary/glossary.css';
 import './indicators.css';
 
+type Delivery = NonNullable<DeliveryDetailQuery['delivery']>;
+
 /**
  * One delivery, at `/lieferungen/<id>` (calendar feed, return mail), for people logged in; the
  * signed link of a reminder mail (`/lieferungen/<id>/bestaetigen?token=…`) is SignedLinkPage.
  */
 export function DeliveryPage() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const q = useQuery(DeliveryQuery, { id });
+  return (
+    <QueryView
+      query={q}
+      select={(data) => data.delivery}
+      heading={(d) =>
+        d ? (
+          <>
+            {d.indicator && (
+              <p className="breadcrumb">
+                <Link to={`/indikatoren/${d.indicator.id}`}>
+                  {d.indicator.code} – {d.indicator.name}
+                </Link>
+              </p>
+            )}
+            <PageHeading title={t('indicators.deliveryTitle', { period: d.period, name: d.indicator?.name ?? '' })} />
+          </>
+        ) : (
+          <PageHeading title={t('indicators.delivery')} />
+        )
+      }
+      notFound={
+        <>
+          <PageHeading title={t('indicators.deliveryNotFound')} />
+          <Link to="/indikatoren">{t('indicators.back')}</Link>
+        </>
+      }
+    >
+      {(d, data) => <DeliveryDetails d={d} me={data.me} onChanged={q.refetch} />}
+    </QueryView>
+  );
+}
+
+function DeliveryDetails({ d, me, onChanged }: { d: Delivery; me: DeliveryDetailQuery['me']; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const { id = '' } = useParams();
   const user = useUser();
-  const q = useQuery(DeliveryQuery, { id });
-  const d = q.data?.delivery;
-  const terms = termDefinitions(d?.indicator?.terms ?? []);
+  const terms = termDefinitions(d.indicator?.terms ?? []);
   const [confirmed, setConfirmed] = useState(false);
-
-  if (!q.data) {
-    return (
-      <>
-        <PageHeading title={t('indicators.delivery')} />
-        {q.loading && <Loading />}
-        <ErrorMessage error={q.error} />
-      </>
-    );
-  }
-  if (!d) {
-    return (
-      <>
-        <PageHeading title={t('indicators.deliveryNotFound')} />
-        <Link to="/indikatoren">{t('indicators.back')}</Link>
-      </>
-    );
-  }
-  const myOrgs = new Set(q.data.me?.organizations.map((o) => o.id) ?? []);
+  const myOrgs = new Set(me?.organizations.map((o) => o.id) ?? []);
   const canConfirm = canCoordinate(user) || (!!d.owner && myOrgs.has(d.owner.id));
   const open = d.status === 'REQUESTED' || d.status === 'RETURNED';
-  const title = t('indicators.deliveryTitle', { period: d.period, name: d.indicator?.name ?? '' });
 
   return (
     <>
-      {d.indicator && (
-        <p className="breadcrumb">
-          <Link to={`/indikatoren/${d.indicator.id}`}>
-            {d.indicator.code} – {d.indicator.name}
-          </Link>
-        </p>
-      )}
-      <PageHeading title={title} />
       <p>
         <DeliveryStatusBadge status={d.status} overdue={d.overdue} />
       </p>
@@ -97,7 +105,7 @@ export function DeliveryPage() {
             definitions={terms.definitions}
             onDone={() => {
               setConfirmed(true);
-              q.refetch();
+              onChanged();
             }}
           />
         </section>

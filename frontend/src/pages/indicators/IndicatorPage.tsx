@@ -2,11 +2,12 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { CreateSection } from '../../components/CreateSection';
+import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { SelectField, TextInput } from '../../components/fields';
-import { Loading } from '../../components/Notice';
+import { TextArea } from '../../components/TextArea';
 import { PageHeading } from '../../components/PageHeading';
+import { QueryView } from '../../components/QueryView';
 import type { IndicatorDetailQuery, TermStatus } from '../../gql/graphql';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
@@ -14,7 +15,6 @@ import { formatDate, formatDateTime, formatNumber } from '../../lib/format';
 import { useMutation, useQuery } from '../../lib/hooks';
 import { byName } from '../../lib/labels';
 import { canCoordinate, useUser } from '../../session/context';
-import { TextArea } from '../glossary/TextArea';
 import { ConfirmDeliveryForm, type DefinitionOption } from './ConfirmDeliveryForm';
 import {
   AcceptDeliveryMutation,
@@ -51,32 +51,43 @@ export function termDefinitions(used: UsedTerm[]) {
 }
 
 export function IndicatorPage() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const q = useQuery(IndicatorQuery, { id });
+  return (
+    <QueryView
+      query={q}
+      select={(d) => d.indicator}
+      heading={(ind) =>
+        ind ? (
+          <>
+            <p className="breadcrumb">
+              <Link to="/indikatoren">{t('indicators.back')}</Link>
+            </p>
+            <PageHeading title={`${ind.code} – ${ind.name}`} />
+          </>
+        ) : (
+          <PageHeading title={t('indicators.title')} />
+        )
+      }
+      notFound={
+        <>
+          <PageHeading title={t('indicators.notFound')} />
+          <Link to="/indikatoren">{t('indicators.back')}</Link>
+        </>
+      }
+    >
+      {(ind, data) => <IndicatorDetails ind={ind} me={data.me} onChanged={q.refetch} />}
+    </QueryView>
+  );
+}
+
+function IndicatorDetails({ ind, me, onChanged }: { ind: Indicator; me: IndicatorDetailQuery['me']; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const { id = '' } = useParams();
   const user = useUser();
-  const q = useQuery(IndicatorQuery, { id });
-  const ind = q.data?.indicator;
-  const terms = termDefinitions(ind?.terms ?? []);
-
-  if (!q.data) {
-    return (
-      <>
-        <PageHeading title={t('indicators.title')} />
-        {q.loading && <Loading />}
-        <ErrorMessage error={q.error} />
-      </>
-    );
-  }
-  if (!ind) {
-    return (
-      <>
-        <PageHeading title={t('indicators.notFound')} />
-        <Link to="/indikatoren">{t('indicators.back')}</Link>
-      </>
-    );
-  }
-  const myOrgs = new Set(q.data.me?.organizations.map((o) => o.id) ?? []);
+  const terms = termDefinitions(ind.terms);
+  const myOrgs = new Set(me?.organizations.map((o) => o.id) ?? []);
   const isOwner = !!ind.owner && myOrgs.has(ind.owner.id);
   const coordinator = canCoordinate(user);
   const notAgreed = terms.used.filter((x) => x.status !== 'AGREED');
@@ -84,11 +95,6 @@ export function IndicatorPage() {
 
   return (
     <>
-      <p className="breadcrumb">
-        <Link to="/indikatoren">{t('indicators.back')}</Link>
-      </p>
-      <PageHeading title={`${ind.code} – ${ind.name}`} />
-      <ErrorMessage error={q.error} />
       <dl className="facts">
         <dt>{t('indicators.unit')}</dt>
         <dd>{ind.unit}</dd>
@@ -125,7 +131,7 @@ export function IndicatorPage() {
               ))}
         </dd>
       </dl>
-      {(isOwner || coordinator) && <ConfirmReview indicatorId={ind.id} onDone={q.refetch} />}
+      {(isOwner || coordinator) && <ConfirmReview indicatorId={ind.id} onDone={onChanged} />}
       {(notAgreed.length > 0 || ind.usesUnagreedTerms) && (
         <div className="warning" role="note">
           <p>
@@ -150,14 +156,14 @@ export function IndicatorPage() {
             canConfirm={isOwner || coordinator}
             coordinator={coordinator}
             definitions={terms.definitions}
-            onChanged={q.refetch}
+            onChanged={onChanged}
           />
         ))}
       </section>
       {coordinator && (
         <div className="panel-stack">
-          <RequestDelivery indicatorId={ind.id} onDone={q.refetch} />
-          <AssignOwner ind={ind} onDone={q.refetch} />
+          <RequestDelivery indicatorId={ind.id} onDone={onChanged} />
+          <AssignOwner ind={ind} onDone={onChanged} />
         </div>
       )}
       {ind.ownershipHistory.length > 0 && (
@@ -362,7 +368,7 @@ function RequestDelivery({ indicatorId, onDone }: { indicatorId: string; onDone:
     }
   }
   return (
-    <CreateSection title={t('indicators.requestDelivery')}>
+    <Expander title={t('indicators.requestDelivery')}>
       <ErrorMessage error={req.error} mapping={mapping} />
       {done && (
         <p role="status" className="alert alert-success">
@@ -376,7 +382,7 @@ function RequestDelivery({ indicatorId, onDone }: { indicatorId: string; onDone:
           {t('indicators.requestSubmit')}
         </Button>
       </Form>
-    </CreateSection>
+    </Expander>
   );
 }
 
@@ -413,7 +419,7 @@ function AssignOwner({ ind, onDone }: { ind: Indicator; onDone: () => void }) {
     }
   }
   return (
-    <CreateSection title={t('indicators.assignOwner')}>
+    <Expander title={t('indicators.assignOwner')}>
       <ErrorMessage error={assign.error} mapping={ASSIGN_FIELDS} />
       <ErrorMessage error={data.error} />
       {done && (
@@ -450,7 +456,7 @@ function AssignOwner({ ind, onDone }: { ind: Indicator; onDone: () => void }) {
           </Button>
         </Form>
       )}
-    </CreateSection>
+    </Expander>
   );
 }
 
@@ -471,7 +477,7 @@ function ConfirmReview({ indicatorId, onDone }: { indicatorId: string; onDone: (
     }
   }
   return (
-    <CreateSection title={t('indicators.confirmReview')}>
+    <Expander title={t('indicators.confirmReview')}>
       <p>{t('indicators.confirmReviewHelp')}</p>
       <ErrorMessage error={confirm.error} />
       {done && (
@@ -485,6 +491,6 @@ function ConfirmReview({ indicatorId, onDone }: { indicatorId: string; onDone: (
           {t('indicators.confirmReviewSubmit')}
         </Button>
       </Form>
-    </CreateSection>
+    </Expander>
   );
 }

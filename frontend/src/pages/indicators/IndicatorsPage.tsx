@@ -2,7 +2,7 @@ import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { CreateSection } from '../../components/CreateSection';
+import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CheckboxField, RadioField, SelectField, TextInput } from '../../components/fields';
 import { Loading } from '../../components/Notice';
@@ -283,7 +283,7 @@ function CreateIndicator({ onCreated }: { onCreated: () => void }) {
 
   const people = [{ id: NONE, label: t('indicators.nobody') }, ...users.map((u) => ({ id: u.id, label: u.name }))];
   return (
-    <CreateSection title={t('indicators.create')}>
+    <Expander title={t('indicators.create')}>
       <ErrorMessage error={create.error} mapping={CREATE_FIELDS} />
       <ErrorMessage error={data.error} />
       {created && (
@@ -351,6 +351,6 @@ function CreateIndicator({ onCreated }: { onCreated: () => void }) {
           {t('indicators.createSubmit')}
         </Button>
       </Form>
-    </CreateSection>
+    </Expander>
   );
 }

@@ -4,8 +4,9 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { SelectField, TextInput } from '../../components/fields';
-import { Loading } from '../../components/Notice';
+import { TextArea } from '../../components/TextArea';
 import { PageHeading } from '../../components/PageHeading';
+import { QueryView } from '../../components/QueryView';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { formatDate } from '../../lib/format';
@@ -13,10 +14,9 @@ import { useMutation, useQuery } from '../../lib/hooks';
 import { NotFoundPage } from '../NotFoundPage';
 import { canCoordinate, useUser } from '../../session/context';
 import type { EditionViewQuery } from '../../gql/graphql';
-import { Expander } from './Expander';
+import { Expander } from '../../components/Expander';
 import { AdoptEdition, MoveButtons, useReorder } from './EditionAdmin';
 import { AddFieldMutation, AddGoalMutation, EditionQuery } from './operations';
-import { TextAreaInput } from './TextArea';
 import './leitbild.css';
 
 type Field = NonNullable<EditionViewQuery['leitbild']>['fieldsOfAction'][number];
@@ -31,84 +31,87 @@ export function EditionPage() {
   const edition = q.data?.leitbild;
   const fieldIds = edition?.fieldsOfAction.map((f) => f.id) ?? [];
   const reorder = useReorder(edition?.id ?? '', fieldIds, q.refetch);
-  if (q.data && !edition) return <NotFoundPage />;
   const editable = canCoordinate(user) && edition?.status === 'DRAFT';
   const adoptable = editable && edition?.process?.status !== 'ACTIVE';
 
   return (
     <article className="print-doc">
-      <PageHeading title={edition ? `${edition.title} (${edition.year})` : t('leitbild.title')} />
-      <ErrorMessage error={q.error} />
-      {!edition && q.loading && <Loading />}
-      {edition && (
-        <>
-          <p className="no-print">
-            <Link to="/leitbild">{t('leitbildView.back')}</Link>
-          </p>
-          <p>
-            <span className="status-badge">{t(`leitbildView.status.${edition.status}`)}</span>
-            {edition.adoptedAt && (
-              <> {t('leitbildView.adoptedOn', { date: formatDate(edition.adoptedAt, i18n.language) })}</>
-            )}
-            {edition.resolutionReference && <> · {edition.resolutionReference}</>}
-            {edition.basedOn && (
-              <span className="no-print">
-                {' '}
-                · {t('leitbildView.basedOnYear', { year: edition.basedOn.year })}
-              </span>
-            )}
-          </p>
-          {edition.process && (
+      <QueryView
+        query={q}
+        select={(d) => d.leitbild}
+        heading={(e) => <PageHeading title={e ? `${e.title} (${e.year})` : t('leitbild.title')} />}
+        notFound={<NotFoundPage />}
+      >
+        {(edition) => (
+          <>
             <p className="no-print">
-              {t('leitbildView.process')}: <Link to={`/prozesse/${edition.process.id}`}>{edition.process.title}</Link>
+              <Link to="/leitbild">{t('leitbildView.back')}</Link>
             </p>
-          )}
-          {edition.status === 'ADOPTED' && (
-            <p className="no-print">
-              <Button className="btn btn-secondary" onPress={() => window.print()}>
-                {t('leitbildView.print')}
-              </Button>
+            <p>
+              <span className="status-badge">{t(`leitbildView.status.${edition.status}`)}</span>
+              {edition.adoptedAt && (
+                <> {t('leitbildView.adoptedOn', { date: formatDate(edition.adoptedAt, i18n.language) })}</>
+              )}
+              {edition.resolutionReference && <> · {edition.resolutionReference}</>}
+              {edition.basedOn && (
+                <span className="no-print">
+                  {' '}
+                  · {t('leitbildView.basedOnYear', { year: edition.basedOn.year })}
+                </span>
+              )}
             </p>
-          )}
-          {adoptable && <AdoptEdition leitbildId={edition.id} title={edition.title} onDone={q.refetch} />}
-          {editable && <AddFieldForm leitbildId={edition.id} onDone={q.refetch} />}
-          {editable && (
-            <>
-              <p role="status" className="visually-hidden">
-                {reorder.announce}
+            {edition.process && (
+              <p className="no-print">
+                {t('leitbildView.process')}: <Link to={`/prozesse/${edition.process.id}`}>{edition.process.title}</Link>
               </p>
-              <ErrorMessage error={reorder.error} />
-            </>
-          )}
-          {edition.fieldsOfAction.length === 0 && <p>{t('leitbildView.noFields')}</p>}
-          {edition.fieldsOfAction.map((f, i) => (
-            <FieldSection
-              key={f.id}
-              field={f}
-              index={i + 1}
-              editionId={edition.id}
-              editable={editable}
-              onChange={q.refetch}
-              move={
-                editable ? (
-                  <MoveButtons
-                    id={f.id}
-                    title={f.title}
-                    index={i}
-                    count={edition.fieldsOfAction.length}
-                    pending={reorder.pending}
-                    onMove={(dir) =>
-                      void reorder.move(f.id, dir, (position) =>
-                        t('leitbildAdmin.moved', { title: f.title, position }),
-                      )
-                    }
-                  />
-                ) : undefined
-              }
-            />
-          ))}
-        </>
-      )}
+            )}
+            {edition.status === 'ADOPTED' && (
+              <p className="no-print">
+                <Button className="btn btn-secondary" onPress={() => window.print()}>
+                  {t('leitbildView.print')}
+                </Button>
+              </p>
+            )}
+            {adoptable && <AdoptEdition leitbildId={edition.id} title={edition.title} onDone={q.refetch} />}
+            {editable && <AddFieldForm leitbildId={edition.id} onDone={q.refetch} />}
+            {editable && (
+              <>
+                <p role="status" className="visually-hidden">
+                  {reorder.announce}
+                </p>
+                <ErrorMessage error={reorder.error} />
+              </>
+            )}
+            {edition.fieldsOfAction.length === 0 && <p>{t('leitbildView.noFields')}</p>}
+            {edition.fieldsOfAction.map((f, i) => (
+              <FieldSection
+                key={f.id}
+                field={f}
+                index={i + 1}
+                editionId={edition.id}
+                editable={editable}
+                onChange={q.refetch}
+                move={
+                  editable ? (
+                    <MoveButtons
+                      id={f.id}
+                      title={f.title}
+                      index={i}
+                      count={edition.fieldsOfAction.length}
+                      pending={reorder.pending}
+                      onMove={(dir) =>
+                        void reorder.move(f.id, dir, (position) =>
+                          t('leitbildAdmin.moved', { title: f.title, position }),
+                        )
+                      }
+                    />
+                  ) : undefined
+                }
+              />
+            ))}
+          </>
+        )}
+      </QueryView>
     </article>
   );
 }
@@ -195,7 +198,7 @@ function AddFieldForm({ leitbildId, onDone }: { leitbildId: string; onDone: () =
       <ErrorMessage error={add.error} mapping={FIELDS} />
       <Form ref={ref} className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(add.error, FIELDS)}>
         <TextInput name="title" label={t('leitbildView.fieldTitle')} isRequired />
-        <TextAreaInput name="description" label={t('leitbildView.description')} />
+        <TextArea name="description" label={t('leitbildView.description')} />
         <Button type="submit" className="btn" isPending={add.pending}>
           {t('leitbildView.addFieldSubmit')}
         </Button>
@@ -231,7 +234,7 @@ function AddGoalForm({ field, onDone }: { field: Field; onDone: () => void }) {
       <ErrorMessage error={add.error} mapping={FIELDS} />
       <Form ref={ref} className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(add.error, FIELDS)}>
         <TextInput name="title" label={t('leitbildView.goalTitle')} isRequired />
-        <TextAreaInput name="description" label={t('leitbildView.description')} />
+        <TextArea name="description" label={t('leitbildView.description')} />
         {field.goals.length > 0 && (
           <SelectField
             name="parentGoalId"

@@ -4,8 +4,9 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { SelectField, TextInput } from '../../components/fields';
-import { Loading } from '../../components/Notice';
+import { TextArea } from '../../components/TextArea';
 import { PageHeading } from '../../components/PageHeading';
+import { QueryView } from '../../components/QueryView';
 import { request, RequestError } from '../../lib/client';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
@@ -15,10 +16,9 @@ import { canCoordinate, useUser } from '../../session/context';
 import { NotFoundPage } from '../NotFoundPage';
 import { CommentThread } from '../participation/Comments';
 import { TargetCommentsQuery } from '../participation/operations';
-import { Expander } from './Expander';
+import { Expander } from '../../components/Expander';
 import { EditionHeadQuery, GoalDiffQuery, GoalQuery, UpdateGoalMutation } from './operations';
-import { TextAreaInput } from './TextArea';
-import { DiffLegend, WordDiff } from './WordDiff';
+import { DiffLegend, WordDiff } from '../../components/WordDiff';
 import './leitbild.css';
 
 export function GoalPage() {
@@ -27,24 +27,27 @@ export function GoalPage() {
   const user = useUser();
   const edition = useQuery(EditionHeadQuery, { id });
   const q = useQuery(GoalQuery, { id: goalId });
-  const goal = q.data?.goal;
-  if (q.data && !goal) return <NotFoundPage />;
   const editable = canCoordinate(user) && edition.data?.leitbild?.status === 'DRAFT';
-  const versions = goal?.versions ?? [];
 
   return (
-    <>
-      <PageHeading title={goal ? goal.title : t('leitbildView.goal')} />
-      <p>
-        <Link to={`/leitbild/${id}`}>
-          {edition.data?.leitbild
-            ? t('leitbildView.backTo', { title: `${edition.data.leitbild.title} (${edition.data.leitbild.year})` })
-            : t('leitbildView.back')}
-        </Link>
-      </p>
-      <ErrorMessage error={q.error} />
-      {!goal && q.loading && <Loading />}
-      {goal && (
+    <QueryView
+      query={q}
+      select={(d) => d.goal}
+      heading={(goal) => (
+        <>
+          <PageHeading title={goal ? goal.title : t('leitbildView.goal')} />
+          <p>
+            <Link to={`/leitbild/${id}`}>
+              {edition.data?.leitbild
+                ? t('leitbildView.backTo', { title: `${edition.data.leitbild.title} (${edition.data.leitbild.year})` })
+                : t('leitbildView.back')}
+            </Link>
+          </p>
+        </>
+      )}
+      notFound={<NotFoundPage />}
+    >
+      {(goal) => (
         <>
           <p>{goal.description}</p>
           <p className="field-description">{t('leitbildView.versionNo', { version: goal.version })}</p>
@@ -59,7 +62,7 @@ export function GoalPage() {
           <section aria-labelledby="history-heading">
             <h2 id="history-heading">{t('leitbildView.history')}</h2>
             <ol>
-              {versions.map((v) => (
+              {goal.versions.map((v) => (
                 <li key={v.version}>
                   {t('leitbildView.versionNo', { version: v.version })} – {formatDateTime(v.createdAt, i18n.language)}
                   {v.author && <> – {v.author.name}</>}
@@ -67,11 +70,13 @@ export function GoalPage() {
                 </li>
               ))}
             </ol>
-            {versions.length > 1 && <DiffSection goalId={goal.id} versions={versions.map((v) => v.version)} />}
+            {goal.versions.length > 1 && (
+              <DiffSection goalId={goal.id} versions={goal.versions.map((v) => v.version)} />
+            )}
           </section>
         </>
       )}
-    </>
+    </QueryView>
   );
 }
 
@@ -200,7 +205,7 @@ function EditGoal({ goal, onSaved }: { goal: GoalText; onSaved: () => void }) {
       )}
       <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(update.error, GOAL_FIELDS)}>
         <TextInput name="title" label={t('leitbildView.goalTitle')} defaultValue={goal.title} isRequired />
-        <TextAreaInput name="description" label={t('leitbildView.description')} defaultValue={goal.description} />
+        <TextArea name="description" label={t('leitbildView.description')} defaultValue={goal.description} />
         <Button type="submit" className="btn" isPending={update.pending}>
           {t('leitbildView.save')}
         </Button>

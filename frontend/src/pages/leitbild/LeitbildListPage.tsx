@@ -2,11 +2,11 @@ import { type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { CreateSection } from '../../components/CreateSection';
+import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { SelectField, TextInput } from '../../components/fields';
-import { Loading } from '../../components/Notice';
 import { PageHeading } from '../../components/PageHeading';
+import { QueryView } from '../../components/QueryView';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { formatDate } from '../../lib/format';
@@ -47,7 +47,7 @@ export function LeitbildListPage() {
       <PageHeading title={t('leitbild.title')} />
       <p className="lead">{t('leitbild.intro')}</p>
       {canCoordinate(user) && (
-        <CreateSection title={t('leitbildView.create')}>
+        <Expander title={t('leitbildView.create')}>
           <ErrorMessage error={create.error} mapping={FIELDS} />
           <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(create.error, FIELDS)}>
             <TextInput name="title" label={t('leitbildView.editionTitle')} isRequired />
@@ -72,35 +72,39 @@ export function LeitbildListPage() {
               {t('leitbildView.createSubmit')}
             </Button>
           </Form>
-        </CreateSection>
+        </Expander>
       )}
       <section aria-labelledby="editions-heading">
         <h2 id="editions-heading">{t('leitbildView.editions')}</h2>
-        <ErrorMessage error={list.error} />
-        {list.loading && !list.data && <Loading />}
-        {list.data && editions.length === 0 && <p>{t('leitbildView.noEditions')}</p>}
-        <ul className="card-list">
-          {editions.map((e) => (
-            <li key={e.id} className="card">
-              <h3>
-                <Link to={`/leitbild/${e.id}`}>
-                  {e.title} ({e.year})
-                </Link>
-              </h3>
-              <p>
-                <span className="status-badge">{t(`leitbildView.status.${e.status}`)}</span>
-                {e.adoptedAt && <> {t('leitbildView.adoptedOn', { date: formatDate(e.adoptedAt, i18n.language) })}</>}
-                {e.basedOn && <> · {t('leitbildView.basedOnYear', { year: e.basedOn.year })}</>}
-              </p>
-              {e.process && (
-                <p>
-                  {t('leitbildView.process')}: <Link to={`/prozesse/${e.process.id}`}>{e.process.title}</Link> (
-                  {t(`participation.processStatus.${e.process.status}`)})
-                </p>
-              )}
-            </li>
-          ))}
-        </ul>
+        <QueryView query={list}>
+          {() => (
+            <>
+              {editions.length === 0 && <p>{t('leitbildView.noEditions')}</p>}
+              <ul className="card-list">
+                {editions.map((e) => (
+                  <li key={e.id} className="card">
+                    <h3>
+                      <Link to={`/leitbild/${e.id}`}>
+                        {e.title} ({e.year})
+                      </Link>
+                    </h3>
+                    <p>
+                      <span className="status-badge">{t(`leitbildView.status.${e.status}`)}</span>
+                      {e.adoptedAt && <> {t('leitbildView.adoptedOn', { date: formatDate(e.adoptedAt, i18n.language) })}</>}
+                      {e.basedOn && <> · {t('leitbildView.basedOnYear', { year: e.basedOn.year })}</>}
+                    </p>
+                    {e.process && (
+                      <p>
+                        {t('leitbildView.process')}: <Link to={`/prozesse/${e.process.id}`}>{e.process.title}</Link> (
+                        {t(`participation.processStatus.${e.process.status}`)})
+                      </p>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </QueryView>
       </section>
     </>
   );

@@ -1,16 +1,16 @@
-import { useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { Button, Disclosure, DisclosurePanel, Form, Heading } from 'react-aria-components';
+import { useRef, useState, type FormEvent } from 'react';
+import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RadioField, TextInput } from '../../components/fields';
+import { TextArea } from '../../components/TextArea';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { formatDateTime } from '../../lib/format';
 import { useMutation } from '../../lib/hooks';
 import { useUser } from '../../session/context';
 import type { CommentPartsFragment, Stance } from '../../gql/graphql';
-import { Expander } from '../leitbild/Expander';
-import { TextAreaInput } from '../leitbild/TextArea';
+import { Expander } from '../../components/Expander';
 import { AddCommentMutation, EditCommentMutation, HideCommentMutation } from './operations';
 
 export type ThreadComment = CommentPartsFragment & { replies: CommentPartsFragment[] };
@@ -149,10 +149,10 @@ function EditForm({
     }
   }
   return (
-    <LazyExpander title={t('commentEdit.edit')} level={level} open={open} onOpenChange={setOpen}>
+    <Expander title={t('commentEdit.edit')} level={level} lazy isExpanded={open} onExpandedChange={setOpen}>
       <ErrorMessage error={edit.error} mapping={mapping} />
       <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(edit.error, mapping)}>
-        <TextAreaInput
+        <TextArea
           key={version}
           name="body"
           label={t('commentEdit.body')}
@@ -168,52 +168,14 @@ function EditForm({
           {t('commentEdit.save')}
         </Button>
       </Form>
-    </LazyExpander>
-  );
-}
-
-/**
- * Like Expander, but the content exists only while open: a closed edit form does not put a
- * second copy of the comment's text into the page.
- */
-function LazyExpander({
-  title,
-  level,
-  open,
-  onOpenChange,
-  children,
-}: {
-  title: string;
-  level: 3 | 5;
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  children: ReactNode;
-}) {
-  return (
-    <Disclosure className="create-section no-print" isExpanded={open} onExpandedChange={onOpenChange}>
-      <Heading level={level} className="create-heading">
-        <Button slot="trigger" className="btn btn-secondary create-trigger">
-          <span aria-hidden="true" className="create-chevron">
-            ▸
-          </span>
-          {title}
-        </Button>
-      </Heading>
-      <DisclosurePanel className="create-panel">{open && children}</DisclosurePanel>
-    </Disclosure>
+    </Expander>
   );
 }
 
 function History({ versions, level }: { versions: CommentPartsFragment['versions']; level: 3 | 5 }) {
   const { t, i18n } = useTranslation();
-  const [open, setOpen] = useState(false);
   return (
-    <LazyExpander
-      title={t('commentEdit.history', { count: versions.length })}
-      level={level}
-      open={open}
-      onOpenChange={setOpen}
-    >
+    <Expander title={t('commentEdit.history', { count: versions.length })} level={level} lazy>
       <ol className="comment-versions">
         {[...versions].reverse().map((v) => (
           <li key={v.version}>
@@ -224,7 +186,7 @@ function History({ versions, level }: { versions: CommentPartsFragment['versions
           </li>
         ))}
       </ol>
-    </LazyExpander>
+    </Expander>
   );
 }
 
@@ -279,7 +241,7 @@ function CommentForm({ targetId, parentId, onDone }: { targetId: string; parentI
     <>
       <ErrorMessage error={add.error} mapping={COMMENT_FIELDS} />
       <Form ref={ref} className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(add.error, COMMENT_FIELDS)}>
-        <TextAreaInput
+        <TextArea
           name="body"
           label={parentId ? t('participation.replyText') : t('participation.commentText')}
           description={t('participation.markdownHint')}

@@ -3,11 +3,11 @@ import { Button, Dialog, DialogTrigger, Form, Heading, Modal, ModalOverlay } fro
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RadioField, TextInput } from '../../components/fields';
+import { TextArea } from '../../components/TextArea';
 import type { DispositionDecision } from '../../gql/graphql';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { useMutation } from '../../lib/hooks';
-import { TextAreaInput } from '../leitbild/TextArea';
 import { SetDispositionMutation } from './operations';
 
 export const DECISIONS: DispositionDecision[] = ['TAKEN_UP', 'PARTLY_TAKEN_UP', 'NOT_TAKEN_UP', 'NOTED'];
@@ -88,7 +88,7 @@ export function DispositionDialog({
                     options={DECISIONS.map((d) => ({ id: d, label: t(`participation.decision.${d}`) }))}
                     isRequired
                   />
-                  <TextAreaInput
+                  <TextArea
                     name="reason"
                     label={t('disposition.reason')}
                     defaultValue={current?.reason ?? ''}

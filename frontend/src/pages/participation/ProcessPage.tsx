@@ -5,18 +5,18 @@ import { Link, useParams } from 'react-router';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RadioField, SelectField, TextInput } from '../../components/fields';
-import { Loading } from '../../components/Notice';
+import { TextArea } from '../../components/TextArea';
 import { PageHeading } from '../../components/PageHeading';
+import { QueryView } from '../../components/QueryView';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { formatDate, formatDateTime, formatPercent } from '../../lib/format';
 import { useMutation, useQuery } from '../../lib/hooks';
 import { canCoordinate, useUser } from '../../session/context';
 import type { ProcessViewQuery, ProposalKind, ProposalStatus } from '../../gql/graphql';
-import { Expander } from '../leitbild/Expander';
-import { TextAreaInput } from '../leitbild/TextArea';
+import { Expander } from '../../components/Expander';
 import { NotFoundPage } from '../NotFoundPage';
-import { subscribe } from './graphqlWs';
+import { subscribe } from '../../lib/subscriptions';
 import { AdvanceMutation, CommentAddedSubscription, DispositionsQuery, ProcessQuery, SubmitProposalMutation } from './operations';
 import { PHASES } from './phases';
 import { ProposalCard } from './ProposalCard';
@@ -50,21 +50,26 @@ export function ProcessPage() {
     const stops = targets.split(',').map((targetId) => subscribe(CommentAddedSubscription, { targetId }, refetch));
     return () => stops.forEach((stop) => stop());
   }, [targets, refetch]);
-  if (q.data && !process) return <NotFoundPage />;
   const phase = process?.currentPhase?.kind;
   const myOrgs = new Set(q.data?.me?.organizations.map((o) => o.id) ?? []);
   const canVote = process?.participants.some((o) => myOrgs.has(o.id)) ?? false;
   const proposing = process?.status === 'ACTIVE' && (phase === 'DRAFTING' || phase === 'CONSULTATION');
 
   return (
-    <>
-      <PageHeading title={process?.title ?? t('processes.title')} />
-      <p>
-        <Link to="/prozesse">{t('participation.back')}</Link>
-      </p>
-      <ErrorMessage error={q.error} />
-      {!process && q.loading && <Loading />}
-      {process && (
+    <QueryView
+      query={q}
+      select={(d) => d.process}
+      heading={(p) => (
+        <>
+          <PageHeading title={p?.title ?? t('processes.title')} />
+          <p>
+            <Link to="/prozesse">{t('participation.back')}</Link>
+          </p>
+        </>
+      )}
+      notFound={<NotFoundPage />}
+    >
+      {(process) => (
         <>
           <ProcessHead process={process} coordinator={coordinator} onChange={q.refetch} />
           {proposing && <SubmitProposal process={process} onDone={q.refetch} />}
@@ -97,7 +102,7 @@ export function ProcessPage() {
           <Dispositions processId={process.id} coordinator={coordinator} onChange={q.refetch} />
         </>
       )}
-    </>
+    </QueryView>
   );
 }
 
@@ -275,8 +280,8 @@ function SubmitProposal({ process, onDone }: { process: ProcessData; onDone: () 
           />
         )}
         <TextInput name="title" label={t('participation.proposalTitle')} isRequired />
-        <TextAreaInput name="text" label={t('participation.proposalText')} />
-        <TextAreaInput name="rationale" label={t('participation.rationale')} />
+        <TextArea name="text" label={t('participation.proposalText')} />
+        <TextArea name="rationale" label={t('participation.rationale')} />
         <Button type="submit" className="btn" isPending={submit.pending}>
           {t('participation.submitProposalButton')}
         </Button>

@@ -2,11 +2,11 @@ import { useState, type FormEvent } from 'react';
 import { Button, Checkbox, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { CreateSection } from '../../components/CreateSection';
+import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CheckboxField, RadioField, SelectField, TextInput } from '../../components/fields';
-import { Loading } from '../../components/Notice';
 import { PageHeading } from '../../components/PageHeading';
+import { QueryView } from '../../components/QueryView';
 import { useErrorText } from '../../lib/errors';
 import { formText, formTexts } from '../../lib/form';
 import { formatDate } from '../../lib/format';
@@ -34,28 +34,32 @@ export function ProcessesPage() {
       {canCoordinate(user) && q.data && <StartProcess data={q.data} />}
       <section aria-labelledby="processes-heading">
         <h2 id="processes-heading">{t('participation.list')}</h2>
-        <ErrorMessage error={q.error} />
-        {q.loading && !q.data && <Loading />}
-        {q.data && processes.length === 0 && <p>{t('participation.none')}</p>}
-        <ul className="card-list">
-          {processes.map((p) => (
-            <li key={p.id} className="card">
-              <h3>
-                <Link to={`/prozesse/${p.id}`}>{p.title}</Link>
-              </h3>
-              <p>
-                <span className="status-badge">{t(`participation.processStatus.${p.status}`)}</span>{' '}
-                {t('participation.onEdition', { title: p.edition.title, year: p.edition.year })}
-              </p>
-              {p.currentPhase && (
-                <p>
-                  {t('participation.currentPhase')}: {t(`participation.phase.${p.currentPhase.kind}`)} –{' '}
-                  {t('participation.until', { date: formatDate(p.currentPhase.endsAt, i18n.language) })}
-                </p>
-              )}
-            </li>
-          ))}
-        </ul>
+        <QueryView query={q}>
+          {() => (
+            <>
+              {processes.length === 0 && <p>{t('participation.none')}</p>}
+              <ul className="card-list">
+                {processes.map((p) => (
+                  <li key={p.id} className="card">
+                    <h3>
+                      <Link to={`/prozesse/${p.id}`}>{p.title}</Link>
+                    </h3>
+                    <p>
+                      <span className="status-badge">{t(`participation.processStatus.${p.status}`)}</span>{' '}
+                      {t('participation.onEdition', { title: p.edition.title, year: p.edition.year })}
+                    </p>
+                    {p.currentPhase && (
+                      <p>
+                        {t('participation.currentPhase')}: {t(`participation.phase.${p.currentPhase.kind}`)} –{' '}
+                        {t('participation.until', { date: formatDate(p.currentPhase.endsAt, i18n.language) })}
+                      </p>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </QueryView>
       </section>
     </>
   );
@@ -96,7 +100,7 @@ function StartProcess({ data }: { data: ProcessListQuery }) {
   }
 
   return (
-    <CreateSection title={t('participation.start')}>
+    <Expander title={t('participation.start')}>
       {drafts.length === 0 ? (
         <p>{t('participation.noDrafts')}</p>
       ) : (
@@ -152,6 +156,6 @@ function StartProcess({ data }: { data: ProcessListQuery }) {
           </Form>
         </>
       )}
-    </CreateSection>
+    </Expander>
   );
 }

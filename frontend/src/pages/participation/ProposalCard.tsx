@@ -4,15 +4,15 @@ import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RadioField, TextInput } from '../../components/fields';
+import { TextArea } from '../../components/TextArea';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { formatDateTime, formatNumber } from '../../lib/format';
 import { useMutation } from '../../lib/hooks';
 import type { ProcessViewQuery, TallyPartsFragment, VoteChoice } from '../../gql/graphql';
-import { wordDiff } from '../leitbild/diff';
-import { Expander } from '../leitbild/Expander';
-import { TextAreaInput } from '../leitbild/TextArea';
-import { DiffLegend, WordDiff } from '../leitbild/WordDiff';
+import { wordDiff } from '../../lib/diff';
+import { Expander } from '../../components/Expander';
+import { DiffLegend, WordDiff } from '../../components/WordDiff';
 import { CommentThread } from './Comments';
 import { CastVoteMutation, UpdateProposalMutation, WithdrawProposalMutation } from './operations';
 import { useLiveTally } from './useLiveTally';
@@ -122,8 +122,8 @@ function EditProposal({ proposal: p, onDone }: { proposal: ProposalData; onDone:
       <ErrorMessage error={update.error} mapping={PROPOSAL_FIELDS} />
       <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(update.error, PROPOSAL_FIELDS)}>
         <TextInput name="title" label={t('participation.proposalTitle')} defaultValue={p.title} isRequired />
-        <TextAreaInput name="text" label={t('participation.proposalText')} defaultValue={p.text} />
-        <TextAreaInput name="rationale" label={t('participation.rationale')} defaultValue={p.rationale} />
+        <TextArea name="text" label={t('participation.proposalText')} defaultValue={p.text} />
+        <TextArea name="rationale" label={t('participation.rationale')} defaultValue={p.rationale} />
         <Button type="submit" className="btn" isPending={update.pending}>
           {t('participation.save')}
         </Button>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { TallyPartsFragment } from '../../gql/graphql';
-import { subscribe } from './graphqlWs';
+import { subscribe } from '../../lib/subscriptions';
 import { TallySubscription } from './operations';
 
 /**

@@ -2,8 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { TextArea } from '../../components/TextArea';
 import { request, RequestError } from '../../lib/client';
-import { TextArea } from '../glossary/TextArea';
 import { SetReportTextMutation } from './operations';
 
 /** The text a conflicting save met on the server, from `extensions.details`. */

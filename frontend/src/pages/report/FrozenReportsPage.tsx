@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { QueryView } from '../../components/QueryView';
 import { SelectField, TextInput } from '../../components/fields';
 import { Loading } from '../../components/Notice';
 import { PageHeading } from '../../components/PageHeading';
@@ -50,42 +51,46 @@ export function FrozenReportsPage() {
       {canCoordinate(user) && <FreezeForm onFrozen={list.refetch} />}
       <section aria-labelledby="frozen-list-heading">
         <h2 id="frozen-list-heading">{t('report.frozen.listHeading')}</h2>
-        {list.loading && !list.data && <Loading />}
-        <ErrorMessage error={list.error} />
-        {list.data && reports.length === 0 && <p>{t('report.frozen.none')}</p>}
-        {reports.length > 0 && (
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('report.frozen.listHeading')}>
-            <table className="frozen-table">
-              <caption>{t('report.frozen.listHeading')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('report.frozen.number')}</th>
-                  <th scope="col">{t('report.frozen.reportTitle')}</th>
-                  <th scope="col">{t('report.edition')}</th>
-                  <th scope="col">{t('report.frozen.period')}</th>
-                  <th scope="col">{t('report.frozen.frozenAt')}</th>
-                  <th scope="col">{t('report.frozen.frozenBy')}</th>
-                  <th scope="col">{t('report.frozen.published')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {reports.map((r) => (
-                  <tr key={r.id}>
-                    <td>{r.number}</td>
-                    <th scope="row">
-                      <Link to={`/bericht/eingefroren/${r.id}`}>{r.title}</Link>
-                    </th>
-                    <td>{titleOf.get(r.leitbildId) ?? '–'}</td>
-                    <td>{spanText(t, r.fromPeriod, r.toPeriod)}</td>
-                    <td>{formatDateTime(r.frozenAt, lang)}</td>
-                    <td>{r.frozenBy?.name ?? '–'}</td>
-                    <td>{r.published ? t('report.frozen.yes') : t('report.frozen.no')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <QueryView query={list}>
+          {() => (
+            <>
+              {reports.length === 0 && <p>{t('report.frozen.none')}</p>}
+              {reports.length > 0 && (
+                <div className="table-wrap" tabIndex={0} role="region" aria-label={t('report.frozen.listHeading')}>
+                  <table className="frozen-table">
+                    <caption>{t('report.frozen.listHeading')}</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('report.frozen.number')}</th>
+                        <th scope="col">{t('report.frozen.reportTitle')}</th>
+                        <th scope="col">{t('report.edition')}</th>
+                        <th scope="col">{t('report.frozen.period')}</th>
+                        <th scope="col">{t('report.frozen.frozenAt')}</th>
+                        <th scope="col">{t('report.frozen.frozenBy')}</th>
+                        <th scope="col">{t('report.frozen.published')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {reports.map((r) => (
+                        <tr key={r.id}>
+                          <td>{r.number}</td>
+                          <th scope="row">
+                            <Link to={`/bericht/eingefroren/${r.id}`}>{r.title}</Link>
+                          </th>
+                          <td>{titleOf.get(r.leitbildId) ?? '–'}</td>
+                          <td>{spanText(t, r.fromPeriod, r.toPeriod)}</td>
+                          <td>{formatDateTime(r.frozenAt, lang)}</td>
+                          <td>{r.frozenBy?.name ?? '–'}</td>
+                          <td>{r.published ? t('report.frozen.yes') : t('report.frozen.no')}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </>
+          )}
+        </QueryView>
       </section>
     </>
   );

@@ -6,7 +6,8 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { SelectField } from '../../components/fields';
 import { Loading } from '../../components/Notice';
 import { PageHeading } from '../../components/PageHeading';
-import type { ChangeKind } from '../../gql/graphql';
+import { QueryView } from '../../components/QueryView';
+import type { ChangeKind, ReportChangesQuery as ReportChangesData } from '../../gql/graphql';
 import { formText } from '../../lib/form';
 import { formatDateTime } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
@@ -73,21 +74,20 @@ export function ReportChangesPage() {
 }
 
 function ChangesList({ leitbildId }: { leitbildId: string }) {
+  const q = useQuery(ReportChangesQuery, { leitbildId });
+  return (
+    <QueryView query={q} select={(d) => d.reportChanges}>
+      {(changes) => <Changes changes={changes} busy={q.loading} />}
+    </QueryView>
+  );
+}
+
+function Changes({ changes, busy }: { changes: ReportChangesData['reportChanges']; busy: boolean }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const q = useQuery(ReportChangesQuery, { leitbildId });
-  const changes = q.data?.reportChanges;
-  if (!changes) {
-    return (
-      <>
-        {q.loading && <Loading />}
-        <ErrorMessage error={q.error} />
-      </>
-    );
-  }
   const groups = groupChanges(changes.items);
   return (
-    <div aria-busy={q.loading}>
+    <div aria-busy={busy}>
       <p className="report-baseline">
         {changes.since ? (
           <>

@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { SelectField, TextInput } from '../../components/fields';
 import { Loading } from '../../components/Notice';
 import { PageHeading } from '../../components/PageHeading';
+import { QueryView } from '../../components/QueryView';
 import { formText } from '../../lib/form';
 import { useQuery } from '../../lib/hooks';
 import { canCoordinate, useUser } from '../../session/context';
@@ -81,26 +82,22 @@ function ReportView({ choice }: { choice: Choice }) {
     fromPeriod: choice.from || null,
     toPeriod: choice.to || null,
   });
-  const report = q.data?.monitoringReport;
-  if (!report) {
-    return (
-      <>
-        {q.loading && <Loading />}
-        <ErrorMessage error={q.error} />
-      </>
-    );
-  }
-  const query = periodQuery(choice.from, choice.to);
-  const base = `/api/reports/${encodeURIComponent(report.leitbildId)}/monitoring`;
   return (
-    <ReportDocument
-      report={report}
-      busy={q.loading}
-      editTexts={canCoordinate(user)}
-      onTextSaved={q.refetch}
-      actions={
-        <ReportActions base={base} query={query} />
-      }
-    />
+    <QueryView query={q} select={(d) => d.monitoringReport}>
+      {(report) => (
+        <ReportDocument
+          report={report}
+          busy={q.loading}
+          editTexts={canCoordinate(user)}
+          onTextSaved={q.refetch}
+          actions={
+            <ReportActions
+              base={`/api/reports/${encodeURIComponent(report.leitbildId)}/monitoring`}
+              query={periodQuery(choice.from, choice.to)}
+            />
+          }
+        />
+      )}
+    </QueryView>
   );
 }

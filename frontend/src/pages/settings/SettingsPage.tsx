@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RadioField } from '../../components/fields';
-import { Loading } from '../../components/Notice';
 import { PageHeading } from '../../components/PageHeading';
+import { QueryView } from '../../components/QueryView';
 import { formText } from '../../lib/form';
 import { useMutation, useQuery } from '../../lib/hooks';
 import { RotateFeedMutation, SetDigestMutation, SettingsQuery } from './operations';
@@ -23,29 +23,33 @@ export function SettingsPage() {
   return (
     <>
       <PageHeading title={t('settings.title')} />
-      <ErrorMessage error={q.error} />
-      {!q.data && q.loading && <Loading />}
-      {me && (
-        <section aria-labelledby="settings-account">
-          <h2 id="settings-account">{t('settings.account')}</h2>
-          <dl className="facts">
-            <dt>{t('settings.name')}</dt>
-            <dd>{me.name}</dd>
-            <dt>{t('settings.email')}</dt>
-            <dd>{me.email ?? '–'}</dd>
-            <dt>{t('settings.role')}</dt>
-            <dd>{t(`role.${me.role}`)}</dd>
-            <dt>{t('settings.organizations')}</dt>
-            <dd>{me.organizations.map((o) => o.name).join(', ') || '–'}</dd>
-          </dl>
-        </section>
-      )}
-      {settings && (
-        <>
-          <DigestForm digest={settings.digest} onDone={q.refetch} />
-          <CalendarFeed url={settings.calendarUrl} onDone={q.refetch} />
-        </>
-      )}
+      <QueryView query={q}>
+        {() => (
+          <>
+            {me && (
+              <section aria-labelledby="settings-account">
+                <h2 id="settings-account">{t('settings.account')}</h2>
+                <dl className="facts">
+                  <dt>{t('settings.name')}</dt>
+                  <dd>{me.name}</dd>
+                  <dt>{t('settings.email')}</dt>
+                  <dd>{me.email ?? '–'}</dd>
+                  <dt>{t('settings.role')}</dt>
+                  <dd>{t(`role.${me.role}`)}</dd>
+                  <dt>{t('settings.organizations')}</dt>
+                  <dd>{me.organizations.map((o) => o.name).join(', ') || '–'}</dd>
+                </dl>
+              </section>
+            )}
+            {settings && (
+              <>
+                <DigestForm digest={settings.digest} onDone={q.refetch} />
+                <CalendarFeed url={settings.calendarUrl} onDone={q.refetch} />
+              </>
+            )}
+          </>
+        )}
+      </QueryView>
     </>
   );
 }

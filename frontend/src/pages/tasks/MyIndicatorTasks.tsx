@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { ErrorMessage } from '../../components/ErrorMessage';
-import { Loading } from '../../components/Notice';
+import { QueryView } from '../../components/QueryView';
 import { graphql } from '../../gql';
 import { formatDate } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
@@ -65,23 +64,27 @@ export function MyIndicatorTasks() {
     <>
       <section aria-labelledby="tasks-deliveries">
         <h2 id="tasks-deliveries">{t('myTasks.deliveries')}</h2>
-        {q.loading && !q.data && <Loading />}
-        <ErrorMessage error={q.error} />
-        {q.data && deliveries.length === 0 && <p>{t('myTasks.noDeliveries')}</p>}
-        {deliveries.length > 0 && (
-          <ul className="task-list">
-            {deliveries.map((d) => (
-              <li key={d.id}>
-                <Link to={`/lieferungen/${d.id}`}>
-                  {d.indicator ? `${d.indicator.code} – ${d.indicator.name}` : ''}, {d.period}
-                </Link>{' '}
-                – {t('myTasks.dueOn', { date: formatDate(d.expectedAt ?? d.dueAt, lang) })}
-                {d.overdue && <strong> ({t('myTasks.overdue')})</strong>}
-                {d.status === 'RETURNED' && <> ({t('myTasks.returned')})</>}
-              </li>
-            ))}
-          </ul>
-        )}
+        <QueryView query={q}>
+          {() => (
+            <>
+              {deliveries.length === 0 && <p>{t('myTasks.noDeliveries')}</p>}
+              {deliveries.length > 0 && (
+                <ul className="task-list">
+                  {deliveries.map((d) => (
+                    <li key={d.id}>
+                      <Link to={`/lieferungen/${d.id}`}>
+                        {d.indicator ? `${d.indicator.code} – ${d.indicator.name}` : ''}, {d.period}
+                      </Link>{' '}
+                      – {t('myTasks.dueOn', { date: formatDate(d.expectedAt ?? d.dueAt, lang) })}
+                      {d.overdue && <strong> ({t('myTasks.overdue')})</strong>}
+                      {d.status === 'RETURNED' && <> ({t('myTasks.returned')})</>}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </>
+          )}
+        </QueryView>
       </section>
       <section aria-labelledby="tasks-reviews">
         <h2 id="tasks-reviews">{t('myTasks.reviews')}</h2>

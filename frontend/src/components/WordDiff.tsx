@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import type { Segment } from './diff';
-import './leitbild.css';
+import type { Segment } from '../lib/diff';
+import './WordDiff.css';
 
 /**
  * A word diff as running text: insertions in <ins> (underlined, bold), deletions in <del>
@@ -14,17 +14,17 @@ export function WordDiff({ segments, label }: { segments: readonly Segment[]; la
         if (s.kind === 'INSERT')
           return (
             <ins key={i}>
-              <span className="visually-hidden">{t('leitbildView.diffInsStart')}</span>
+              <span className="visually-hidden">{t('diff.insStart')}</span>
               {s.text}
-              <span className="visually-hidden">{t('leitbildView.diffEnd')}</span>
+              <span className="visually-hidden">{t('diff.end')}</span>
             </ins>
           );
         if (s.kind === 'DELETE')
           return (
             <del key={i}>
-              <span className="visually-hidden">{t('leitbildView.diffDelStart')}</span>
+              <span className="visually-hidden">{t('diff.delStart')}</span>
               {s.text}
-              <span className="visually-hidden">{t('leitbildView.diffEnd')}</span>
+              <span className="visually-hidden">{t('diff.end')}</span>
             </del>
           );
         return <span key={i}>{s.text}</span>;
@@ -37,7 +37,7 @@ export function DiffLegend() {
   const { t } = useTranslation();
   return (
     <p className="diff-legend">
-      {t('leitbildView.legend')} <ins>{t('leitbildView.legendIns')}</ins> · <del>{t('leitbildView.legendDel')}</del>
+      {t('diff.legend')} <ins>{t('diff.legendIns')}</ins> · <del>{t('diff.legendDel')}</del>
     </p>
   );
 }

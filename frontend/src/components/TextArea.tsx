@@ -1,23 +1,18 @@
-import { FieldError, Label, Text, TextArea as AriaTextArea, TextField, type TextFieldProps } from 'react-aria-components';
+import { FieldError, Label, Text, TextArea as AriaTextArea, TextField } from 'react-aria-components';
+import { RequiredMark, type TextInputProps } from './fields';
 
-interface Props extends Omit<TextFieldProps, 'children'> {
-  label: string;
-  description?: string;
+// Its own module: fields.tsx is part of the first load (the login form), text areas are not.
+interface TextAreaProps extends TextInputProps {
   rows?: number;
 }
 
 /** A multi-line text field with label, description and error, like `TextInput`. */
-export function TextArea({ label, description, rows = 4, ...props }: Props) {
+export function TextArea({ label, description, rows = 4, ...props }: TextAreaProps) {
   return (
     <TextField className="field" validationBehavior="aria" {...props}>
       <Label>
         {label}
-        {props.isRequired && (
-          <span className="required" aria-hidden="true">
-            {' '}
-            *
-          </span>
-        )}
+        {props.isRequired && <RequiredMark />}
       </Label>
       <AriaTextArea rows={rows} className="react-aria-Input textarea" />
       {description && (
@@ -29,3 +24,4 @@ export function TextArea({ label, description, rows = 4, ...props }: Props) {
     </TextField>
   );
 }
+
