@@ -1,447 +1,9 @@
-//! The rules of the monitoring: indicators, ownership, reviews, deliveries, series and rates.
+//! Data deliveries: requesting, confirming (in person or by signed link), accepting and returning them.
 
-use std::collections::{HashMap, HashSet};
-
-use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
-    sea_query::{Expr, OnConflict, Order},
-};
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-
-use super::{
-    entities::{
-        DeliveryStatus, Periodicity, SourceKind, TargetDirection, delivery, indicator, indicator_goal, indicator_term,
-        ownership, review,
-    },
-    reminders,
-    timing::{self, Period},
-};
-use crate::{
-    accounts::{
-        entities::{membership, organization, user},
-        policy::{Actor, Permission},
-    },
-    audit::{self, AuditEntry},
-    error::{Error, Result},
-    notifications::{self, NewNotification, entities::NotificationKind},
-    state::AppState,
-    text::{Line, Lines},
-};
-
-/// Most rows a plain list answers; a city has a few hundred indicators.
-pub const MAX_LIST: u64 = 500;
-
-pub struct NewIndicator {
-    pub code: String,
-    pub name: String,
-    pub goal_ids: Vec<Uuid>,
-    pub term_ids: Vec<Uuid>,
-    pub unit: String,
-    pub source_kind: SourceKind,
-    pub source_description: String,
-    pub periodicity: Periodicity,
-    pub target_value: Option<f64>,
-    pub target_direction: Option<TargetDirection>,
-    pub owner_id: Uuid,
-    pub responsible_user_id: Option<Uuid>,
-    pub deputy_user_id: Option<Uuid>,
-    pub review_interval_months: i32,
-}
-
-/// One cell of a delivered value broken down by a dimension, e.g. district "Mitte".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BreakdownEntry {
-    pub dimension: String,
-    pub category: String,
-    pub value: f64,
-}
-
-/// What the owner confirms: a value, or that no new data exist yet.
-pub enum Confirmation {
-    Value { value: f64, breakdown: Vec<BreakdownEntry>, note: Option<String>, definition_id: Option<Uuid> },
-    NoNewData { reason: String, expected_at: DateTime<Utc> },
-}
-
-// ---- validation -------------------------------------------------------------------------
-
-fn clean_code(raw: &str) -> Result<String> {
-    let code = raw.trim().to_string();
-    let ok = !code.is_empty()
-        && code.len() <= 40
-        && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-    if ok { Ok(code) } else { Err(Error::validation("code", "1–40 letters, digits, '.', '-' or '_'")) }
-}
-
-fn is_percent(unit: &str) -> bool {
-    let u = unit.trim().to_lowercase();
-    u == "%" || u == "prozent" || u == "percent"
-}
-
-/// A value must be a finite number in the range its unit allows (0–100 for percentages).
-pub fn check_value(field: &str, unit: &str, value: f64) -> Result<()> {
-    if !value.is_finite() {
-        return Err(Error::validation(field, "must be a number"));
-    }
-    if is_percent(unit) && !(0.0..=100.0).contains(&value) {
-        return Err(Error::validation(field, "a percentage lies between 0 and 100"));
-    }
-    Ok(())
-}
-
-/// A responsible person or deputy: active and a member of the owning organisation, since only
-/// members may confirm what the reminders ask of them.
-async fn active_member<C: ConnectionTrait>(db: &C, field: &str, id: Option<Uuid>, owner_id: Uuid) -> Result<()> {
-    let Some(id) = id else { return Ok(()) };
-    match user::Entity::find_by_id(id).one(db).await? {
-        Some(u) if u.active => {}
-        _ => return Err(Error::validation(field, "no such active person")),
-    }
-    let member = membership::Entity::find()
-        .filter(membership::Column::UserId.eq(id))
-        .filter(membership::Column::OrganizationId.eq(owner_id))
-        .one(db)
-        .await?
-        .is_some();
-    if !member {
-        return Err(Error::validation(field, "must be a member of the owning organisation"));
-    }
-    Ok(())
-}
-
-async fn org_exists<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<organization::Model> {
-    organization::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| Error::validation("ownerId", "no such organisation"))
-}
-
-fn dedup(ids: &[Uuid]) -> Vec<Uuid> {
-    let mut seen = HashSet::new();
-    ids.iter().copied().filter(|id| seen.insert(*id)).collect()
-}
-
-fn stale(current_version: i32, expected: Option<i32>, what: &str) -> Result<()> {
-    match expected {
-        Some(v) if v != current_version => Err(Error::Conflict {
-            message: format!("{what} was changed meanwhile"),
-            details: Some(serde_json::json!({ "currentVersion": current_version })),
-        }),
-        _ => Ok(()),
-    }
-}
-
-// ---- mails ------------------------------------------------------------------------------
-
-fn link(state: &AppState, path: &str) -> String {
-    format!("{}{path}", state.config.public_url)
-}
-
-async fn owner_assigned_mails<C: ConnectionTrait>(
-    db: &C,
-    state: &AppState,
-    ind: &indicator::Model,
-    now: DateTime<Utc>,
-) -> Result<Vec<NewNotification>> {
-    let org = organization::Entity::find_by_id(ind.owner_id).one(db).await?.map(|o| o.name).unwrap_or_default();
-    let url = link(state, &format!("/indikatoren/{}", ind.id));
-    let mut out = Vec::new();
-    for (who, role) in [(ind.responsible_user_id, "verantwortlich"), (ind.deputy_user_id, "Stellvertretung")] {
-        let Some(user_id) = who else { continue };
-        let text = crate::notifications::mailer::compose(
-            "Guten Tag,",
-            &[
-                format!("Sie sind nun {role} für den Indikator „{}“ ({}).", ind.name, ind.code),
-                format!(
-                    "Datenhaltende Stelle: {org}. Nächste Überprüfung: {}.",
-                    timing::german_date(ind.next_review_at)
-                ),
-            ],
-            "Zum Indikator",
-            &url,
-        );
-        out.push(NewNotification {
-            recipient_id: user_id,
-            kind: NotificationKind::OwnerAssigned,
-            dedupe_key: format!("owner:{}:v{}:{user_id}", ind.id, ind.version),
-            due_at: now,
-            subject: format!("Indikator „{}“ übernommen", ind.name),
-            body_text: text,
-            body_html: None,
-            link: Some(url.clone()),
-            cc: vec![],
-        });
-    }
-    Ok(out)
-}
-
-// ---- indicators -------------------------------------------------------------------------
-
-pub async fn create_indicator(state: &AppState, actor: &Actor, input: NewIndicator) -> Result<indicator::Model> {
-    actor.require(Permission::ManageIndicators)?;
-    let code = clean_code(&input.code)?;
-    let name = Line(300).required("name", &input.name)?;
-    let unit = Line(40).required("unit", &input.unit)?;
-    let source_description = Lines(2000).required("sourceDescription", &input.source_description)?;
-    if !(1..=120).contains(&input.review_interval_months) {
-        return Err(Error::validation("reviewIntervalMonths", "between 1 and 120 months"));
-    }
-    if let Some(t) = input.target_value {
-        check_value("targetValue", &unit, t)?;
-    }
-    if input.target_value.is_some() != input.target_direction.is_some() {
-        return Err(Error::validation("targetDirection", "a target needs a value and a direction"));
-    }
-    if input.responsible_user_id.is_some() && input.responsible_user_id == input.deputy_user_id {
-        return Err(Error::validation("deputyUserId", "the deputy must be another person"));
-    }
-    let now = state.now();
-    let txn = state.db.begin().await?;
-    let org = org_exists(&txn, input.owner_id).await?;
-    active_member(&txn, "responsibleUserId", input.responsible_user_id, org.id).await?;
-    active_member(&txn, "deputyUserId", input.deputy_user_id, org.id).await?;
-    if indicator::Entity::find().filter(indicator::Column::Code.eq(&code)).one(&txn).await?.is_some() {
-        return Err(Error::duplicate("code", format!("an indicator with code {code} exists")));
-    }
-    let next_review_at = timing::add_months_local(now, input.review_interval_months as u32);
-    let ind = indicator::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        code: Set(code),
-        name: Set(name),
-        unit: Set(unit),
-        source_kind: Set(input.source_kind),
-        source_description: Set(source_description),
-        periodicity: Set(input.periodicity),
-        target_value: Set(input.target_value),
-        target_direction: Set(input.target_direction),
-        owner_id: Set(org.id),
-        responsible_user_id: Set(input.responsible_user_id),
-        deputy_user_id: Set(input.deputy_user_id),
-        review_interval_months: Set(input.review_interval_months),
-        next_review_at: Set(next_review_at),
-        review_reminder_at: Set(Some(timing::review_reminder_time(next_review_at))),
-        next_auto_request_at: Set(None),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    super::usage::check_links(&txn, &input.goal_ids, &input.term_ids).await?;
-    let goals: Vec<_> = dedup(&input.goal_ids)
-        .into_iter()
-        .map(|g| indicator_goal::ActiveModel { indicator_id: Set(ind.id), goal_id: Set(g) })
-        .collect();
-    if !goals.is_empty() {
-        indicator_goal::Entity::insert_many(goals).exec_without_returning(&txn).await?;
-    }
-    let terms: Vec<_> = dedup(&input.term_ids)
-        .into_iter()
-        .map(|t| indicator_term::ActiveModel { indicator_id: Set(ind.id), term_id: Set(t) })
-        .collect();
-    if !terms.is_empty() {
-        indicator_term::Entity::insert_many(terms).exec_without_returning(&txn).await?;
-    }
-    ownership::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        indicator_id: Set(ind.id),
-        owner_id: Set(ind.owner_id),
-        responsible_user_id: Set(ind.responsible_user_id),
-        deputy_user_id: Set(ind.deputy_user_id),
-        assigned_by: Set(Some(actor.user_id)),
-        from_at: Set(now),
-        until_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    let mails = owner_assigned_mails(&txn, state, &ind, now).await?;
-    notifications::service::enqueue_many(&txn, mails, now).await?;
-    audit::record(
-        &txn,
-        now,
-        Some(actor.user_id),
-        AuditEntry {
-            action: "indicator.create",
-            entity_type: "indicator",
-            entity_id: Some(ind.id),
-            summary: format!("Indikator {} „{}“ angelegt, datenhaltend: {}", ind.code, ind.name, org.name),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(ind)
-}
-
-/// Hands an indicator to another organisation and person; the history keeps who had it when,
-/// open deliveries move along, and the new responsible people are told.
-pub async fn assign_owner(
-    state: &AppState,
-    actor: &Actor,
-    indicator_id: Uuid,
-    owner_id: Uuid,
-    responsible_user_id: Option<Uuid>,
-    deputy_user_id: Option<Uuid>,
-    expected_version: Option<i32>,
-) -> Result<indicator::Model> {
-    actor.require(Permission::ManageIndicators)?;
-    if responsible_user_id.is_some() && responsible_user_id == deputy_user_id {
-        return Err(Error::validation("deputyUserId", "the deputy must be another person"));
-    }
-    let now = state.now();
-    let txn = state.db.begin().await?;
-    let current = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(Error::NotFound("indicator"))?;
-    stale(current.version, expected_version, "the indicator")?;
-    let org = org_exists(&txn, owner_id).await?;
-    active_member(&txn, "responsibleUserId", responsible_user_id, org.id).await?;
-    active_member(&txn, "deputyUserId", deputy_user_id, org.id).await?;
-    ownership::Entity::update_many()
-        .col_expr(ownership::Column::UntilAt, Expr::value(now))
-        .filter(ownership::Column::IndicatorId.eq(indicator_id))
-        .filter(ownership::Column::UntilAt.is_null())
-        .exec(&txn)
-        .await?;
-    ownership::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        indicator_id: Set(indicator_id),
-        owner_id: Set(owner_id),
-        responsible_user_id: Set(responsible_user_id),
-        deputy_user_id: Set(deputy_user_id),
-        assigned_by: Set(Some(actor.user_id)),
-        from_at: Set(now),
-        until_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    let version = current.version + 1;
-    let mut row = current.into_active_model();
-    row.owner_id = Set(owner_id);
-    row.responsible_user_id = Set(responsible_user_id);
-    row.deputy_user_id = Set(deputy_user_id);
-    row.version = Set(version);
-    row.updated_at = Set(now);
-    let updated = row.update(&txn).await?;
-    delivery::Entity::update_many()
-        .col_expr(delivery::Column::OwnerId, Expr::value(owner_id))
-        .filter(delivery::Column::IndicatorId.eq(indicator_id))
-        .filter(delivery::Column::Status.is_in([DeliveryStatus::Requested, DeliveryStatus::Returned]))
-        .exec(&txn)
-        .await?;
-    let mails = owner_assigned_mails(&txn, state, &updated, now).await?;
-    notifications::service::enqueue_many(&txn, mails, now).await?;
-    audit::record(
-        &txn,
-        now,
-        Some(actor.user_id),
-        AuditEntry {
-            action: "indicator.assign_owner",
-            entity_type: "indicator",
-            entity_id: Some(indicator_id),
-            summary: format!("Indikator {} an „{}“ übergeben", updated.code, org.name),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
-}
-
-/// Whether `actor` speaks for the organisation owning an indicator (or coordinates).
-fn may_act_for(actor: &Actor, owner_id: Uuid) -> bool {
-    actor.can(Permission::ManageIndicators) || actor.is_member_of(owner_id)
-}
-
-/// The owner checked definition and source: the next review is one interval from now.
-pub async fn confirm_review(
-    state: &AppState,
-    actor: &Actor,
-    indicator_id: Uuid,
-    note: Option<String>,
-    expected_version: Option<i32>,
-) -> Result<indicator::Model> {
-    let note = Lines(2000).optional("note", note.as_deref())?;
-    let now = state.now();
-    let txn = state.db.begin().await?;
-    let current = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(Error::NotFound("indicator"))?;
-    if !may_act_for(actor, current.owner_id) {
-        return Err(Error::forbidden("only the owning organisation or coordinators confirm a review"));
-    }
-    stale(current.version, expected_version, "the indicator")?;
-    let next = timing::add_months_local(now, current.review_interval_months as u32);
-    review::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        indicator_id: Set(indicator_id),
-        reviewed_by: Set(actor.user_id),
-        note: Set(note),
-        reviewed_at: Set(now),
-        next_review_at: Set(next),
-    }
-    .insert(&txn)
-    .await?;
-    notifications::cancel_pending(&txn, &reminders::review_prefix(indicator_id)).await?;
-    let version = current.version + 1;
-    let mut row = current.into_active_model();
-    row.next_review_at = Set(next);
-    row.review_reminder_at = Set(Some(timing::review_reminder_time(next)));
-    row.version = Set(version);
-    row.updated_at = Set(now);
-    let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
-        Some(actor.user_id),
-        AuditEntry {
-            action: "indicator.review",
-            entity_type: "indicator",
-            entity_id: Some(indicator_id),
-            summary: format!("Überprüfung bestätigt, nächste am {}", timing::german_date(next)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
-}
-
-/// Any logged-in person reads indicators: the monitoring is open to all its participants.
-pub async fn indicator_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<indicator::Model>> {
-    Ok(indicator::Entity::find_by_id(id).one(db).await?)
-}
-
-/// Indicators, by code, optionally of one owner or one goal; bounded by [`MAX_LIST`].
-pub async fn indicators<C: ConnectionTrait>(
-    db: &C,
-    owner_id: Option<Uuid>,
-    goal_id: Option<Uuid>,
-) -> Result<Vec<indicator::Model>> {
-    let mut q = indicator::Entity::find();
-    if let Some(o) = owner_id {
-        q = q.filter(indicator::Column::OwnerId.eq(o));
-    }
-    if let Some(g) = goal_id {
-        let ids: Vec<Uuid> = indicator_goal::Entity::find()
-            .select_only()
-            .column(indicator_goal::Column::IndicatorId)
-            .filter(indicator_goal::Column::GoalId.eq(g))
-            .into_tuple()
-            .all(db)
-            .await?;
-        q = q.filter(indicator::Column::Id.is_in(ids));
-    }
-    Ok(q.order_by_asc(indicator::Column::Code).limit(MAX_LIST).all(db).await?)
-}
-
-pub async fn ownership_history<C: ConnectionTrait>(db: &C, indicator_id: Uuid) -> Result<Vec<ownership::Model>> {
-    Ok(ownership::Entity::find()
-        .filter(ownership::Column::IndicatorId.eq(indicator_id))
-        .order_by_asc(ownership::Column::FromAt)
-        .all(db)
-        .await?)
-}
-
-// ---- deliveries -------------------------------------------------------------------------
+use super::*;
 
 /// First reminder time of a fresh schedule: the 14-day stage, or now when that has passed.
-fn first_reminder(due: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+pub(super) fn first_reminder(due: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
     timing::stage_time(due, timing::Stage::DueSoon).max(now)
 }
 
@@ -472,7 +34,7 @@ pub(crate) fn new_delivery_row(
 }
 
 /// Inserts a request; `None` when the period was already requested (by anyone, any replica).
-async fn insert_delivery<C: ConnectionTrait>(
+pub(super) async fn insert_delivery<C: ConnectionTrait>(
     db: &C,
     ind: &indicator::Model,
     period: &str,
@@ -493,7 +55,11 @@ async fn insert_delivery<C: ConnectionTrait>(
 }
 
 /// Keeps the automatic schedule pointing at the latest requested period's due date.
-async fn follow_latest<C: ConnectionTrait>(db: &C, ind: &indicator::Model, due_at: DateTime<Utc>) -> Result<()> {
+pub(super) async fn follow_latest<C: ConnectionTrait>(
+    db: &C,
+    ind: &indicator::Model,
+    due_at: DateTime<Utc>,
+) -> Result<()> {
     let latest: Option<DateTime<Utc>> = delivery::Entity::find()
         .select_only()
         .column_as(delivery::Column::DueAt.max(), "m")
@@ -528,7 +94,7 @@ pub async fn request_delivery(
     };
     follow_latest(&txn, &ind, due_at).await?;
     // A delivery requested late gets the reminder that is already due in this same transaction.
-    let secret = super::links::secret(&txn, state).await?;
+    let secret = crate::indicators::links::secret(&txn, state).await?;
     let ctx = reminders::Context::load(&txn, std::slice::from_ref(&ind)).await?;
     let (mails, next) = reminders::delivery_reminders(state, &ctx, &secret, &ind, &d, now);
     notifications::service::enqueue_many(&txn, mails, now).await?;
@@ -556,13 +122,16 @@ pub async fn request_delivery(
     Ok(d)
 }
 
-async fn load_open_delivery<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<(delivery::Model, indicator::Model)> {
+pub(super) async fn load_open_delivery<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> Result<(delivery::Model, indicator::Model)> {
     let d = delivery::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("delivery"))?;
     let ind = indicator::Entity::find_by_id(d.indicator_id).one(db).await?.ok_or(Error::NotFound("indicator"))?;
     Ok((d, ind))
 }
 
-fn wrong_status(d: &delivery::Model, wanted: &str) -> Error {
+pub(super) fn wrong_status(d: &delivery::Model, wanted: &str) -> Error {
     Error::Conflict {
         message: format!("the delivery is {:?}, not {wanted}", d.status),
         details: Some(serde_json::json!({ "status": d.status, "version": d.version })),
@@ -609,8 +178,8 @@ pub async fn confirm_delivery_by_link(
     if login_required_for_links(state) && person.is_none() {
         return Err(Error::Unauthenticated);
     }
-    let secret = super::links::secret(&state.db, state).await?;
-    if !super::links::verify(&secret, delivery_id, token, state.now()) {
+    let secret = crate::indicators::links::secret(&state.db, state).await?;
+    if !crate::indicators::links::verify(&secret, delivery_id, token, state.now()) {
         return Err(Error::forbidden("the link is not valid for this delivery or has expired"));
     }
     confirm_as(state, Confirmer::SignedLink { person }, delivery_id, confirmation, expected_version).await
@@ -621,7 +190,7 @@ pub fn login_required_for_links(state: &AppState) -> bool {
     state.config.signed_link_login == crate::config::SignedLinkLogin::Required
 }
 
-async fn confirm_as(
+pub(super) async fn confirm_as(
     state: &AppState,
     confirmer: Confirmer<'_>,
     delivery_id: Uuid,
@@ -657,7 +226,7 @@ async fn confirm_as(
         Confirmation::Value { value, breakdown, note, definition_id } => {
             check_value("value", &ind.unit, value)?;
             if let Some(def) = definition_id {
-                super::usage::check_definition(&txn, ind.id, def).await?;
+                crate::indicators::usage::check_definition(&txn, ind.id, def).await?;
             }
             if breakdown.len() > 500 {
                 return Err(Error::validation("breakdown", "at most 500 entries"));

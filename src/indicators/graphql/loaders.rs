@@ -1,0 +1,108 @@
+//! Batch loading of indicator rows for GraphQL: one query per kind of row and request.
+
+use super::*;
+
+pub struct IndicatorsLoader(pub DatabaseConnection);
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IndicatorById(pub Uuid);
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DeliveriesOf(pub Uuid);
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GoalsOf(pub Uuid);
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TermsOf(pub Uuid);
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OwnershipsOf(pub Uuid);
+
+pub(super) fn db_err(e: sea_orm::DbErr) -> Arc<Error> {
+    Arc::new(e.into())
+}
+
+impl Loader<IndicatorById> for IndicatorsLoader {
+    type Value = Indicator;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[IndicatorById]) -> Result<HashMap<IndicatorById, Indicator>, Self::Error> {
+        let rows = indicator::Entity::find()
+            .filter(indicator::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.0)
+            .await
+            .map_err(db_err)?;
+        Ok(rows.into_iter().map(|i| (IndicatorById(i.id), Indicator::from(i))).collect())
+    }
+}
+
+impl Loader<DeliveriesOf> for IndicatorsLoader {
+    type Value = Vec<DataDelivery>;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[DeliveriesOf]) -> Result<HashMap<DeliveriesOf, Vec<DataDelivery>>, Self::Error> {
+        let rows = delivery::Entity::find()
+            .filter(delivery::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(delivery::Column::DueAt)
+            .all(&self.0)
+            .await
+            .map_err(db_err)?;
+        let mut out: HashMap<DeliveriesOf, Vec<DataDelivery>> = HashMap::new();
+        for d in rows {
+            out.entry(DeliveriesOf(d.indicator_id)).or_default().push(d.into());
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<GoalsOf> for IndicatorsLoader {
+    type Value = Vec<Uuid>;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[GoalsOf]) -> Result<HashMap<GoalsOf, Vec<Uuid>>, Self::Error> {
+        let rows = indicator_goal::Entity::find()
+            .filter(indicator_goal::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.0)
+            .await
+            .map_err(db_err)?;
+        let mut out: HashMap<GoalsOf, Vec<Uuid>> = HashMap::new();
+        for r in rows {
+            out.entry(GoalsOf(r.indicator_id)).or_default().push(r.goal_id);
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<TermsOf> for IndicatorsLoader {
+    type Value = Vec<Uuid>;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[TermsOf]) -> Result<HashMap<TermsOf, Vec<Uuid>>, Self::Error> {
+        let rows = indicator_term::Entity::find()
+            .filter(indicator_term::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.0)
+            .await
+            .map_err(db_err)?;
+        let mut out: HashMap<TermsOf, Vec<Uuid>> = HashMap::new();
+        for r in rows {
+            out.entry(TermsOf(r.indicator_id)).or_default().push(r.term_id);
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<OwnershipsOf> for IndicatorsLoader {
+    type Value = Vec<OwnershipPeriod>;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[OwnershipsOf]) -> Result<HashMap<OwnershipsOf, Vec<OwnershipPeriod>>, Self::Error> {
+        let rows = ownership::Entity::find()
+            .filter(ownership::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(ownership::Column::FromAt)
+            .all(&self.0)
+            .await
+            .map_err(db_err)?;
+        let mut out: HashMap<OwnershipsOf, Vec<OwnershipPeriod>> = HashMap::new();
+        for r in rows {
+            out.entry(OwnershipsOf(r.indicator_id)).or_default().push(r.into());
+        }
+        Ok(out)
+    }
+}

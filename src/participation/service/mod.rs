@@ -1,0 +1,290 @@
+//! The rules of a participation process: starting it, moving its phases (by hand or by the
+//! scheduler, claimed in the database), proposals, votes and their tallies.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+    sea_query::{Expr, OnConflict},
+};
+use uuid::Uuid;
+
+use super::{
+    entities::{
+        Eligibility, PhaseKind, ProcessStatus, ProposalKind, ProposalStatus, VoteChoice, participant, phase, process,
+        proposal, vote,
+    },
+    live::LiveEvent,
+    proposal_rules,
+    rules::{self, TallyOutcome, VotingRule},
+};
+use crate::{
+    accounts::{
+        entities::{Sector, membership, organization, user},
+        policy::{Actor, Permission},
+    },
+    audit::{self, AuditEntry},
+    error::{Error, Result},
+    leitbild::{
+        entities::LeitbildStatus,
+        service::{self as lb, NewGoal},
+    },
+    notifications::{
+        entities::NotificationKind,
+        service::{self as outbox, NewNotification},
+    },
+    state::AppState,
+    text::{LONG_TEXT, TITLE},
+};
+
+mod processes;
+mod proposals;
+mod votes;
+
+pub use processes::*;
+pub use proposals::*;
+pub use votes::*;
+
+/// Eligible people who have not voted are reminded this long before the vote closes.
+pub const VOTE_CLOSING_NOTICE_HOURS: i64 = 48;
+const VOTE_CLOSING_KEY: &str = "vote-closing";
+
+fn vote_closing_key(process_id: Uuid, user_id: Uuid) -> String {
+    format!("{VOTE_CLOSING_KEY}:{process_id}:{user_id}")
+}
+
+/// A time as German readers expect it: Berlin local time.
+pub fn german_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&chrono_tz::Europe::Berlin).format("%d.%m.%Y, %H:%M Uhr").to_string()
+}
+
+/// Entering VOTING: one reminder per eligible person, due 48 hours before the vote closes, or
+/// at once when less is left (one reminder, never a backlog). Voting on every open proposal
+/// cancels it; so does closing the vote early.
+async fn enqueue_vote_closing<C: ConnectionTrait>(
+    txn: &C,
+    public_url: &str,
+    p: &process::Model,
+    ends_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let pending = pending_voters(txn, p.id).await?;
+    let due_at = (ends_at - chrono::Duration::hours(VOTE_CLOSING_NOTICE_HOURS)).max(now);
+    let url = format!("{public_url}/prozesse/{}", p.id);
+    let closes = german_time(ends_at);
+    let mails = pending
+        .into_iter()
+        .map(|(user, proposals)| {
+            let lines = vec![
+                format!("die Abstimmung im Beteiligungsprozess „{}“ endet am {closes}.", p.title),
+                match p.eligibility {
+                    Eligibility::Person => format!("Zu {} Vorschlägen fehlt noch Ihre Stimme.", proposals.len()),
+                    Eligibility::Organization => {
+                        format!("Zu {} Vorschlägen fehlt noch die Stimme Ihrer Organisation.", proposals.len())
+                    }
+                },
+            ];
+            let text = crate::notifications::mailer::compose("Guten Tag,", &lines, "Zur Abstimmung", &url);
+            NewNotification {
+                recipient_id: user,
+                kind: NotificationKind::VoteClosing,
+                dedupe_key: vote_closing_key(p.id, user),
+                due_at,
+                subject: format!("Abstimmung endet am {closes}: {}", p.title),
+                body_text: text,
+                body_html: None,
+                link: Some(url.clone()),
+                cc: vec![],
+            }
+        })
+        .collect();
+    outbox::enqueue_many(txn, mails, now).await
+}
+
+/// After a vote: those who (or whose organisation) have now voted on every open proposal no
+/// longer get the reminder. Looks only at the voter, so that a vote costs the same however many
+/// take part.
+async fn settle_vote_closing<C: ConnectionTrait>(
+    txn: &C,
+    p: &process::Model,
+    actor: &Actor,
+    organization_id: Uuid,
+) -> Result<()> {
+    let open: Vec<Uuid> = proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::Id)
+        .filter(proposal::Column::ProcessId.eq(p.id))
+        .filter(proposal::Column::Status.eq(ProposalStatus::InVote))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    // (voter, proposal) pairs of the given voters on the open proposals.
+    let votes_of = |voters: Vec<Uuid>| {
+        vote::Entity::find()
+            .select_only()
+            .column(vote::Column::VoterId)
+            .column(vote::Column::ProposalId)
+            .filter(vote::Column::ProposalId.is_in(open.iter().copied()))
+            .filter(vote::Column::VoterId.is_in(voters))
+            .into_tuple::<(Uuid, Uuid)>()
+            .all(txn)
+    };
+    let counts = |pairs: Vec<(Uuid, Uuid)>| {
+        let mut n: HashMap<Uuid, usize> = HashMap::new();
+        for (voter, _) in pairs {
+            *n.entry(voter).or_default() += 1;
+        }
+        n
+    };
+    let done: Vec<Uuid> = match p.eligibility {
+        Eligibility::Person => {
+            let n = counts(votes_of(vec![actor.user_id]).await?);
+            if n.get(&actor.user_id).copied().unwrap_or(0) < open.len() {
+                return Ok(());
+            }
+            vec![actor.user_id]
+        }
+        Eligibility::Organization => {
+            let n = counts(votes_of(vec![organization_id]).await?);
+            if n.get(&organization_id).copied().unwrap_or(0) < open.len() {
+                return Ok(());
+            }
+            // A member of several participating organisations keeps the reminder while any of
+            // them has not voted on everything.
+            let members: Vec<Uuid> = membership::Entity::find()
+                .filter(membership::Column::OrganizationId.eq(organization_id))
+                .all(txn)
+                .await?
+                .into_iter()
+                .map(|m| m.user_id)
+                .collect();
+            let participants: HashSet<Uuid> = participants_of(txn, p.id).await?.into_iter().collect();
+            let theirs: Vec<membership::Model> = membership::Entity::find()
+                .filter(membership::Column::UserId.is_in(members.iter().copied()))
+                .all(txn)
+                .await?
+                .into_iter()
+                .filter(|m| participants.contains(&m.organization_id))
+                .collect();
+            let orgs: HashSet<Uuid> = theirs.iter().map(|m| m.organization_id).collect();
+            let n = counts(votes_of(orgs.into_iter().collect()).await?);
+            members
+                .into_iter()
+                .filter(|u| {
+                    theirs
+                        .iter()
+                        .filter(|m| m.user_id == *u)
+                        .all(|m| n.get(&m.organization_id).copied().unwrap_or(0) >= open.len())
+                })
+                .collect()
+        }
+    };
+    for user in done {
+        outbox::cancel_pending(txn, &vote_closing_key(p.id, user)).await?;
+    }
+    Ok(())
+}
+
+/// Bounds what one process holds, so that its lists (proposals, the disposition table) stay
+/// loadable in one piece: far above a city's real processes, low enough to stop a runaway script.
+pub const MAX_PROPOSALS_PER_PROCESS: u64 = 2_000;
+
+pub struct PhaseInput {
+    pub kind: PhaseKind,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+pub struct NewProcess {
+    pub leitbild_id: Uuid,
+    pub title: String,
+    pub phases: Vec<PhaseInput>,
+    pub eligibility: Eligibility,
+    pub rule: VotingRule,
+    pub participant_ids: Vec<Uuid>,
+    pub resolution_reference: Option<String>,
+}
+
+// ---- reading ----------------------------------------------------------------------------
+
+pub async fn has_running_process<C: ConnectionTrait>(db: &C, leitbild_id: Uuid) -> Result<bool> {
+    Ok(process::Entity::find()
+        .filter(process::Column::LeitbildId.eq(leitbild_id))
+        .filter(process::Column::Status.eq(ProcessStatus::Active))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Adopts a draft that is not under a running process (e.g. a city's very first Leitbild). It
+/// lives here, not in `leitbild`, because only this area knows whether a process runs.
+pub async fn adopt_leitbild(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    resolution_reference: Option<String>,
+) -> Result<crate::leitbild::entities::leitbild::Model> {
+    actor.require(Permission::RunLeitbild)?;
+    let reference = TITLE.optional("resolutionReference", resolution_reference.as_deref())?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let draft = lb::leitbild_by_id(&txn, id).await?;
+    if has_running_process(&txn, id).await? {
+        return Err(Error::conflict("this edition is under a running process; it is adopted when the process ends"));
+    }
+    let adopted = lb::adopt_in(&txn, draft, now, reference, Some(actor.user_id)).await?;
+    txn.commit().await?;
+    Ok(adopted)
+}
+
+pub async fn process_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<process::Model> {
+    process::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("process"))
+}
+
+/// Reads a process and holds a share lock on its row until the transaction ends (PostgreSQL;
+/// SQLite has one writer anyway). Advancing a phase updates that row, so it waits for every
+/// vote or proposal in flight, and those that come after it see the new phase: no vote lands
+/// after its proposal was decided, no proposal stays SUBMITTED through VOTING.
+async fn process_for_share<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<process::Model> {
+    process::Entity::find_by_id(id).lock_shared().one(db).await?.ok_or(Error::NotFound("process"))
+}
+
+pub async fn proposal_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<proposal::Model> {
+    proposal::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("proposal"))
+}
+
+pub async fn phases_of<C: ConnectionTrait>(db: &C, process_id: Uuid) -> Result<Vec<phase::Model>> {
+    Ok(phase::Entity::find()
+        .filter(phase::Column::ProcessId.eq(process_id))
+        .order_by_asc(phase::Column::Position)
+        .all(db)
+        .await?)
+}
+
+pub async fn participants_of<C: ConnectionTrait>(db: &C, process_id: Uuid) -> Result<Vec<Uuid>> {
+    Ok(participant::Entity::find()
+        .filter(participant::Column::ProcessId.eq(process_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.organization_id)
+        .collect())
+}
+
+/// The phase a process is in, or `None` once it is completed.
+pub async fn current_phase<C: ConnectionTrait>(db: &C, p: &process::Model) -> Result<Option<phase::Model>> {
+    if p.status != ProcessStatus::Active {
+        return Ok(None);
+    }
+    Ok(phase::Entity::find()
+        .filter(phase::Column::ProcessId.eq(p.id))
+        .filter(phase::Column::Position.eq(p.current_phase))
+        .one(db)
+        .await?)
+}
+
+pub fn rule_of(p: &process::Model) -> VotingRule {
+    VotingRule { quorum: p.quorum, threshold: p.threshold, sector_majority: p.sector_majority }
+}

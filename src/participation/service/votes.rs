@@ -1,0 +1,264 @@
+//! Votes: casting them, tallies, and the reminders before a vote closes.
+
+use super::*;
+
+/// Casts or changes a vote. The row is an upsert on the unique (proposal, voter) pair, so
+/// concurrent identical requests count once; under ORGANIZATION eligibility the voter is the
+/// organisation and the last member's vote counts.
+pub async fn cast_vote(
+    state: &AppState,
+    actor: &Actor,
+    proposal_id: Uuid,
+    choice: VoteChoice,
+    organization_id: Option<Uuid>,
+) -> Result<vote::Model> {
+    actor.require(Permission::Participate)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let prop = proposal_by_id(&txn, proposal_id).await?;
+    let p = process_for_share(&txn, prop.process_id).await?;
+    // Re-read under the lock: the vote may have closed while we waited.
+    let prop = proposal_by_id(&txn, proposal_id).await?;
+    let in_voting = current_phase(&txn, &p).await?.is_some_and(|ph| ph.kind == PhaseKind::Voting);
+    let orgs = actor_participations(&txn, actor, p.id).await?;
+    let voter_orgs: Vec<rules::VoterOrganization<'_>> =
+        orgs.iter().map(|o| rules::VoterOrganization { id: o.id, name: &o.name, sector: o.sector }).collect();
+    let ballot = rules::ballot(&rules::VoteFacts {
+        actor_id: actor.user_id,
+        proposal_status: prop.status,
+        in_voting,
+        eligibility: p.eligibility,
+        organizations: &voter_orgs,
+        requested: organization_id,
+    })?;
+    let voter_id = ballot.voter_id;
+    let row = vote::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        proposal_id: Set(proposal_id),
+        voter_id: Set(voter_id),
+        cast_by: Set(actor.user_id),
+        organization_id: Set(Some(ballot.organization_id)),
+        sector: Set(Some(ballot.sector)),
+        choice: Set(choice),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    vote::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([vote::Column::ProposalId, vote::Column::VoterId])
+                .update_columns([
+                    vote::Column::CastBy,
+                    vote::Column::OrganizationId,
+                    vote::Column::Sector,
+                    vote::Column::Choice,
+                    vote::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    settle_vote_closing(&txn, &p, actor, ballot.organization_id).await?;
+    let saved = vote::Entity::find()
+        .filter(vote::Column::ProposalId.eq(proposal_id))
+        .filter(vote::Column::VoterId.eq(voter_id))
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound("vote"))?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "vote.cast",
+            entity_type: "proposal",
+            entity_id: Some(proposal_id),
+            summary: ballot.summary,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    state.live.publish(&state.db, LiveEvent::TallyChanged { proposal_id }).await;
+    Ok(saved)
+}
+
+/// The actor's own vote on each proposal (their person's, or their organisation's).
+pub async fn my_votes<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    proposal_ids: &[Uuid],
+) -> Result<HashMap<Uuid, vote::Model>> {
+    let mut voters = actor.organization_ids.clone();
+    voters.push(actor.user_id);
+    let rows = vote::Entity::find()
+        .filter(vote::Column::ProposalId.is_in(proposal_ids.iter().copied()))
+        .filter(vote::Column::VoterId.is_in(voters))
+        .order_by_asc(vote::Column::UpdatedAt)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|v| (v.proposal_id, v)).collect())
+}
+
+/// A tally with what it was computed from.
+#[derive(Debug, Clone)]
+pub struct TallyView {
+    pub proposal_id: Uuid,
+    pub outcome: TallyOutcome,
+    pub eligibility: Eligibility,
+    /// Under ORGANIZATION eligibility: each organisation's vote and who cast it.
+    pub organization_votes: Vec<vote::Model>,
+}
+
+/// Who sees a running tally: coordinators; everyone once the proposal is decided.
+pub fn may_see_tally(actor: &Actor, status: ProposalStatus) -> bool {
+    actor.can(Permission::RunLeitbild) || matches!(status, ProposalStatus::Accepted | ProposalStatus::Rejected)
+}
+
+/// Tallies for many proposals at once, in a fixed number of statements.
+pub async fn tallies_for<C: ConnectionTrait>(db: &C, proposal_ids: &[Uuid]) -> Result<HashMap<Uuid, TallyView>> {
+    if proposal_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let props =
+        proposal::Entity::find().filter(proposal::Column::Id.is_in(proposal_ids.iter().copied())).all(db).await?;
+    let process_ids: HashSet<Uuid> = props.iter().map(|p| p.process_id).collect();
+    let processes: HashMap<Uuid, process::Model> = process::Entity::find()
+        .filter(process::Column::Id.is_in(process_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let eligible = eligible_counts(db, &processes).await?;
+    let votes = vote::Entity::find()
+        .filter(vote::Column::ProposalId.is_in(proposal_ids.iter().copied()))
+        .order_by_asc(vote::Column::UpdatedAt)
+        .all(db)
+        .await?;
+    let mut by_proposal: HashMap<Uuid, Vec<vote::Model>> = HashMap::new();
+    for v in votes {
+        by_proposal.entry(v.proposal_id).or_default().push(v);
+    }
+    let mut out = HashMap::new();
+    for prop in props {
+        let Some(p) = processes.get(&prop.process_id) else { continue };
+        let votes = by_proposal.remove(&prop.id).unwrap_or_default();
+        let list: Vec<(Option<Sector>, VoteChoice)> = votes.iter().map(|v| (v.sector, v.choice)).collect();
+        let outcome = rules::tally(&rule_of(p), eligible.get(&p.id).copied().unwrap_or(0), &list);
+        let organization_votes = if p.eligibility == Eligibility::Organization { votes } else { vec![] };
+        out.insert(
+            prop.id,
+            TallyView { proposal_id: prop.id, outcome, eligibility: p.eligibility, organization_votes },
+        );
+    }
+    Ok(out)
+}
+
+/// Eligible voters per process: participating organisations, or their active members.
+pub(super) async fn eligible_counts<C: ConnectionTrait>(
+    db: &C,
+    processes: &HashMap<Uuid, process::Model>,
+) -> Result<HashMap<Uuid, u32>> {
+    let parts = participant::Entity::find()
+        .filter(participant::Column::ProcessId.is_in(processes.keys().copied()))
+        .all(db)
+        .await?;
+    let person_orgs: HashSet<Uuid> = parts
+        .iter()
+        .filter(|pt| processes.get(&pt.process_id).is_some_and(|p| p.eligibility == Eligibility::Person))
+        .map(|pt| pt.organization_id)
+        .collect();
+    let mut members: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    if !person_orgs.is_empty() {
+        let rows = membership::Entity::find()
+            .filter(membership::Column::OrganizationId.is_in(person_orgs.iter().copied()))
+            .all(db)
+            .await?;
+        let active: HashSet<Uuid> = user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .filter(user::Column::Id.is_in(rows.iter().map(|m| m.user_id)))
+            .filter(user::Column::Active.eq(true))
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        for m in rows.into_iter().filter(|m| active.contains(&m.user_id)) {
+            members.entry(m.organization_id).or_default().push(m.user_id);
+        }
+    }
+    let mut people: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
+    let mut orgs: HashMap<Uuid, u32> = HashMap::new();
+    for pt in &parts {
+        *orgs.entry(pt.process_id).or_default() += 1;
+        if let Some(list) = members.get(&pt.organization_id) {
+            people.entry(pt.process_id).or_default().extend(list.iter().copied());
+        }
+    }
+    Ok(processes
+        .values()
+        .map(|p| {
+            let n = match p.eligibility {
+                Eligibility::Organization => orgs.get(&p.id).copied().unwrap_or(0),
+                Eligibility::Person => people.get(&p.id).map_or(0, |s| s.len() as u32),
+            };
+            (p.id, n)
+        })
+        .collect())
+}
+
+/// The people who may still vote on the process's open proposals and have not, each with the
+/// proposals they have not voted on: the recipients of the "vote closing" reminder. Under
+/// ORGANIZATION eligibility, every member of an organisation that has not voted.
+pub async fn pending_voters<C: ConnectionTrait>(db: &C, process_id: Uuid) -> Result<HashMap<Uuid, Vec<Uuid>>> {
+    let p = process_by_id(db, process_id).await?;
+    let open: Vec<Uuid> = proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::Id)
+        .filter(proposal::Column::ProcessId.eq(process_id))
+        .filter(proposal::Column::Status.eq(ProposalStatus::InVote))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if open.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let orgs = participants_of(db, process_id).await?;
+    let members = membership::Entity::find().filter(membership::Column::OrganizationId.is_in(orgs)).all(db).await?;
+    let active: HashSet<Uuid> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Id.is_in(members.iter().map(|m| m.user_id)))
+        .filter(user::Column::Active.eq(true))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let voted: HashSet<(Uuid, Uuid)> = vote::Entity::find()
+        .select_only()
+        .column(vote::Column::ProposalId)
+        .column(vote::Column::VoterId)
+        .filter(vote::Column::ProposalId.is_in(open.iter().copied()))
+        .into_tuple::<(Uuid, Uuid)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for m in members.iter().filter(|m| active.contains(&m.user_id)) {
+        let voter = match p.eligibility {
+            Eligibility::Person => m.user_id,
+            Eligibility::Organization => m.organization_id,
+        };
+        for proposal in &open {
+            if !voted.contains(&(*proposal, voter)) {
+                let list = out.entry(m.user_id).or_default();
+                if !list.contains(proposal) {
+                    list.push(*proposal);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
