@@ -1,6 +1,7 @@
 //! Accounts over HTTP: login, sessions, roles, validation, conflicts, audit, erasure, batching.
 
 use serde_json::json;
+use teilhabe::accounts::service::THROTTLE_FREE_FAILURES;
 
 use crate::{
     on_both_databases,
@@ -31,7 +32,7 @@ async fn login_right_wrong_unknown_and_deactivated(b: Backend) {
     assert_eq!(app.ok(Some(&token), ME, json!({})).await["me"]["email"], "anna@example.org");
     app.ok(Some(&admin), "mutation($id: UUID!) { deactivateUser(id: $id) { active } }", json!({"id": id})).await;
     // Deactivation ends the sessions and refuses new logins.
-    assert_eq!(app.ok(Some(&token), ME, json!({})).await["me"], serde_json::Value::Null);
+    assert_eq!(code(&app.gql(Some(&token), ME, json!({})).await), "UNAUTHENTICATED");
     let refused = app.gql(None, LOGIN, json!({"e": "anna@example.org", "p": PASSWORD})).await;
     assert_eq!(code(&refused), "UNAUTHENTICATED");
     assert_eq!(refused["errors"][0]["message"], wrong["errors"][0]["message"]);
@@ -41,7 +42,8 @@ async fn logout_ends_the_session(b: Backend) {
     let app = TestApp::start(b).await;
     let token = app.admin().await;
     assert_eq!(app.ok(Some(&token), "mutation { logout }", json!({})).await["logout"], true);
-    assert!(app.ok(Some(&token), ME, json!({})).await["me"].is_null());
+    // A token that is gone is refused, not taken as an anonymous caller.
+    assert_eq!(code(&app.gql(Some(&token), ME, json!({})).await), "UNAUTHENTICATED");
     let body = app.gql(Some(&token), "{ organizations { id } }", json!({})).await;
     assert_eq!(code(&body), "UNAUTHENTICATED");
 }
@@ -50,7 +52,7 @@ async fn sessions_expire(b: Backend) {
     let app = TestApp::start(b).await;
     let token = app.admin().await;
     app.clock.advance(chrono::Duration::days(15));
-    assert!(app.ok(Some(&token), ME, json!({})).await["me"].is_null());
+    assert_eq!(code(&app.gql(Some(&token), ME, json!({})).await), "UNAUTHENTICATED");
 }
 
 async fn repeated_failed_logins_are_slowed_down(b: Backend) {
@@ -64,6 +66,75 @@ async fn repeated_failed_logins_are_slowed_down(b: Backend) {
     assert_eq!(code(&locked), "LIMIT");
     app.clock.advance(chrono::Duration::minutes(2));
     app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+}
+
+/// Fires `n` logins for `email` at once, `right` of them (the last ones) with the right password.
+async fn parallel_logins(app: &TestApp, email: &str, n: usize, right: usize) -> Vec<String> {
+    let jobs = (0..n).map(|i| {
+        let p = if i >= n - right { PASSWORD.to_string() } else { format!("falsch-geraten-{i:04}") };
+        let email = email.to_string();
+        async move { app.gql(None, LOGIN, json!({"e": email, "p": p})).await }
+    });
+    futures_util::future::join_all(jobs)
+        .await
+        .iter()
+        .map(|b| if b["data"]["login"]["token"].is_string() { "OK".to_string() } else { code(b).to_string() })
+        .collect()
+}
+
+async fn the_lockout_holds_under_parallel_guesses(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    app.create_user(&admin, "anna@example.org", "MEMBER", &[]).await;
+    let before = app.state.hasher.verifications();
+    let outcomes = parallel_logins(&app, "anna@example.org", 120, 0).await;
+    let verified = app.state.hasher.verifications() - before;
+    assert!(outcomes.iter().all(|o| o == "UNAUTHENTICATED" || o == "LIMIT"), "{outcomes:?}");
+    assert!(verified <= THROTTLE_FREE_FAILURES as u64, "{verified} guesses were checked");
+    assert!(outcomes.iter().filter(|o| *o == "LIMIT").count() >= 120 - THROTTLE_FREE_FAILURES as usize);
+    // Locked: the right password is refused unchecked until the lock expires.
+    let locked = app.gql(None, LOGIN, json!({"e": "anna@example.org", "p": PASSWORD})).await;
+    assert_eq!(code(&locked), "LIMIT");
+    app.clock.advance(chrono::Duration::seconds(50));
+    assert_eq!(code(&app.gql(None, LOGIN, json!({"e": "anna@example.org", "p": PASSWORD})).await), "LIMIT");
+    app.clock.advance(chrono::Duration::seconds(20));
+    app.login("anna@example.org", PASSWORD).await;
+
+    // Guesses racing the right password: no more are checked than the lock allows.
+    app.create_user(&admin, "bert@example.org", "MEMBER", &[]).await;
+    let before = app.state.hasher.verifications();
+    let outcomes = parallel_logins(&app, "bert@example.org", 60, 1).await;
+    let verified = app.state.hasher.verifications() - before;
+    assert!(verified <= THROTTLE_FREE_FAILURES as u64, "{verified} attempts were checked: {outcomes:?}");
+    assert!(outcomes.iter().filter(|o| *o == "OK").count() <= 1);
+    // Whichever way the race went, the lock reached by the guesses stays.
+    assert_eq!(code(&app.gql(None, LOGIN, json!({"e": "bert@example.org", "p": PASSWORD})).await), "LIMIT");
+}
+
+async fn password_hashing_is_bounded_and_queues_time_out(b: Backend) {
+    let app = TestApp::start_with(b, |c| {
+        c.hash_concurrency = 1;
+        // Waiting not at all: whoever finds the one hashing slot taken is refused at once.
+        c.hash_queue_timeout = std::time::Duration::ZERO;
+    })
+    .await;
+    let admin = app.admin().await;
+    for i in 0..8 {
+        app.create_user(&admin, &format!("p{i}@example.org"), "MEMBER", &[]).await;
+    }
+    let jobs = (0..8).map(|i| app.gql(None, LOGIN, json!({"e": format!("p{i}@example.org"), "p": PASSWORD})));
+    let outcomes: Vec<String> = futures_util::future::join_all(jobs)
+        .await
+        .iter()
+        .map(|b| if b["data"]["login"]["token"].is_string() { "OK".to_string() } else { code(b).to_string() })
+        .collect();
+    assert!(outcomes.iter().any(|o| o == "OK"), "{outcomes:?}");
+    assert!(outcomes.iter().any(|o| o == "LIMIT"), "{outcomes:?}");
+    assert!(outcomes.iter().all(|o| o == "OK" || o == "LIMIT"), "{outcomes:?}");
+    // Alone, each gets through.
+    for i in 0..8 {
+        app.login(&format!("p{i}@example.org"), PASSWORD).await;
+    }
 }
 
 async fn cookie_sessions_need_the_csrf_header(b: Backend) {
@@ -336,7 +407,7 @@ async fn erasure_keeps_contributions_but_not_the_person(b: Backend) {
     assert_eq!(erased["eraseUser"]["erased"], true);
     assert_eq!(erased["eraseUser"]["active"], false);
     assert!(!erased["eraseUser"]["name"].as_str().unwrap().contains("erika"));
-    assert!(app.ok(Some(&token), ME, json!({})).await["me"].is_null(), "sessions end");
+    assert_eq!(code(&app.gql(Some(&token), ME, json!({})).await), "UNAUTHENTICATED", "sessions end");
     let log = app
         .ok(
             Some(&admin),
@@ -415,6 +486,8 @@ on_both_databases!(
     logout_ends_the_session,
     sessions_expire,
     repeated_failed_logins_are_slowed_down,
+    the_lockout_holds_under_parallel_guesses,
+    password_hashing_is_bounded_and_queues_time_out,
     cookie_sessions_need_the_csrf_header,
     each_role_against_each_mutation,
     inputs_are_validated_field_by_field,

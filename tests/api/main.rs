@@ -17,3 +17,4 @@ mod notifications;
 mod participation;
 mod reports;
 mod schema;
+mod sessions;
