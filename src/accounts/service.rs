@@ -591,6 +591,7 @@ pub async fn erase_user(state: &AppState, actor: &Actor, id: Uuid) -> Result<use
     if current.erased_at.is_some() {
         return Ok(current);
     }
+    redact_outbox(&txn, &current).await?;
     let mut row = current.into_active_model();
     row.name = Set(ERASED_NAME.into());
     row.email = Set(format!("erased-{id}@invalid"));
@@ -615,6 +616,59 @@ pub async fn erase_user(state: &AppState, actor: &Actor, id: Uuid) -> Result<use
     txn.commit().await?;
     announce_user_changed(state, id).await;
     Ok(updated)
+}
+
+/// Mails that name the erased person stop naming them, sent or pending: a reply notice to
+/// another participant ("Antwort von … auf Ihren Kommentar") and the digest that carried it
+/// get the placeholder instead of name and email; the person's own mails lose their address
+/// (an SMTP error may have quoted it). Only rows tied to the person are touched, so a short
+/// name inside another word of another mail stays as it was.
+async fn redact_outbox<C: ConnectionTrait>(txn: &C, person: &user::Model) -> Result<()> {
+    use crate::{notifications::entities::notification, participation::entities::comment};
+    use sea_orm::{
+        QuerySelect,
+        sea_query::{Expr, Func},
+    };
+
+    let replaced = |col: notification::Column, from: &str, to: &str| {
+        Expr::expr(Func::cust("REPLACE").arg(Expr::col(col)).arg(from).arg(to))
+    };
+    let replies: Vec<Uuid> = comment::Entity::find()
+        .select_only()
+        .column(comment::Column::Id)
+        .filter(comment::Column::AuthorId.eq(person.id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    for chunk in replies.chunks(500) {
+        let keys = chunk.iter().map(|id| format!("comment-reply:{id}"));
+        let notices: Vec<(Uuid, Option<Uuid>)> = notification::Entity::find()
+            .select_only()
+            .column(notification::Column::Id)
+            .column(notification::Column::DigestId)
+            .filter(notification::Column::DedupeKey.is_in(keys))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        let ids: std::collections::HashSet<Uuid> =
+            notices.iter().flat_map(|(id, digest)| std::iter::once(*id).chain(*digest)).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let mut update = notification::Entity::update_many().filter(notification::Column::Id.is_in(ids));
+        for col in [notification::Column::Subject, notification::Column::BodyText, notification::Column::BodyHtml] {
+            let by_name = Func::cust("REPLACE").arg(Expr::col(col)).arg(person.name.as_str()).arg(ERASED_NAME);
+            update =
+                update.col_expr(col, Expr::expr(Func::cust("REPLACE").arg(by_name).arg(person.email.as_str()).arg("")));
+        }
+        update.exec(txn).await?;
+    }
+    let mut own = notification::Entity::update_many().filter(notification::Column::RecipientId.eq(person.id));
+    for col in [notification::Column::Subject, notification::Column::BodyText, notification::Column::LastError] {
+        own = own.col_expr(col, replaced(col, &person.email, ""));
+    }
+    own.exec(txn).await?;
+    Ok(())
 }
 
 pub async fn users<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Vec<user::Model>> {
