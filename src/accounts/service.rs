@@ -127,6 +127,8 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> Result<Logg
     let Some(attempt) = count_attempt(state, &key, now).await? else {
         return Err(Error::Limit("too many failed logins; try again later".into()));
     };
+    // Counted first: an attempt refused here still counts towards the lock.
+    let _pass = state.hasher.per_email.enter(&key)?;
     let found = user::Entity::find().filter(user::Column::Email.eq(&email)).one(&state.db).await?;
     let hash = found.as_ref().and_then(|u| u.password_hash.clone());
     let password_ok = state.hasher.verify(password.to_string(), hash).await?;
