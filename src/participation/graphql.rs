@@ -1081,7 +1081,7 @@ fn events(state: AppState, actor: &Actor) -> impl Stream<Item = LiveEvent> + use
                     Ok(e) => (e, false),
                     // What was missed may have been a logout: check before the next event.
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        checked = DateTime::<Utc>::MIN_UTC;
+                        checked = state.now() - chrono::Duration::seconds(SESSION_RECHECK_SECS);
                         continue;
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
