@@ -171,7 +171,8 @@ async fn serve_ws(
     let (init_app, init_refused) = (app.clone(), refused.clone());
     let gql =
         async_graphql::http::WebSocket::new(schema, input, protocol).on_connection_init(move |payload| async move {
-            let token = payload.get("token").and_then(|t| t.as_str()).map(str::to_string);
+            // An empty token is no token: clients send `""` when nobody is logged in.
+            let token = payload.get("token").and_then(|t| t.as_str()).filter(|t| !t.is_empty()).map(str::to_string);
             let (actor, explicit) = match (token, cookie) {
                 (Some(t), _) => (authenticate_ws(&init_app, &t).await?, true),
                 (None, Some(c)) => (authenticate_ws(&init_app, &c).await?, false),

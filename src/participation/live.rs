@@ -174,19 +174,7 @@ pub async fn catch_up(state: &AppState, since: DateTime<Utc>) -> crate::error::R
         .into_tuple::<Uuid>()
         .all(&state.db)
         .await?;
-    let users = crate::accounts::entities::user::Entity::find()
-        .select_only()
-        .column(crate::accounts::entities::user::Column::Id)
-        .filter(crate::accounts::entities::user::Column::UpdatedAt.gte(since))
-        .limit(500)
-        .into_tuple::<Uuid>()
-        .all(&state.db)
-        .await?;
-    let n = comments.len() + proposals.len() + users.len();
-    // People first: a logout or demotion meanwhile must reach the sockets before new events.
-    for user_id in users {
-        state.live.deliver(LiveEvent::UserChanged { user_id });
-    }
+    let n = comments.len() + proposals.len();
     for (target_id, comment_id) in comments {
         state.live.deliver(LiveEvent::CommentAdded { target_id, comment_id });
     }
