@@ -37,6 +37,10 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// A separate listener serving only `/metrics` (`TEILHABE_METRICS_BIND`).
     pub metrics_bind: Option<SocketAddr>,
+    /// Password hashes that may run at once (`TEILHABE_HASH_CONCURRENCY`); about one per core.
+    pub hash_concurrency: usize,
+    /// How long a login waits for a free hashing slot before it is refused with `LIMIT`.
+    pub hash_queue_timeout: Duration,
 }
 
 /// Whether the signed link in a reminder mail needs a login to confirm its one delivery.
@@ -73,6 +77,8 @@ impl Default for Config {
             graphiql: true,
             metrics_token: None,
             metrics_bind: None,
+            hash_concurrency: crate::accounts::hasher::Hasher::default_limit(),
+            hash_queue_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -136,6 +142,17 @@ impl Config {
                 .parse()
                 .map_err(|_| Error::config("TEILHABE_REQUEST_TIMEOUT_SECS", "expected a number of seconds"))?;
             config.request_timeout = Duration::from_secs(secs);
+        }
+        if let Some(v) = get("TEILHABE_HASH_CONCURRENCY") {
+            config.hash_concurrency = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                Error::config("TEILHABE_HASH_CONCURRENCY", "expected a positive number of concurrent hashes")
+            })?;
+        }
+        if let Some(v) = get("TEILHABE_HASH_QUEUE_TIMEOUT_MS") {
+            let ms: u64 = v
+                .parse()
+                .map_err(|_| Error::config("TEILHABE_HASH_QUEUE_TIMEOUT_MS", "expected a number of milliseconds"))?;
+            config.hash_queue_timeout = Duration::from_millis(ms);
         }
         config.secure_cookies = config.public_url.starts_with("https://");
         if let Some(v) = get("TEILHABE_WRITE_RATE_PER_MINUTE") {

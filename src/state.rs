@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{clock::SharedClock, config::Config, metrics::Metrics, participation::live::Live};
+use crate::{
+    accounts::hasher::Hasher, clock::SharedClock, config::Config, metrics::Metrics, participation::live::Live,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -14,6 +16,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Ids of live events (new comments, changed tallies) for subscriptions.
     pub live: Live,
+    /// Every password hash and verification goes through this bounded hasher.
+    pub hasher: Arc<Hasher>,
 }
 
 impl AppState {

@@ -131,8 +131,10 @@ pub struct UpdateUserInput {
     pub name: Option<String>,
     pub role: Option<Role>,
     pub organization_ids: Option<Vec<Uuid>>,
-    /// Only for one's own account.
+    /// Only for one's own account; needs `currentPassword` and ends one's other sessions.
     pub password: Option<String>,
+    /// One's current password, required with `password`.
+    pub current_password: Option<String>,
 }
 
 // ---- batch loading ----------------------------------------------------------------------
@@ -348,6 +350,7 @@ impl AccountsMutation {
                 role: input.role,
                 organization_ids: input.organization_ids,
                 password: input.password,
+                current_password: input.current_password,
             },
         )
         .await?;

@@ -2,5 +2,6 @@
 
 pub mod entities;
 pub mod graphql;
+pub mod hasher;
 pub mod policy;
 pub mod service;

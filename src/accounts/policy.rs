@@ -67,6 +67,17 @@ impl Actor {
         self.organization_ids.contains(&organization_id)
     }
 
+    /// Whether `now` (the same session, read again) lacks a right this actor had: a lower
+    /// role or a membership fewer. Gaining rights is no reason to end a subscription.
+    pub fn lost_rights(&self, now: &Actor) -> bool {
+        let rank = |r: Role| match r {
+            Role::Admin => 2,
+            Role::Coordinator => 1,
+            Role::Member => 0,
+        };
+        rank(now.role) < rank(self.role) || self.organization_ids.iter().any(|o| !now.organization_ids.contains(o))
+    }
+
     /// Only admins hand out the admin role.
     pub fn may_grant(&self, role: Role) -> bool {
         match role {
@@ -106,6 +117,17 @@ mod tests {
         assert!(!c.can(Permission::EraseUsers));
         assert!(!c.may_grant(Role::Admin));
         assert!(c.may_grant(Role::Member));
+    }
+
+    #[test]
+    fn losing_a_role_or_membership_counts_gaining_does_not() {
+        let org = Uuid::new_v4();
+        let coord = Actor { organization_ids: vec![org], ..actor(Role::Coordinator) };
+        assert!(!coord.lost_rights(&coord.clone()));
+        assert!(!coord.lost_rights(&Actor { organization_ids: vec![org], ..actor(Role::Admin) }));
+        assert!(!coord.lost_rights(&Actor { organization_ids: vec![org, Uuid::new_v4()], ..coord.clone() }));
+        assert!(coord.lost_rights(&Actor { organization_ids: vec![org], ..actor(Role::Member) }));
+        assert!(coord.lost_rights(&actor(Role::Coordinator)));
     }
 
     #[test]

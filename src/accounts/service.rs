@@ -1,11 +1,5 @@
 //! The rules of accounts: logging in, sessions, organisations, people, erasure and export.
 
-use std::sync::OnceLock;
-
-use argon2::{
-    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
-    password_hash::{SaltString, rand_core::OsRng},
-};
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::{
@@ -22,6 +16,7 @@ use super::{
 use crate::{
     audit::{self, AuditEntry},
     error::{Error, Result},
+    participation::live::LiveEvent,
     state::AppState,
     text,
 };
@@ -53,6 +48,8 @@ pub struct UserChanges {
     pub role: Option<Role>,
     pub organization_ids: Option<Vec<Uuid>>,
     pub password: Option<String>,
+    /// Needed with `password`: a stolen session alone must not take over the account.
+    pub current_password: Option<String>,
 }
 
 pub struct LoggedIn {
@@ -75,34 +72,6 @@ fn check_password(password: &str) -> Result<()> {
 
 // ---- passwords and tokens ---------------------------------------------------------------
 
-async fn hash_password(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
-    })
-    .await
-    .map_err(Error::internal)?
-    .map_err(Error::internal)
-}
-
-/// A hash to verify against when the email is unknown, so both paths cost the same.
-fn dummy_hash() -> &'static str {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(b"not-a-real-password", &salt).map(|h| h.to_string()).unwrap_or_default()
-    })
-}
-
-async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-    })
-    .await
-    .unwrap_or(false)
-}
-
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -119,23 +88,26 @@ fn bad_login() -> Error {
     Error::Unauthenticated
 }
 
+/// Logs in. Each attempt is counted in the database before its password is checked, so that
+/// parallel guesses cannot all pass a check that read the count before any of them wrote it:
+/// the attempt that reaches [`THROTTLE_FREE_FAILURES`] sets the lock in the same statement, and
+/// every later attempt is refused unchecked until the lock ends. A success resets the count
+/// only when no attempt was counted after it (a guess racing the real login keeps its lock).
 pub async fn login(state: &AppState, email: &str, password: &str) -> Result<LoggedIn> {
     let now = state.now();
     let email = text::email("email", email)?;
     let key = hash_token(&email);
-    let throttle = login_throttle::Entity::find_by_id(key.clone()).one(&state.db).await?;
-    if throttle.as_ref().and_then(|t| t.locked_until).is_some_and(|until| until > now) {
+    let Some(attempt) = count_attempt(state, &key, now).await? else {
         return Err(Error::Limit("too many failed logins; try again later".into()));
-    }
+    };
+    // Counted first: an attempt refused here still counts towards the lock.
+    let _pass = state.hasher.per_email.enter(&key)?;
     let found = user::Entity::find().filter(user::Column::Email.eq(&email)).one(&state.db).await?;
-    let hash = found.as_ref().and_then(|u| u.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_string());
-    let password_ok = verify_password(password.to_string(), hash).await;
+    let hash = found.as_ref().and_then(|u| u.password_hash.clone());
+    let password_ok = state.hasher.verify(password.to_string(), hash).await?;
     let user = match found {
         Some(u) if password_ok && u.active && u.password_hash.is_some() => u,
-        _ => {
-            register_failure(state, key, throttle, now).await?;
-            return Err(bad_login());
-        }
+        _ => return Err(bad_login()),
     };
     let token = new_token();
     let expires_at = now + state.config.session_ttl;
@@ -149,7 +121,11 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> Result<Logg
     }
     .insert(&txn)
     .await?;
-    login_throttle::Entity::delete_by_id(key).exec(&txn).await?;
+    login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::EmailKey.eq(key))
+        .filter(login_throttle::Column::Failures.lte(attempt))
+        .exec(&txn)
+        .await?;
     audit::record(
         &txn,
         now,
@@ -166,38 +142,49 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> Result<Logg
     Ok(LoggedIn { token, expires_at, user })
 }
 
-async fn register_failure(
-    state: &AppState,
-    key: String,
-    previous: Option<login_throttle::Model>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let window = Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let (failures, window_start) = match &previous {
-        Some(t) if t.window_start + window > now || t.locked_until.is_some() => (t.failures + 1, t.window_start),
-        _ => (1, now),
-    };
-    let locked_until = lock_after(failures).map(|d| now + d);
-    let row = login_throttle::ActiveModel {
-        email_key: Set(key),
-        failures: Set(failures),
-        window_start: Set(window_start),
-        locked_until: Set(locked_until),
-    };
-    // An upsert, so that two failures racing for a new email both count instead of one failing.
-    login_throttle::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(login_throttle::Column::EmailKey)
-                .update_columns([
-                    login_throttle::Column::Failures,
-                    login_throttle::Column::WindowStart,
-                    login_throttle::Column::LockedUntil,
-                ])
-                .to_owned(),
-        )
-        .exec(&state.db)
-        .await?;
-    Ok(())
+/// Counts one login attempt for `key` in one atomic statement and answers its number in the
+/// window, or `None` while the key is locked (then nothing is counted). The attempt that
+/// reaches the free number of failures locks the key at once, before its password is checked.
+async fn count_attempt(state: &AppState, key: &str, now: DateTime<Utc>) -> Result<Option<i32>> {
+    use login_throttle::Column as C;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+
+    let window_start = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    login_throttle::Entity::insert(login_throttle::ActiveModel {
+        email_key: Set(key.to_string()),
+        failures: Set(0),
+        window_start: Set(now),
+        locked_until: Set(None),
+    })
+    .on_conflict(OnConflict::column(C::EmailKey).do_nothing().to_owned())
+    .exec_without_returning(&state.db)
+    .await?;
+    let col = |c: C| Expr::col((login_throttle::Entity, c));
+    // A window starts afresh when its start has passed and no lock (even an expired one) is
+    // on record: after a lock, the failures go on counting so that the next lock is longer.
+    let fresh = || col(C::LockedUntil).is_null().and(col(C::WindowStart).lte(window_start));
+    let next = Expr::case(fresh(), 1).finally(col(C::Failures).add(1));
+    let mut lock = Expr::case(fresh(), Expr::value(Option::<DateTime<Utc>>::None));
+    for failures in (THROTTLE_FREE_FAILURES..=THROTTLE_FREE_FAILURES + 6).rev() {
+        if let Some(d) = lock_after(failures) {
+            lock = lock.case(col(C::Failures).add(1).gte(failures), now + d);
+        }
+    }
+    let lock = lock.finally(Expr::value(Option::<DateTime<Utc>>::None));
+    let stmt = Query::update()
+        .table(login_throttle::Entity)
+        .value(C::Failures, next)
+        .value(C::WindowStart, Expr::case(fresh(), now).finally(col(C::WindowStart)))
+        .value(C::LockedUntil, lock)
+        .and_where(col(C::EmailKey).eq(key))
+        .and_where(col(C::LockedUntil).is_null().or(col(C::LockedUntil).lte(now)))
+        .returning_col(C::Failures)
+        .to_owned();
+    let row = state.db.query_one(&stmt).await?;
+    Ok(match row {
+        Some(r) => Some(r.try_get::<i32>("", "failures")?),
+        None => None,
+    })
 }
 
 /// How long an email is locked after `failures` failed attempts: doubling, at most an hour.
@@ -208,15 +195,17 @@ pub fn lock_after(failures: i32) -> Option<Duration> {
 
 /// The actor behind a session token, if the session is live and the person active.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Actor>> {
-    let now = state.now();
-    let Some(s) = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(hash_token(token)))
-        .filter(session::Column::ExpiresAt.gt(now))
-        .one(&state.db)
-        .await?
-    else {
-        return Ok(None);
-    };
+    let s = session::Entity::find().filter(session::Column::TokenHash.eq(hash_token(token))).one(&state.db).await?;
+    actor_of(state, s).await
+}
+
+/// The actor of a session as it stands now; `None` once the session ended or the person left.
+pub async fn actor_for_session(state: &AppState, session_id: Uuid) -> Result<Option<Actor>> {
+    actor_of(state, session::Entity::find_by_id(session_id).one(&state.db).await?).await
+}
+
+async fn actor_of(state: &AppState, s: Option<session::Model>) -> Result<Option<Actor>> {
+    let Some(s) = s.filter(|s| s.expires_at > state.now()) else { return Ok(None) };
     let Some(u) = user::Entity::find_by_id(s.user_id).one(&state.db).await? else { return Ok(None) };
     if !u.active {
         return Ok(None);
@@ -229,6 +218,24 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Actor>
         .map(|m| m.organization_id)
         .collect();
     Ok(Some(Actor { user_id: u.id, session_id: s.id, role: u.role, organization_ids }))
+}
+
+/// Whether `actor` still holds at least the rights it had: its session lives and no role or
+/// membership was taken away. Long-lived subscriptions ask before each event after a change.
+pub async fn still_entitled(state: &AppState, actor: &Actor) -> bool {
+    match actor_for_session(state, actor.session_id).await {
+        Ok(Some(now)) => !actor.lost_rights(&now),
+        Ok(None) => false,
+        Err(e) => {
+            tracing::warn!(error = %e, "session re-check failed; ending the subscription");
+            false
+        }
+    }
+}
+
+/// Tells every replica's open sockets of this person to check their session again.
+async fn announce_user_changed(state: &AppState, user_id: Uuid) {
+    state.live.publish(&state.db, LiveEvent::UserChanged { user_id }).await;
 }
 
 pub async fn logout(state: &AppState, actor: &Actor) -> Result<()> {
@@ -247,6 +254,7 @@ pub async fn logout(state: &AppState, actor: &Actor) -> Result<()> {
     )
     .await?;
     txn.commit().await?;
+    announce_user_changed(state, actor.user_id).await;
     Ok(())
 }
 
@@ -357,7 +365,7 @@ pub async fn create_user(state: &AppState, actor: Option<&Actor>, input: NewUser
     let email = text::email("email", &input.email)?;
     let name = text::NAME.required("name", &input.name)?;
     check_password(&input.password)?;
-    let hash = hash_password(input.password).await?;
+    let hash = state.hasher.hash(input.password).await?;
     let now = state.now();
     let txn = state.db.begin().await?;
     check_organizations(&txn, &input.organization_ids).await?;
@@ -412,7 +420,10 @@ pub async fn update_user(state: &AppState, actor: &Actor, id: Uuid, changes: Use
         check_password(p)?;
     }
     let hash = match changes.password {
-        Some(p) => Some(hash_password(p).await?),
+        Some(p) => {
+            check_current_password(state, id, changes.current_password).await?;
+            Some(state.hasher.hash(p).await?)
+        }
         None => None,
     };
     let now = state.now();
@@ -445,9 +456,16 @@ pub async fn update_user(state: &AppState, actor: &Actor, id: Uuid, changes: Use
         what.push("Rolle");
         row.role = Set(r);
     }
+    let password_changed = hash.is_some();
     if let Some(h) = hash {
         what.push("Passwort");
         row.password_hash = Set(Some(h));
+        // Whoever else was logged in with the old password is logged out.
+        session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(id))
+            .filter(session::Column::Id.ne(actor.session_id))
+            .exec(&txn)
+            .await?;
     }
     if let Some(ids) = &changes.organization_ids {
         check_organizations(&txn, ids).await?;
@@ -469,7 +487,32 @@ pub async fn update_user(state: &AppState, actor: &Actor, id: Uuid, changes: Use
     )
     .await?;
     txn.commit().await?;
+    if password_changed || changes.role.is_some() || changes.organization_ids.is_some() {
+        announce_user_changed(state, id).await;
+    }
     Ok(updated)
+}
+
+/// The person's current password, checked like a login: counted against the same lock, so
+/// that a session left open cannot be used to guess it.
+async fn check_current_password(state: &AppState, id: Uuid, given: Option<String>) -> Result<()> {
+    let Some(given) = given.filter(|p| !p.is_empty()) else {
+        return Err(Error::validation("currentPassword", "give your current password to set a new one"));
+    };
+    let me = user::Entity::find_by_id(id).one(&state.db).await?.ok_or(Error::NotFound("user"))?;
+    let key = hash_token(&me.email);
+    let Some(attempt) = count_attempt(state, &key, state.now()).await? else {
+        return Err(Error::Limit("too many failed password checks; try again later".into()));
+    };
+    if !state.hasher.verify(given, me.password_hash).await? {
+        return Err(Error::validation("currentPassword", "the current password is not right"));
+    }
+    login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::EmailKey.eq(key))
+        .filter(login_throttle::Column::Failures.lte(attempt))
+        .exec(&state.db)
+        .await?;
+    Ok(())
 }
 
 /// A deactivated person cannot log in; their contributions stay attributed to them.
@@ -507,6 +550,7 @@ pub async fn set_active(state: &AppState, actor: &Actor, id: Uuid, active: bool)
     )
     .await?;
     txn.commit().await?;
+    announce_user_changed(state, id).await;
     Ok(updated)
 }
 
@@ -522,6 +566,7 @@ pub async fn erase_user(state: &AppState, actor: &Actor, id: Uuid) -> Result<use
     if current.erased_at.is_some() {
         return Ok(current);
     }
+    redact_outbox(&txn, &current).await?;
     let mut row = current.into_active_model();
     row.name = Set(ERASED_NAME.into());
     row.email = Set(format!("erased-{id}@invalid"));
@@ -544,7 +589,61 @@ pub async fn erase_user(state: &AppState, actor: &Actor, id: Uuid) -> Result<use
     )
     .await?;
     txn.commit().await?;
+    announce_user_changed(state, id).await;
     Ok(updated)
+}
+
+/// Mails that name the erased person stop naming them, sent or pending: a reply notice to
+/// another participant ("Antwort von … auf Ihren Kommentar") and the digest that carried it
+/// get the placeholder instead of name and email; the person's own mails lose their address
+/// (an SMTP error may have quoted it). Only rows tied to the person are touched, so a short
+/// name inside another word of another mail stays as it was.
+async fn redact_outbox<C: ConnectionTrait>(txn: &C, person: &user::Model) -> Result<()> {
+    use crate::{notifications::entities::notification, participation::entities::comment};
+    use sea_orm::{
+        QuerySelect,
+        sea_query::{Expr, Func},
+    };
+
+    let replaced = |col: notification::Column, from: &str, to: &str| {
+        Expr::expr(Func::cust("REPLACE").arg(Expr::col(col)).arg(from).arg(to))
+    };
+    let replies: Vec<Uuid> = comment::Entity::find()
+        .select_only()
+        .column(comment::Column::Id)
+        .filter(comment::Column::AuthorId.eq(person.id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    for chunk in replies.chunks(500) {
+        let keys = chunk.iter().map(|id| format!("comment-reply:{id}"));
+        let notices: Vec<(Uuid, Option<Uuid>)> = notification::Entity::find()
+            .select_only()
+            .column(notification::Column::Id)
+            .column(notification::Column::DigestId)
+            .filter(notification::Column::DedupeKey.is_in(keys))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        let ids: std::collections::HashSet<Uuid> =
+            notices.iter().flat_map(|(id, digest)| std::iter::once(*id).chain(*digest)).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let mut update = notification::Entity::update_many().filter(notification::Column::Id.is_in(ids));
+        for col in [notification::Column::Subject, notification::Column::BodyText, notification::Column::BodyHtml] {
+            let by_name = Func::cust("REPLACE").arg(Expr::col(col)).arg(person.name.as_str()).arg(ERASED_NAME);
+            update =
+                update.col_expr(col, Expr::expr(Func::cust("REPLACE").arg(by_name).arg(person.email.as_str()).arg("")));
+        }
+        update.exec(txn).await?;
+    }
+    let mut own = notification::Entity::update_many().filter(notification::Column::RecipientId.eq(person.id));
+    for col in [notification::Column::Subject, notification::Column::BodyText, notification::Column::LastError] {
+        own = own.col_expr(col, replaced(col, &person.email, ""));
+    }
+    own.exec(txn).await?;
+    Ok(())
 }
 
 pub async fn users<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Vec<user::Model>> {

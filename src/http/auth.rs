@@ -34,10 +34,18 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
         .filter(|v| !v.is_empty())
 }
 
-/// The actor of a request, if any. A cookie without the CSRF header is refused outright.
+/// The actor of a bearer token: one that is sent but not valid (expired, logged out, made up)
+/// is `UNAUTHENTICATED`, so that a client learns its login is gone instead of quietly seeing
+/// what anonymous callers see.
+async fn bearer_actor(state: &AppState, token: &str) -> Result<Option<Actor>> {
+    service::authenticate(state, token).await?.map(Some).ok_or(Error::Unauthenticated)
+}
+
+/// The actor of a request, if any. A cookie without the CSRF header is refused outright; a
+/// stale cookie counts as no login (the web app then shows its login page).
 pub async fn authenticate_request(state: &AppState, headers: &HeaderMap) -> Result<Option<Actor>> {
     if let Some(token) = bearer(headers) {
-        return service::authenticate(state, token).await;
+        return bearer_actor(state, token).await;
     }
     if let Some(token) = session_cookie(headers) {
         if !headers.contains_key(CSRF_HEADER) {
@@ -50,7 +58,10 @@ pub async fn authenticate_request(state: &AppState, headers: &HeaderMap) -> Resu
 
 /// For plain GET downloads: bearer or cookie, no CSRF header needed because nothing changes.
 pub async fn authenticate_read(state: &AppState, headers: &HeaderMap) -> Result<Option<Actor>> {
-    match bearer(headers).or_else(|| session_cookie(headers)) {
+    if let Some(token) = bearer(headers) {
+        return bearer_actor(state, token).await;
+    }
+    match session_cookie(headers) {
         Some(token) => service::authenticate(state, token).await,
         None => Ok(None),
     }

@@ -278,32 +278,120 @@ fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
     !host.is_empty() && origin.split_once("://").is_some_and(|(_, h)| h.eq_ignore_ascii_case(host))
 }
 
+/// The subprotocol the client asked for, as async-graphql-axum's extractor reads it.
+fn ws_protocol(headers: &HeaderMap) -> Option<async_graphql::http::WebSocketProtocols> {
+    headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|list| list.split(',').find_map(|p| p.trim().parse().ok()))
+}
+
+/// The close code of a socket whose session ended or was never valid (graphql-ws: Forbidden).
+pub const CLOSE_SESSION_ENDED: u16 = 4403;
+
 /// Subscriptions over WebSocket (graphql-transport-ws, and the older graphql-ws). The actor is
 /// the `token` of the `connection_init` payload, else the session cookie of a same-origin page.
+/// A token that is given but not valid is refused (close 4403), never taken as anonymous; and
+/// once the session ends (logout, deactivation, erasure, lost rights) the socket is closed 4403.
 pub async fn graphql_ws(
     State(http): State<HttpState>,
     ClientIp(ip): ClientIp,
-    protocol: async_graphql_axum::GraphQLProtocol,
     headers: HeaderMap,
     upgrade: axum::extract::WebSocketUpgrade,
 ) -> Response {
+    let Some(protocol) = ws_protocol(&headers) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
     let cookie = super::auth::session_cookie(&headers)
         .filter(|_| same_origin(&headers, http.app.config.public_url.as_str()))
         .map(str::to_string);
     let app = http.app.clone();
     let schema = Guarded { http, ip };
-    upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| {
-        async_graphql_axum::GraphQLWebSocket::new(stream, schema, protocol)
-            .on_connection_init(move |payload| async move {
-                let token = payload.get("token").and_then(|t| t.as_str()).map(str::to_string).or(cookie);
-                let actor = match token {
-                    Some(t) => crate::accounts::service::authenticate(&app, &t)
-                        .await
-                        .map_err(|e| async_graphql::Error::new(e.public_message()))?,
-                    None => None,
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| serve_ws(socket, app, schema, protocol, cookie))
+}
+
+async fn serve_ws(
+    socket: axum::extract::ws::WebSocket,
+    app: crate::state::AppState,
+    schema: Guarded,
+    protocol: async_graphql::http::WebSocketProtocols,
+    cookie: Option<String>,
+) {
+    use axum::extract::ws::{CloseFrame, Message};
+    use futures_util::{SinkExt, StreamExt, future};
+
+    let (mut sink, stream) = socket.split();
+    let input = stream.take_while(|res| future::ready(res.is_ok())).filter_map(|msg| {
+        future::ready(match msg {
+            Ok(m @ (Message::Text(_) | Message::Binary(_))) => Some(m.into_data()),
+            _ => None,
+        })
+    });
+    let (init_tx, init_rx) = tokio::sync::oneshot::channel::<crate::accounts::policy::Actor>();
+    let refused = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (init_app, init_refused) = (app.clone(), refused.clone());
+    let gql =
+        async_graphql::http::WebSocket::new(schema, input, protocol).on_connection_init(move |payload| async move {
+            // An empty token is no token: clients send `""` when nobody is logged in.
+            let token = payload.get("token").and_then(|t| t.as_str()).filter(|t| !t.is_empty()).map(str::to_string);
+            let (actor, explicit) = match (token, cookie) {
+                (Some(t), _) => (authenticate_ws(&init_app, &t).await?, true),
+                (None, Some(c)) => (authenticate_ws(&init_app, &c).await?, false),
+                (None, None) => (None, false),
+            };
+            match &actor {
+                Some(a) => {
+                    let _ = init_tx.send(a.clone());
+                }
+                None if explicit => {
+                    init_refused.store(true, std::sync::atomic::Ordering::Relaxed);
+                    return Err(async_graphql::Error::new(Error::Unauthenticated.public_message()));
+                }
+                None => {}
+            }
+            Ok(crate::graphql::connection_data(&init_app, actor))
+        });
+    futures_util::pin_mut!(gql);
+    let ended = async move {
+        match init_rx.await {
+            Ok(actor) => crate::participation::live::until_session_ends(app, actor).await,
+            // Anonymous or refused: nothing to watch.
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::pin!(ended);
+    let close = |reason: &str| Message::Close(Some(CloseFrame { code: CLOSE_SESSION_ENDED, reason: reason.into() }));
+    loop {
+        tokio::select! {
+            msg = gql.next() => {
+                let out = match msg {
+                    Some(async_graphql::http::WsMessage::Text(text)) => Message::Text(text.into()),
+                    // An init refused for its token closes as forbidden, not as a protocol error.
+                    Some(async_graphql::http::WsMessage::Close(_, reason))
+                        if refused.load(std::sync::atomic::Ordering::Relaxed) => close(&reason),
+                    Some(async_graphql::http::WsMessage::Close(code, reason)) => {
+                        Message::Close(Some(CloseFrame { code, reason: reason.into() }))
+                    }
+                    None => break,
                 };
-                Ok(crate::graphql::connection_data(&app, actor))
-            })
-            .serve()
-    })
+                if sink.send(out).await.is_err() {
+                    break;
+                }
+            }
+            () = &mut ended => {
+                let _ = sink.send(close("session ended")).await;
+                break;
+            }
+        }
+    }
+}
+
+/// A token in `connection_init` (or the cookie) as an actor; `None` when it is not valid.
+async fn authenticate_ws(
+    app: &crate::state::AppState,
+    token: &str,
+) -> async_graphql::Result<Option<crate::accounts::policy::Actor>> {
+    crate::accounts::service::authenticate(app, token).await.map_err(|e| async_graphql::Error::new(e.public_message()))
 }

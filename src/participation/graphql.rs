@@ -1071,44 +1071,46 @@ impl ParticipationMutation {
 #[derive(Default)]
 pub struct ParticipationSubscription;
 
-/// How long a subscription trusts its session before checking it again.
-const SESSION_RECHECK_SECS: i64 = 60;
+/// How long a subscription trusts its session before checking it again when nothing changed.
+const SESSION_RECHECK_SECS: i64 = 5;
 
 /// Live events of this replica's bus, skipping what a slow subscriber missed. The stream ends
-/// once the subscriber's session has ended (logout, expiry, deactivation), checked at most
-/// once a minute, so that a long-lived socket does not outlive its login.
+/// once the subscriber's session ended or lost rights. A logout, deactivation, erasure, role or
+/// membership change is announced on the same ordered bus as the events, so the stream sees it
+/// before any later event and checks the session again before passing that event on; expiry
+/// is caught by a check every few seconds.
 fn events(state: AppState, actor: &Actor) -> impl Stream<Item = LiveEvent> + use<> {
     let rx = state.live.subscribe();
-    let session_id = actor.session_id;
+    let me = actor.clone();
     let checked = state.now();
     futures_util::stream::unfold((rx, checked), move |(mut rx, mut checked)| {
-        let state = state.clone();
+        let (state, me) = (state.clone(), me.clone());
         async move {
             loop {
-                let event = match rx.recv().await {
-                    Ok(e) => e,
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                let (event, must_check) = match rx.recv().await {
+                    Ok(e @ LiveEvent::UserChanged { user_id }) => (e, user_id == me.user_id),
+                    Ok(e) => (e, false),
+                    // What was missed may have been a logout: check before the next event.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        checked = state.now() - chrono::Duration::seconds(SESSION_RECHECK_SECS);
+                        continue;
+                    }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                 };
                 let now = state.now();
-                if (now - checked).num_seconds() >= SESSION_RECHECK_SECS {
-                    if !session_alive(&state, session_id).await {
+                if must_check || (now - checked).num_seconds() >= SESSION_RECHECK_SECS {
+                    if !crate::accounts::service::still_entitled(&state, &me).await {
                         return None;
                     }
                     checked = now;
+                }
+                if matches!(event, LiveEvent::UserChanged { .. }) {
+                    continue;
                 }
                 return Some((event, (rx, checked)));
             }
         }
     })
-}
-
-async fn session_alive(state: &AppState, session_id: Uuid) -> bool {
-    use crate::accounts::entities::session;
-    matches!(
-        session::Entity::find_by_id(session_id).one(&state.db).await,
-        Ok(Some(s)) if s.expires_at > state.now()
-    )
 }
 
 #[Subscription]

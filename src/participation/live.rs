@@ -19,8 +19,18 @@ const CAPACITY: usize = 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LiveEvent {
-    CommentAdded { target_id: Uuid, comment_id: Uuid },
-    TallyChanged { proposal_id: Uuid },
+    CommentAdded {
+        target_id: Uuid,
+        comment_id: Uuid,
+    },
+    TallyChanged {
+        proposal_id: Uuid,
+    },
+    /// A person's sessions or rights changed (logout, deactivation, erasure, role, memberships,
+    /// password): their open sockets check their session again before the next event.
+    UserChanged {
+        user_id: Uuid,
+    },
 }
 
 impl LiveEvent {
@@ -29,6 +39,7 @@ impl LiveEvent {
         match self {
             Self::CommentAdded { target_id, comment_id } => format!("c:{target_id}:{comment_id}"),
             Self::TallyChanged { proposal_id } => format!("t:{proposal_id}"),
+            Self::UserChanged { user_id } => format!("u:{user_id}"),
         }
     }
 
@@ -39,6 +50,7 @@ impl LiveEvent {
                 Some(Self::CommentAdded { target_id: t.parse().ok()?, comment_id: c.parse().ok()? })
             }
             ("t", Some(p), None) => Some(Self::TallyChanged { proposal_id: p.parse().ok()? }),
+            ("u", Some(u), None) => Some(Self::UserChanged { user_id: u.parse().ok()? }),
             _ => None,
         }
     }
@@ -80,6 +92,27 @@ impl Live {
             }
         } else {
             self.deliver(event);
+        }
+    }
+}
+
+/// Resolves once `actor`'s session has ended or lost rights, so that its WebSocket can be
+/// closed: at once on an announced change, and within a minute on expiry.
+pub async fn until_session_ends(state: AppState, actor: crate::accounts::policy::Actor) {
+    let mut rx = state.live.subscribe();
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        let check = tokio::select! {
+            event = rx.recv() => match event {
+                Ok(LiveEvent::UserChanged { user_id }) => user_id == actor.user_id,
+                Ok(_) => false,
+                Err(broadcast::error::RecvError::Lagged(_)) => true,
+                Err(broadcast::error::RecvError::Closed) => return std::future::pending().await,
+            },
+            _ = tick.tick() => true,
+        };
+        if check && !crate::accounts::service::still_entitled(&state, &actor).await {
+            return;
         }
     }
 }
@@ -160,6 +193,7 @@ mod tests {
         for e in [
             LiveEvent::CommentAdded { target_id: Uuid::new_v4(), comment_id: Uuid::new_v4() },
             LiveEvent::TallyChanged { proposal_id: Uuid::new_v4() },
+            LiveEvent::UserChanged { user_id: Uuid::new_v4() },
         ] {
             assert_eq!(LiveEvent::decode(&e.encode()), Some(e));
         }

@@ -1,6 +1,7 @@
 //! Accounts over HTTP: login, sessions, roles, validation, conflicts, audit, erasure, batching.
 
 use serde_json::json;
+use teilhabe::accounts::service::THROTTLE_FREE_FAILURES;
 
 use crate::{
     on_both_databases,
@@ -31,7 +32,7 @@ async fn login_right_wrong_unknown_and_deactivated(b: Backend) {
     assert_eq!(app.ok(Some(&token), ME, json!({})).await["me"]["email"], "anna@example.org");
     app.ok(Some(&admin), "mutation($id: UUID!) { deactivateUser(id: $id) { active } }", json!({"id": id})).await;
     // Deactivation ends the sessions and refuses new logins.
-    assert_eq!(app.ok(Some(&token), ME, json!({})).await["me"], serde_json::Value::Null);
+    assert_eq!(code(&app.gql(Some(&token), ME, json!({})).await), "UNAUTHENTICATED");
     let refused = app.gql(None, LOGIN, json!({"e": "anna@example.org", "p": PASSWORD})).await;
     assert_eq!(code(&refused), "UNAUTHENTICATED");
     assert_eq!(refused["errors"][0]["message"], wrong["errors"][0]["message"]);
@@ -41,7 +42,8 @@ async fn logout_ends_the_session(b: Backend) {
     let app = TestApp::start(b).await;
     let token = app.admin().await;
     assert_eq!(app.ok(Some(&token), "mutation { logout }", json!({})).await["logout"], true);
-    assert!(app.ok(Some(&token), ME, json!({})).await["me"].is_null());
+    // A token that is gone is refused, not taken as an anonymous caller.
+    assert_eq!(code(&app.gql(Some(&token), ME, json!({})).await), "UNAUTHENTICATED");
     let body = app.gql(Some(&token), "{ organizations { id } }", json!({})).await;
     assert_eq!(code(&body), "UNAUTHENTICATED");
 }
@@ -50,7 +52,7 @@ async fn sessions_expire(b: Backend) {
     let app = TestApp::start(b).await;
     let token = app.admin().await;
     app.clock.advance(chrono::Duration::days(15));
-    assert!(app.ok(Some(&token), ME, json!({})).await["me"].is_null());
+    assert_eq!(code(&app.gql(Some(&token), ME, json!({})).await), "UNAUTHENTICATED");
 }
 
 async fn repeated_failed_logins_are_slowed_down(b: Backend) {
@@ -64,6 +66,75 @@ async fn repeated_failed_logins_are_slowed_down(b: Backend) {
     assert_eq!(code(&locked), "LIMIT");
     app.clock.advance(chrono::Duration::minutes(2));
     app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+}
+
+/// Fires `n` logins for `email` at once, `right` of them (the last ones) with the right password.
+async fn parallel_logins(app: &TestApp, email: &str, n: usize, right: usize) -> Vec<String> {
+    let jobs = (0..n).map(|i| {
+        let p = if i >= n - right { PASSWORD.to_string() } else { format!("falsch-geraten-{i:04}") };
+        let email = email.to_string();
+        async move { app.gql(None, LOGIN, json!({"e": email, "p": p})).await }
+    });
+    futures_util::future::join_all(jobs)
+        .await
+        .iter()
+        .map(|b| if b["data"]["login"]["token"].is_string() { "OK".to_string() } else { code(b).to_string() })
+        .collect()
+}
+
+async fn the_lockout_holds_under_parallel_guesses(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    app.create_user(&admin, "anna@example.org", "MEMBER", &[]).await;
+    let before = app.state.hasher.verifications();
+    let outcomes = parallel_logins(&app, "anna@example.org", 120, 0).await;
+    let verified = app.state.hasher.verifications() - before;
+    assert!(outcomes.iter().all(|o| o == "UNAUTHENTICATED" || o == "LIMIT"), "{outcomes:?}");
+    assert!(verified <= THROTTLE_FREE_FAILURES as u64, "{verified} guesses were checked");
+    assert!(outcomes.iter().filter(|o| *o == "LIMIT").count() >= 120 - THROTTLE_FREE_FAILURES as usize);
+    // Locked: the right password is refused unchecked until the lock expires.
+    let locked = app.gql(None, LOGIN, json!({"e": "anna@example.org", "p": PASSWORD})).await;
+    assert_eq!(code(&locked), "LIMIT");
+    app.clock.advance(chrono::Duration::seconds(50));
+    assert_eq!(code(&app.gql(None, LOGIN, json!({"e": "anna@example.org", "p": PASSWORD})).await), "LIMIT");
+    app.clock.advance(chrono::Duration::seconds(20));
+    app.login("anna@example.org", PASSWORD).await;
+
+    // Guesses racing the right password: no more are checked than the lock allows.
+    app.create_user(&admin, "bert@example.org", "MEMBER", &[]).await;
+    let before = app.state.hasher.verifications();
+    let outcomes = parallel_logins(&app, "bert@example.org", 60, 1).await;
+    let verified = app.state.hasher.verifications() - before;
+    assert!(verified <= THROTTLE_FREE_FAILURES as u64, "{verified} attempts were checked: {outcomes:?}");
+    assert!(outcomes.iter().filter(|o| *o == "OK").count() <= 1);
+    // Whichever way the race went, the lock reached by the guesses stays.
+    assert_eq!(code(&app.gql(None, LOGIN, json!({"e": "bert@example.org", "p": PASSWORD})).await), "LIMIT");
+}
+
+async fn password_hashing_is_bounded_and_queues_time_out(b: Backend) {
+    let app = TestApp::start_with(b, |c| {
+        c.hash_concurrency = 1;
+        // Waiting not at all: whoever finds the one hashing slot taken is refused at once.
+        c.hash_queue_timeout = std::time::Duration::ZERO;
+    })
+    .await;
+    let admin = app.admin().await;
+    for i in 0..8 {
+        app.create_user(&admin, &format!("p{i}@example.org"), "MEMBER", &[]).await;
+    }
+    let jobs = (0..8).map(|i| app.gql(None, LOGIN, json!({"e": format!("p{i}@example.org"), "p": PASSWORD})));
+    let outcomes: Vec<String> = futures_util::future::join_all(jobs)
+        .await
+        .iter()
+        .map(|b| if b["data"]["login"]["token"].is_string() { "OK".to_string() } else { code(b).to_string() })
+        .collect();
+    assert!(outcomes.iter().any(|o| o == "OK"), "{outcomes:?}");
+    assert!(outcomes.iter().any(|o| o == "LIMIT"), "{outcomes:?}");
+    assert!(outcomes.iter().all(|o| o == "OK" || o == "LIMIT"), "{outcomes:?}");
+    // Alone, each gets through.
+    for i in 0..8 {
+        app.login(&format!("p{i}@example.org"), PASSWORD).await;
+    }
 }
 
 async fn cookie_sessions_need_the_csrf_header(b: Backend) {
@@ -336,7 +407,7 @@ async fn erasure_keeps_contributions_but_not_the_person(b: Backend) {
     assert_eq!(erased["eraseUser"]["erased"], true);
     assert_eq!(erased["eraseUser"]["active"], false);
     assert!(!erased["eraseUser"]["name"].as_str().unwrap().contains("erika"));
-    assert!(app.ok(Some(&token), ME, json!({})).await["me"].is_null(), "sessions end");
+    assert_eq!(code(&app.gql(Some(&token), ME, json!({})).await), "UNAUTHENTICATED", "sessions end");
     let log = app
         .ok(
             Some(&admin),
@@ -353,6 +424,162 @@ async fn erasure_keeps_contributions_but_not_the_person(b: Backend) {
     assert!(!text.contains("erika"), "the audit log keeps no erased data: {text}");
     let relogin = app.gql(None, LOGIN, json!({"e": "erika@example.org", "p": PASSWORD})).await;
     assert_eq!(code(&relogin), "UNAUTHENTICATED");
+}
+
+/// A goal of a draft Leitbild to comment on.
+async fn a_goal(app: &TestApp, admin: &str) -> String {
+    let lb = app
+        .ok(Some(admin), "mutation { createLeitbild(input: {title: \"Leitbild\", year: 2028}) { id } }", json!({}))
+        .await["createLeitbild"]["id"]
+        .clone();
+    let field = app
+        .ok(
+            Some(admin),
+            "mutation($l: UUID!) { addFieldOfAction(input: {leitbildId: $l, title: \"Bildung\"}) { id } }",
+            json!({"l": lb}),
+        )
+        .await["addFieldOfAction"]["id"]
+        .clone();
+    app.ok(
+        Some(admin),
+        "mutation($f: UUID!) { addGoal(input: {fieldOfActionId: $f, title: \"Sprachförderung\"}) { id } }",
+        json!({"f": field}),
+    )
+    .await["addGoal"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn erasure_redacts_the_mails_that_name_the_person(b: Backend) {
+    use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+    use teilhabe::notifications::entities::{NotificationStatus, notification};
+
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let goal = a_goal(&app, &admin).await;
+    let (_, bea) = app.create_user(&admin, "bea@example.org", "MEMBER", &[]).await;
+    let (erika_id, erika) = app.create_user(&admin, "erika.mustermann@example.org", "MEMBER", &[]).await;
+    let add = "mutation($i: AddCommentInput!) { addComment(input: $i) { id } }";
+    for round in 0..2 {
+        let parent = app.ok(Some(&bea), add, json!({"i": {"targetId": goal, "body": format!("Frage {round}")}})).await
+            ["addComment"]["id"]
+            .clone();
+        app.ok(Some(&erika), add, json!({"i": {"targetId": goal, "parentId": parent, "body": "Antwort"}})).await;
+    }
+    let mails = notification::Entity::find().all(&app.state.db).await.unwrap();
+    let notices: Vec<_> = mails.iter().filter(|n| n.subject.contains("erika.mustermann")).collect();
+    assert_eq!(notices.len(), 2, "{mails:#?}");
+    // One was sent already, one waits: both stop naming her.
+    let mut sent = notices[0].clone().into_active_model();
+    sent.status = Set(NotificationStatus::Sent);
+    sent.sent_at = Set(Some(app.clock_now()));
+    sent.update(&app.state.db).await.unwrap();
+
+    app.ok(Some(&admin), "mutation($id: UUID!) { eraseUser(id: $id) { id } }", json!({"id": erika_id})).await;
+    let mails = notification::Entity::find().all(&app.state.db).await.unwrap();
+    let text = format!("{mails:?}");
+    assert!(!text.contains("erika.mustermann"), "the outbox still names her: {text}");
+    let redacted: Vec<_> = mails.iter().filter(|n| n.subject.starts_with("Antwort von Ehemalige")).collect();
+    assert_eq!(redacted.len(), 2, "{mails:#?}");
+    assert!(redacted.iter().any(|n| n.status == NotificationStatus::Sent));
+    assert!(redacted.iter().all(|n| n.body_text.contains("Antwort")), "the rest of the mail stays");
+}
+
+/// Columns that name a person but are not the person's data, each with its reason.
+const NOT_PERSONAL: &[(&str, &str)] = &[
+    // The term that replaced a deprecated one: a glossary term, not a person.
+    ("glossary_terms", "replaced_by_id"),
+];
+
+/// Every column of every table, read from the live database schema.
+async fn all_columns(app: &TestApp) -> Vec<(String, String)> {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    let db = &app.state.db;
+    let sql = match db.get_database_backend() {
+        DatabaseBackend::Sqlite => {
+            "SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+        }
+        _ => {
+            "SELECT table_name::text AS t, column_name::text AS c FROM information_schema.columns \
+              WHERE table_schema = current_schema()"
+        }
+    };
+    let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap();
+    rows.iter().map(|r| (r.try_get::<String>("", "t").unwrap(), r.try_get::<String>("", "c").unwrap())).collect()
+}
+
+/// Whether a column's name says it refers to a person (the naming the migrations follow).
+fn names_a_person(table: &str, column: &str) -> bool {
+    (table == "users" && column == "id")
+        || column.starts_with("responsible_")
+        || ["_by", "_by_id", "user_id", "author_id", "reviewer_id", "voter_id", "recipient_id", "actor_id"]
+            .iter()
+            .any(|suffix| column.ends_with(suffix))
+}
+
+async fn the_export_covers_every_column_that_names_a_person(b: Backend) {
+    use teilhabe::privacy::PERSON_REFERENCES;
+
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let columns = all_columns(&app).await;
+    assert!(columns.len() > 100, "the schema was not read: {columns:?}");
+    let mut missing = Vec::new();
+    for (t, c) in columns.iter().filter(|(t, c)| names_a_person(t, c)) {
+        let covered = PERSON_REFERENCES.iter().any(|(rt, rc, _)| rt == t && rc == c);
+        let allowed = NOT_PERSONAL.iter().any(|(at, ac)| at == t && ac == c);
+        if !covered && !allowed {
+            missing.push(format!("{t}.{c}"));
+        }
+    }
+    assert!(missing.is_empty(), "columns naming a person that the export leaves out: {missing:?}");
+    for (t, c, _) in PERSON_REFERENCES {
+        assert!(columns.iter().any(|(ct, cc)| ct == t && cc == c), "{t}.{c} is listed but does not exist");
+    }
+
+    // A coordinator who proposed a term, is responsible for an indicator and set her mails.
+    let org = app.create_org(&admin, "Amt für Statistik", "ADMINISTRATION").await;
+    let (me, token) = app.create_user(&admin, "petra@example.org", "COORDINATOR", &[&org]).await;
+    app.ok(
+        Some(&token),
+        "mutation { proposeTerm(input: {label: \"Geflüchtete\", definition: \"Schutzsuchende nach AZR\"}) { id } }",
+        json!({}),
+    )
+    .await;
+    app.ok(
+        Some(&token),
+        "mutation($i: CreateIndicatorInput!) { createIndicator(input: $i) { id } }",
+        json!({"i": {"code": "E1", "name": "Einbürgerungsquote", "unit": "%", "sourceKind": "DEPARTMENT",
+                     "sourceDescription": "Register", "periodicity": "YEARLY", "ownerId": org,
+                     "responsibleUserId": me}}),
+    )
+    .await;
+    app.ok(Some(&token), "mutation { setNotificationDigest(digest: true) { digest } }", json!({})).await;
+    let export: serde_json::Value = app
+        .http
+        .get(format!("{}/api/me/export", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (t, c, path) in PERSON_REFERENCES {
+        let part = path.split('.').fold(&export, |v, key| &v[key]);
+        assert!(part.is_array() || part.is_object(), "{t}.{c}: no {path} in the export: {export:#}");
+    }
+    for section in ["termsProposed", "definitionsProposed", "indicatorsResponsible", "indicatorResponsibilityHistory"] {
+        let rows = export["records"][section].as_array().unwrap();
+        assert!(!rows.is_empty(), "{section} is empty: {export:#}");
+    }
+    let settings = &export["records"]["notificationSettings"][0];
+    assert!(settings["digest"] == true || settings["digest"] == 1, "{export:#}");
+    assert!(settings.get("calendar_token").is_none(), "no secrets in the export: {settings}");
+    assert_eq!(export["records"]["indicatorsResponsible"][0]["code"], "E1");
+    assert_eq!(export["records"]["indicatorsResponsible"][0]["responsible_user_id"], me.as_str(), "{export:#}");
 }
 
 async fn nested_lists_cost_a_constant_number_of_statements(b: Backend) {
@@ -415,6 +642,8 @@ on_both_databases!(
     logout_ends_the_session,
     sessions_expire,
     repeated_failed_logins_are_slowed_down,
+    the_lockout_holds_under_parallel_guesses,
+    password_hashing_is_bounded_and_queues_time_out,
     cookie_sessions_need_the_csrf_header,
     each_role_against_each_mutation,
     inputs_are_validated_field_by_field,
@@ -423,5 +652,7 @@ on_both_databases!(
     audit_log_paginates,
     erasure_keeps_contributions_but_not_the_person,
     nested_lists_cost_a_constant_number_of_statements,
+    erasure_redacts_the_mails_that_name_the_person,
+    the_export_covers_every_column_that_names_a_person,
     first_admin_is_created_only_once,
 );

@@ -328,12 +328,14 @@ async fn without_database(acquire_timeout: Duration) -> TestApp {
     let db = sea_orm::Database::connect(opts).await.unwrap();
     let clock = ManualClock::new(start_time());
     let config = Config { database_url: "postgres://unreachable".into(), ..Config::default() };
+    let config_hash = (config.hash_concurrency, config.hash_queue_timeout);
     let state = AppState {
         db,
         config: Arc::new(config),
         clock: clock.clone(),
         metrics: Arc::new(Metrics::new()),
         live: Default::default(),
+        hasher: Arc::new(teilhabe::accounts::hasher::Hasher::new(config_hash.0, config_hash.1)),
     };
     let router = teilhabe::http::router(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -19,4 +19,5 @@ mod notifications;
 mod participation;
 mod reports;
 mod schema;
+mod sessions;
 mod text_rules;

@@ -640,7 +640,7 @@ async fn subscriptions_over_websocket(b: Backend) {
         1
     );
 
-    // After logging out, the subscription ends at its next session check.
+    // After logging out, the subscription ends (and the socket closes 4403) before the next event.
     app.ok(Some(&w.pol), "mutation { logout }", json!({})).await;
     app.clock.advance(Duration::minutes(2));
     app.ok(Some(&w.civ), ADD_COMMENT, json!({"i": {"targetId": p, "body": "Nach dem Abmelden"}})).await;
@@ -648,6 +648,10 @@ async fn subscriptions_over_websocket(b: Backend) {
     while let Ok(Some(Ok(msg))) = tokio::time::timeout(std::time::Duration::from_secs(5), ws.next()).await {
         let v: Value = match msg {
             Message::Text(t) => serde_json::from_str(&t).unwrap(),
+            Message::Close(frame) => {
+                completed = frame.is_some_and(|f| u16::from(f.code) == 4403);
+                break;
+            }
             _ => continue,
         };
         if v["type"] == "complete" {
