@@ -77,7 +77,7 @@ impl Default for Config {
             graphiql: true,
             metrics_token: None,
             metrics_bind: None,
-            hash_concurrency: crate::accounts::hasher::Hasher::default_limit(),
+            hash_concurrency: crate::hasher::Hasher::default_limit(),
             hash_queue_timeout: Duration::from_secs(10),
         }
     }

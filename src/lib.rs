@@ -11,10 +11,12 @@ pub mod diff;
 pub mod error;
 pub mod glossary;
 pub mod graphql;
+pub mod hasher;
 pub mod http;
 pub mod indicators;
 pub mod jobs;
 pub mod leitbild;
+pub mod live;
 pub mod metrics;
 pub mod notifications;
 pub mod pagination;
@@ -54,15 +56,8 @@ impl App {
         let db = db::connect(&config.database_url, metrics.db_statements.clone()).await?;
         db::migrate(&db).await?;
         metrics.started_at.store(clock.now().timestamp(), std::sync::atomic::Ordering::Relaxed);
-        let hasher = Arc::new(accounts::hasher::Hasher::new(config.hash_concurrency, config.hash_queue_timeout));
-        let state = AppState {
-            db,
-            config: Arc::new(config),
-            clock,
-            metrics,
-            live: participation::live::Live::default(),
-            hasher,
-        };
+        let hasher = Arc::new(hasher::Hasher::new(config.hash_concurrency, config.hash_queue_timeout));
+        let state = AppState { db, config: Arc::new(config), clock, metrics, live: live::Live::default(), hasher };
         if let Some(admin) = accounts::service::ensure_first_admin(&state).await? {
             tracing::info!(email = %admin.email, "created the first admin");
         }

@@ -1,18 +1,25 @@
-//! GDPR Art. 15: everything stored about a person, gathered from every area into one document.
+//! GDPR: everything stored about a person, gathered from every area into one document (Art. 15),
+//! and erasure across every area (Art. 17).
 
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JsonValue, QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
+    JsonValue, QueryFilter, QueryOrder, Set, TransactionTrait,
     sea_query::{Alias, Asterisk, Expr, ExprTrait, Query},
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
-    accounts::{policy::Actor, service as accounts},
-    error::Result,
+    accounts::{
+        entities::{session, user},
+        policy::{Actor, Permission},
+        service as accounts,
+    },
+    audit::{self, AuditEntry},
+    error::{Error, Result},
     glossary::entities::{review, version},
     indicators::entities::delivery,
-    notifications::entities::notification,
+    notifications::entities::{NotificationStatus, notification},
     participation::entities::{comment, proposal, vote},
     state::AppState,
 };
@@ -155,4 +162,104 @@ pub async fn export(state: &AppState, actor: &Actor) -> Result<Value> {
         map.insert("records".into(), Value::Object(records));
     }
     Ok(doc)
+}
+
+/// GDPR Art. 17: name and email go, sessions end, mails that name the person stop naming them,
+/// contributions stay as a former participant's.
+pub async fn erase_user(state: &AppState, actor: &Actor, id: Uuid) -> Result<user::Model> {
+    actor.require(Permission::EraseUsers)?;
+    if id == actor.user_id {
+        return Err(Error::validation("id", "you cannot erase yourself"));
+    }
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let current = user::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound("user"))?;
+    if current.erased_at.is_some() {
+        return Ok(current);
+    }
+    redact_outbox(&txn, &current).await?;
+    let mut row = current.into_active_model();
+    row.name = Set(accounts::ERASED_NAME.into());
+    row.email = Set(format!("erased-{id}@invalid"));
+    row.password_hash = Set(None);
+    row.active = Set(false);
+    row.erased_at = Set(Some(now));
+    row.updated_at = Set(now);
+    let updated = row.update(&txn).await?;
+    session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor.user_id),
+        AuditEntry {
+            action: "user.erase",
+            entity_type: "user",
+            entity_id: Some(id),
+            summary: "Personenbezogene Daten gelöscht".into(),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    accounts::announce_user_changed(state, id).await;
+    Ok(updated)
+}
+
+/// Mails that name the erased person stop naming them, sent or pending: a reply notice to
+/// another participant ("Antwort von … auf Ihren Kommentar") and the digest that carried it
+/// get the placeholder instead of name and email; the person's own mails lose their address
+/// (an SMTP error may have quoted it). Only rows tied to the person are touched, so a short
+/// name inside another word of another mail stays as it was.
+async fn redact_outbox<C: ConnectionTrait>(txn: &C, person: &user::Model) -> Result<()> {
+    use sea_orm::{
+        QuerySelect,
+        sea_query::{Expr, Func},
+    };
+
+    let replaced = |col: notification::Column, from: &str, to: &str| {
+        Expr::expr(Func::cust("REPLACE").arg(Expr::col(col)).arg(from).arg(to))
+    };
+    let replies: Vec<Uuid> = comment::Entity::find()
+        .select_only()
+        .column(comment::Column::Id)
+        .filter(comment::Column::AuthorId.eq(person.id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    for chunk in replies.chunks(500) {
+        let keys = chunk.iter().map(|id| format!("comment-reply:{id}"));
+        let notices: Vec<(Uuid, Option<Uuid>)> = notification::Entity::find()
+            .select_only()
+            .column(notification::Column::Id)
+            .column(notification::Column::DigestId)
+            .filter(notification::Column::DedupeKey.is_in(keys))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        let ids: std::collections::HashSet<Uuid> =
+            notices.iter().flat_map(|(id, digest)| std::iter::once(*id).chain(*digest)).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let mut update = notification::Entity::update_many().filter(notification::Column::Id.is_in(ids));
+        for col in [notification::Column::Subject, notification::Column::BodyText, notification::Column::BodyHtml] {
+            let by_name =
+                Func::cust("REPLACE").arg(Expr::col(col)).arg(person.name.as_str()).arg(accounts::ERASED_NAME);
+            update =
+                update.col_expr(col, Expr::expr(Func::cust("REPLACE").arg(by_name).arg(person.email.as_str()).arg("")));
+        }
+        update.exec(txn).await?;
+    }
+    // Mails still waiting for the person would only bounce off the erased address.
+    notification::Entity::update_many()
+        .col_expr(notification::Column::Status, Expr::value(NotificationStatus::Cancelled))
+        .filter(notification::Column::RecipientId.eq(person.id))
+        .filter(notification::Column::Status.eq(NotificationStatus::Pending))
+        .exec(txn)
+        .await?;
+    let mut own = notification::Entity::update_many().filter(notification::Column::RecipientId.eq(person.id));
+    for col in [notification::Column::Subject, notification::Column::BodyText, notification::Column::LastError] {
+        own = own.col_expr(col, replaced(col, &person.email, ""));
+    }
+    own.exec(txn).await?;
+    Ok(())
 }

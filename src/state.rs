@@ -4,9 +4,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{
-    accounts::hasher::Hasher, clock::SharedClock, config::Config, metrics::Metrics, participation::live::Live,
-};
+use crate::{clock::SharedClock, config::Config, hasher::Hasher, live::Live, metrics::Metrics};
 
 #[derive(Clone)]
 pub struct AppState {

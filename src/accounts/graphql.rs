@@ -370,7 +370,7 @@ impl AccountsMutation {
     /// Erases a person's personal data (admins only); their contributions stay, unattributed.
     async fn erase_user(&self, ctx: &Context<'_>, id: Uuid) -> Result<User> {
         let a = actor(ctx)?;
-        Ok(service::erase_user(state(ctx), a, id).await?.into())
+        Ok(crate::privacy::erase_user(state(ctx), a, id).await?.into())
     }
 }
 

@@ -2,6 +2,5 @@
 
 pub mod entities;
 pub mod graphql;
-pub mod hasher;
 pub mod policy;
 pub mod service;

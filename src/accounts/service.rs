@@ -16,7 +16,7 @@ use super::{
 use crate::{
     audit::{self, AuditEntry},
     error::{Error, Result},
-    participation::live::LiveEvent,
+    live::LiveEvent,
     state::AppState,
     text,
 };
@@ -25,7 +25,7 @@ pub const MIN_PASSWORD_LEN: usize = 12;
 /// Failed logins for one email allowed inside [`THROTTLE_WINDOW_MINUTES`] before it is locked.
 pub const THROTTLE_FREE_FAILURES: i32 = 5;
 const THROTTLE_WINDOW_MINUTES: i64 = 15;
-const ERASED_NAME: &str = "Ehemalige Teilnehmerin / ehemaliger Teilnehmer";
+pub const ERASED_NAME: &str = "Ehemalige Teilnehmerin / ehemaliger Teilnehmer";
 
 pub struct NewOrganization {
     pub name: String,
@@ -234,7 +234,7 @@ pub async fn still_entitled(state: &AppState, actor: &Actor) -> bool {
 }
 
 /// Tells every replica's open sockets of this person to check their session again.
-async fn announce_user_changed(state: &AppState, user_id: Uuid) {
+pub async fn announce_user_changed(state: &AppState, user_id: Uuid) {
     state.live.publish(&state.db, LiveEvent::UserChanged { user_id }).await;
 }
 
@@ -554,98 +554,6 @@ pub async fn set_active(state: &AppState, actor: &Actor, id: Uuid, active: bool)
     Ok(updated)
 }
 
-/// GDPR erasure: name and email go, sessions end, contributions stay as a former participant's.
-pub async fn erase_user(state: &AppState, actor: &Actor, id: Uuid) -> Result<user::Model> {
-    actor.require(Permission::EraseUsers)?;
-    if id == actor.user_id {
-        return Err(Error::validation("id", "you cannot erase yourself"));
-    }
-    let now = state.now();
-    let txn = state.db.begin().await?;
-    let current = user::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound("user"))?;
-    if current.erased_at.is_some() {
-        return Ok(current);
-    }
-    redact_outbox(&txn, &current).await?;
-    let mut row = current.into_active_model();
-    row.name = Set(ERASED_NAME.into());
-    row.email = Set(format!("erased-{id}@invalid"));
-    row.password_hash = Set(None);
-    row.active = Set(false);
-    row.erased_at = Set(Some(now));
-    row.updated_at = Set(now);
-    let updated = row.update(&txn).await?;
-    session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&txn).await?;
-    audit::record(
-        &txn,
-        now,
-        Some(actor.user_id),
-        AuditEntry {
-            action: "user.erase",
-            entity_type: "user",
-            entity_id: Some(id),
-            summary: "Personenbezogene Daten gelöscht".into(),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    announce_user_changed(state, id).await;
-    Ok(updated)
-}
-
-/// Mails that name the erased person stop naming them, sent or pending: a reply notice to
-/// another participant ("Antwort von … auf Ihren Kommentar") and the digest that carried it
-/// get the placeholder instead of name and email; the person's own mails lose their address
-/// (an SMTP error may have quoted it). Only rows tied to the person are touched, so a short
-/// name inside another word of another mail stays as it was.
-async fn redact_outbox<C: ConnectionTrait>(txn: &C, person: &user::Model) -> Result<()> {
-    use crate::{notifications::entities::notification, participation::entities::comment};
-    use sea_orm::{
-        QuerySelect,
-        sea_query::{Expr, Func},
-    };
-
-    let replaced = |col: notification::Column, from: &str, to: &str| {
-        Expr::expr(Func::cust("REPLACE").arg(Expr::col(col)).arg(from).arg(to))
-    };
-    let replies: Vec<Uuid> = comment::Entity::find()
-        .select_only()
-        .column(comment::Column::Id)
-        .filter(comment::Column::AuthorId.eq(person.id))
-        .into_tuple()
-        .all(txn)
-        .await?;
-    for chunk in replies.chunks(500) {
-        let keys = chunk.iter().map(|id| format!("comment-reply:{id}"));
-        let notices: Vec<(Uuid, Option<Uuid>)> = notification::Entity::find()
-            .select_only()
-            .column(notification::Column::Id)
-            .column(notification::Column::DigestId)
-            .filter(notification::Column::DedupeKey.is_in(keys))
-            .into_tuple()
-            .all(txn)
-            .await?;
-        let ids: std::collections::HashSet<Uuid> =
-            notices.iter().flat_map(|(id, digest)| std::iter::once(*id).chain(*digest)).collect();
-        if ids.is_empty() {
-            continue;
-        }
-        let mut update = notification::Entity::update_many().filter(notification::Column::Id.is_in(ids));
-        for col in [notification::Column::Subject, notification::Column::BodyText, notification::Column::BodyHtml] {
-            let by_name = Func::cust("REPLACE").arg(Expr::col(col)).arg(person.name.as_str()).arg(ERASED_NAME);
-            update =
-                update.col_expr(col, Expr::expr(Func::cust("REPLACE").arg(by_name).arg(person.email.as_str()).arg("")));
-        }
-        update.exec(txn).await?;
-    }
-    let mut own = notification::Entity::update_many().filter(notification::Column::RecipientId.eq(person.id));
-    for col in [notification::Column::Subject, notification::Column::BodyText, notification::Column::LastError] {
-        own = own.col_expr(col, replaced(col, &person.email, ""));
-    }
-    own.exec(txn).await?;
-    Ok(())
-}
-
 pub async fn users<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Vec<user::Model>> {
     actor.require(Permission::ManageUsers)?;
     Ok(user::Entity::find().order_by_asc(user::Column::Name).all(db).await?)
@@ -691,6 +599,27 @@ pub async fn ensure_first_admin(state: &AppState) -> Result<Option<user::Model>>
     create_user(state, None, NewUser { email, name, password, role: Role::Admin, organization_ids: vec![] })
         .await
         .map(Some)
+}
+
+/// Resolves once `actor`'s session has ended or lost rights, so that its WebSocket can be
+/// closed: at once on an announced change, and within a minute on expiry.
+pub async fn until_session_ends(state: AppState, actor: Actor) {
+    let mut rx = state.live.subscribe();
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        let check = tokio::select! {
+            event = rx.recv() => match event {
+                Ok(LiveEvent::UserChanged { user_id }) => user_id == actor.user_id,
+                Ok(_) => false,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return std::future::pending().await,
+            },
+            _ = tick.tick() => true,
+        };
+        if check && !still_entitled(&state, &actor).await {
+            return;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -356,7 +356,7 @@ async fn serve_ws(
     futures_util::pin_mut!(gql);
     let ended = async move {
         match init_rx.await {
-            Ok(actor) => crate::participation::live::until_session_ends(app, actor).await,
+            Ok(actor) => crate::accounts::service::until_session_ends(app, actor).await,
             // Anonymous or refused: nothing to watch.
             Err(_) => std::future::pending().await,
         }

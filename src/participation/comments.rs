@@ -9,10 +9,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{
-    entities::{Stance, TargetKind, comment, comment_version, process, proposal},
-    live::LiveEvent,
-};
+use super::entities::{Stance, TargetKind, comment, comment_version, process, proposal};
 use crate::{
     accounts::{
         entities::user,
@@ -21,6 +18,7 @@ use crate::{
     audit::{self, AuditEntry},
     error::{Error, Result},
     leitbild::{entities::field_of_action, service as lb},
+    live::LiveEvent,
     notifications,
     pagination::Cursor,
     state::AppState,

@@ -20,7 +20,6 @@ use super::{
         DispositionDecision, Eligibility, PhaseKind, ProcessStatus, ProposalKind, ProposalStatus, Stance, SubjectKind,
         TargetKind, VoteChoice, comment, comment_version, disposition, participant, phase, process, proposal, vote,
     },
-    live::LiveEvent,
     rules::VotingRule as Rule,
     service::{self, NewProcess, NewProposal, PhaseInput, ProposalEdit, TallyView},
 };
@@ -33,6 +32,7 @@ use crate::{
     error::Error,
     graphql::{actor, actor_opt, state},
     leitbild::graphql::{FieldById, FieldOfAction, Goal, GoalById, Leitbild, LeitbildById, loader as lb_loader},
+    live::LiveEvent,
     pagination::{Cursor, page_args},
     state::AppState,
 };

@@ -461,12 +461,19 @@ async fn erasure_redacts_the_mails_that_name_the_person(b: Backend) {
     let (_, bea) = app.create_user(&admin, "bea@example.org", "MEMBER", &[]).await;
     let (erika_id, erika) = app.create_user(&admin, "erika.mustermann@example.org", "MEMBER", &[]).await;
     let add = "mutation($i: AddCommentInput!) { addComment(input: $i) { id } }";
+    let mut answer = serde_json::Value::Null;
     for round in 0..2 {
         let parent = app.ok(Some(&bea), add, json!({"i": {"targetId": goal, "body": format!("Frage {round}")}})).await
             ["addComment"]["id"]
             .clone();
-        app.ok(Some(&erika), add, json!({"i": {"targetId": goal, "parentId": parent, "body": "Antwort"}})).await;
+        answer = app
+            .ok(Some(&erika), add, json!({"i": {"targetId": goal, "parentId": parent, "body": "Antwort"}}))
+            .await["addComment"]["id"]
+            .clone();
     }
+    // A reply to her waits in the outbox: after erasure it would only bounce.
+    app.ok(Some(&bea), add, json!({"i": {"targetId": goal, "parentId": answer, "body": "Danke"}})).await;
+    let erika_uuid: uuid::Uuid = erika_id.parse().unwrap();
     let mails = notification::Entity::find().all(&app.state.db).await.unwrap();
     let notices: Vec<_> = mails.iter().filter(|n| n.subject.contains("erika.mustermann")).collect();
     assert_eq!(notices.len(), 2, "{mails:#?}");
@@ -484,6 +491,9 @@ async fn erasure_redacts_the_mails_that_name_the_person(b: Backend) {
     assert_eq!(redacted.len(), 2, "{mails:#?}");
     assert!(redacted.iter().any(|n| n.status == NotificationStatus::Sent));
     assert!(redacted.iter().all(|n| n.body_text.contains("Antwort")), "the rest of the mail stays");
+    let to_her: Vec<_> = mails.iter().filter(|n| n.recipient_id == erika_uuid).collect();
+    assert!(!to_her.is_empty(), "the reply to her was queued");
+    assert!(to_her.iter().all(|n| n.status != NotificationStatus::Pending), "{to_her:#?}");
 }
 
 /// Columns that name a person but are not the person's data, each with its reason.

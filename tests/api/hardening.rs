@@ -335,7 +335,7 @@ async fn without_database(acquire_timeout: Duration) -> TestApp {
         clock: clock.clone(),
         metrics: Arc::new(Metrics::new()),
         live: Default::default(),
-        hasher: Arc::new(teilhabe::accounts::hasher::Hasher::new(config_hash.0, config_hash.1)),
+        hasher: Arc::new(teilhabe::hasher::Hasher::new(config_hash.0, config_hash.1)),
     };
     let router = teilhabe::http::router(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

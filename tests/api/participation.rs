@@ -696,7 +696,7 @@ async fn live_events_are_caught_up_after_a_gap(b: Backend) {
     let n = teilhabe::participation::live::catch_up(&app.state, since).await.unwrap();
     assert_eq!(n, 1);
     let event = rx.recv().await.unwrap();
-    let expected = teilhabe::participation::live::LiveEvent::CommentAdded {
+    let expected = teilhabe::live::LiveEvent::CommentAdded {
         target_id: w.goal.parse().unwrap(),
         comment_id: c["addComment"]["id"].as_str().unwrap().parse().unwrap(),
     };
@@ -720,7 +720,7 @@ async fn replicas_see_each_others_events() {
             .ok(Some(&w.civ), ADD_COMMENT, json!({"i": {"targetId": w.goal, "body": format!("Über Replikate {i}")}}))
             .await;
         let got = tokio::time::timeout(std::time::Duration::from_millis(250), rx.recv()).await;
-        if let Ok(Ok(teilhabe::participation::live::LiveEvent::CommentAdded { target_id, .. })) = got {
+        if let Ok(Ok(teilhabe::live::LiveEvent::CommentAdded { target_id, .. })) = got {
             assert_eq!(target_id, target);
             return;
         }

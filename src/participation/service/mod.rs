@@ -16,7 +16,6 @@ use super::{
         Eligibility, PhaseKind, ProcessStatus, ProposalKind, ProposalStatus, VoteChoice, participant, phase, process,
         proposal, vote,
     },
-    live::LiveEvent,
     proposal_rules,
     rules::{self, TallyOutcome, VotingRule},
 };
@@ -31,6 +30,7 @@ use crate::{
         entities::LeitbildStatus,
         service::{self as lb, NewGoal},
     },
+    live::LiveEvent,
     notifications::{
         entities::NotificationKind,
         service::{self as outbox, NewNotification},
