@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod change;
 pub mod cli;
 pub mod clock;
 pub mod config;

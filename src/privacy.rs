@@ -3,7 +3,7 @@
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
-    JsonValue, QueryFilter, QueryOrder, Set, TransactionTrait,
+    JsonValue, QueryFilter, QueryOrder, Set,
     sea_query::{Alias, Asterisk, Expr, ExprTrait, Query},
 };
 use serde_json::{Value, json};
@@ -15,7 +15,8 @@ use crate::{
         policy::{Actor, Permission},
         service as accounts,
     },
-    audit::{self, AuditEntry},
+    audit::AuditEntry,
+    change::Change,
     error::{Error, Result},
     glossary::entities::{review, version},
     indicators::entities::delivery,
@@ -172,7 +173,7 @@ pub async fn erase_user(state: &AppState, actor: &Actor, id: Uuid) -> Result<use
         return Err(Error::validation("id", "you cannot erase yourself"));
     }
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let current = user::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound("user"))?;
     if current.erased_at.is_some() {
         return Ok(current);
@@ -187,9 +188,7 @@ pub async fn erase_user(state: &AppState, actor: &Actor, id: Uuid) -> Result<use
     row.updated_at = Set(now);
     let updated = row.update(&txn).await?;
     session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&txn).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "user.erase",
@@ -197,8 +196,7 @@ pub async fn erase_user(state: &AppState, actor: &Actor, id: Uuid) -> Result<use
             entity_id: Some(id),
             summary: "Personenbezogene Daten gelöscht".into(),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     accounts::announce_user_changed(state, id).await;
     Ok(updated)

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    TransactionTrait, sea_query::OnConflict,
+    sea_query::OnConflict,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -15,6 +15,7 @@ use super::{
 };
 use crate::{
     audit::{self, AuditEntry},
+    change::Change,
     error::{Error, Result},
     live::LiveEvent,
     state::AppState,
@@ -111,7 +112,7 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> Result<Logg
     };
     let token = new_token();
     let expires_at = now + state.config.session_ttl;
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     session::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user.id),
@@ -126,9 +127,7 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> Result<Logg
         .filter(login_throttle::Column::Failures.lte(attempt))
         .exec(&txn)
         .await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(user.id),
         AuditEntry {
             action: "session.login",
@@ -136,8 +135,7 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> Result<Logg
             entity_id: Some(user.id),
             summary: "Anmeldung".into(),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(LoggedIn { token, expires_at, user })
 }
@@ -239,11 +237,9 @@ pub async fn announce_user_changed(state: &AppState, user_id: Uuid) {
 }
 
 pub async fn logout(state: &AppState, actor: &Actor) -> Result<()> {
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, state.now()).await?;
     session::Entity::delete_by_id(actor.session_id).exec(&txn).await?;
-    audit::record(
-        &txn,
-        state.now(),
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "session.logout",
@@ -251,8 +247,7 @@ pub async fn logout(state: &AppState, actor: &Actor) -> Result<()> {
             entity_id: Some(actor.user_id),
             summary: "Abmeldung".into(),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     announce_user_changed(state, actor.user_id).await;
     Ok(())
@@ -278,7 +273,7 @@ pub async fn create_organization(
     actor.require(Permission::ManageOrganizations)?;
     let name = text::NAME.required("name", &input.name)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     if let Some(parent) = input.parent_id
         && organization::Entity::find_by_id(parent).one(&txn).await?.is_none()
     {
@@ -296,9 +291,7 @@ pub async fn create_organization(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "organization.create",
@@ -306,8 +299,7 @@ pub async fn create_organization(
             entity_id: Some(org.id),
             summary: format!("Organisation „{}“ ({:?}) angelegt", org.name, org.sector),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(org)
 }
@@ -367,7 +359,7 @@ pub async fn create_user(state: &AppState, actor: Option<&Actor>, input: NewUser
     check_password(&input.password)?;
     let hash = state.hasher.hash(input.password).await?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     check_organizations(&txn, &input.organization_ids).await?;
     if email_taken(&txn, &email, None).await? {
         return Err(Error::Conflict { message: "email already in use".into(), details: None });
@@ -386,9 +378,7 @@ pub async fn create_user(state: &AppState, actor: Option<&Actor>, input: NewUser
     .insert(&txn)
     .await?;
     set_memberships(&txn, u.id, &input.organization_ids).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         actor.map(|a| a.user_id),
         AuditEntry {
             action: "user.create",
@@ -396,8 +386,7 @@ pub async fn create_user(state: &AppState, actor: Option<&Actor>, input: NewUser
             entity_id: Some(u.id),
             summary: format!("Person angelegt (Rolle {:?}, {} Organisationen)", u.role, input.organization_ids.len()),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(u)
 }
@@ -427,7 +416,7 @@ pub async fn update_user(state: &AppState, actor: &Actor, id: Uuid, changes: Use
         None => None,
     };
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let current = user::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound("user"))?;
     if current.erased_at.is_some() {
         return Err(Error::validation("id", "this person was erased"));
@@ -474,9 +463,7 @@ pub async fn update_user(state: &AppState, actor: &Actor, id: Uuid, changes: Use
     }
     row.updated_at = Set(now);
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "user.update",
@@ -484,8 +471,7 @@ pub async fn update_user(state: &AppState, actor: &Actor, id: Uuid, changes: Use
             entity_id: Some(id),
             summary: format!("Person geändert: {}", if what.is_empty() { "nichts".into() } else { what.join(", ") }),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     if password_changed || changes.role.is_some() || changes.organization_ids.is_some() {
         announce_user_changed(state, id).await;
@@ -522,7 +508,7 @@ pub async fn set_active(state: &AppState, actor: &Actor, id: Uuid, active: bool)
         return Err(Error::validation("id", "you cannot deactivate yourself"));
     }
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let current = user::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound("user"))?;
     if current.role == Role::Admin && actor.role != Role::Admin {
         return Err(Error::forbidden("only admins change admins"));
@@ -537,9 +523,7 @@ pub async fn set_active(state: &AppState, actor: &Actor, id: Uuid, active: bool)
     if !active {
         session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&txn).await?;
     }
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: if active { "user.reactivate" } else { "user.deactivate" },
@@ -547,8 +531,7 @@ pub async fn set_active(state: &AppState, actor: &Actor, id: Uuid, active: bool)
             entity_id: Some(id),
             summary: if active { "Person reaktiviert".into() } else { "Person deaktiviert".into() },
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     announce_user_changed(state, id).await;
     Ok(updated)

@@ -16,7 +16,6 @@ use async_graphql::{Enum, SimpleObject};
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -29,7 +28,8 @@ use super::{
 };
 use crate::{
     accounts::policy::{Actor, Permission},
-    audit::{self, AuditEntry},
+    audit::AuditEntry,
+    change::Change,
     error::{Error, Result},
     state::AppState,
 };
@@ -339,11 +339,9 @@ pub async fn import(
         return Err(Error::validation("content", format!("at most {MAX_IMPORT_TERMS} terms per import")));
     }
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let report = apply(&txn, now, actor, &iris, document, dry_run).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "glossary.import",
@@ -354,8 +352,7 @@ pub async fn import(
                 report.created, report.updated, report.unchanged
             ),
         },
-    )
-    .await?;
+    );
     if dry_run {
         txn.rollback().await?;
     } else {

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -16,6 +15,7 @@ use super::entities::{LeitbildStatus, field_of_action, goal, goal_version, leitb
 use crate::{
     accounts::policy::{Actor, Permission},
     audit::{self, AuditEntry},
+    change::Change,
     error::{Error, Result},
     state::AppState,
     text::{LONG_TEXT, TITLE},
@@ -102,7 +102,7 @@ pub async fn create_leitbild(state: &AppState, actor: &Actor, input: NewLeitbild
         return Err(Error::validation("year", "not a plausible year"));
     }
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     if let Some(base_id) = input.based_on_id {
         let base =
             leitbild_by_id(&txn, base_id).await.map_err(|_| Error::validation("basedOnId", "no such edition"))?;
@@ -127,9 +127,7 @@ pub async fn create_leitbild(state: &AppState, actor: &Actor, input: NewLeitbild
         Some(base) => copy_content(&txn, base, row.id, actor.user_id, now).await?,
         None => (0, 0),
     };
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "leitbild.create",
@@ -143,8 +141,7 @@ pub async fn create_leitbild(state: &AppState, actor: &Actor, input: NewLeitbild
                 None => format!("Leitbild {title} ({}) angelegt", input.year),
             },
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(row)
 }
@@ -320,12 +317,10 @@ pub async fn add_field_of_action(
     actor.require(Permission::RunLeitbild)?;
     let (title, description) = (TITLE.required("title", title)?, LONG_TEXT.or_empty("description", description)?);
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     draft(&txn, leitbild_id).await?;
     let f = insert_field(&txn, leitbild_id, title, description, now).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "field_of_action.add",
@@ -333,8 +328,7 @@ pub async fn add_field_of_action(
             entity_id: Some(f.id),
             summary: format!("Handlungsfeld hinzugefügt: {}", f.title),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(f)
 }
@@ -375,13 +369,11 @@ pub async fn update_field_of_action(
     actor.require(Permission::RunLeitbild)?;
     let (title, description) = (TITLE.required("title", title)?, LONG_TEXT.or_empty("description", description)?);
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let f = field_by_id(&txn, id).await?;
     draft(&txn, f.leitbild_id).await?;
     let f = amend_field(&txn, f, title, description, now).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "field_of_action.update",
@@ -389,8 +381,7 @@ pub async fn update_field_of_action(
             entity_id: Some(id),
             summary: format!("Handlungsfeld geändert: {}", f.title),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(f)
 }
@@ -433,7 +424,7 @@ pub async fn reorder_fields_of_action(
 ) -> Result<Vec<field_of_action::Model>> {
     actor.require(Permission::RunLeitbild)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     draft(&txn, leitbild_id).await?;
     let fields = live_fields(&txn, leitbild_id).await?;
     let mut wanted = ordered_ids.clone();
@@ -458,9 +449,7 @@ pub async fn reorder_fields_of_action(
         row.updated_at = Set(now);
         out.push(row.update(&txn).await?);
     }
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "field_of_action.reorder",
@@ -468,8 +457,7 @@ pub async fn reorder_fields_of_action(
             entity_id: Some(leitbild_id),
             summary: "Reihenfolge der Handlungsfelder geändert".into(),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(out)
 }
@@ -495,13 +483,11 @@ pub struct NewGoal {
 pub async fn add_goal(state: &AppState, actor: &Actor, input: NewGoal) -> Result<goal::Model> {
     actor.require(Permission::RunLeitbild)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let f = field_by_id(&txn, input.field_of_action_id).await?;
     draft(&txn, f.leitbild_id).await?;
     let g = insert_goal(&txn, input, Some(actor.user_id), None, now).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "goal.add",
@@ -509,8 +495,7 @@ pub async fn add_goal(state: &AppState, actor: &Actor, input: NewGoal) -> Result
             entity_id: Some(g.id),
             summary: format!("Ziel hinzugefügt: {}", g.title),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(g)
 }
@@ -594,7 +579,7 @@ pub struct GoalEdit {
 pub async fn update_goal(state: &AppState, actor: &Actor, edit: GoalEdit) -> Result<goal::Model> {
     actor.require(Permission::RunLeitbild)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let g = goal_by_id(&txn, edit.goal_id).await?;
     draft(&txn, leitbild_of_goal(&txn, &g).await?.id).await?;
     let updated = amend_goal(
@@ -608,9 +593,7 @@ pub async fn update_goal(state: &AppState, actor: &Actor, edit: GoalEdit) -> Res
         now,
     )
     .await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "goal.update",
@@ -618,8 +601,7 @@ pub async fn update_goal(state: &AppState, actor: &Actor, edit: GoalEdit) -> Res
             entity_id: Some(updated.id),
             summary: format!("Ziel geändert (Version {}): {}", updated.version, updated.title),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(updated)
 }

@@ -21,7 +21,8 @@ use crate::{
         entities::user,
         policy::{Actor, Permission},
     },
-    audit::{self, AuditEntry},
+    audit::AuditEntry,
+    change::Change,
     error::{Error, Result},
     pagination::Cursor,
     state::AppState,
@@ -640,7 +641,7 @@ pub async fn settings_of<C: ConnectionTrait>(db: &C, user_id: Uuid, now: DateTim
 /// Chooses a daily digest instead of single mails; reminders already queued follow the choice.
 pub async fn set_digest(state: &AppState, actor: &Actor, digest: bool) -> Result<settings::Model> {
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let current = settings_of(&txn, actor.user_id, now).await?;
     let mut row: settings::ActiveModel = current.into();
     row.digest = Set(digest);
@@ -653,9 +654,7 @@ pub async fn set_digest(state: &AppState, actor: &Actor, digest: bool) -> Result
         .filter(notification::Column::Kind.ne(NotificationKind::Digest))
         .exec(&txn)
         .await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "notifications.settings",
@@ -663,8 +662,7 @@ pub async fn set_digest(state: &AppState, actor: &Actor, digest: bool) -> Result
             entity_id: Some(actor.user_id),
             summary: if digest { "Tägliche Sammelmail gewählt".into() } else { "Einzelmails gewählt".into() },
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(updated)
 }
@@ -672,15 +670,13 @@ pub async fn set_digest(state: &AppState, actor: &Actor, digest: bool) -> Result
 /// Replaces the calendar token, e.g. after the feed URL was shared by mistake.
 pub async fn rotate_calendar_token(state: &AppState, actor: &Actor) -> Result<settings::Model> {
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let current = settings_of(&txn, actor.user_id, now).await?;
     let mut row: settings::ActiveModel = current.into();
     row.calendar_token = Set(new_calendar_token());
     row.updated_at = Set(now);
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "notifications.calendar_token",
@@ -688,8 +684,7 @@ pub async fn rotate_calendar_token(state: &AppState, actor: &Actor) -> Result<se
             entity_id: Some(actor.user_id),
             summary: "Kalender-Adresse erneuert".into(),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(updated)
 }

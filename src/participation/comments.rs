@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, Set, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -15,7 +15,8 @@ use crate::{
         entities::user,
         policy::{Actor, Permission},
     },
-    audit::{self, AuditEntry},
+    audit::AuditEntry,
+    change::Change,
     error::{Error, Result},
     leitbild::{entities::field_of_action, service as lb},
     live::LiveEvent,
@@ -38,12 +39,12 @@ pub struct Target {
 }
 
 /// Finds a target of one kind by id, or `None` if the id is not of that kind.
-type Lookup = for<'a> fn(&'a DatabaseTransaction, Uuid) -> BoxFuture<'a, Result<Option<Target>>>;
+type Lookup = for<'a> fn(&'a Change, Uuid) -> BoxFuture<'a, Result<Option<Target>>>;
 
 /// One lookup per kind that can be commented on.
 const LOOKUPS: &[Lookup] = &[proposal_target, goal_target, field_target, definition_target, indicator_target];
 
-async fn find_target(txn: &DatabaseTransaction, id: Uuid) -> Result<Target> {
+async fn find_target(txn: &Change, id: Uuid) -> Result<Target> {
     for lookup in LOOKUPS {
         if let Some(t) = lookup(txn, id).await? {
             return Ok(t);
@@ -52,7 +53,7 @@ async fn find_target(txn: &DatabaseTransaction, id: Uuid) -> Result<Target> {
     Err(Error::validation("targetId", "nothing that can be commented on has this id"))
 }
 
-fn proposal_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
+fn proposal_target(txn: &Change, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
     Box::pin(async move {
         Ok(proposal::Entity::find_by_id(id).one(txn).await?.map(|p| Target {
             kind: TargetKind::Proposal,
@@ -62,11 +63,11 @@ fn proposal_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<
     })
 }
 
-async fn process_of_leitbild(txn: &DatabaseTransaction, leitbild_id: Uuid) -> Result<Option<Uuid>> {
+async fn process_of_leitbild(txn: &Change, leitbild_id: Uuid) -> Result<Option<Uuid>> {
     Ok(process::Entity::find().filter(process::Column::LeitbildId.eq(leitbild_id)).one(txn).await?.map(|p| p.id))
 }
 
-fn goal_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
+fn goal_target(txn: &Change, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
     Box::pin(async move {
         let Some(g) = crate::leitbild::entities::goal::Entity::find_by_id(id).one(txn).await? else {
             return Ok(None);
@@ -80,7 +81,7 @@ fn goal_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Opti
     })
 }
 
-fn field_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
+fn field_target(txn: &Change, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
     Box::pin(async move {
         let Some(f) = field_of_action::Entity::find_by_id(id).one(txn).await? else { return Ok(None) };
         Ok(Some(Target {
@@ -92,7 +93,7 @@ fn field_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Opt
 }
 
 /// Definitions belong to no process: their comments are part of the glossary's review.
-fn definition_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
+fn definition_target(txn: &Change, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
     Box::pin(async move {
         Ok(crate::glossary::entities::definition::Entity::find_by_id(id).one(txn).await?.map(|d| Target {
             kind: TargetKind::Definition,
@@ -102,7 +103,7 @@ fn definition_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Resul
     })
 }
 
-fn indicator_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
+fn indicator_target(txn: &Change, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
     Box::pin(async move {
         Ok(crate::indicators::entities::indicator::Entity::find_by_id(id).one(txn).await?.map(|i| Target {
             kind: TargetKind::Indicator,
@@ -134,7 +135,7 @@ pub async fn add_comment(state: &AppState, actor: &Actor, input: NewComment) -> 
     let body = BODY.required("body", &input.body)?;
     let anchor = BODY.optional("anchor", input.anchor.as_deref())?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let target = find_target(&txn, input.target_id).await?;
     if let Some(a) = &anchor
         && !target.text.contains(a.as_str())
@@ -168,9 +169,7 @@ pub async fn add_comment(state: &AppState, actor: &Actor, input: NewComment) -> 
     .insert(&txn)
     .await?;
     insert_version(&txn, row.id, 1, body, now).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "comment.add",
@@ -178,8 +177,7 @@ pub async fn add_comment(state: &AppState, actor: &Actor, input: NewComment) -> 
             entity_id: Some(row.id),
             summary: format!("Kommentar zu {:?} {}", target.kind, input.target_id),
         },
-    )
-    .await?;
+    );
     if let Some(parent) = parent.filter(|p| p.author_id != actor.user_id) {
         enqueue_reply_notice(&txn, &state.config.public_url, &parent, &row, now).await?;
     }
@@ -263,7 +261,7 @@ pub async fn edit_comment(
     actor.require(Permission::Participate)?;
     let body = BODY.required("body", body)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let c = comment::Entity::find_by_id(comment_id).one(&txn).await?.ok_or(Error::NotFound("comment"))?;
     if c.author_id != actor.user_id {
         return Err(Error::forbidden("only the author edits a comment"));
@@ -291,9 +289,7 @@ pub async fn edit_comment(
         return Err(stale(&c));
     }
     insert_version(&txn, c.id, next, body.clone(), now).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "comment.edit",
@@ -301,8 +297,7 @@ pub async fn edit_comment(
             entity_id: Some(c.id),
             summary: format!("Kommentar bearbeitet (Version {next})"),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(comment::Model { body, version: next, updated_at: now, ..c })
 }
@@ -312,7 +307,7 @@ pub async fn hide_comment(state: &AppState, actor: &Actor, comment_id: Uuid, rea
     actor.require(Permission::Moderate)?;
     let reason = TITLE.required("reason", reason)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let c = comment::Entity::find_by_id(comment_id).one(&txn).await?.ok_or(Error::NotFound("comment"))?;
     if c.hidden_at.is_some() {
         return Ok(c);
@@ -322,9 +317,7 @@ pub async fn hide_comment(state: &AppState, actor: &Actor, comment_id: Uuid, rea
     row.hidden_by = Set(Some(actor.user_id));
     row.hidden_reason = Set(Some(reason.clone()));
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "comment.hide",
@@ -332,8 +325,7 @@ pub async fn hide_comment(state: &AppState, actor: &Actor, comment_id: Uuid, rea
             entity_id: Some(comment_id),
             summary: format!("Kommentar ausgeblendet: {reason}"),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(updated)
 }

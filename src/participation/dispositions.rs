@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -19,7 +18,8 @@ use crate::{
         entities::{organization, user},
         policy::{Actor, Permission},
     },
-    audit::{self, AuditEntry},
+    audit::AuditEntry,
+    change::Change,
     error::{Error, Result},
     state::AppState,
     text::{self, LONG_TEXT},
@@ -52,7 +52,7 @@ pub async fn set_disposition(state: &AppState, actor: &Actor, input: NewDisposit
     }
     let link = clean_link(input.link.as_deref())?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let (kind, process_id) = match proposal::Entity::find_by_id(input.subject_id).one(&txn).await? {
         Some(p) => (SubjectKind::Proposal, p.process_id),
         None => match comment::Entity::find_by_id(input.subject_id).one(&txn).await? {
@@ -92,9 +92,7 @@ pub async fn set_disposition(state: &AppState, actor: &Actor, input: NewDisposit
             .await?
         }
     };
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "disposition.set",
@@ -102,8 +100,7 @@ pub async fn set_disposition(state: &AppState, actor: &Actor, input: NewDisposit
             entity_id: Some(input.subject_id),
             summary: format!("Abwägung: {:?}", input.decision),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(saved)
 }

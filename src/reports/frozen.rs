@@ -3,7 +3,7 @@
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait, sea_query::Expr,
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -13,7 +13,8 @@ use super::{
 };
 use crate::{
     accounts::policy::{Actor, Permission},
-    audit::{self, AuditEntry},
+    audit::AuditEntry,
+    change::Change,
     error::{Error, Result},
     leitbild::entities::{LeitbildStatus, field_of_action, leitbild},
     state::AppState,
@@ -32,7 +33,7 @@ pub async fn set_field_text(
     actor.require(Permission::PublishReports)?;
     let text = LONG_TEXT.or_empty("text", &text)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let field = field_of_action::Entity::find_by_id(field_id)
         .one(&txn)
         .await?
@@ -83,9 +84,7 @@ pub async fn set_field_text(
         .insert(&txn)
         .await?
     };
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "report.text",
@@ -93,8 +92,7 @@ pub async fn set_field_text(
             entity_id: Some(field_id),
             summary: format!("Berichtstext zu „{}“ geändert (Version {})", field.title, saved.version),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(saved)
 }
@@ -111,7 +109,7 @@ pub async fn freeze(
     actor.require(Permission::PublishReports)?;
     let title = TITLE.required("title", &title)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let lb = leitbild::Entity::find_by_id(leitbild_id).one(&txn).await?.ok_or(Error::NotFound("leitbild"))?;
     if lb.status == LeitbildStatus::Draft {
         return Err(Error::validation("leitbildId", "only an adopted edition can be reported"));
@@ -141,9 +139,7 @@ pub async fn freeze(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "report.freeze",
@@ -151,8 +147,7 @@ pub async fn freeze(
             entity_id: Some(saved.id),
             summary: format!("Bericht Nr. {number} „{}“ eingefroren ({})", saved.title, lb.title),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(saved)
 }

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 use super::{
@@ -16,7 +16,8 @@ use super::{
 };
 use crate::{
     accounts::policy::{Actor, Permission},
-    audit::{self, AuditEntry},
+    audit::AuditEntry,
+    change::Change,
     error::{Error, Result},
     glossary::{entities::glossary, exchange::TermSnap},
     indicators::entities::delivery,
@@ -34,7 +35,7 @@ pub async fn set_published(
 ) -> Result<bool> {
     actor.require(Permission::PublishReports)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let what = match kind {
         PublicationKind::Leitbild => {
             let lb = leitbild::Entity::find_by_id(target_id).one(&txn).await?.ok_or(Error::NotFound("leitbild"))?;
@@ -69,9 +70,7 @@ pub async fn set_published(
     } else {
         publication::Entity::delete_by_id(target_id).exec(&txn).await?;
     }
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: if published { "publication.publish" } else { "publication.withdraw" },
@@ -79,8 +78,7 @@ pub async fn set_published(
             entity_id: Some(target_id),
             summary: format!("{what} {}", if published { "veröffentlicht" } else { "nicht mehr öffentlich" }),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(published)
 }

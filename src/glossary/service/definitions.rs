@@ -1,6 +1,7 @@
 //! Definitions of a term, their versions and the reviews that agree on them.
 
 use super::*;
+use crate::change::Change;
 
 pub async fn propose_definition(
     state: &AppState,
@@ -11,15 +12,13 @@ pub async fn propose_definition(
     actor.require(Permission::Participate)?;
     let data = clean_definition(data)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let t = term_in(&txn, term_id).await?;
     if t.status == TermStatus::Deprecated {
         return Err(Error::validation("termId", "the term is deprecated"));
     }
     let d = insert_definition(&txn, now, actor, Uuid::now_v7(), t.id, data, DefinitionStatus::Proposed).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "definition.propose",
@@ -27,8 +26,7 @@ pub async fn propose_definition(
             entity_id: Some(d.id),
             summary: format!("Definition für „{}“ vorgeschlagen", t.label),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(d)
 }
@@ -114,7 +112,7 @@ pub async fn update_definition(
     actor.require(Permission::Participate)?;
     let text = TEXT.required("text", text)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let d = definition_locked(&txn, definition_id).await?;
     if d.version != expected_version {
         return Err(Error::Conflict {
@@ -127,9 +125,7 @@ pub async fn update_definition(
     }
     let was_agreed = d.status == DefinitionStatus::Agreed;
     let d = write_text(&txn, now, actor, d, text).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "definition.update",
@@ -141,8 +137,7 @@ pub async fn update_definition(
                 if was_agreed { "; vereinbarter Text, Prüfung neu eröffnet" } else { "" }
             ),
         },
-    )
-    .await?;
+    );
     let d = reevaluate(&txn, now, actor, d).await?;
     txn.commit().await?;
     Ok(d)
@@ -161,7 +156,7 @@ pub async fn review_definition(
         return Err(Error::validation("reason", "an objection needs a reason"));
     }
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let d = definition_locked(&txn, definition_id).await?;
     let t = term_in(&txn, d.term_id).await?;
     if t.status == TermStatus::Deprecated {
@@ -208,9 +203,7 @@ pub async fn review_definition(
             .await?;
         }
     }
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "definition.review",
@@ -218,8 +211,7 @@ pub async fn review_definition(
             entity_id: Some(d.id),
             summary: format!("Prüfung von Version {}: {decision:?}", d.version),
         },
-    )
-    .await?;
+    );
     let d = reevaluate(&txn, now, actor, d).await?;
     txn.commit().await?;
     Ok(d)
@@ -228,7 +220,7 @@ pub async fn review_definition(
 pub async fn withdraw_review(state: &AppState, actor: &Actor, definition_id: Uuid) -> Result<definition::Model> {
     actor.require(Permission::Participate)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let d = definition_locked(&txn, definition_id).await?;
     let gone = review::Entity::delete_many()
         .filter(review::Column::DefinitionId.eq(d.id))
@@ -238,9 +230,7 @@ pub async fn withdraw_review(state: &AppState, actor: &Actor, definition_id: Uui
     if gone.rows_affected == 0 {
         return Err(Error::NotFound("review"));
     }
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "definition.review.withdraw",
@@ -248,8 +238,7 @@ pub async fn withdraw_review(state: &AppState, actor: &Actor, definition_id: Uui
             entity_id: Some(d.id),
             summary: "Prüfung zurückgezogen".into(),
         },
-    )
-    .await?;
+    );
     let d = reevaluate(&txn, now, actor, d).await?;
     txn.commit().await?;
     Ok(d)

@@ -1,6 +1,7 @@
 //! Mappings of a definition to the definitions other sources use (Mikrozensus, register, federal statistics).
 
 use super::*;
+use crate::change::Change;
 
 pub async fn insert_mapping<C: ConnectionTrait>(
     db: &C,
@@ -61,11 +62,9 @@ pub async fn insert_mapping<C: ConnectionTrait>(
 pub async fn map_definition(state: &AppState, actor: &Actor, input: NewMapping) -> Result<mapping::Model> {
     actor.require(Permission::Participate)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let m = insert_mapping(&txn, now, actor, input).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "definition.map",
@@ -73,8 +72,7 @@ pub async fn map_definition(state: &AppState, actor: &Actor, input: NewMapping) 
             entity_id: Some(m.definition_id),
             summary: format!("Abbildung {:?} auf {}", m.kind, m.target_key),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(m)
 }
@@ -82,15 +80,13 @@ pub async fn map_definition(state: &AppState, actor: &Actor, input: NewMapping) 
 pub async fn remove_mapping(state: &AppState, actor: &Actor, mapping_id: Uuid) -> Result<bool> {
     actor.require(Permission::Participate)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let m = mapping::Entity::find_by_id(mapping_id).one(&txn).await?.ok_or(Error::NotFound("mapping"))?;
     if m.created_by != Some(actor.user_id) && !actor.can(Permission::ManageGlossary) {
         return Err(Error::forbidden("only who made a mapping or a coordinator removes it"));
     }
     mapping::Entity::delete_by_id(m.id).exec(&txn).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "definition.unmap",
@@ -98,8 +94,7 @@ pub async fn remove_mapping(state: &AppState, actor: &Actor, mapping_id: Uuid) -
             entity_id: Some(m.definition_id),
             summary: format!("Abbildung {:?} auf {} entfernt", m.kind, m.target_key),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(true)
 }

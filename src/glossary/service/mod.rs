@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait, sea_query::Query,
+    QuerySelect, Set, sea_query::Query,
 };
 use uuid::Uuid;
 
@@ -30,6 +30,7 @@ use crate::{
         policy::{Actor, Permission},
     },
     audit::{self, AuditEntry},
+    change::Change,
     error::{Error, Result},
     state::AppState,
     text::{self, Lines},
@@ -193,7 +194,7 @@ pub async fn set_agreement_rule(
     sectors.sort_by_key(|s| sector_name(*s));
     sectors.dedup();
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let g = glossary(&txn, now).await?;
     let mut row = g.into_active_model();
     let names = sectors.iter().map(|s| sector_name(*s)).collect::<Vec<_>>().join(",");
@@ -201,9 +202,7 @@ pub async fn set_agreement_rule(
     row.min_approvals_per_sector = Set(min_approvals_per_sector);
     row.updated_at = Set(now);
     let g = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "glossary.rule",
@@ -211,8 +210,7 @@ pub async fn set_agreement_rule(
             entity_id: Some(g.id),
             summary: format!("Einigungsregel: je {min_approvals_per_sector} Zustimmung(en) aus {names}"),
         },
-    )
-    .await?;
+    );
     // Definitions under review are judged by the new rule from now on.
     let open = definition::Entity::find().all(&txn).await?;
     for d in open {

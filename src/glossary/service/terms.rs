@@ -1,6 +1,7 @@
 //! Terms: proposing, editing, relating, replacing and finding them.
 
 use super::*;
+use crate::change::Change;
 
 pub(super) async fn term_in<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<term::Model> {
     term::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("term"))
@@ -129,7 +130,7 @@ pub async fn propose_term(state: &AppState, actor: &Actor, input: NewTerm) -> Re
     let synonyms = clean_synonyms(&input.synonyms, &label.1)?;
     let definition = input.definition.map(clean_definition).transpose()?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let t = insert_term(&txn, now, actor, Uuid::now_v7(), label, &synonyms, TermStatus::Proposed).await?;
     if let Some(data) = definition {
         insert_definition(&txn, now, actor, Uuid::now_v7(), t.id, data, DefinitionStatus::Proposed).await?;
@@ -143,9 +144,7 @@ pub async fn propose_term(state: &AppState, actor: &Actor, input: NewTerm) -> Re
             link(&txn, now, t.id, *other, kind).await?;
         }
     }
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "term.propose",
@@ -153,8 +152,7 @@ pub async fn propose_term(state: &AppState, actor: &Actor, input: NewTerm) -> Re
             entity_id: Some(t.id),
             summary: format!("Begriff „{}“ vorgeschlagen ({} Synonyme)", t.label, synonyms.len()),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(t)
 }
@@ -169,7 +167,7 @@ pub async fn update_term(
 ) -> Result<term::Model> {
     actor.require(Permission::Participate)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let t = term_in(&txn, term_id).await?;
     let own = t.created_by == Some(actor.user_id) && t.status == TermStatus::Proposed;
     if !own && !actor.can(Permission::ManageGlossary) {
@@ -188,9 +186,7 @@ pub async fn update_term(
     row.search_key = Set(label.1);
     row.updated_at = Set(now);
     let t = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "term.update",
@@ -198,8 +194,7 @@ pub async fn update_term(
             entity_id: Some(t.id),
             summary: format!("Begriff „{}“ geändert", t.label),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(t)
 }
@@ -258,7 +253,7 @@ pub async fn relate_terms(
 ) -> Result<term::Model> {
     actor.require(Permission::Participate)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let t = term_in(&txn, term_id).await?;
     let changed = if remove {
         let other = term_in(&txn, other_id).await?;
@@ -280,9 +275,7 @@ pub async fn relate_terms(
         link(&txn, now, term_id, other_id, kind).await?
     };
     if changed {
-        audit::record(
-            &txn,
-            now,
+        txn.audit(
             Some(actor.user_id),
             AuditEntry {
                 action: if remove { "term.unrelate" } else { "term.relate" },
@@ -290,8 +283,7 @@ pub async fn relate_terms(
                 entity_id: Some(t.id),
                 summary: format!("Beziehung {kind:?} zu {other_id} {}", if remove { "entfernt" } else { "angelegt" }),
             },
-        )
-        .await?;
+        );
     }
     txn.commit().await?;
     Ok(t)
@@ -305,7 +297,7 @@ pub async fn deprecate_term(
 ) -> Result<term::Model> {
     actor.require(Permission::ManageGlossary)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let t = term_in(&txn, term_id).await?;
     if t.status == TermStatus::Deprecated {
         return Err(Error::validation("termId", "already deprecated"));
@@ -324,9 +316,7 @@ pub async fn deprecate_term(
     row.replaced_by_id = Set(replaced_by);
     row.updated_at = Set(now);
     let t = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "term.deprecate",
@@ -337,8 +327,7 @@ pub async fn deprecate_term(
                 None => format!("Begriff „{}“ veraltet", t.label),
             },
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(t)
 }

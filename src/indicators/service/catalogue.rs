@@ -1,6 +1,7 @@
 //! The catalogue of indicators: creating and editing them, their owners and their reviews.
 
 use super::*;
+use crate::change::Change;
 
 pub async fn create_indicator(state: &AppState, actor: &Actor, input: NewIndicator) -> Result<indicator::Model> {
     actor.require(Permission::ManageIndicators)?;
@@ -21,7 +22,7 @@ pub async fn create_indicator(state: &AppState, actor: &Actor, input: NewIndicat
         return Err(Error::validation("deputyUserId", "the deputy must be another person"));
     }
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let org = org_exists(&txn, input.owner_id).await?;
     active_member(&txn, "responsibleUserId", input.responsible_user_id, org.id).await?;
     active_member(&txn, "deputyUserId", input.deputy_user_id, org.id).await?;
@@ -81,9 +82,7 @@ pub async fn create_indicator(state: &AppState, actor: &Actor, input: NewIndicat
     .await?;
     let mails = owner_assigned_mails(&txn, state, &ind, now).await?;
     notifications::service::enqueue_many(&txn, mails, now).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "indicator.create",
@@ -91,8 +90,7 @@ pub async fn create_indicator(state: &AppState, actor: &Actor, input: NewIndicat
             entity_id: Some(ind.id),
             summary: format!("Indikator {} „{}“ angelegt, datenhaltend: {}", ind.code, ind.name, org.name),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(ind)
 }
@@ -113,7 +111,7 @@ pub async fn assign_owner(
         return Err(Error::validation("deputyUserId", "the deputy must be another person"));
     }
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let current = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(Error::NotFound("indicator"))?;
     stale(current.version, expected_version, "the indicator")?;
     let org = org_exists(&txn, owner_id).await?;
@@ -153,9 +151,7 @@ pub async fn assign_owner(
         .await?;
     let mails = owner_assigned_mails(&txn, state, &updated, now).await?;
     notifications::service::enqueue_many(&txn, mails, now).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "indicator.assign_owner",
@@ -163,8 +159,7 @@ pub async fn assign_owner(
             entity_id: Some(indicator_id),
             summary: format!("Indikator {} an „{}“ übergeben", updated.code, org.name),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(updated)
 }
@@ -184,7 +179,7 @@ pub async fn confirm_review(
 ) -> Result<indicator::Model> {
     let note = Lines(2000).optional("note", note.as_deref())?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let current = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(Error::NotFound("indicator"))?;
     if !may_act_for(actor, current.owner_id) {
         return Err(Error::forbidden("only the owning organisation or coordinators confirm a review"));
@@ -209,9 +204,7 @@ pub async fn confirm_review(
     row.version = Set(version);
     row.updated_at = Set(now);
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "indicator.review",
@@ -219,8 +212,7 @@ pub async fn confirm_review(
             entity_id: Some(indicator_id),
             summary: format!("Überprüfung bestätigt, nächste am {}", timing::german_date(next)),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(updated)
 }

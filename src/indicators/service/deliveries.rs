@@ -1,6 +1,7 @@
 //! Data deliveries: requesting, confirming (in person or by signed link), accepting and returning them.
 
 use super::*;
+use crate::change::Change;
 
 /// First reminder time of a fresh schedule: the 14-day stage, or now when that has passed.
 pub(super) fn first_reminder(due: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
@@ -86,7 +87,7 @@ pub async fn request_delivery(
 ) -> Result<delivery::Model> {
     actor.require(Permission::ManageIndicators)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let ind = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(Error::NotFound("indicator"))?;
     let label = Period::parse(period, ind.periodicity)?.label(ind.periodicity);
     let Some(d) = insert_delivery(&txn, &ind, &label, due_at, now).await? else {
@@ -101,9 +102,7 @@ pub async fn request_delivery(
     let mut row = d.clone().into_active_model();
     row.next_reminder_at = Set(next);
     let d = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "delivery.request",
@@ -116,8 +115,7 @@ pub async fn request_delivery(
                 timing::german_date(due_at)
             ),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(d)
 }
@@ -198,7 +196,7 @@ pub(super) async fn confirm_as(
     expected_version: Option<i32>,
 ) -> Result<(delivery::Model, indicator::Model)> {
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let (d, ind) = load_open_delivery(&txn, delivery_id).await?;
     // `None`: confirmed through the link alone, on behalf of the owning organisation.
     let by: Option<Uuid> = match confirmer {
@@ -272,13 +270,10 @@ pub(super) async fn confirm_as(
         (Confirmer::Person(_), _) => summary,
     };
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         by,
         AuditEntry { action: "delivery.confirm", entity_type: "delivery", entity_id: Some(updated.id), summary },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok((updated, ind))
 }
@@ -286,7 +281,7 @@ pub(super) async fn confirm_as(
 pub async fn accept_delivery(state: &AppState, actor: &Actor, delivery_id: Uuid) -> Result<delivery::Model> {
     actor.require(Permission::ManageIndicators)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let (d, ind) = load_open_delivery(&txn, delivery_id).await?;
     if d.status != DeliveryStatus::Delivered {
         return Err(wrong_status(&d, "delivered"));
@@ -299,9 +294,7 @@ pub async fn accept_delivery(state: &AppState, actor: &Actor, delivery_id: Uuid)
     row.version = Set(version);
     row.updated_at = Set(now);
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "delivery.accept",
@@ -309,8 +302,7 @@ pub async fn accept_delivery(state: &AppState, actor: &Actor, delivery_id: Uuid)
             entity_id: Some(updated.id),
             summary: format!("Datenlieferung {} für {} angenommen", updated.period, ind.code),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(updated)
 }
@@ -325,7 +317,7 @@ pub async fn return_delivery(
     actor.require(Permission::ManageIndicators)?;
     let reason = Lines(2000).required("reason", reason)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let (d, ind) = load_open_delivery(&txn, delivery_id).await?;
     if d.status != DeliveryStatus::Delivered {
         return Err(wrong_status(&d, "delivered"));
@@ -370,9 +362,7 @@ pub async fn return_delivery(
         )
         .await?;
     }
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "delivery.return",
@@ -380,8 +370,7 @@ pub async fn return_delivery(
             entity_id: Some(updated.id),
             summary: format!("Datenlieferung {} für {} zurückgegeben", updated.period, ind.code),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(updated)
 }

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
     sea_query::{Expr, OnConflict, Order},
 };
 use serde::{Deserialize, Serialize};
@@ -24,7 +24,7 @@ use crate::{
         entities::{membership, organization, user},
         policy::{Actor, Permission},
     },
-    audit::{self, AuditEntry},
+    audit::AuditEntry,
     error::{Error, Result},
     notifications::{self, NewNotification, entities::NotificationKind},
     state::AppState,

@@ -1,6 +1,7 @@
 //! Starting a process and moving its phases, by hand or by the scheduler (claimed in the database).
 
 use super::*;
+use crate::change::Change;
 
 pub async fn start_process(state: &AppState, actor: &Actor, input: NewProcess) -> Result<process::Model> {
     actor.require(Permission::RunLeitbild)?;
@@ -16,7 +17,7 @@ pub async fn start_process(state: &AppState, actor: &Actor, input: NewProcess) -
         return Err(Error::validation("participantOrganizationIds", "name the participating organisations"));
     }
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let leitbild = lb::leitbild_by_id(&txn, input.leitbild_id).await?;
     if leitbild.status != LeitbildStatus::Draft {
         return Err(Error::validation("leitbildId", "a process runs on a draft edition"));
@@ -61,9 +62,7 @@ pub async fn start_process(state: &AppState, actor: &Actor, input: NewProcess) -
     )
     .exec(&txn)
     .await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "process.start",
@@ -71,8 +70,7 @@ pub async fn start_process(state: &AppState, actor: &Actor, input: NewProcess) -
             entity_id: Some(id),
             summary: format!("Beteiligungsprozess gestartet: {title} ({} Organisationen)", orgs.len()),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(p)
 }

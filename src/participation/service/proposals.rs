@@ -1,6 +1,7 @@
 //! Proposals: submitting, editing and withdrawing them, and checking what they name in the draft.
 
 use super::*;
+use crate::change::Change;
 
 pub struct NewProposal {
     pub process_id: Uuid,
@@ -51,7 +52,7 @@ pub async fn submit_proposal(state: &AppState, actor: &Actor, input: NewProposal
     let text = LONG_TEXT.or_empty("text", &input.text)?;
     let rationale = LONG_TEXT.or_empty("rationale", &input.rationale)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let p = process_for_share(&txn, input.process_id).await?;
     let orgs = actor_participations(&txn, actor, p.id).await?;
     if orgs.is_empty() && !actor.can(Permission::RunLeitbild) {
@@ -86,9 +87,7 @@ pub async fn submit_proposal(state: &AppState, actor: &Actor, input: NewProposal
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "proposal.submit",
@@ -96,8 +95,7 @@ pub async fn submit_proposal(state: &AppState, actor: &Actor, input: NewProposal
             entity_id: Some(row.id),
             summary: format!("Vorschlag eingereicht ({:?}): {title}", input.kind),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(row)
 }
@@ -152,7 +150,7 @@ pub async fn update_proposal(state: &AppState, actor: &Actor, edit: ProposalEdit
     let text = LONG_TEXT.or_empty("text", &edit.text)?;
     let rationale = LONG_TEXT.or_empty("rationale", &edit.rationale)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let prop = proposal_by_id(&txn, edit.proposal_id).await?;
     if prop.author_id != actor.user_id {
         return Err(Error::forbidden("only the author changes a proposal"));
@@ -182,9 +180,7 @@ pub async fn update_proposal(state: &AppState, actor: &Actor, edit: ProposalEdit
     if res.rows_affected != 1 {
         return Err(Error::conflict("the proposal was changed meanwhile"));
     }
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "proposal.update",
@@ -192,8 +188,7 @@ pub async fn update_proposal(state: &AppState, actor: &Actor, edit: ProposalEdit
             entity_id: Some(prop.id),
             summary: format!("Vorschlag geändert: {title}"),
         },
-    )
-    .await?;
+    );
     let updated = proposal_by_id(&txn, prop.id).await?;
     txn.commit().await?;
     Ok(updated)
@@ -203,7 +198,7 @@ pub async fn update_proposal(state: &AppState, actor: &Actor, edit: ProposalEdit
 pub async fn withdraw_proposal(state: &AppState, actor: &Actor, proposal_id: Uuid) -> Result<proposal::Model> {
     actor.require(Permission::Participate)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let prop = proposal_by_id(&txn, proposal_id).await?;
     if prop.author_id != actor.user_id {
         return Err(Error::forbidden("only the author withdraws a proposal"));
@@ -217,9 +212,7 @@ pub async fn withdraw_proposal(state: &AppState, actor: &Actor, proposal_id: Uui
     row.status = Set(ProposalStatus::Withdrawn);
     row.updated_at = Set(now);
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "proposal.withdraw",
@@ -227,8 +220,7 @@ pub async fn withdraw_proposal(state: &AppState, actor: &Actor, proposal_id: Uui
             entity_id: Some(proposal_id),
             summary: format!("Vorschlag zurückgezogen: {}", updated.title),
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     Ok(updated)
 }

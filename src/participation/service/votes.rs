@@ -1,6 +1,7 @@
 //! Votes: casting them, tallies, and the reminders before a vote closes.
 
 use super::*;
+use crate::change::Change;
 
 /// Casts or changes a vote. The row is an upsert on the unique (proposal, voter) pair, so
 /// concurrent identical requests count once; under ORGANIZATION eligibility the voter is the
@@ -14,7 +15,7 @@ pub async fn cast_vote(
 ) -> Result<vote::Model> {
     actor.require(Permission::Participate)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut txn = Change::begin(&state.db, now).await?;
     let prop = proposal_by_id(&txn, proposal_id).await?;
     let p = process_for_share(&txn, prop.process_id).await?;
     // Re-read under the lock: the vote may have closed while we waited.
@@ -64,9 +65,7 @@ pub async fn cast_vote(
         .one(&txn)
         .await?
         .ok_or(Error::NotFound("vote"))?;
-    audit::record(
-        &txn,
-        now,
+    txn.audit(
         Some(actor.user_id),
         AuditEntry {
             action: "vote.cast",
@@ -74,8 +73,7 @@ pub async fn cast_vote(
             entity_id: Some(proposal_id),
             summary: ballot.summary,
         },
-    )
-    .await?;
+    );
     txn.commit().await?;
     state.live.publish(&state.db, LiveEvent::TallyChanged { proposal_id }).await;
     Ok(saved)

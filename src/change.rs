@@ -1,0 +1,115 @@
+//! One unit of work for every mutation: its transaction, its time, and the audit events and
+//! mails it records, all written when it commits and not at all when it is dropped.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, Statement,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::{
+    audit::{self, AuditEntry},
+    error::Result,
+    notifications::service::{NewNotification, enqueue_many},
+};
+
+/// An audit event waiting for the commit.
+struct Event {
+    actor: Option<Uuid>,
+    action: String,
+    entity_type: String,
+    entity_id: Option<Uuid>,
+    summary: String,
+}
+
+/// A mutation in progress. It reads and writes like its transaction (it is a
+/// `ConnectionTrait`); [`Change::audit`] and [`Change::notify`] collect what the mutation must
+/// leave behind, and [`Change::commit`] writes it in the same transaction, so that a change
+/// without its audit trail or its mails cannot be committed by accident.
+pub struct Change {
+    txn: DatabaseTransaction,
+    /// The time of the change, from the injected clock: every row it writes carries it.
+    pub now: DateTime<Utc>,
+    events: Vec<Event>,
+    mails: Vec<NewNotification>,
+}
+
+impl Change {
+    pub async fn begin(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Self> {
+        Ok(Self { txn: db.begin().await?, now, events: Vec::new(), mails: Vec::new() })
+    }
+
+    /// Records who did what; written when the change commits.
+    pub fn audit(&mut self, actor: Option<Uuid>, entry: AuditEntry<'_>) {
+        self.events.push(Event {
+            actor,
+            action: entry.action.to_string(),
+            entity_type: entry.entity_type.to_string(),
+            entity_id: entry.entity_id,
+            summary: entry.summary,
+        });
+    }
+
+    /// Queues a mail through the outbox; written when the change commits (a dedupe key that
+    /// exists already is skipped, as with [`enqueue_many`]).
+    pub fn notify(&mut self, mail: NewNotification) {
+        self.mails.push(mail);
+    }
+
+    /// Writes the audit events and mails, then commits: all of it or nothing.
+    pub async fn commit(self) -> Result<()> {
+        let Self { txn, now, events, mails } = self;
+        for e in events {
+            let entry = AuditEntry {
+                action: &e.action,
+                entity_type: &e.entity_type,
+                entity_id: e.entity_id,
+                summary: e.summary,
+            };
+            audit::record(&txn, now, e.actor, entry).await?;
+        }
+        if !mails.is_empty() {
+            enqueue_many(&txn, mails, now).await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Gives up: nothing of the change is written (dropping it does the same).
+    pub async fn rollback(self) -> Result<()> {
+        self.txn.rollback().await?;
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for Change {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.txn.support_returning()
+    }
+
+    fn is_mock_connection(&self) -> bool {
+        self.txn.is_mock_connection()
+    }
+}
