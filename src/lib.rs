@@ -14,6 +14,7 @@ pub mod graphql;
 pub mod http;
 pub mod indicators;
 pub mod jobs;
+pub mod labels;
 pub mod leitbild;
 pub mod metrics;
 pub mod notifications;

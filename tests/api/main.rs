@@ -19,3 +19,4 @@ mod notifications;
 mod participation;
 mod reports;
 mod schema;
+mod standards;

@@ -1,0 +1,202 @@
+//! The ecosystem's standards, checked with their own parsers: spreadsheets as German Excel reads
+//! them (the `csv` crate, `calamine`, the sheet XML).
+
+use std::io::{Cursor, Read};
+
+use calamine::{Data, DataType, Reader, Xlsx, open_workbook_from_rs};
+use serde_json::{Value, json};
+
+use crate::{
+    on_both_databases,
+    support::{Backend, TestApp},
+};
+
+/// Every enum value of the GraphQL schema (`IN_VOTE`) and its Rust name (`InVote`).
+fn english_enum_names() -> Vec<String> {
+    let schema = include_str!("../../graphql/schema.graphql");
+    let mut names = Vec::new();
+    let mut in_enum = false;
+    let mut in_doc = false;
+    for line in schema.lines().map(str::trim) {
+        if line.starts_with("enum ") {
+            in_enum = true;
+        } else if in_enum && line == "}" {
+            in_enum = false;
+        } else if in_enum {
+            if line.starts_with("\"\"\"") {
+                // A one-line doc opens and closes on the same line.
+                in_doc = !(in_doc || line.len() > 3 && line.ends_with("\"\"\""));
+                continue;
+            }
+            if in_doc || line.is_empty() || line.starts_with('@') {
+                continue;
+            }
+            let value = line.split_whitespace().next().unwrap_or_default().to_string();
+            let rust: String = value
+                .split('_')
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next().map(|f| f.to_string() + &c.as_str().to_lowercase()).unwrap_or_default()
+                })
+                .collect();
+            names.push(value);
+            names.push(rust);
+        }
+    }
+    names
+}
+
+/// Enum names that are German words too.
+const ALSO_GERMAN: [&str; 2] = ["Definition", "Person"];
+
+/// The English enum names in a cell, looked for word by word.
+fn english_in(cell: &str, names: &[String]) -> Vec<String> {
+    cell.split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|w| names.iter().any(|n| n == w) && !ALSO_GERMAN.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+async fn get(app: &TestApp, token: &str, path: &str) -> (String, Vec<u8>) {
+    let response = app.http.get(format!("{}{path}", app.base)).bearer_auth(token).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    let disposition = response.headers()["content-disposition"].to_str().unwrap().to_string();
+    (disposition, response.bytes().await.unwrap().to_vec())
+}
+
+/// Parses a CSV download as German Excel does; returns its rows, the header first.
+fn csv_rows(path: &str, bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = std::str::from_utf8(bytes).unwrap();
+    let text = text.strip_prefix('\u{feff}').unwrap_or_else(|| panic!("{path}: no byte-order mark"));
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').has_headers(false).from_reader(text.as_bytes());
+    let rows: Vec<Vec<String>> =
+        reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect::<Vec<_>>();
+    assert!(rows.len() > 1, "{path}: {text}");
+    assert!(rows.iter().all(|r| r.len() == rows[0].len()), "{path}: every row as wide as the header");
+    for cell in rows.iter().flatten() {
+        assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{path}: formula cell {cell:?}");
+    }
+    rows
+}
+
+/// Reads an XLSX download back: its cells, and the XML of its sheet.
+fn xlsx_cells(bytes: &[u8], sheet: &str) -> (Vec<Vec<Data>>, String) {
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let range = book.worksheet_range(sheet).unwrap();
+    let rows = range.rows().map(|r| r.to_vec()).collect();
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).unwrap();
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut xml).unwrap();
+    (rows, xml)
+}
+
+async fn spreadsheets_are_german_and_excel_reads_them(b: Backend) {
+    let app = TestApp::start(b).await;
+    teilhabe::demo::load(&app.state).await.unwrap();
+    let token = app.login("koordination@demo.teilhabe.example", teilhabe::demo::DEMO_PASSWORD).await;
+    let editions =
+        app.ok(Some(&token), "{ leitbilder { id status process { id proposals { id } } } }", json!({})).await;
+    let editions = editions["leitbilder"].as_array().unwrap();
+    let adopted = editions.iter().find(|l| l["status"] == "ADOPTED").unwrap()["id"].as_str().unwrap().to_string();
+    let process = editions.iter().find(|l| l["process"].is_object()).unwrap()["process"].clone();
+    let process_id = process["id"].as_str().unwrap();
+    let proposal = process["proposals"][0]["id"].as_str().unwrap();
+    app.ok(
+        Some(&token),
+        "mutation($i: SetDispositionInput!) { setDisposition(input: $i) { decision } }",
+        json!({"i": {"subjectId": proposal, "decision": "PARTLY_TAKEN_UP", "reason": "-teilweise, siehe Entwurf"}}),
+    )
+    .await;
+    let frozen = app
+        .ok(
+            Some(&token),
+            "mutation($id: UUID!) { freezeReport(leitbildId: $id, title: \"Bericht\") { id } }",
+            json!({"id": adopted}),
+        )
+        .await["freezeReport"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let names = english_enum_names();
+    assert!(names.iter().any(|n| n == "InVote") && names.iter().any(|n| n == "LOWER_IS_BETTER"));
+    let tables = [
+        (format!("/api/reports/{adopted}/monitoring"), "Monitoring", "Angenommen am"),
+        (format!("/api/reports/frozen/{frozen}/bericht"), "Monitoring", "Angenommen am"),
+        (format!("/api/processes/{process_id}/dispositions"), "Abwägung", "Eingang"),
+    ];
+    let mut seen = String::new();
+    for (path, sheet, date_column) in &tables {
+        let csv_path = format!("{path}.csv");
+        let (_, bytes) = get(&app, &token, &csv_path).await;
+        let rows = csv_rows(&csv_path, &bytes);
+        for cell in rows.iter().flatten() {
+            assert!(english_in(cell, &names).is_empty(), "{csv_path}: {cell:?} is an English enum name");
+            seen.push_str(cell);
+            seen.push('\n');
+        }
+        let column = rows[0].iter().position(|h| h == date_column).unwrap();
+        let day = &rows[1][column];
+        assert!(
+            day.is_empty() || chrono::NaiveDate::parse_from_str(&day[..10], "%d.%m.%Y").is_ok(),
+            "{csv_path}: {day:?} is a German date"
+        );
+
+        let xlsx_path = format!("{path}.xlsx");
+        let (_, bytes) = get(&app, &token, &xlsx_path).await;
+        let (cells, xml) = xlsx_cells(&bytes, sheet);
+        for cell in cells.iter().flatten() {
+            if let Data::String(s) = cell {
+                assert!(english_in(s, &names).is_empty(), "{xlsx_path}: {s:?} is an English enum name");
+            }
+        }
+        let column = cells[0].iter().position(|h| h == &Data::String(date_column.to_string())).unwrap();
+        let dates: Vec<&Data> = cells[1..].iter().map(|r| &r[column]).filter(|c| **c != Data::Empty).collect();
+        assert!(!dates.is_empty(), "{xlsx_path}: some {date_column}");
+        assert!(dates.iter().all(|c| c.is_datetime()), "{xlsx_path}: {date_column} holds date cells: {dates:?}");
+        assert!(xml.contains("<autoFilter ref=\"A1:"), "{xlsx_path}: an autofilter");
+        assert!(xml.contains("<pane ") && xml.contains("state=\"frozen\""), "{xlsx_path}: a frozen header row");
+    }
+    for german in ["auf gutem Weg", "In Abstimmung", "teilweise berücksichtigt", "Vorschlag"] {
+        assert!(seen.contains(german), "{german} in\n{seen}");
+    }
+    assert!(seen.contains("'-teilweise, siehe Entwurf"), "a formula-like reason is defused");
+
+    // A range names its range.
+    let (disposition, _) = get(&app, &token, &format!("/api/reports/{adopted}/monitoring.csv?from=2023&to=2025")).await;
+    assert!(
+        disposition.contains("filename=\"monitoring-") && disposition.ends_with("_2023-bis-2025.csv\""),
+        "{disposition}"
+    );
+
+    // The glossary: as the other downloads, and importing what German Excel saves changes nothing.
+    let (_, bytes) = get(&app, &token, "/glossary.csv").await;
+    let rows = csv_rows("/glossary.csv", &bytes);
+    for cell in rows.iter().flatten() {
+        assert!(english_in(cell, &names).is_empty(), "/glossary.csv: {cell:?} is an English enum name");
+    }
+    assert!(rows.iter().flatten().any(|c| c == "Vereinbart"));
+    let text = String::from_utf8(bytes).unwrap();
+    const IMPORT: &str = "mutation($c: String!, $d: Boolean!) { importGlossary(format: CSV, content: $c, dryRun: $d) { created updated unchanged } }";
+    let admin = app.admin().await;
+    let terms = rows[1..].iter().map(|r| &r[0]).collect::<std::collections::BTreeSet<_>>().len();
+    for content in [text.clone(), comma_separated(&text)] {
+        let result: Value =
+            app.ok(Some(&admin), IMPORT, json!({"c": content, "d": true})).await["importGlossary"].clone();
+        assert_eq!(result["unchanged"], terms, "{result}");
+    }
+}
+
+/// The same table as a tool without German settings saves it: `,`, no byte-order mark, and the
+/// apostrophes of defused cells kept.
+fn comma_separated(text: &str) -> String {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').has_headers(false).from_reader(text.as_bytes());
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for record in reader.records() {
+        out.write_record(&record.unwrap()).unwrap();
+    }
+    String::from_utf8(out.into_inner().unwrap()).unwrap()
+}
+
+on_both_databases!(spreadsheets_are_german_and_excel_reads_them);
