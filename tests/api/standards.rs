@@ -200,3 +200,62 @@ fn comma_separated(text: &str) -> String {
 }
 
 on_both_databases!(spreadsheets_are_german_and_excel_reads_them);
+
+/// Mails as RFC 3834, RFC 2369 and RFC 5322 want them, read back with `mail-parser` from the
+/// .eml files the scheduler writes.
+async fn mails_say_what_they_are_and_where_to_stop_them(b: Backend) {
+    use teilhabe::notifications::{NewNotification, entities::NotificationKind, mailer, service::enqueue_many};
+    let app = TestApp::start_with(b, |c| c.public_url = "https://teilhabe.stadt.example".into()).await;
+    let admin = app.admin().await;
+    let (anna, _) = app.create_user(&admin, "anna@example.org", "MEMBER", &[]).await;
+    let link = "https://teilhabe.stadt.example/indikatoren/1";
+    let text = mailer::compose("Guten Tag,", &["Bitte liefern Sie die Daten <A & B>.".into()], "Zum Indikator", link);
+    let note = |key: &str, html: Option<&str>| NewNotification {
+        recipient_id: anna.parse().unwrap(),
+        kind: NotificationKind::DeliveryDue,
+        dedupe_key: key.into(),
+        due_at: app.clock_now(),
+        subject: format!("Erinnerung {key}"),
+        body_text: text.clone(),
+        body_html: html.map(str::to_string),
+        link: Some(link.into()),
+        cc: vec![],
+    };
+    enqueue_many(&app.state.db, vec![note("plain", None), note("list", Some("<ul><li>x</li></ul>"))], app.clock_now())
+        .await
+        .unwrap();
+    teilhabe::jobs::pass(&app.state).await.unwrap();
+    let dir = &app.state.config.mail_dir;
+    let files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    let settings = format!("https://teilhabe.stadt.example{}", mailer::SETTINGS_PATH);
+    for file in files {
+        let raw = std::fs::read(&file).unwrap();
+        let mail = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        assert_eq!(mail.header_raw("Auto-Submitted").map(str::trim), Some("auto-generated"), "RFC 3834 §5");
+        assert_eq!(
+            mail.header_raw("List-Unsubscribe").map(str::trim),
+            Some(format!("<{settings}>").as_str()),
+            "RFC 2369 §3.2: a URL in angle brackets"
+        );
+        let id = mail.message_id().unwrap();
+        assert!(id.ends_with("@teilhabe.stadt.example"), "RFC 5322 §3.6.4: id-right is the domain: {id}");
+        let from = mail.from().unwrap().first().unwrap();
+        assert_eq!(from.name(), Some("teilhabe"));
+        assert_eq!(from.address(), Some(app.state.config.mail_from.as_str()));
+        let text = mail.body_text(0).unwrap();
+        assert!(text.contains(&format!("Benachrichtigungen einstellen: {settings}")), "{text}");
+        let html = mail.body_html(0).unwrap();
+        assert!(html.contains(&format!("<a href=\"{settings}\">")), "{html}");
+        assert!(!html.contains("<A & B>"), "text is escaped: {html}");
+    }
+    // The settings link opens a route of the web app.
+    let app_routes = include_str!("../../frontend/src/App.tsx");
+    let route = mailer::SETTINGS_PATH.trim_start_matches('/');
+    assert!(app_routes.contains(&format!("<Route path=\"{route}\"")), "the web app has {route}");
+    let page = app.http.get(format!("{}{}", app.base, mailer::SETTINGS_PATH)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+}
+
+on_both_databases!(mails_say_what_they_are_and_where_to_stop_them);
