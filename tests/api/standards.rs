@@ -259,3 +259,62 @@ async fn mails_say_what_they_are_and_where_to_stop_them(b: Backend) {
 }
 
 on_both_databases!(mails_say_what_they_are_and_where_to_stop_them);
+
+/// The calendar feed, read with `icalendar`'s parser: RFC 5545 dates and product id, RFC 7986
+/// refresh interval, and the votes a person may take part in.
+async fn the_calendar_feed_follows_rfc_5545_and_lists_the_votes_one_may_take_part_in(b: Backend) {
+    use icalendar::{Component, DatePerhapsTime};
+    let app = TestApp::start(b).await;
+    teilhabe::demo::load(&app.state).await.unwrap();
+    let admin = app.admin().await;
+    let token = app.login("koordination@demo.teilhabe.example", teilhabe::demo::DEMO_PASSWORD).await;
+    let editions = app.ok(Some(&token), "{ leitbilder { process { id title participants { id } } } }", json!({})).await;
+    let process =
+        editions["leitbilder"].as_array().unwrap().iter().find(|l| l["process"].is_object()).unwrap()["process"]
+            .clone();
+    let participating = process["participants"][0]["id"].as_str().unwrap();
+    let outside = app.create_org(&admin, "Nicht beteiligt", "SCIENCE").await;
+    let indicators = app.ok(Some(&token), "{ indicators { owner { id } } }", json!({})).await;
+    let owner = indicators["indicators"][0]["owner"]["id"].as_str().unwrap();
+    let (_, member) = app.create_user(&admin, "mitglied@example.org", "MEMBER", &[participating, owner]).await;
+    let (_, stranger) = app.create_user(&admin, "aussen@example.org", "MEMBER", &[&outside]).await;
+    let feed = |who: String| {
+        let app = &app;
+        async move {
+            let s = app.ok(Some(&who), "{ myNotificationSettings { calendarUrl } }", json!({})).await;
+            let url = s["myNotificationSettings"]["calendarUrl"].as_str().unwrap().to_string();
+            let path = url.split_once("/calendar/").unwrap().1.to_string();
+            app.http.get(format!("{}/calendar/{path}", app.base)).send().await.unwrap().text().await.unwrap()
+        }
+    };
+    let vote_summary = format!("Abstimmung endet: {}", process["title"].as_str().unwrap());
+
+    let text = feed(member).await;
+    let unfolded = icalendar::parser::unfold(&text);
+    let raw = icalendar::parser::read_calendar(&unfolded).unwrap();
+    let refresh = raw.properties.iter().find(|p| p.name == "REFRESH-INTERVAL").expect("RFC 7986 §5.7 REFRESH-INTERVAL");
+    assert_eq!(refresh.val.as_str(), "PT1H");
+    assert!(refresh.params.iter().any(|p| p.key == "VALUE" && p.val.as_ref().map(|v| v.as_str()) == Some("DURATION")));
+    assert!(raw.properties.iter().any(|p| p.name == "X-PUBLISHED-TTL" && p.val == "PT1H"));
+    let cal: icalendar::Calendar = text.parse().unwrap();
+    let prodid = cal.property_value("PRODID").unwrap();
+    assert_eq!(prodid, format!("-//teilhabe//teilhabe {}//DE", env!("CARGO_PKG_VERSION")), "RFC 5545 §3.7.3");
+    let mut all_day = 0;
+    for event in cal.events() {
+        if let Some(DatePerhapsTime::Date(start)) = event.get_start() {
+            all_day += 1;
+            let Some(DatePerhapsTime::Date(end)) = event.get_end() else { panic!("an all-day event ends on a date") };
+            assert!(end > start, "RFC 5545 §3.8.2.2: DTEND after DTSTART ({start} .. {end})");
+        }
+    }
+    assert!(all_day > 0, "the deliveries and reviews of the member's organisation:\n{text}");
+    let votes: Vec<_> = cal.events().filter(|e| e.get_summary() == Some(vote_summary.as_str())).collect();
+    assert_eq!(votes.len(), 1, "the member's vote closes in the feed:\n{text}");
+    assert!(matches!(votes[0].get_start(), Some(DatePerhapsTime::DateTime(_))), "a moment, not a day");
+
+    let text = feed(stranger).await;
+    let cal: icalendar::Calendar = text.parse().unwrap();
+    assert!(cal.events().all(|e| e.get_summary() != Some(vote_summary.as_str())), "no vote for a non-member");
+}
+
+on_both_databases!(the_calendar_feed_follows_rfc_5545_and_lists_the_votes_one_may_take_part_in);
