@@ -225,6 +225,7 @@ async fn mails_say_what_they_are_and_where_to_stop_them(b: Backend) {
         .await
         .unwrap();
     teilhabe::jobs::pass(&app.state).await.unwrap();
+    assert_eq!(app.state.metrics.mails_sent.get(), 2, "sent mails are counted");
     let dir = &app.state.config.mail_dir;
     let files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(files.len(), 2, "{files:?}");
@@ -318,3 +319,63 @@ async fn the_calendar_feed_follows_rfc_5545_and_lists_the_votes_one_may_take_par
 }
 
 on_both_databases!(the_calendar_feed_follows_rfc_5545_and_lists_the_votes_one_may_take_part_in);
+
+/// `teilhabe healthcheck` for the container's HEALTHCHECK: 0 when `/healthz` answers, 1 when not.
+#[tokio::test]
+async fn the_healthcheck_command_exits_by_the_servers_answer() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    let run = |url: String| {
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_teilhabe"))
+                .args(["healthcheck", "--url", &url])
+                .env("RUST_LOG", "error")
+                .output()
+                .unwrap()
+        })
+    };
+    let up = run(app.base.clone()).await.unwrap();
+    assert_eq!(up.status.code(), Some(0), "{}", String::from_utf8_lossy(&up.stdout));
+    let port = crate::support::smtp::free_port();
+    let down = run(format!("http://127.0.0.1:{port}")).await.unwrap();
+    assert_eq!(down.status.code(), Some(1));
+    // Logged into a pipe: plain text, no ANSI colour codes.
+    let log = String::from_utf8_lossy(&down.stdout);
+    assert!(log.contains("teilhabe stopped"), "{log}");
+    assert!(!log.contains("\x1b["), "ANSI escape codes in a piped log: {log:?}");
+}
+
+/// The first lines of `teilhabe serve` into a pipe: version, database kind and mail transport,
+/// no password, no colour codes.
+#[test]
+fn the_start_up_line_names_version_database_and_mail_without_secrets() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_teilhabe"))
+        .arg("serve")
+        .env("TEILHABE_DATABASE_URL", format!("sqlite://{}/s.db?mode=rwc", dir.path().display()))
+        .env("TEILHABE_BIND", "127.0.0.1:0")
+        .env("TEILHABE_SMTP_URL", "smtp://bote:geheim-123@mail.stadt.example:587")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut log = String::new();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        log.push_str(&line);
+        log.push('\n');
+        if line.contains("teilhabe listening") {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let start = log.lines().find(|l| l.contains("teilhabe starting")).unwrap_or_else(|| panic!("{log}"));
+    assert!(start.contains(concat!("version=", env!("CARGO_PKG_VERSION"))), "{start}");
+    assert!(start.contains("database=sqlite"), "{start}");
+    assert!(start.contains("smtp mail.stadt.example:587"), "{start}");
+    assert!(!log.contains("geheim-123"), "no password in the log: {log}");
+    assert!(!log.contains("\x1b["), "no ANSI codes in a piped log: {log:?}");
+}
