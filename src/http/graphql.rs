@@ -278,6 +278,44 @@ fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
     !host.is_empty() && origin.split_once("://").is_some_and(|(_, h)| h.eq_ignore_ascii_case(host))
 }
 
+/// graphql-transport-ws: an operation that fails before it yields anything (validation, a
+/// refused document, an unknown id) ends in one `error` message whose payload is the list of
+/// GraphQL errors, with no `complete` after it. async-graphql sends `next` and `complete`
+/// instead; this rewrites its outgoing frames. Only `next` belongs to this protocol.
+#[derive(Default)]
+struct ErrorFrames {
+    started: std::collections::HashSet<String>,
+    failed: std::collections::HashSet<String>,
+}
+
+impl ErrorFrames {
+    fn rewrite(&mut self, message: axum::extract::ws::Message) -> Option<axum::extract::ws::Message> {
+        let axum::extract::ws::Message::Text(text) = &message else { return Some(message) };
+        let Ok(mut frame) = serde_json::from_str::<serde_json::Value>(text.as_str()) else { return Some(message) };
+        let id = frame["id"].as_str().unwrap_or_default().to_string();
+        match frame["type"].as_str() {
+            Some("next") if self.started.insert(id.clone()) => {
+                let payload = &mut frame["payload"];
+                let no_data = payload.get("data").is_none_or(serde_json::Value::is_null);
+                let errors = payload.get_mut("errors").map(serde_json::Value::take);
+                match errors {
+                    Some(errors) if no_data && errors.as_array().is_some_and(|e| !e.is_empty()) => {
+                        self.failed.insert(id.clone());
+                        let error = serde_json::json!({"type": "error", "id": id, "payload": errors});
+                        Some(axum::extract::ws::Message::Text(error.to_string().into()))
+                    }
+                    _ => Some(message),
+                }
+            }
+            Some("complete") => {
+                self.started.remove(&id);
+                (!self.failed.remove(&id)).then_some(message)
+            }
+            _ => Some(message),
+        }
+    }
+}
+
 /// Subscriptions over WebSocket (graphql-transport-ws, and the older graphql-ws). The actor is
 /// the `token` of the `connection_init` payload, else the session cookie of a same-origin page.
 pub async fn graphql_ws(
@@ -293,7 +331,12 @@ pub async fn graphql_ws(
     let app = http.app.clone();
     let schema = Guarded { http, ip };
     upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| {
-        async_graphql_axum::GraphQLWebSocket::new(stream, schema, protocol)
+        let (sink, stream) = stream.split();
+        let mut frames = ErrorFrames::default();
+        let sink = futures_util::SinkExt::with_flat_map(sink, move |m| {
+            futures_util::stream::iter(frames.rewrite(m).map(Ok::<_, axum::Error>))
+        });
+        async_graphql_axum::GraphQLWebSocket::new_with_pair(sink, stream, schema, protocol)
             .on_connection_init(move |payload| async move {
                 let token = payload.get("token").and_then(|t| t.as_str()).map(str::to_string).or(cookie);
                 let actor = match token {

@@ -52,6 +52,18 @@ async fn find_target(txn: &DatabaseTransaction, id: Uuid) -> Result<Target> {
     Err(Error::validation("targetId", "nothing that can be commented on has this id"))
 }
 
+/// NOT_FOUND unless `id` is something that can be commented on (for subscriptions, which
+/// would otherwise wait forever on an id that never gets a comment).
+pub async fn ensure_target(db: &sea_orm::DatabaseConnection, id: Uuid) -> Result<()> {
+    let txn = sea_orm::TransactionTrait::begin(db).await?;
+    for lookup in LOOKUPS {
+        if lookup(&txn, id).await?.is_some() {
+            return Ok(());
+        }
+    }
+    Err(Error::NotFound("comment target"))
+}
+
 fn proposal_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
     Box::pin(async move {
         Ok(proposal::Entity::find_by_id(id).one(txn).await?.map(|p| Target {

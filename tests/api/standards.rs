@@ -379,3 +379,44 @@ fn the_start_up_line_names_version_database_and_mail_without_secrets() {
     assert!(!log.contains("geheim-123"), "no password in the log: {log}");
     assert!(!log.contains("\x1b["), "no ANSI codes in a piped log: {log:?}");
 }
+
+/// graphql-transport-ws (PROTOCOL.md, "Error"): an operation that fails before it runs ends in
+/// `{"type":"error","id":…,"payload":[GraphQLError]}`, and nothing follows for that id.
+async fn subscription_errors_are_the_protocols_error_message(b: Backend) {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let mut req = format!("{}/graphql/ws", app.base.replace("http://", "ws://")).into_client_request().unwrap();
+    req.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+    ws.send(Message::text(json!({"type": "connection_init", "payload": {"token": admin}}).to_string())).await.unwrap();
+    let ack = ws.next().await.unwrap().unwrap();
+    assert!(ack.to_text().unwrap().contains("connection_ack"));
+    let unknown = uuid::Uuid::new_v4();
+    let cases = [
+        ("1", "subscription { commentAdded(targetId: \"x\") { id nichtDa } }".to_string(), None),
+        ("2", format!("subscription {{ commentAdded(targetId: \"{unknown}\") {{ id }} }}"), Some("NOT_FOUND")),
+        ("3", format!("subscription {{ tallyChanged(proposalId: \"{unknown}\") {{ yes }} }}"), Some("NOT_FOUND")),
+    ];
+    for (id, query, code) in &cases {
+        ws.send(Message::text(json!({"id": id, "type": "subscribe", "payload": {"query": query}}).to_string()))
+            .await
+            .unwrap();
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next()).await.unwrap().unwrap().unwrap();
+        let v: Value = serde_json::from_str(msg.to_text().unwrap()).unwrap();
+        assert_eq!(v["type"], "error", "{v:#}");
+        assert_eq!(v["id"], *id);
+        let errors = v["payload"].as_array().unwrap_or_else(|| panic!("payload is a list of GraphQL errors: {v:#}"));
+        assert!(!errors.is_empty() && errors.iter().all(|e| e["message"].is_string()), "{v:#}");
+        if let Some(code) = code {
+            assert_eq!(errors[0]["extensions"]["code"], *code, "{v:#}");
+        }
+    }
+    // Nothing follows an error: the next frame is the answer to a ping.
+    ws.send(Message::text(json!({"type": "ping"}).to_string())).await.unwrap();
+    let msg = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next()).await.unwrap().unwrap().unwrap();
+    assert!(msg.to_text().unwrap().contains("\"pong\""), "{msg:?}");
+}
+
+on_both_databases!(subscription_errors_are_the_protocols_error_message);
