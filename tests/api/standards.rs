@@ -170,7 +170,8 @@ async fn spreadsheets_are_german_and_excel_reads_them(b: Backend) {
     );
 
     // The glossary: as the other downloads, and importing what German Excel saves changes nothing.
-    let (_, bytes) = get(&app, &token, "/glossary.csv").await;
+    let (disposition, bytes) = get(&app, &token, "/glossary.csv").await;
+    assert_eq!(disposition, "attachment; filename=\"glossar.csv\"");
     let rows = csv_rows("/glossary.csv", &bytes);
     for cell in rows.iter().flatten() {
         assert!(english_in(cell, &names).is_empty(), "/glossary.csv: {cell:?} is an English enum name");
