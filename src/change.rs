@@ -76,6 +76,11 @@ impl Change {
         Ok(())
     }
 
+    /// The transaction itself, for helpers that need its concrete type.
+    pub fn transaction(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
     /// Gives up: nothing of the change is written (dropping it does the same).
     pub async fn rollback(self) -> Result<()> {
         self.txn.rollback().await?;

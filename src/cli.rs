@@ -36,6 +36,13 @@ pub enum Command {
     Schema,
     /// Load an example city (organisations, people, …), marked as example content.
     Demo,
+    /// Ask the running server's `/healthz` (at TEILHABE_BIND, or --url); exit 0 when it answers
+    /// 200 within two seconds, else 1. For container health checks: the image has no curl.
+    Healthcheck {
+        /// Base URL of the server, e.g. http://127.0.0.1:8080
+        #[arg(long)]
+        url: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -67,9 +74,67 @@ impl clap::ValueEnum for Role {
     }
 }
 
+/// `GET <base>/healthz` over plain HTTP/1.0 with `limit` for the whole exchange.
+pub async fn healthcheck(base: &str, limit: std::time::Duration) -> Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let url = url::Url::parse(base).map_err(|e| Error::config("--url", e.to_string()))?;
+    let host = url.host_str().ok_or_else(|| Error::config("--url", "no host"))?.to_string();
+    let port = url.port_or_known_default().unwrap_or(80);
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect((host.as_str(), port)).await?;
+        let request = format!("GET /healthz HTTP/1.0\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await?;
+        let mut head = Vec::new();
+        stream.take(1024).read_to_end(&mut head).await?;
+        Ok::<_, std::io::Error>(head)
+    };
+    let head = tokio::time::timeout(limit, exchange)
+        .await
+        .map_err(|_| Error::internal(format!("no answer from {base} within {limit:?}")))?
+        .map_err(|e| Error::internal(format!("{base}: {e}")))?;
+    let status = String::from_utf8_lossy(&head);
+    let status = status.lines().next().unwrap_or_default();
+    // "HTTP/1.1 200 OK": the second word is the status code.
+    match status.split_whitespace().nth(1) {
+        Some("200") => Ok(()),
+        _ => Err(Error::internal(format!("{base}/healthz answered {status:?}"))),
+    }
+}
+
+/// The address to ask for the local server: TEILHABE_BIND, an unspecified address as loopback.
+fn local_base(config: &Config) -> String {
+    let mut addr = config.bind;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(if addr.is_ipv4() { [127, 0, 0, 1].into() } else { std::net::Ipv6Addr::LOCALHOST.into() });
+    }
+    format!("http://{addr}")
+}
+
+/// The start-up line: version, database kind and where mails go; never a URL with a password.
+fn log_start(config: &Config) {
+    let database = if config.database_url.starts_with("postgres") { "postgres" } else { "sqlite" };
+    tracing::info!(
+        version = %env!("CARGO_PKG_VERSION"),
+        database = %database,
+        mail = %crate::notifications::mailer::Mailer::describe(config),
+        "teilhabe starting"
+    );
+}
+
 pub async fn run(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => App::build(Config::from_env()?).await?.serve().await,
+        Command::Serve => {
+            let config = Config::from_env()?;
+            log_start(&config);
+            App::build(config).await?.serve().await
+        }
+        Command::Healthcheck { url } => {
+            let base = match url {
+                Some(u) => u,
+                None => local_base(&Config::from_env()?),
+            };
+            healthcheck(base.trim_end_matches('/'), std::time::Duration::from_secs(2)).await
+        }
         Command::Migrate => {
             let config = Config::from_env()?;
             let db = crate::db::connect(&config.database_url, Default::default()).await?;

@@ -13,6 +13,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub mail_dir: PathBuf,
     pub mail_from: String,
+    /// The display name of `From` when `mail_from` has none (`TEILHABE_MAIL_FROM_NAME`).
+    pub mail_from_name: String,
     /// Upper bound of one SMTP send, end to end.
     pub smtp_timeout: Duration,
     /// Key of the signed links in reminder mails; unset: a key generated once and kept in the database.
@@ -62,6 +64,7 @@ impl Default for Config {
             smtp_url: None,
             mail_dir: PathBuf::from("./mail-outbox"),
             mail_from: "teilhabe@localhost".into(),
+            mail_from_name: "teilhabe".into(),
             smtp_timeout: Duration::from_secs(30),
             link_secret: None,
             signed_link_login: SignedLinkLogin::Required,
@@ -109,6 +112,9 @@ impl Config {
         }
         if let Some(v) = get("TEILHABE_MAIL_FROM") {
             config.mail_from = v;
+        }
+        if let Some(v) = get("TEILHABE_MAIL_FROM_NAME") {
+            config.mail_from_name = v;
         }
         if let Some(v) = get("TEILHABE_SMTP_TIMEOUT_SECS") {
             let secs: u64 =

@@ -16,6 +16,7 @@ pub mod hasher;
 pub mod http;
 pub mod indicators;
 pub mod jobs;
+pub mod labels;
 pub mod leitbild;
 pub mod live;
 pub mod metrics;

@@ -1,5 +1,7 @@
 //! Entry point: logging, then the command line.
 
+use std::io::IsTerminal;
+
 use clap::Parser;
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
@@ -16,7 +18,8 @@ async fn main() -> std::process::ExitCode {
     if json {
         registry.with(fmt::layer().json()).init();
     } else {
-        registry.with(fmt::layer()).init();
+        // Colour codes only for a person at a terminal; a log file or collector gets plain text.
+        registry.with(fmt::layer().with_ansi(std::io::stdout().is_terminal())).init();
     }
     match teilhabe::cli::run(teilhabe::cli::Cli::parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

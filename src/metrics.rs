@@ -68,6 +68,8 @@ pub struct Metrics {
     pub db_statements: Arc<AtomicU64>,
     pub scheduler_runs: Counter,
     pub scheduler_failures: Counter,
+    /// Mails handed to SMTP (or written as .eml) by the scheduler.
+    pub mails_sent: Counter,
     /// Unix time of the scheduler's last successful step, 0 before the first.
     pub scheduler_last_success: Gauge,
     pub outbox_pending: Gauge,
@@ -98,6 +100,8 @@ impl Metrics {
         let scheduler_last_success = Gauge::default();
         registry.register("scheduler_runs", "Scheduler steps run", scheduler_runs.clone());
         registry.register("scheduler_failures", "Scheduler steps that failed", scheduler_failures.clone());
+        let mails_sent = Counter::default();
+        registry.register("mails_sent", "Mails sent by the scheduler", mails_sent.clone());
         registry.register(
             "scheduler_last_success_timestamp_seconds",
             "Unix time of the last successful scheduler step",
@@ -121,6 +125,7 @@ impl Metrics {
             db_statements: Arc::new(AtomicU64::new(0)),
             scheduler_runs,
             scheduler_failures,
+            mails_sent,
             scheduler_last_success,
             outbox_pending,
             outbox_failed,

@@ -5,6 +5,10 @@
 //! A missing column leaves the glossary's value as it is; an empty cell in a present column means
 //! "none" and clears it. The `status` and `agreed` columns are exported for reading; an import
 //! reports them but never takes them over, since a status comes only from reviews.
+//!
+//! Written as the other downloads (see [`crate::tables`]): `;`, a byte-order mark, formula-like
+//! cells defused, statuses in German. Read back: `;` or `,`, with or without the mark, the
+//! defusing undone, statuses in German or as their GraphQL names.
 
 use chrono::NaiveDate;
 
@@ -13,7 +17,11 @@ use super::{
     exchange::{Carried, DefinitionIn, Iris, Target, TermIn, TermRef, TermSnap},
     service::{DefinitionData, SourceData},
 };
-use crate::error::{Error, Result};
+use crate::{
+    error::{Error, Result},
+    labels::{German, yes_no},
+    tables,
+};
 
 pub const COLUMNS: [&str; 22] = [
     "id",
@@ -43,26 +51,29 @@ pub const COLUMNS: [&str; 22] = [
 const KINDS: [MappingKind; 4] =
     [MappingKind::ExactMatch, MappingKind::CloseMatch, MappingKind::BroaderMatch, MappingKind::NarrowerMatch];
 
-fn status_name(s: TermStatus) -> &'static str {
-    match s {
-        TermStatus::Proposed => "PROPOSED",
-        TermStatus::Agreed => "AGREED",
-        TermStatus::Deprecated => "DEPRECATED",
+fn status_from(text: &str) -> Option<TermStatus> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Some(TermStatus::Proposed);
     }
+    [TermStatus::Proposed, TermStatus::Agreed, TermStatus::Deprecated]
+        .into_iter()
+        .find(|s| s.german() == text || format!("{s:?}").eq_ignore_ascii_case(text))
 }
 
 pub fn write(snapshot: &[TermSnap], iris: &Iris) -> Result<String> {
     let labels: std::collections::HashMap<uuid::Uuid, &str> =
         snapshot.iter().map(|t| (t.id, t.label.as_str())).collect();
     let names = |ids: &[uuid::Uuid]| ids.iter().filter_map(|i| labels.get(i).copied()).collect::<Vec<_>>().join("|");
-    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let mut w = tables::csv_writer(tables::BOM.as_bytes().to_vec());
     w.write_record(COLUMNS).map_err(Error::internal)?;
+    let mut write = |row: &[String]| w.write_record(row.iter().map(|c| tables::defuse(c))).map_err(Error::internal);
     for t in snapshot {
         let term_cols = [
             t.id.to_string(),
             t.label.clone(),
             t.synonyms.join("|"),
-            status_name(t.status).to_string(),
+            t.status.german().to_string(),
             t.replaced_by.and_then(|r| labels.get(&r)).map(|l| l.to_string()).unwrap_or_default(),
             names(&t.broader),
             names(&t.narrower),
@@ -71,7 +82,7 @@ pub fn write(snapshot: &[TermSnap], iris: &Iris) -> Result<String> {
         if t.definitions.is_empty() {
             let mut row: Vec<String> = term_cols.to_vec();
             row.resize(COLUMNS.len(), String::new());
-            w.write_record(&row).map_err(Error::internal)?;
+            write(&row)?;
         }
         for d in &t.definitions {
             let opt = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -87,7 +98,7 @@ pub fn write(snapshot: &[TermSnap], iris: &Iris) -> Result<String> {
                 opt(&d.source.link),
                 day(d.valid_from),
                 day(d.valid_to),
-                (t.agreed_definition == Some(d.id)).to_string(),
+                yes_no(t.agreed_definition == Some(d.id)).to_string(),
             ]);
             for kind in KINDS {
                 let targets: Vec<String> = d
@@ -101,7 +112,7 @@ pub fn write(snapshot: &[TermSnap], iris: &Iris) -> Result<String> {
                     .collect();
                 row.push(targets.join("|"));
             }
-            w.write_record(&row).map_err(Error::internal)?;
+            write(&row)?;
         }
     }
     String::from_utf8(w.into_inner().map_err(Error::internal)?).map_err(Error::internal)
@@ -118,7 +129,7 @@ fn opt(v: &str) -> Option<String> {
 
 /// Parses CSV; a malformed row or value names its line, nothing is changed.
 pub fn parse(content: &str) -> Result<Vec<TermIn>> {
-    let mut reader = ::csv::ReaderBuilder::new().flexible(false).from_reader(content.as_bytes());
+    let mut reader = tables::csv_reader(content);
     let bad = |line: u64, message: String| Error::validation("content", format!("line {line}: {message}"));
     let headers = reader.headers().map_err(|e| bad(1, e.to_string()))?.clone();
     let col = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
@@ -138,10 +149,12 @@ pub fn parse(content: &str) -> Result<Vec<TermIn>> {
     let has_status = has("status");
     let mut out: Vec<TermIn> = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| {
+        let raw = record.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
             bad(line, e.to_string())
         })?;
+        let mut record: ::csv::StringRecord = raw.iter().map(tables::undefuse).collect();
+        record.set_position(raw.position().cloned());
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let get = |name: &str| -> &str {
             COLUMNS.iter().position(|c| *c == name).and_then(|i| cols[i]).and_then(|i| record.get(i)).unwrap_or("")
@@ -167,17 +180,19 @@ pub fn parse(content: &str) -> Result<Vec<TermIn>> {
             _ => false,
         });
         if !same_term {
-            let status = match get("status").trim().to_ascii_uppercase().as_str() {
-                _ if !has_status => None,
-                "" | "PROPOSED" => Some(TermStatus::Proposed),
-                "AGREED" => Some(TermStatus::Agreed),
-                "DEPRECATED" => Some(TermStatus::Deprecated),
-                other => {
-                    return Err(bad(
+            let status = if has_status {
+                Some(status_from(get("status")).ok_or_else(|| {
+                    bad(
                         line,
-                        format!("unknown status {other:?}; expected PROPOSED, AGREED or DEPRECATED"),
-                    ));
-                }
+                        format!(
+                            "unknown status {:?}; expected Vorgeschlagen, Vereinbart or Veraltet \
+                             (PROPOSED, AGREED or DEPRECATED)",
+                            get("status").trim()
+                        ),
+                    )
+                })?)
+            } else {
+                None
             };
             let refs = |name: &str| list(get(name)).into_iter().map(TermRef::Label).collect::<Vec<_>>();
             out.push(TermIn {
@@ -284,6 +299,16 @@ mod tests {
     }
 
     #[test]
+    fn what_german_excel_saves_is_read_and_defusing_undone() {
+        let doc = "\u{feff}label;status;definition;agreed\nA;Vereinbart;'=1+1 ist zwei;ja\nB;DEPRECATED;;\n";
+        let terms = parse(doc).unwrap();
+        assert_eq!(terms[0].status, Some(TermStatus::Agreed));
+        assert_eq!(terms[0].definitions[0].data.text, "=1+1 ist zwei");
+        assert!(terms[0].definitions[0].agreed);
+        assert_eq!(terms[1].status, Some(TermStatus::Deprecated));
+    }
+
+    #[test]
     fn quotes_commas_and_newlines_survive_a_round_trip() {
         let snap = vec![TermSnap {
             id: uuid::Uuid::from_u128(1),
@@ -309,6 +334,7 @@ mod tests {
             }],
         }];
         let text = write(&snap, &Iris::new("http://localhost:8080")).unwrap();
+        assert!(text.starts_with("\u{feff}\"id\";\"label\""), "{text}");
         let back = parse(&text).unwrap();
         assert_eq!(back[0].label, "Ausländer, \"amtlich\"");
         assert_eq!(back[0].definitions[0].data.text, "Zeile 1,\nZeile \"2\"");

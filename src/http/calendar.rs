@@ -1,4 +1,5 @@
-//! Each person's private iCalendar feed (`/calendar/<token>.ics`) of their due dates.
+//! Each person's private iCalendar feed (`/calendar/<token>.ics`) of their due dates: data
+//! deliveries and reviews as all-day events, the close of every vote they may take part in.
 
 use axum::{
     extract::{Path, State},
@@ -6,7 +7,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use chrono::{DateTime, Utc};
-use icalendar::{Calendar, Component, Event, EventLike};
+use icalendar::{Calendar, Component, Event, EventLike, Parameter, Property};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
@@ -19,7 +20,20 @@ use crate::{
         timing,
     },
     notifications::entities::settings,
+    participation::entities::{PhaseKind, ProcessStatus, participant, phase, process},
 };
+
+/// RFC 5545 §3.7.3: who made the feed, `-//<company>//<product>//<language>`.
+const PRODID: &str = concat!("-//teilhabe//teilhabe ", env!("CARGO_PKG_VERSION"), "//DE");
+
+/// How often a subscribing client should fetch the feed again (RFC 7986 §5.7; `X-PUBLISHED-TTL`
+/// for clients that predate it).
+const REFRESH: &str = "PT1H";
+
+/// An all-day event on `day`: RFC 5545 §3.8.2.2 wants DTEND after DTSTART, the day after.
+fn all_day(event: &mut Event, day: chrono::NaiveDate) -> &mut Event {
+    event.starts(day).ends(day.succ_opt().unwrap_or(day))
+}
 
 /// Most events of one kind in a feed.
 const MAX_EVENTS: u64 = 500;
@@ -58,30 +72,71 @@ pub async fn feed<C: ConnectionTrait>(
         .limit(MAX_EVENTS)
         .all(db)
         .await?;
-    let mut cal = Calendar::new();
+    let mut cal = Calendar::empty();
+    cal.append_property(("VERSION", "2.0"))
+        .append_property(("PRODID", PRODID))
+        .append_property(("CALSCALE", "GREGORIAN"))
+        .append_property(
+            Property::new("REFRESH-INTERVAL", REFRESH).append_parameter(Parameter::new("VALUE", "DURATION")).done(),
+        )
+        .append_property(("X-PUBLISHED-TTL", REFRESH));
     cal.name("teilhabe: Termine").timezone("Europe/Berlin");
     for d in &open {
         let Some(ind) = by_id.get(&d.indicator_id) else { continue };
-        cal.push(
-            Event::new()
-                .uid(&format!("delivery-{}@teilhabe", d.id))
-                .timestamp(now)
-                .summary(&format!("Datenlieferung {} fällig: {}", d.period, ind.name))
-                .description(&format!("Indikator {} ({}), Zeitraum {}", ind.name, ind.code, d.period))
-                .url(&format!("{public_url}/lieferungen/{}", d.id))
-                .all_day(timing::local_date(d.effective_due()))
-                .done(),
-        );
+        let mut event = Event::new();
+        event
+            .uid(&format!("delivery-{}@teilhabe", d.id))
+            .timestamp(now)
+            .summary(&format!("Datenlieferung {} fällig: {}", d.period, ind.name))
+            .description(&format!("Indikator {} ({}), Zeitraum {}", ind.name, ind.code, d.period))
+            .url(&format!("{public_url}/lieferungen/{}", d.id));
+        cal.push(all_day(&mut event, timing::local_date(d.effective_due())).done());
     }
     for ind in &indicators {
+        let mut event = Event::new();
+        event
+            .uid(&format!("review-{}-{}@teilhabe", ind.id, timing::local_date(ind.next_review_at)))
+            .timestamp(now)
+            .summary(&format!("Überprüfung fällig: {}", ind.name))
+            .description(&format!("Definition und Quelle von {} prüfen", ind.code))
+            .url(&format!("{public_url}/indikatoren/{}", ind.id));
+        cal.push(all_day(&mut event, timing::local_date(ind.next_review_at)).done());
+    }
+    // The close of every vote still ahead in a process one of the person's organisations takes
+    // part in: a moment, not a day (no DTEND, RFC 5545 §3.6.1).
+    let processes: Vec<Uuid> = participant::Entity::find()
+        .select_only()
+        .column(participant::Column::ProcessId)
+        .filter(participant::Column::OrganizationId.is_in(orgs.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let active: std::collections::HashMap<Uuid, process::Model> = process::Entity::find()
+        .filter(process::Column::Id.is_in(processes))
+        .filter(process::Column::Status.eq(ProcessStatus::Active))
+        .limit(MAX_EVENTS)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let votes = phase::Entity::find()
+        .filter(phase::Column::ProcessId.is_in(active.keys().copied()))
+        .filter(phase::Column::Kind.eq(PhaseKind::Voting))
+        .filter(phase::Column::EndsAt.gt(now))
+        .order_by_asc(phase::Column::EndsAt)
+        .all(db)
+        .await?;
+    for v in &votes {
+        let Some(p) = active.get(&v.process_id) else { continue };
         cal.push(
             Event::new()
-                .uid(&format!("review-{}-{}@teilhabe", ind.id, timing::local_date(ind.next_review_at)))
+                .uid(&format!("vote-{}@teilhabe", v.id))
                 .timestamp(now)
-                .summary(&format!("Überprüfung fällig: {}", ind.name))
-                .description(&format!("Definition und Quelle von {} prüfen", ind.code))
-                .url(&format!("{public_url}/indikatoren/{}", ind.id))
-                .all_day(timing::local_date(ind.next_review_at))
+                .summary(&format!("Abstimmung endet: {}", p.title))
+                .description(&format!("Letzter Moment, um im Beteiligungsprozess „{}“ abzustimmen", p.title))
+                .url(&format!("{public_url}/prozesse/{}", p.id))
+                .starts(v.ends_at)
                 .done(),
         );
     }

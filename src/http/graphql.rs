@@ -289,6 +289,44 @@ fn ws_protocol(headers: &HeaderMap) -> Option<async_graphql::http::WebSocketProt
 /// The close code of a socket whose session ended or was never valid (graphql-ws: Forbidden).
 pub const CLOSE_SESSION_ENDED: u16 = 4403;
 
+/// graphql-transport-ws: an operation that fails before it yields anything (validation, a
+/// refused document, an unknown id) ends in one `error` message whose payload is the list of
+/// GraphQL errors, with no `complete` after it. async-graphql sends `next` and `complete`
+/// instead; this rewrites its outgoing frames. Only `next` belongs to this protocol.
+#[derive(Default)]
+struct ErrorFrames {
+    started: std::collections::HashSet<String>,
+    failed: std::collections::HashSet<String>,
+}
+
+impl ErrorFrames {
+    fn rewrite(&mut self, message: axum::extract::ws::Message) -> Option<axum::extract::ws::Message> {
+        let axum::extract::ws::Message::Text(text) = &message else { return Some(message) };
+        let Ok(mut frame) = serde_json::from_str::<serde_json::Value>(text.as_str()) else { return Some(message) };
+        let id = frame["id"].as_str().unwrap_or_default().to_string();
+        match frame["type"].as_str() {
+            Some("next") if self.started.insert(id.clone()) => {
+                let payload = &mut frame["payload"];
+                let no_data = payload.get("data").is_none_or(serde_json::Value::is_null);
+                let errors = payload.get_mut("errors").map(serde_json::Value::take);
+                match errors {
+                    Some(errors) if no_data && errors.as_array().is_some_and(|e| !e.is_empty()) => {
+                        self.failed.insert(id.clone());
+                        let error = serde_json::json!({"type": "error", "id": id, "payload": errors});
+                        Some(axum::extract::ws::Message::Text(error.to_string().into()))
+                    }
+                    _ => Some(message),
+                }
+            }
+            Some("complete") => {
+                self.started.remove(&id);
+                (!self.failed.remove(&id)).then_some(message)
+            }
+            _ => Some(message),
+        }
+    }
+}
+
 /// Subscriptions over WebSocket (graphql-transport-ws, and the older graphql-ws). The actor is
 /// the `token` of the `connection_init` payload, else the session cookie of a same-origin page.
 /// A token that is given but not valid is refused (close 4403), never taken as anonymous; and
@@ -354,6 +392,7 @@ async fn serve_ws(
             Ok(crate::graphql::connection_data(&init_app, actor))
         });
     futures_util::pin_mut!(gql);
+    let mut frames = ErrorFrames::default();
     let ended = async move {
         match init_rx.await {
             Ok(actor) => crate::accounts::service::until_session_ends(app, actor).await,
@@ -376,6 +415,7 @@ async fn serve_ws(
                     }
                     None => break,
                 };
+                let Some(out) = frames.rewrite(out) else { continue };
                 if sink.send(out).await.is_err() {
                     break;
                 }

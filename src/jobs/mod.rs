@@ -37,6 +37,15 @@ pub async fn pass(state: &AppState) -> Result<StepReport> {
     match run_due(state, now).await {
         Ok(report) => {
             state.metrics.scheduler_last_success.set(now.timestamp());
+            state.metrics.mails_sent.inc_by(report.mail.sent);
+            tracing::debug!(
+                sent = report.mail.sent,
+                retried = report.mail.retried,
+                failed = report.mail.failed,
+                reminders = ?report.reminders,
+                phases_advanced = report.phases_advanced,
+                "scheduler pass done"
+            );
             Ok(report)
         }
         Err(e) => {
@@ -71,9 +80,8 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
-            match pass(&state).await {
-                Ok(report) => tracing::debug!(?report, "scheduler step done"),
-                Err(e) => tracing::error!(error = %e, "scheduler step failed"),
+            if let Err(e) = pass(&state).await {
+                tracing::error!(error = %e, "scheduler step failed");
             }
         }
     })

@@ -28,6 +28,7 @@ pub struct Notification {
     pub due_at: DateTime<Utc>,
     pub next_attempt_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    #[graphql(skip)]
     pub message_id: String,
     pub last_error: Option<String>,
     pub link: Option<String>,
@@ -61,6 +62,12 @@ impl From<notification::Model> for Notification {
 
 #[ComplexObject]
 impl Notification {
+    /// The Message-ID the mail is sent with, the same on every attempt.
+    async fn message_id(&self, ctx: &Context<'_>) -> String {
+        let host = super::mailer::public_host(&state(ctx).config.public_url);
+        super::mailer::message_id_at(&self.message_id, &host)
+    }
+
     async fn recipient(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         load_user(ctx, self.recipient_id).await
     }

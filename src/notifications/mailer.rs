@@ -1,10 +1,18 @@
 //! Turning an outbox row into a MIME mail and handing it to SMTP, or to an .eml file without SMTP.
+//!
+//! Every mail says what it is: `Auto-Submitted: auto-generated` (RFC 3834, so that vacation
+//! responders stay quiet), `List-Unsubscribe` with the person's settings page (RFC 2369), a
+//! settings link in its body, a `From` with a display name and a `Message-ID` in the domain of
+//! `TEILHABE_PUBLIC_URL` (RFC 5322 §3.6.4).
 
 use std::{path::PathBuf, time::Duration};
 
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, MultiPart, SinglePart, header::ContentType},
+    message::{
+        Mailbox, MultiPart, SinglePart,
+        header::{ContentType, HeaderName, HeaderValue},
+    },
 };
 
 use crate::{
@@ -32,22 +40,72 @@ pub enum SendError {
     Transient(String),
 }
 
-pub enum Mailer {
+enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     Files(PathBuf),
 }
 
+/// What every mail of this installation carries, from the configuration.
+struct Sender {
+    from_name: String,
+    /// The host of the public URL: the domain of Message-IDs.
+    host: String,
+    /// The web app's page where a person sets how they are notified.
+    settings_url: String,
+}
+
+pub struct Mailer {
+    transport: Transport,
+    sender: Sender,
+}
+
+/// The web app's route of a person's settings, notifications included (`frontend/src/App.tsx`).
+pub const SETTINGS_PATH: &str = "/einstellungen";
+
+/// The host of `public_url`, or `localhost` when it has none.
+pub fn public_host(public_url: &str) -> String {
+    url::Url::parse(public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// The Message-ID a stored one is sent (and shown) as: its own left part, the configured
+/// public host as domain. Outbox rows are written without the configuration at hand, under a
+/// placeholder domain; the mapping is fixed, so a retry keeps its Message-ID.
+pub fn message_id_at(stored: &str, host: &str) -> String {
+    let left = stored.trim_start_matches('<').split('@').next().unwrap_or(stored);
+    format!("<{left}@{host}>")
+}
+
 impl Mailer {
     pub fn from_config(config: &Config) -> Result<Self> {
-        match &config.smtp_url {
+        let transport = match &config.smtp_url {
             Some(url) => {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| Error::config("TEILHABE_SMTP_URL", e.to_string()))?
                     .timeout(Some(config.smtp_timeout))
                     .build();
-                Ok(Self::Smtp(transport))
+                Transport::Smtp(transport)
             }
-            None => Ok(Self::Files(config.mail_dir.clone())),
+            None => Transport::Files(config.mail_dir.clone()),
+        };
+        let sender = Sender {
+            from_name: config.mail_from_name.clone(),
+            host: public_host(&config.public_url),
+            settings_url: format!("{}{SETTINGS_PATH}", config.public_url),
+        };
+        Ok(Self { transport, sender })
+    }
+
+    /// Where mails go, for the start-up log: the SMTP host or the .eml directory (never a password).
+    pub fn describe(config: &Config) -> String {
+        match &config.smtp_url {
+            Some(url) => match url::Url::parse(url) {
+                Ok(u) => format!("smtp {}:{}", u.host_str().unwrap_or("?"), u.port().unwrap_or(25)),
+                Err(_) => "smtp (unparsable URL)".into(),
+            },
+            None => format!("eml files in {}", config.mail_dir.display()),
         }
     }
 
@@ -55,16 +113,16 @@ impl Mailer {
     /// cover a server that stalls after the message data.
     pub async fn send(&self, mail: Outgoing, limit: Duration) -> Result<(), SendError> {
         let file_stem = mail.file_stem.clone();
-        let message = build(mail)?;
-        match self {
-            Self::Smtp(transport) => match tokio::time::timeout(limit, transport.send(message)).await {
+        let message = build(mail, &self.sender)?;
+        match &self.transport {
+            Transport::Smtp(transport) => match tokio::time::timeout(limit, transport.send(message)).await {
                 Err(_) => Err(SendError::Transient(format!("SMTP did not answer within {limit:?}"))),
                 Ok(Ok(_)) => Ok(()),
                 Ok(Err(e)) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
                 // Refused connections, 4xx, TLS and timeouts: all worth another try.
                 Ok(Err(e)) => Err(SendError::Transient(e.to_string())),
             },
-            Self::Files(dir) => write_eml(dir, &file_stem, &message.formatted()).await,
+            Transport::Files(dir) => write_eml(dir, &file_stem, &message.formatted()).await,
         }
     }
 }
@@ -92,9 +150,15 @@ pub fn compose(greeting: &str, lines: &[String], link_text: &str, url: &str) -> 
 
 const SIGNATURE: &str = "-- \nteilhabe · Integrationsmonitoring";
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// Escapes text for HTML mail, in element content and quoted attributes alike.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
+    out
 }
+
+const SETTINGS_TEXT: &str = "Benachrichtigungen einstellen";
 
 /// The HTML part of a mail written by [`compose`]: a paragraph per line, the line that ends in
 /// `: <link>` (the notification's own link) as a link, the signature below its separator. Made
@@ -126,20 +190,37 @@ fn mailbox(name: &str, address: &str) -> Result<Mailbox, SendError> {
     Ok(Mailbox::new(Some(name.to_string()), address))
 }
 
-fn build(mail: Outgoing) -> Result<Message, SendError> {
-    let from: Mailbox =
+/// A header lettre has no type for.
+fn raw(name: &'static str, value: String) -> HeaderValue {
+    HeaderValue::new(HeaderName::new_from_ascii_str(name), value)
+}
+
+fn build(mail: Outgoing, sender: &Sender) -> Result<Message, SendError> {
+    let mut from: Mailbox =
         mail.from.parse().map_err(|e| SendError::Permanent(format!("TEILHABE_MAIL_FROM {:?}: {e}", mail.from)))?;
+    if from.name.is_none() {
+        from.name = Some(sender.from_name.clone());
+    }
     let mut builder = Message::builder()
         .from(from)
         .to(mailbox(&mail.to.0, &mail.to.1)?)
         .subject(mail.subject)
-        .message_id(Some(mail.message_id));
+        .message_id(Some(message_id_at(&mail.message_id, &sender.host)));
     for (name, address) in &mail.cc {
         builder = builder.cc(mailbox(name, address)?);
     }
+    builder = builder
+        .raw_header(raw("Auto-Submitted", "auto-generated".into()))
+        .raw_header(raw("List-Unsubscribe", format!("<{}>", sender.settings_url)));
+    let settings = &sender.settings_url;
+    let text = format!("{}\n{SETTINGS_TEXT}: {settings}\n", mail.text.trim_end());
     let built = match mail.html {
-        Some(html) => builder.multipart(MultiPart::alternative_plain_html(mail.text, html)),
-        None => builder.singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text)),
+        Some(html) => {
+            let html =
+                format!("{html}<p style=\"font-size:small\"><a href=\"{}\">{SETTINGS_TEXT}</a></p>", escape(settings));
+            builder.multipart(MultiPart::alternative_plain_html(text, html))
+        }
+        None => builder.singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(text)),
     };
     built.map_err(|e| SendError::Permanent(format!("message: {e}")))
 }
@@ -161,10 +242,18 @@ mod tests {
         }
     }
 
+    fn sender() -> Sender {
+        Sender {
+            from_name: "teilhabe".into(),
+            host: "stadt.example".into(),
+            settings_url: "https://stadt.example/einstellungen".into(),
+        }
+    }
+
     #[test]
     fn mails_carry_both_parts_the_copy_and_the_fixed_message_id() {
-        let raw = String::from_utf8(build(mail()).unwrap().formatted()).unwrap();
-        assert!(raw.contains("Message-ID: <abc@teilhabe>"), "{raw}");
+        let raw = String::from_utf8(build(mail(), &sender()).unwrap().formatted()).unwrap();
+        assert!(raw.contains("Message-ID: <abc@stadt.example>"), "{raw}");
         assert!(raw.contains("multipart/alternative"));
         assert!(raw.contains("text/plain") && raw.contains("text/html"));
         assert!(raw.contains("koordination@stadt.example"));
@@ -198,6 +287,6 @@ mod tests {
     fn an_unusable_address_is_permanent() {
         let mut m = mail();
         m.to.1 = "kein-postfach".into();
-        assert!(matches!(build(m), Err(SendError::Permanent(_))));
+        assert!(matches!(build(m, &sender()), Err(SendError::Permanent(_))));
     }
 }

@@ -550,9 +550,9 @@ pub async fn build_digests(state: &AppState, now: DateTime<Utc>, owed_check: &im
                 n.subject,
                 n.link.as_deref().map(|l| format!("\n  {l}")).unwrap_or_default()
             ));
-            let escaped = n.subject.replace('&', "&amp;").replace('<', "&lt;");
+            let escaped = super::mailer::escape(&n.subject);
             match &n.link {
-                Some(l) => html.push_str(&format!("<li><a href=\"{}\">{escaped}</a></li>", l.replace('"', "&quot;"))),
+                Some(l) => html.push_str(&format!("<li><a href=\"{}\">{escaped}</a></li>", super::mailer::escape(l))),
                 None => html.push_str(&format!("<li>{escaped}</li>")),
             }
         }

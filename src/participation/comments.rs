@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -39,12 +39,12 @@ pub struct Target {
 }
 
 /// Finds a target of one kind by id, or `None` if the id is not of that kind.
-type Lookup = for<'a> fn(&'a Change, Uuid) -> BoxFuture<'a, Result<Option<Target>>>;
+type Lookup = for<'a> fn(&'a DatabaseTransaction, Uuid) -> BoxFuture<'a, Result<Option<Target>>>;
 
 /// One lookup per kind that can be commented on.
 const LOOKUPS: &[Lookup] = &[proposal_target, goal_target, field_target, definition_target, indicator_target];
 
-async fn find_target(txn: &Change, id: Uuid) -> Result<Target> {
+async fn find_target(txn: &DatabaseTransaction, id: Uuid) -> Result<Target> {
     for lookup in LOOKUPS {
         if let Some(t) = lookup(txn, id).await? {
             return Ok(t);
@@ -53,7 +53,19 @@ async fn find_target(txn: &Change, id: Uuid) -> Result<Target> {
     Err(Error::validation("targetId", "nothing that can be commented on has this id"))
 }
 
-fn proposal_target(txn: &Change, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
+/// NOT_FOUND unless `id` is something that can be commented on (for subscriptions, which
+/// would otherwise wait forever on an id that never gets a comment).
+pub async fn ensure_target(db: &sea_orm::DatabaseConnection, id: Uuid) -> Result<()> {
+    let txn = sea_orm::TransactionTrait::begin(db).await?;
+    for lookup in LOOKUPS {
+        if lookup(&txn, id).await?.is_some() {
+            return Ok(());
+        }
+    }
+    Err(Error::NotFound("comment target"))
+}
+
+fn proposal_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
     Box::pin(async move {
         Ok(proposal::Entity::find_by_id(id).one(txn).await?.map(|p| Target {
             kind: TargetKind::Proposal,
@@ -63,11 +75,11 @@ fn proposal_target(txn: &Change, id: Uuid) -> BoxFuture<'_, Result<Option<Target
     })
 }
 
-async fn process_of_leitbild(txn: &Change, leitbild_id: Uuid) -> Result<Option<Uuid>> {
+async fn process_of_leitbild(txn: &DatabaseTransaction, leitbild_id: Uuid) -> Result<Option<Uuid>> {
     Ok(process::Entity::find().filter(process::Column::LeitbildId.eq(leitbild_id)).one(txn).await?.map(|p| p.id))
 }
 
-fn goal_target(txn: &Change, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
+fn goal_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
     Box::pin(async move {
         let Some(g) = crate::leitbild::entities::goal::Entity::find_by_id(id).one(txn).await? else {
             return Ok(None);
@@ -81,7 +93,7 @@ fn goal_target(txn: &Change, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> 
     })
 }
 
-fn field_target(txn: &Change, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
+fn field_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
     Box::pin(async move {
         let Some(f) = field_of_action::Entity::find_by_id(id).one(txn).await? else { return Ok(None) };
         Ok(Some(Target {
@@ -93,7 +105,7 @@ fn field_target(txn: &Change, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>>
 }
 
 /// Definitions belong to no process: their comments are part of the glossary's review.
-fn definition_target(txn: &Change, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
+fn definition_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
     Box::pin(async move {
         Ok(crate::glossary::entities::definition::Entity::find_by_id(id).one(txn).await?.map(|d| Target {
             kind: TargetKind::Definition,
@@ -103,7 +115,7 @@ fn definition_target(txn: &Change, id: Uuid) -> BoxFuture<'_, Result<Option<Targ
     })
 }
 
-fn indicator_target(txn: &Change, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
+fn indicator_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Option<Target>>> {
     Box::pin(async move {
         Ok(crate::indicators::entities::indicator::Entity::find_by_id(id).one(txn).await?.map(|i| Target {
             kind: TargetKind::Indicator,
@@ -136,7 +148,7 @@ pub async fn add_comment(state: &AppState, actor: &Actor, input: NewComment) -> 
     let anchor = BODY.optional("anchor", input.anchor.as_deref())?;
     let now = state.now();
     let mut txn = Change::begin(&state.db, now).await?;
-    let target = find_target(&txn, input.target_id).await?;
+    let target = find_target(txn.transaction(), input.target_id).await?;
     if let Some(a) = &anchor
         && !target.text.contains(a.as_str())
     {

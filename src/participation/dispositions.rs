@@ -21,7 +21,9 @@ use crate::{
     audit::AuditEntry,
     change::Change,
     error::{Error, Result},
+    labels::German,
     state::AppState,
+    tables::{Cell, Table},
     text::{self, LONG_TEXT},
 };
 
@@ -200,43 +202,28 @@ pub async fn table<C: ConnectionTrait>(db: &C, actor: &Actor, process_id: Uuid) 
 pub const HEADERS: [&str; 9] =
     ["Art", "Eingang", "Beitrag", "Verfasser/in", "Organisation", "Status", "Abwägung", "Begründung", "Verweis"];
 
-fn decision_de(d: DispositionDecision) -> &'static str {
-    match d {
-        DispositionDecision::TakenUp => "berücksichtigt",
-        DispositionDecision::PartlyTakenUp => "teilweise berücksichtigt",
-        DispositionDecision::NotTakenUp => "nicht berücksichtigt",
-        DispositionDecision::Noted => "zur Kenntnis genommen",
-    }
-}
-
-/// The cells of one row, as text.
-pub fn cells(r: &DispositionRow) -> [String; 9] {
-    [
-        match r.subject_kind {
-            SubjectKind::Proposal => "Vorschlag".into(),
-            SubjectKind::Comment => "Kommentar".into(),
-        },
-        r.submitted_at.format("%Y-%m-%d %H:%M").to_string(),
-        r.text.clone(),
-        r.author_name.clone(),
-        r.organization_name.clone().unwrap_or_default(),
-        r.proposal_status.map(|s| format!("{s:?}")).unwrap_or_default(),
-        r.disposition.as_ref().map(|d| decision_de(d.decision).to_string()).unwrap_or_else(|| "offen".into()),
-        r.disposition.as_ref().map(|d| d.reason.clone()).unwrap_or_default(),
+/// The cells of one row, statuses in German.
+pub fn cells(r: &DispositionRow) -> Vec<Cell> {
+    vec![
+        r.subject_kind.german().into(),
+        Cell::DateTime(r.submitted_at.with_timezone(&chrono_tz::Europe::Berlin).naive_local()),
+        r.text.clone().into(),
+        r.author_name.clone().into(),
+        r.organization_name.clone().unwrap_or_default().into(),
+        r.proposal_status.map(German::german).unwrap_or_default().into(),
+        r.disposition.as_ref().map(|d| d.decision.german()).unwrap_or("offen").into(),
+        r.disposition.as_ref().map(|d| d.reason.clone()).unwrap_or_default().into(),
         // The coordinator's link, else the change an accepted proposal made in the draft.
         r.disposition
             .as_ref()
             .and_then(|d| d.link.clone())
             .or_else(|| r.result_entity_id.map(|id| id.to_string()))
-            .unwrap_or_default(),
+            .unwrap_or_default()
+            .into(),
     ]
 }
 
 /// The table as it is downloaded (see [`crate::tables`]).
-pub fn spreadsheet(rows: &[DispositionRow]) -> crate::tables::Table {
-    crate::tables::Table {
-        sheet: "Abwägung",
-        headers: HEADERS.to_vec(),
-        rows: rows.iter().map(|r| cells(r).into_iter().map(crate::tables::Cell::Text).collect()).collect(),
-    }
+pub fn spreadsheet(rows: &[DispositionRow]) -> Table {
+    Table { sheet: "Abwägung", headers: HEADERS.to_vec(), rows: rows.iter().map(cells).collect() }
 }

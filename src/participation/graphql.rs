@@ -1119,6 +1119,7 @@ impl ParticipationSubscription {
     async fn comment_added(&self, ctx: &Context<'_>, target_id: Uuid) -> Result<impl Stream<Item = Comment>> {
         let a = actor(ctx)?;
         let st = state(ctx).clone();
+        comments::ensure_target(&st.db, target_id).await?;
         Ok(events(st.clone(), a).filter_map(move |e| {
             let st = st.clone();
             async move {
@@ -1137,6 +1138,7 @@ impl ParticipationSubscription {
     async fn tally_changed(&self, ctx: &Context<'_>, proposal_id: Uuid) -> Result<impl Stream<Item = Tally>> {
         let a = actor(ctx)?.clone();
         let st = state(ctx).clone();
+        service::proposal_by_id(&st.db, proposal_id).await?;
         Ok(events(st.clone(), &a).filter_map(move |e| {
             let (st, a) = (st.clone(), a.clone());
             async move {

@@ -48,13 +48,15 @@ async fn download(http: HttpState, reader: Reader, format: Format) -> Result<Res
         Format::Csv => ("text/csv; charset=utf-8", "glossar.csv"),
     };
     let body = render(&http.app, format, reader.0.is_none()).await?.ok_or(Error::Unauthenticated)?;
+    // A spreadsheet is saved and opened in Excel, like the other CSV downloads; SKOS may show inline.
+    let how = if matches!(format, Format::Csv) { "attachment" } else { "inline" };
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!("inline; filename=\"{filename}\""))
-                    .unwrap_or(HeaderValue::from_static("inline")),
+                HeaderValue::from_str(&format!("{how}; filename=\"{filename}\""))
+                    .unwrap_or(HeaderValue::from_static("attachment")),
             ),
         ],
         body,

@@ -16,7 +16,8 @@ use super::{
 use crate::{
     error::Error,
     http::{HttpState, respond::Reader},
-    tables::{Cell, Table, download},
+    labels::German,
+    tables::{Cell, Table, download, file_part},
 };
 
 #[derive(Deserialize)]
@@ -55,7 +56,7 @@ pub fn table(report: &Report) -> Table {
         for g in &f.goals {
             let goal = |rest: Vec<Cell>| {
                 let mut row: Vec<Cell> =
-                    vec![f.title.as_str().into(), g.title.as_str().into(), format!("{:?}", g.status).into()];
+                    vec![f.title.as_str().into(), g.title.as_str().into(), g.status.german().into()];
                 row.extend(rest);
                 row
             };
@@ -70,8 +71,8 @@ pub fn table(report: &Report) -> Table {
                         i.unit.as_str().into(),
                         i.owner_name.clone().unwrap_or_default().into(),
                         i.target_value.into(),
-                        i.target_direction.map(|d| format!("{d:?}")).unwrap_or_default().into(),
-                        format!("{:?}", i.status).into(),
+                        i.target_direction.map(German::german).unwrap_or_default().into(),
+                        i.status.german().into(),
                     ]
                 };
                 if i.series.is_empty() {
@@ -81,7 +82,10 @@ pub fn table(report: &Report) -> Table {
                 }
                 for v in &i.series {
                     let definition = v.definition_id.and_then(|id| definitions.get(&id).copied()).unwrap_or_default();
-                    let accepted = v.accepted_at.map(crate::indicators::timing::german_date).unwrap_or_default();
+                    let accepted = v
+                        .accepted_at
+                        .map(|t| Cell::Date(crate::indicators::timing::local_date(t)))
+                        .unwrap_or(Cell::Empty);
                     let cells = [(None, v.value)].into_iter().chain(v.breakdown.iter().map(|b| (Some(b), b.value)));
                     for (part, value) in cells {
                         let mut row = head();
@@ -92,7 +96,7 @@ pub fn table(report: &Report) -> Table {
                             Cell::Number(value),
                             definition.into(),
                             if v.break_before { "ja" } else { "" }.into(),
-                            accepted.as_str().into(),
+                            accepted.clone(),
                         ]);
                         rows.push(goal(row));
                     }
@@ -132,5 +136,17 @@ pub async fn report_download(
     };
     let actor = reader.required()?;
     let report = service::report(&http.app.db, &actor, http.app.now(), id, span.from, span.to).await?;
-    Ok(download(&table(&report), extension, &format!("monitoring-{}", report.leitbild.year)))
+    Ok(download(&table(&report), extension, &stem(&report)))
+}
+
+/// `monitoring-2025`, and for a range of periods `monitoring-2025_2023-bis-2025` (or `_ab-2023`,
+/// `_bis-2025`): two downloads of different ranges never share a name.
+fn stem(report: &Report) -> String {
+    let range = match (&report.from_period, &report.to_period) {
+        (Some(from), Some(to)) => format!("_{}-bis-{}", file_part(from), file_part(to)),
+        (Some(from), None) => format!("_ab-{}", file_part(from)),
+        (None, Some(to)) => format!("_bis-{}", file_part(to)),
+        (None, None) => String::new(),
+    };
+    format!("monitoring-{}{range}", report.leitbild.year)
 }

@@ -63,7 +63,10 @@ where
         if v["id"] == id && v["type"] == "next" {
             return v["payload"].clone();
         }
-        assert_ne!(v["type"], "error", "{v:#}");
+        // graphql-transport-ws: a refused operation ends in `error` with the GraphQL errors.
+        if v["id"] == id && v["type"] == "error" {
+            return json!({"errors": v["payload"]});
+        }
     }
 }
 

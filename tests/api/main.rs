@@ -20,4 +20,5 @@ mod participation;
 mod reports;
 mod schema;
 mod sessions;
+mod standards;
 mod text_rules;

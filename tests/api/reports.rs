@@ -165,9 +165,9 @@ async fn goal_status_trend_breaks_and_gaps(b: Backend) {
     let csv = s.app.http.get(url("monitoring.csv")).bearer_auth(&s.admin).send().await.unwrap();
     assert_eq!(csv.status(), 200);
     let text = csv.text().await.unwrap();
-    assert!(text.contains("\"Beschäftigung steigt\";\"OnTrack\";\"A1\""), "{text}");
+    assert!(text.contains("\"Beschäftigung steigt\";\"auf gutem Weg\";\"A1\""), "{text}");
     assert!(text.contains("\"2024\";\"\";\"\";\"55\";"), "{text}");
-    assert!(text.contains("\"Gründungen nehmen zu\";\"NoData\""), "goals without indicators stay in the table");
+    assert!(text.contains("\"Gründungen nehmen zu\";\"keine Daten\""), "goals without indicators stay in the table");
     let xlsx = s.app.http.get(url("monitoring.xlsx")).bearer_auth(&s.admin).send().await.unwrap();
     assert_eq!(&xlsx.bytes().await.unwrap()[..2], b"PK");
     let anon = s.app.http.get(url("monitoring.csv")).send().await.unwrap();
