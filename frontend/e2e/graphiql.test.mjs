@@ -138,7 +138,17 @@ describe('GraphiQL at /graphql', { timeout: 180_000 }, () => {
   });
 
   it('runs a subscription over the same-origin socket with the session cookie', async () => {
-    await setQuery('subscription LiveTally { tallyChanged(proposalId: "00000000-0000-0000-0000-000000000000") { yes } }', 'LiveTally');
+    // A subscription needs something that exists: comments on a field of action of a new draft.
+    const token = await apiToken(server.baseUrl);
+    const edition = /** @type {{ createLeitbild: { id: string } }} */ (
+      await graphql(server.baseUrl, token, 'mutation{createLeitbild(input:{title:"Leitbild GraphiQL",year:2031}){id}}')
+    ).createLeitbild.id;
+    const field = /** @type {{ addFieldOfAction: { id: string } }} */ (
+      await graphql(server.baseUrl, token, 'mutation($l:UUID!){addFieldOfAction(input:{leitbildId:$l,title:"Wohnen"}){id}}', {
+        l: edition,
+      })
+    ).addFieldOfAction.id;
+    await setQuery(`subscription LiveComments { commentAdded(targetId: "${field}") { id } }`, 'LiveComments');
     await page.getByRole('button', { name: 'Execute query (Ctrl-Enter)' }).click();
     // While subscribed GraphiQL offers Stop; without the cookie the server would answer
     // UNAUTHENTICATED at once and end the subscription.
