@@ -1,0 +1,224 @@
+//! Batch loading of participation rows for GraphQL: one query per kind of row and request.
+
+use super::*;
+
+/// One loader for the area; it knows the asker, for their own votes.
+pub struct ParticipationLoader {
+    pub db: DatabaseConnection,
+    pub actor: Option<Actor>,
+}
+
+macro_rules! key {
+    ($($name:ident),*) => {$(
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name(pub Uuid);
+    )*};
+}
+key!(
+    ProcessById,
+    PhasesOf,
+    ParticipantsOf,
+    ProposalsOf,
+    TallyOf,
+    MyVoteOn,
+    TopCommentsOf,
+    RepliesOf,
+    CommentById,
+    CommentCountOf,
+    DispositionOf,
+    ProcessOfLeitbild
+);
+
+pub(super) fn db_err(e: sea_orm::DbErr) -> Arc<Error> {
+    Arc::new(e.into())
+}
+
+pub(super) fn group<K: std::hash::Hash + Eq, V, T>(
+    rows: Vec<T>,
+    key: impl Fn(&T) -> K,
+    map: impl Fn(T) -> V,
+) -> HashMap<K, Vec<V>> {
+    let mut out: HashMap<K, Vec<V>> = HashMap::new();
+    for r in rows {
+        out.entry(key(&r)).or_default().push(map(r));
+    }
+    out
+}
+
+impl Loader<ProcessById> for ParticipationLoader {
+    type Value = Process;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[ProcessById]) -> Result<HashMap<ProcessById, Process>, Self::Error> {
+        let rows = process::Entity::find()
+            .filter(process::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.db)
+            .await
+            .map_err(db_err)?;
+        Ok(rows.into_iter().map(|m| (ProcessById(m.id), m.into())).collect())
+    }
+}
+
+impl Loader<ProcessOfLeitbild> for ParticipationLoader {
+    type Value = Process;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[ProcessOfLeitbild]) -> Result<HashMap<ProcessOfLeitbild, Process>, Self::Error> {
+        let rows = process::Entity::find()
+            .filter(process::Column::LeitbildId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.db)
+            .await
+            .map_err(db_err)?;
+        Ok(rows.into_iter().map(|m| (ProcessOfLeitbild(m.leitbild_id), m.into())).collect())
+    }
+}
+
+impl Loader<PhasesOf> for ParticipationLoader {
+    type Value = Vec<Phase>;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[PhasesOf]) -> Result<HashMap<PhasesOf, Self::Value>, Self::Error> {
+        let rows = phase::Entity::find()
+            .filter(phase::Column::ProcessId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(phase::Column::Position)
+            .all(&self.db)
+            .await
+            .map_err(db_err)?;
+        Ok(group(rows, |m| PhasesOf(m.process_id), Phase::from))
+    }
+}
+
+impl Loader<ParticipantsOf> for ParticipationLoader {
+    type Value = Vec<Uuid>;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[ParticipantsOf]) -> Result<HashMap<ParticipantsOf, Self::Value>, Self::Error> {
+        let rows = participant::Entity::find()
+            .filter(participant::Column::ProcessId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.db)
+            .await
+            .map_err(db_err)?;
+        Ok(group(rows, |m| ParticipantsOf(m.process_id), |m| m.organization_id))
+    }
+}
+
+impl Loader<ProposalsOf> for ParticipationLoader {
+    type Value = Vec<Proposal>;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[ProposalsOf]) -> Result<HashMap<ProposalsOf, Self::Value>, Self::Error> {
+        let rows = proposal::Entity::find()
+            .filter(proposal::Column::ProcessId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(proposal::Column::CreatedAt)
+            .order_by_asc(proposal::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(db_err)?;
+        Ok(group(rows, |m| ProposalsOf(m.process_id), Proposal::from))
+    }
+}
+
+impl Loader<TallyOf> for ParticipationLoader {
+    type Value = Tally;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[TallyOf]) -> Result<HashMap<TallyOf, Tally>, Self::Error> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let tallies = service::tallies_for(&self.db, &ids).await.map_err(Arc::new)?;
+        Ok(tallies.into_iter().map(|(id, t)| (TallyOf(id), t.into())).collect())
+    }
+}
+
+impl Loader<MyVoteOn> for ParticipationLoader {
+    type Value = Vote;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[MyVoteOn]) -> Result<HashMap<MyVoteOn, Vote>, Self::Error> {
+        let Some(actor) = &self.actor else { return Ok(HashMap::new()) };
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let votes = service::my_votes(&self.db, actor, &ids).await.map_err(Arc::new)?;
+        Ok(votes.into_iter().map(|(id, v)| (MyVoteOn(id), v.into())).collect())
+    }
+}
+
+impl Loader<TopCommentsOf> for ParticipationLoader {
+    type Value = Vec<Comment>;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[TopCommentsOf]) -> Result<HashMap<TopCommentsOf, Self::Value>, Self::Error> {
+        let rows = comment::Entity::find()
+            .filter(comment::Column::TargetId.is_in(keys.iter().map(|k| k.0)))
+            .filter(comment::Column::ParentId.is_null())
+            .order_by_desc(comment::Column::CreatedAt)
+            .order_by_desc(comment::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(db_err)?;
+        Ok(group(rows, |m| TopCommentsOf(m.target_id), Comment::from))
+    }
+}
+
+impl Loader<RepliesOf> for ParticipationLoader {
+    type Value = Vec<Comment>;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[RepliesOf]) -> Result<HashMap<RepliesOf, Self::Value>, Self::Error> {
+        let rows = comment::Entity::find()
+            .filter(comment::Column::ParentId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(comment::Column::CreatedAt)
+            .order_by_asc(comment::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(db_err)?;
+        Ok(group(rows, |m| RepliesOf(m.parent_id.unwrap_or_default()), Comment::from))
+    }
+}
+
+impl Loader<CommentById> for ParticipationLoader {
+    type Value = Comment;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[CommentById]) -> Result<HashMap<CommentById, Comment>, Self::Error> {
+        let rows = comment::Entity::find()
+            .filter(comment::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.db)
+            .await
+            .map_err(db_err)?;
+        Ok(rows.into_iter().map(|m| (CommentById(m.id), m.into())).collect())
+    }
+}
+
+impl Loader<CommentCountOf> for ParticipationLoader {
+    type Value = i64;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[CommentCountOf]) -> Result<HashMap<CommentCountOf, i64>, Self::Error> {
+        let rows: Vec<(Uuid, i64)> = comment::Entity::find()
+            .select_only()
+            .column(comment::Column::TargetId)
+            .column_as(comment::Column::Id.count(), "n")
+            .filter(comment::Column::TargetId.is_in(keys.iter().map(|k| k.0)))
+            .group_by(comment::Column::TargetId)
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(db_err)?;
+        Ok(rows.into_iter().map(|(id, n)| (CommentCountOf(id), n)).collect())
+    }
+}
+
+impl Loader<DispositionOf> for ParticipationLoader {
+    type Value = Disposition;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[DispositionOf]) -> Result<HashMap<DispositionOf, Disposition>, Self::Error> {
+        let rows = disposition::Entity::find()
+            .filter(disposition::Column::SubjectId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.db)
+            .await
+            .map_err(db_err)?;
+        Ok(rows.into_iter().map(|m| (DispositionOf(m.subject_id), m.into())).collect())
+    }
+}
+
+pub fn loader<'a>(ctx: &Context<'a>) -> &'a DataLoader<ParticipationLoader> {
+    ctx.data_unchecked::<DataLoader<ParticipationLoader>>()
+}
+
+/// Comments (with replies) on any target; used by goals and fields of action.
+pub async fn comment_count(ctx: &Context<'_>, target_id: Uuid) -> Result<i64> {
+    Ok(loader(ctx).load_one(CommentCountOf(target_id)).await?.unwrap_or(0))
+}
+
+/// The process running (or run) on an edition; used by `Leitbild.process`.
+pub async fn process_of_leitbild(ctx: &Context<'_>, leitbild_id: Uuid) -> Result<Option<Process>> {
+    Ok(loader(ctx).load_one(ProcessOfLeitbild(leitbild_id)).await?)
+}
