@@ -164,11 +164,6 @@ pub async fn assign_owner(
     Ok(updated)
 }
 
-/// Whether `actor` speaks for the organisation owning an indicator (or coordinates).
-pub(super) fn may_act_for(actor: &Actor, owner_id: Uuid) -> bool {
-    actor.can(Permission::ManageIndicators) || actor.is_member_of(owner_id)
-}
-
 /// The owner checked definition and source: the next review is one interval from now.
 pub async fn confirm_review(
     state: &AppState,

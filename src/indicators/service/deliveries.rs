@@ -1,12 +1,10 @@
 //! Data deliveries: requesting, confirming (in person or by signed link), accepting and returning them.
 
 use super::*;
-use crate::change::Change;
-
-/// First reminder time of a fresh schedule: the 14-day stage, or now when that has passed.
-pub(super) fn first_reminder(due: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
-    timing::stage_time(due, timing::Stage::DueSoon).max(now)
-}
+use crate::{
+    change::Change,
+    indicators::delivery_rules::{self, first_reminder},
+};
 
 /// A fresh request row, its first reminder at the 14-day stage (or now, when that has passed).
 pub(crate) fn new_delivery_row(
@@ -130,21 +128,7 @@ pub(super) async fn load_open_delivery<C: ConnectionTrait>(
 }
 
 pub(super) fn wrong_status(d: &delivery::Model, wanted: &str) -> Error {
-    Error::Conflict {
-        message: format!("the delivery is {:?}, not {wanted}", d.status),
-        details: Some(serde_json::json!({ "status": d.status, "version": d.version })),
-    }
-}
-
-/// Who confirms a delivery: a logged-in person, or the holder of its signed reminder link.
-#[derive(Clone, Copy)]
-pub enum Confirmer<'a> {
-    Person(&'a Actor),
-    /// The signed link of the delivery's reminder, already checked against the delivery id and
-    /// the clock; `person` is the visitor's login, if any.
-    SignedLink {
-        person: Option<&'a Actor>,
-    },
+    delivery_rules::wrong_status(d.status, d.version, wanted)
 }
 
 /// The owner's confirmation: a value (→ `DELIVERED`, reminders cancelled at once) or "no new
@@ -198,69 +182,47 @@ pub(super) async fn confirm_as(
     let now = state.now();
     let mut txn = Change::begin(&state.db, now).await?;
     let (d, ind) = load_open_delivery(&txn, delivery_id).await?;
-    // `None`: confirmed through the link alone, on behalf of the owning organisation.
-    let by: Option<Uuid> = match confirmer {
-        Confirmer::Person(a) | Confirmer::SignedLink { person: Some(a) } if may_act_for(a, d.owner_id) => {
-            Some(a.user_id)
-        }
-        Confirmer::SignedLink { .. } if !login_required_for_links(state) => None,
-        _ => return Err(Error::forbidden("only the owning organisation or coordinators confirm a delivery")),
+    let by = delivery_rules::who_confirms(confirmer, d.owner_id, login_required_for_links(state))?;
+    let facts = delivery_rules::OpenDelivery {
+        status: d.status,
+        version: d.version,
+        due_at: d.due_at,
+        on_time: d.on_time,
+        reminder_epoch: d.reminder_epoch,
+        unit: &ind.unit,
     };
-    let owner_id = d.owner_id;
-    stale(d.version, expected_version, "the delivery")?;
-    if !d.status.is_open() {
-        return Err(wrong_status(&d, "requested or returned"));
+    let confirmed = delivery_rules::confirm(&facts, expected_version, confirmation, now)?;
+    if let delivery_rules::Confirmed::Value { definition_id: Some(def), .. } = &confirmed {
+        crate::indicators::usage::check_definition(&txn, ind.id, *def).await?;
     }
     notifications::cancel_pending(&txn, &reminders::delivery_prefix(d.id)).await?;
-    let version = d.version + 1;
-    let period = d.period.clone();
-    let first_confirmation = d.on_time.is_none();
-    let due_at = d.due_at;
-    let epoch = d.reminder_epoch;
+    let summary = delivery_rules::summary(&confirmed, &d.period, &ind.code);
+    let owner_id = d.owner_id;
     let mut row = d.into_active_model();
-    row.version = Set(version);
+    row.version = Set(facts.version + 1);
     row.updated_at = Set(now);
-    let summary = match confirmation {
-        Confirmation::Value { value, breakdown, note, definition_id } => {
-            check_value("value", &ind.unit, value)?;
-            if let Some(def) = definition_id {
-                crate::indicators::usage::check_definition(&txn, ind.id, def).await?;
-            }
-            if breakdown.len() > 500 {
-                return Err(Error::validation("breakdown", "at most 500 entries"));
-            }
-            let mut breakdown = breakdown;
-            for (i, b) in breakdown.iter_mut().enumerate() {
-                b.dimension = Line(100).required(&format!("breakdown[{i}].dimension"), &b.dimension)?;
-                b.category = Line(100).required(&format!("breakdown[{i}].category"), &b.category)?;
-                check_value(&format!("breakdown[{i}].value"), &ind.unit, b.value)?;
-            }
+    match confirmed {
+        delivery_rules::Confirmed::Value { value, breakdown, note, definition_id, on_time } => {
             row.status = Set(DeliveryStatus::Delivered);
             row.value = Set(Some(value));
             row.breakdown =
                 Set((!breakdown.is_empty()).then(|| serde_json::to_string(&breakdown).unwrap_or_else(|_| "[]".into())));
-            row.note = Set(Lines(4000).optional("note", note.as_deref())?);
+            row.note = Set(note);
             row.definition_id = Set(definition_id);
             row.delivered_by = Set(by);
             row.delivered_at = Set(Some(now));
             row.next_reminder_at = Set(None);
-            if first_confirmation {
-                row.on_time = Set(Some(now <= due_at));
+            if on_time.is_some() {
+                row.on_time = Set(on_time);
             }
-            format!("Datenlieferung {period} für {} bestätigt", ind.code)
         }
-        Confirmation::NoNewData { reason, expected_at } => {
-            let reason = Lines(2000).required("reason", &reason)?;
-            if expected_at <= now {
-                return Err(Error::validation("expectedAt", "must lie in the future"));
-            }
+        delivery_rules::Confirmed::NoNewData { reason, expected_at, reminder_epoch, next_reminder_at } => {
             row.no_data_reason = Set(Some(reason));
             row.expected_at = Set(Some(expected_at));
-            row.reminder_epoch = Set(epoch + 1);
-            row.next_reminder_at = Set(Some(first_reminder(expected_at, now)));
-            format!("Keine neuen Daten für {period} ({}), erwartet am {}", ind.code, timing::german_date(expected_at))
+            row.reminder_epoch = Set(reminder_epoch);
+            row.next_reminder_at = Set(Some(next_reminder_at));
         }
-    };
+    }
     let summary = match (confirmer, by) {
         (Confirmer::SignedLink { .. }, None) => {
             let org = organization::Entity::find_by_id(owner_id).one(&txn).await?.map(|o| o.name).unwrap_or_default();

@@ -8,7 +8,6 @@ use sea_orm::{
     QuerySelect, Set,
     sea_query::{Expr, OnConflict, Order},
 };
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
@@ -30,6 +29,8 @@ use crate::{
     state::AppState,
     text::{Line, Lines},
 };
+
+pub use crate::indicators::delivery_rules::{BreakdownEntry, Confirmation, Confirmer, check_value, may_act_for, stale};
 
 mod catalogue;
 mod deliveries;
@@ -57,20 +58,6 @@ pub struct NewIndicator {
     pub review_interval_months: i32,
 }
 
-/// One cell of a delivered value broken down by a dimension, e.g. district "Mitte".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BreakdownEntry {
-    pub dimension: String,
-    pub category: String,
-    pub value: f64,
-}
-
-/// What the owner confirms: a value, or that no new data exist yet.
-pub enum Confirmation {
-    Value { value: f64, breakdown: Vec<BreakdownEntry>, note: Option<String>, definition_id: Option<Uuid> },
-    NoNewData { reason: String, expected_at: DateTime<Utc> },
-}
-
 // ---- validation -------------------------------------------------------------------------
 
 fn clean_code(raw: &str) -> Result<String> {
@@ -79,22 +66,6 @@ fn clean_code(raw: &str) -> Result<String> {
         && code.len() <= 40
         && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
     if ok { Ok(code) } else { Err(Error::validation("code", "1–40 letters, digits, '.', '-' or '_'")) }
-}
-
-fn is_percent(unit: &str) -> bool {
-    let u = unit.trim().to_lowercase();
-    u == "%" || u == "prozent" || u == "percent"
-}
-
-/// A value must be a finite number in the range its unit allows (0–100 for percentages).
-pub fn check_value(field: &str, unit: &str, value: f64) -> Result<()> {
-    if !value.is_finite() {
-        return Err(Error::validation(field, "must be a number"));
-    }
-    if is_percent(unit) && !(0.0..=100.0).contains(&value) {
-        return Err(Error::validation(field, "a percentage lies between 0 and 100"));
-    }
-    Ok(())
 }
 
 /// A responsible person or deputy: active and a member of the owning organisation, since only
@@ -127,16 +98,6 @@ async fn org_exists<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<organization
 fn dedup(ids: &[Uuid]) -> Vec<Uuid> {
     let mut seen = HashSet::new();
     ids.iter().copied().filter(|id| seen.insert(*id)).collect()
-}
-
-fn stale(current_version: i32, expected: Option<i32>, what: &str) -> Result<()> {
-    match expected {
-        Some(v) if v != current_version => Err(Error::Conflict {
-            message: format!("{what} was changed meanwhile"),
-            details: Some(serde_json::json!({ "currentVersion": current_version })),
-        }),
-        _ => Ok(()),
-    }
 }
 
 // ---- mails ------------------------------------------------------------------------------
