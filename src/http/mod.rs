@@ -21,6 +21,7 @@ use axum::{
 use sea_orm::ConnectionTrait;
 use tower_http::{
     catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     timeout::TimeoutLayer,
@@ -73,6 +74,9 @@ pub fn router(app: AppState) -> Router {
         .with_state(http)
         // A panic ends its own request with a 500, never the process or other requests.
         .layer(CatchPanicLayer::custom(panic_response))
+        // gzip or brotli as the client accepts, for bodies above a few dozen bytes (the web app's
+        // scripts, API answers, downloads); images and already compressed types are left alone.
+        .layer(CompressionLayer::new())
         .layer(DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))

@@ -421,3 +421,37 @@ async fn subscription_errors_are_the_protocols_error_message(b: Backend) {
 }
 
 on_both_databases!(subscription_errors_are_the_protocols_error_message);
+
+/// RFC 9110 §8.4 content coding: answers above a small size come as gzip or brotli when the
+/// client accepts it, never when it does not; tiny answers stay as they are.
+async fn answers_are_compressed_as_the_client_accepts(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let body = json!({"query": "{ __schema { types { name description } } }"}).to_string();
+    let ask = |encoding: Option<&'static str>| {
+        let mut req = app
+            .http
+            .post(format!("{}/graphql", app.base))
+            .bearer_auth(&admin)
+            .header("content-type", "application/json")
+            .body(body.clone());
+        if let Some(e) = encoding {
+            req = req.header("accept-encoding", e);
+        }
+        req.send()
+    };
+    let plain = ask(None).await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain_len = plain.bytes().await.unwrap().len();
+    assert!(plain_len > 10_000, "a large answer: {plain_len} bytes");
+    for (accept, coding) in [("gzip", "gzip"), ("br", "br"), ("br;q=1.0, gzip;q=0.5", "br")] {
+        let res = ask(Some(accept)).await.unwrap();
+        assert_eq!(res.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some(coding), "{accept}");
+        let len = res.bytes().await.unwrap().len();
+        assert!(len * 2 < plain_len, "{coding}: {len} of {plain_len} bytes");
+    }
+    let small = app.http.get(format!("{}/healthz", app.base)).header("accept-encoding", "gzip").send().await.unwrap();
+    assert!(small.headers().get("content-encoding").is_none(), "a few bytes are not worth it");
+}
+
+on_both_databases!(answers_are_compressed_as_the_client_accepts);
