@@ -43,8 +43,9 @@ pub async fn graphiql(State(http): State<HttpState>, headers: HeaderMap) -> Resp
     super::static_files::graphiql()
 }
 
-/// The response type the client asked for: `application/json` only when it lists that and not
-/// the GraphQL-over-HTTP type; otherwise `application/graphql-response+json`.
+/// The response type the client asked for: `application/graphql-response+json` when it lists
+/// it, or lists types without it or `application/json`; `application/json` when it lists that (and
+/// not the GraphQL type), sends no Accept header or only `*/*`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Media {
     GraphqlResponse,
@@ -62,7 +63,10 @@ impl Media {
             .map(|v| v.trim().to_ascii_lowercase())
             .collect();
         let asks = |t: &str| accept.iter().any(|a| a == t);
-        if asks("application/json") && !asks("application/graphql-response+json") {
+        // GraphQL over HTTP §7.4.1: without an Accept header, or with only `*/*`, a server SHOULD
+        // answer as to `application/json`, which every legacy client understands.
+        let legacy = accept.is_empty() || (asks("*/*") && !asks("application/graphql-response+json"));
+        if legacy || (asks("application/json") && !asks("application/graphql-response+json")) {
             Media::Json
         } else {
             Media::GraphqlResponse
