@@ -236,7 +236,7 @@ pub async fn load(state: &AppState, admin: &Actor) -> Result<()> {
         },
     )
     .await?;
-    service::advance_process(state, &coordinator, process.id).await?;
+    service::advance_process(state, &coordinator, process.id, false).await?;
     for (who, proposal, choice) in [
         (&caritas, amend.id, VoteChoice::Yes),
         (&migration, amend.id, VoteChoice::Yes),

@@ -10,12 +10,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    entities::{DispositionDecision, ProposalStatus, SubjectKind, comment, disposition, proposal},
+    entities::{DispositionDecision, ProcessStatus, ProposalStatus, SubjectKind, comment, disposition, proposal},
     service::process_by_id,
 };
 use crate::{
     accounts::{
-        entities::{organization, user},
+        entities::{membership, organization, user},
         policy::{Actor, Permission},
     },
     audit::AuditEntry,
@@ -107,6 +107,69 @@ pub async fn set_disposition(state: &AppState, actor: &Actor, input: NewDisposit
     Ok(saved)
 }
 
+/// Proposals and comments of the given processes that have no decision yet, oldest first.
+/// Hidden comments count too: the Abwägung answers every contribution, if only "zur Kenntnis".
+pub async fn undecided<C: ConnectionTrait>(db: &C, process_ids: &[Uuid]) -> Result<Vec<Uuid>> {
+    if process_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let decided: std::collections::HashSet<Uuid> = disposition::Entity::find()
+        .filter(disposition::Column::ProcessId.is_in(process_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| d.subject_id)
+        .collect();
+    let mut open: Vec<(DateTime<Utc>, Uuid)> = proposal::Entity::find()
+        .filter(proposal::Column::ProcessId.is_in(process_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.created_at, p.id))
+        .collect();
+    open.extend(
+        comment::Entity::find()
+            .filter(comment::Column::ProcessId.is_in(process_ids.iter().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.created_at, c.id)),
+    );
+    open.retain(|(_, id)| !decided.contains(id));
+    open.sort();
+    Ok(open.into_iter().map(|(_, id)| id).collect())
+}
+
+/// Key of the conflict's details that names the undecided contributions.
+const OPEN_CONTRIBUTIONS: &str = "openContributions";
+
+/// Adopting with undecided contributions needs the coordinator's explicit word
+/// (`acceptOpenContributions`); the conflict carries their number and ids for the UI.
+pub fn undecided_conflict(ids: &[Uuid]) -> Error {
+    Error::Conflict {
+        message: format!(
+            "{} contributions are not yet decided in the Abwägung; decide them or adopt with acceptOpenContributions",
+            ids.len()
+        ),
+        details: Some(serde_json::json!({ OPEN_CONTRIBUTIONS: ids.len(), "ids": ids })),
+    }
+}
+
+/// Whether `e` is the refusal of [`undecided_conflict`] (and not e.g. a concurrent advance).
+pub fn is_undecided_conflict(e: &Error) -> bool {
+    matches!(e, Error::Conflict { details: Some(d), .. } if d.get(OPEN_CONTRIBUTIONS).is_some())
+}
+
+/// Refuses unless every contribution of the processes is decided or `accept_open` is given;
+/// answers how many were left open.
+pub async fn require_decided<C: ConnectionTrait>(db: &C, process_ids: &[Uuid], accept_open: bool) -> Result<usize> {
+    let open = undecided(db, process_ids).await?;
+    if !open.is_empty() && !accept_open {
+        return Err(undecided_conflict(&open));
+    }
+    Ok(open.len())
+}
+
 /// One line of the disposition table.
 #[derive(Debug, Clone)]
 pub struct DispositionRow {
@@ -123,12 +186,14 @@ pub struct DispositionRow {
     pub result_entity_id: Option<Uuid>,
     pub hidden: bool,
     pub disposition: Option<disposition::Model>,
+    /// The process has ended: a contribution still without decision stays "nicht entschieden".
+    pub process_completed: bool,
 }
 
 /// Every proposal and comment of a process with its decision, in the order they came in.
 pub async fn table<C: ConnectionTrait>(db: &C, actor: &Actor, process_id: Uuid) -> Result<Vec<DispositionRow>> {
     actor.require(Permission::Participate)?;
-    process_by_id(db, process_id).await?;
+    let completed = process_by_id(db, process_id).await?.status == ProcessStatus::Completed;
     let proposals = proposal::Entity::find()
         .filter(proposal::Column::ProcessId.eq(process_id))
         .order_by_asc(proposal::Column::CreatedAt)
@@ -155,13 +220,34 @@ pub async fn table<C: ConnectionTrait>(db: &C, actor: &Actor, process_id: Uuid) 
         .into_iter()
         .map(|u| (u.id, u.name))
         .collect();
+    // A comment names no organisation: its author's memberships stand for it.
+    let memberships = membership::Entity::find()
+        .filter(membership::Column::UserId.is_in(comments.iter().map(|c| c.author_id)))
+        .all(db)
+        .await?;
     let orgs: HashMap<Uuid, String> = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(proposals.iter().filter_map(|p| p.author_organization_id)))
+        .filter(
+            organization::Column::Id.is_in(
+                proposals
+                    .iter()
+                    .filter_map(|p| p.author_organization_id)
+                    .chain(memberships.iter().map(|m| m.organization_id)),
+            ),
+        )
         .all(db)
         .await?
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
+    let mut orgs_of: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for m in &memberships {
+        if let Some(name) = orgs.get(&m.organization_id) {
+            orgs_of.entry(m.user_id).or_default().push(name.clone());
+        }
+    }
+    for names in orgs_of.values_mut() {
+        names.sort();
+    }
     let moderator = actor.can(Permission::Moderate);
     let mut rows: Vec<DispositionRow> = proposals
         .into_iter()
@@ -177,6 +263,7 @@ pub async fn table<C: ConnectionTrait>(db: &C, actor: &Actor, process_id: Uuid) 
             result_entity_id: p.result_entity_id,
             hidden: false,
             disposition: decisions.get(&p.id).cloned(),
+            process_completed: completed,
         })
         .collect();
     rows.extend(comments.into_iter().map(|c| {
@@ -188,19 +275,30 @@ pub async fn table<C: ConnectionTrait>(db: &C, actor: &Actor, process_id: Uuid) 
             text: if hidden && !moderator { "(ausgeblendet)".into() } else { c.body },
             author_id: c.author_id,
             author_name: authors.get(&c.author_id).cloned().unwrap_or_default(),
-            organization_name: None,
+            organization_name: orgs_of.get(&c.author_id).map(|names| names.join("; ")),
             proposal_status: None,
             result_entity_id: None,
             hidden,
             disposition: decisions.get(&c.id).cloned(),
+            process_completed: completed,
         }
     }));
     rows.sort_by_key(|r| (r.submitted_at, r.subject_id));
     Ok(rows)
 }
 
-pub const HEADERS: [&str; 9] =
-    ["Art", "Eingang", "Beitrag", "Verfasser/in", "Organisation", "Status", "Abwägung", "Begründung", "Verweis"];
+pub const HEADERS: [&str; 10] = [
+    "Art",
+    "Eingang",
+    "Beitrag",
+    "Verborgen",
+    "Verfasser/in",
+    "Organisation",
+    "Status",
+    "Abwägung",
+    "Begründung",
+    "Verweis",
+];
 
 /// The cells of one row, statuses in German.
 pub fn cells(r: &DispositionRow) -> Vec<Cell> {
@@ -208,10 +306,16 @@ pub fn cells(r: &DispositionRow) -> Vec<Cell> {
         r.subject_kind.german().into(),
         Cell::DateTime(r.submitted_at.with_timezone(&chrono_tz::Europe::Berlin).naive_local()),
         r.text.clone().into(),
+        // Moderated comments are marked for everyone; their text only coordinators read.
+        if r.hidden { "ja" } else { "nein" }.into(),
         r.author_name.clone().into(),
         r.organization_name.clone().unwrap_or_default().into(),
         r.proposal_status.map(German::german).unwrap_or_default().into(),
-        r.disposition.as_ref().map(|d| d.decision.german()).unwrap_or("offen").into(),
+        r.disposition
+            .as_ref()
+            .map(|d| d.decision.german())
+            .unwrap_or(if r.process_completed { "nicht entschieden" } else { "offen" })
+            .into(),
         r.disposition.as_ref().map(|d| d.reason.clone()).unwrap_or_default().into(),
         // The coordinator's link, else the change an accepted proposal made in the draft.
         r.disposition

@@ -12,6 +12,7 @@ use super::{
     entities::frozen_report,
     frozen,
     service::{self, Report},
+    status::GoalStatus,
 };
 use crate::{
     accounts::policy::{Actor, Permission},
@@ -25,6 +26,10 @@ use crate::{
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, async_graphql::Enum, Serialize)]
 pub enum ChangeKind {
+    /// Results first: a goal whose status differs from the frozen report's.
+    GoalStatusChanged,
+    /// A value accepted after the freeze.
+    ValueAdded,
     IndicatorAdded,
     IndicatorDropped,
     TermChanged,
@@ -43,6 +48,10 @@ pub struct Change {
     pub term_id: Option<Uuid>,
     pub definition_id: Option<Uuid>,
     pub delivery_id: Option<Uuid>,
+    pub goal_id: Option<Uuid>,
+    /// For a goal: its status in the frozen report and now.
+    pub previous_status: Option<GoalStatus>,
+    pub status: Option<GoalStatus>,
 }
 
 pub struct Changes {
@@ -53,7 +62,17 @@ pub struct Changes {
 }
 
 fn change(kind: ChangeKind, message: String) -> Change {
-    Change { kind, message, indicator_id: None, term_id: None, definition_id: None, delivery_id: None }
+    Change {
+        kind,
+        message,
+        indicator_id: None,
+        term_id: None,
+        definition_id: None,
+        delivery_id: None,
+        goal_id: None,
+        previous_status: None,
+        status: None,
+    }
 }
 
 pub async fn since_last_report<C: ConnectionTrait>(
@@ -89,7 +108,11 @@ pub async fn since_last_report<C: ConnectionTrait>(
 }
 
 fn indicators(r: &Report) -> impl Iterator<Item = &service::ReportIndicator> {
-    r.fields.iter().flat_map(|f| &f.goals).flat_map(|g| &g.indicators)
+    goals(r).flat_map(|g| &g.indicators)
+}
+
+fn goals(r: &Report) -> impl Iterator<Item = &service::ReportGoal> {
+    r.fields.iter().flat_map(|f| &f.goals)
 }
 
 /// The comparison itself, free of the database so that its cases are unit-tested.
@@ -119,6 +142,33 @@ pub fn compare(
                 items.push(Change {
                     indicator_id: Some(*id),
                     ..change(ChangeKind::IndicatorDropped, format!("Indikator {} „{}“ ist entfallen", i.code, i.name))
+                });
+            }
+        }
+        let base_status: HashMap<Uuid, GoalStatus> = goals(base).map(|g| (g.id, g.status)).collect();
+        for g in goals(live) {
+            let Some(&before) = base_status.get(&g.id) else { continue };
+            if before != g.status {
+                // The status names are German in the client (labels), the sentence names the goal.
+                items.push(Change {
+                    goal_id: Some(g.id),
+                    previous_status: Some(before),
+                    status: Some(g.status),
+                    ..change(ChangeKind::GoalStatusChanged, format!("Stand des Ziels „{}“ hat sich geändert", g.title))
+                });
+            }
+        }
+        for i in indicators(live) {
+            for v in i.series.iter().filter(|v| !base_deliveries.contains(&v.delivery_id)) {
+                items.push(Change {
+                    indicator_id: Some(i.id),
+                    delivery_id: Some(v.delivery_id),
+                    ..change(
+                        ChangeKind::ValueAdded,
+                        format!("Neuer Wert für {} ({}): {} {}", i.code, v.period, v.value, i.unit)
+                            .trim_end()
+                            .to_string(),
+                    )
                 });
             }
         }

@@ -318,6 +318,10 @@ pub struct ReportChange {
     pub term_id: Option<Uuid>,
     pub definition_id: Option<Uuid>,
     pub delivery_id: Option<Uuid>,
+    /// For GOAL_STATUS_CHANGED: the goal, its status in the frozen report and now.
+    pub goal_id: Option<Uuid>,
+    pub previous_status: Option<GoalStatus>,
+    pub status: Option<GoalStatus>,
 }
 
 #[derive(SimpleObject)]
@@ -425,6 +429,9 @@ impl ReportsQuery {
                     term_id: i.term_id,
                     definition_id: i.definition_id,
                     delivery_id: i.delivery_id,
+                    goal_id: i.goal_id,
+                    previous_status: i.previous_status,
+                    status: i.status,
                 })
                 .collect(),
         })

@@ -259,7 +259,9 @@ async fn whole_process_flow(b: Backend) {
     assert_eq!(versions[1]["proposalId"], amend_id.as_str());
     assert_eq!(versions[1]["author"]["name"], "caritas");
 
-    // The scheduler ends RESOLUTION: the draft is adopted, its predecessor archived.
+    // The scheduler ends RESOLUTION once every contribution is decided: the draft is adopted,
+    // its predecessor archived.
+    decide_open(&w, &process).await;
     app.clock.advance(Duration::days(14));
     assert_eq!(run_due(&app.state, app.clock.now()).await.unwrap().phases_advanced, 1);
     // Three weeks on, sessions have expired: log in again.
@@ -283,6 +285,88 @@ async fn whole_process_flow(b: Backend) {
     let actions: Vec<&str> =
         log["auditLog"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["process.advance", "process.advance", "process.advance", "process.start"]);
+}
+
+const SET_DISPOSITION: &str = "mutation($i: SetDispositionInput!) { setDisposition(input: $i) { decision } }";
+
+/// Records "zur Kenntnis genommen" for every contribution of the process still undecided.
+async fn decide_open(w: &World, process: &str) {
+    let rows = w
+        .app
+        .ok(
+            Some(&w.admin),
+            "query($p: UUID!) { dispositions(processId: $p) { subjectId disposition { decision } } }",
+            json!({"p": process}),
+        )
+        .await;
+    for r in rows["dispositions"].as_array().unwrap().iter().filter(|r| r["disposition"].is_null()) {
+        let input = json!({"i": {"subjectId": r["subjectId"], "decision": "NOTED", "reason": "Zur Kenntnis."}});
+        w.app.ok(Some(&w.admin), SET_DISPOSITION, input).await;
+    }
+}
+
+/// Adopting leaves no contribution silently undecided: the scheduler waits in the last phase,
+/// the coordinator is refused with the count and ids, and adopts only with the explicit flag,
+/// which the audit trail and the downloaded Abwägung show.
+async fn adopting_with_open_contributions_needs_the_explicit_word(b: Backend) {
+    let w = world(b).await;
+    let app = &w.app;
+    let process = start(&w, "PERSON", false).await;
+    let p =
+        id(&submit(&w, &w.civ, &process, json!({"kind": "REMOVE_GOAL", "goalId": w.goal, "title": "Streichen"})).await);
+    let c = app.ok(Some(&w.pol), ADD_COMMENT, json!({"i": {"targetId": w.goal, "body": "Nicht streichen."}})).await;
+    let cid = c["addComment"]["id"].as_str().unwrap().to_string();
+    app.ok(
+        Some(&w.admin),
+        SET_DISPOSITION,
+        json!({"i": {"subjectId": cid, "decision": "NOTED", "reason": "Gelesen."}}),
+    )
+    .await;
+    into_voting(&w, &process).await;
+    into_voting(&w, &process).await;
+
+    // The scheduler reaches the end of RESOLUTION but does not adopt.
+    app.clock.advance(Duration::days(21));
+    assert_eq!(run_due(&app.state, app.clock.now()).await.unwrap().phases_advanced, 0);
+    let admin = app.admin().await;
+    const STATE: &str = "query($id: UUID!) { process(id: $id) { status currentPhase { kind } } }";
+    let now = app.ok(Some(&admin), STATE, json!({"id": process})).await;
+    assert_eq!(
+        (now["process"]["status"].as_str(), now["process"]["currentPhase"]["kind"].as_str()),
+        (Some("ACTIVE"), Some("RESOLUTION"))
+    );
+
+    // By hand, without the flag: refused with the count and the ids of the open rows.
+    let refused = app.gql(Some(&admin), ADVANCE, json!({"p": process})).await;
+    assert_eq!(code(&refused), "CONFLICT");
+    let details = &refused["errors"][0]["extensions"]["details"];
+    assert_eq!(details["openContributions"], 1, "{refused:#}");
+    assert_eq!(details["ids"], json!([p]));
+    const ACCEPT: &str =
+        "mutation($p: UUID!, $a: Boolean) { advanceProcess(processId: $p, acceptOpenContributions: $a) { status } }";
+    let refused = app.gql(Some(&admin), ACCEPT, json!({"p": process, "a": false})).await;
+    assert_eq!(code(&refused), "CONFLICT");
+
+    // With the flag: adopted, and the audit event says how many stayed open.
+    let done = app.ok(Some(&admin), ACCEPT, json!({"p": process, "a": true})).await;
+    assert_eq!(done["advanceProcess"]["status"], "COMPLETED");
+    let lb = app.ok(Some(&admin), "query($id: UUID!) { leitbild(id: $id) { status } }", json!({"id": w.draft})).await;
+    assert_eq!(lb["leitbild"]["status"], "ADOPTED");
+    let log = app
+        .ok(
+            Some(&admin),
+            "query($e: UUID!) { auditLog(entityId: $e) { edges { node { action summary } } } }",
+            json!({"e": process}),
+        )
+        .await;
+    let last = &log["auditLog"]["edges"][0]["node"];
+    assert_eq!(last["action"], "process.advance");
+    assert!(last["summary"].as_str().unwrap().contains("1 nicht entschiedenen"), "{last:#}");
+
+    // The Abwägung shows the open row as "nicht entschieden".
+    let url = format!("{}/api/processes/{process}/dispositions.csv", app.base);
+    let text = app.http.get(url).bearer_auth(&admin).send().await.unwrap().text().await.unwrap();
+    assert!(text.contains("nicht entschieden") && !text.contains("\"offen\""), "{text}");
 }
 
 async fn into_voting(w: &World, process: &str) {
@@ -485,6 +569,28 @@ async fn dispositions_table_and_downloads(b: Backend) {
     assert!(text.contains("\"'=Digitale Teilhabe\""), "formulas are defused: {text}");
     assert!(text.contains("teilweise berücksichtigt") && text.contains("\"\"messbar\"\""), "{text}");
     assert_eq!(text.lines().count(), 3);
+    let header = text.lines().next().unwrap();
+    assert!(header.contains("Verborgen") && header.contains("Organisation"), "{header}");
+    assert!(text.contains("Integrationsrat"), "a comment's author's organisation: {text}");
+
+    // A moderated comment is marked hidden for everyone; only coordinators read its text.
+    let rude = app.ok(Some(&w.civ), ADD_COMMENT, json!({"i": {"targetId": w.goal, "body": "Unsinn, alles."}})).await;
+    let rude = rude["addComment"]["id"].as_str().unwrap().to_string();
+    app.ok(
+        Some(&w.admin),
+        "mutation($c: UUID!) { hideComment(commentId: $c, reason: \"Beleidigung\") { hidden } }",
+        json!({"c": rude}),
+    )
+    .await;
+    let as_member = app.http.get(url("csv")).bearer_auth(&w.civ).send().await.unwrap().text().await.unwrap();
+    let row = as_member
+        .lines()
+        .find(|l| l.contains(&rude) || l.contains("ausgeblendet"))
+        .unwrap_or_else(|| panic!("{as_member}"));
+    assert!(row.contains("(ausgeblendet)") && row.contains("\"ja\"") && !as_member.contains("Unsinn"), "{as_member}");
+    assert!(as_member.contains("\"nein\""), "{as_member}");
+    let as_coordinator = app.http.get(url("csv")).bearer_auth(&w.admin).send().await.unwrap().text().await.unwrap();
+    assert!(as_coordinator.lines().any(|l| l.contains("Unsinn") && l.contains("\"ja\"")), "{as_coordinator}");
     let xlsx = app.http.get(url("xlsx")).bearer_auth(&w.civ).send().await.unwrap();
     assert_eq!(xlsx.status(), 200);
     assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"), "an XLSX is a zip");
@@ -682,6 +788,7 @@ on_both_databases!(
     two_scheduler_steps_advance_a_phase_once,
     comments_threads_anchors_moderation,
     dispositions_table_and_downloads,
+    adopting_with_open_contributions_needs_the_explicit_word,
     nested_process_query_is_a_fixed_number_of_statements,
     subscriptions_over_websocket
 );

@@ -195,7 +195,7 @@ const FROZEN: &str = "query($id: UUID!) { frozenReport(id: $id) { number title p
   definitions { id termLabel text version } gaps { kind } } } }";
 const FREEZE: &str = "mutation($id: UUID!, $t: String!) { freezeReport(leitbildId: $id, title: $t, fromPeriod: \"2022\", toPeriod: \"2025\") { id number } }";
 const TEXT: &str = "mutation($f: UUID!, $t: String!, $v: Int!) { setReportText(fieldOfActionId: $f, text: $t, expectedVersion: $v) { text version } }";
-const CHANGES: &str = "query($id: UUID!) { reportChanges(leitbildId: $id) { since { number } items { kind message indicatorId termId deliveryId } } }";
+const CHANGES: &str = "query($id: UUID!) { reportChanges(leitbildId: $id) { since { number } items { kind message indicatorId termId deliveryId goalId previousStatus status } } }";
 const PUBLISH: &str =
     "mutation($k: PublicationKind!, $id: UUID!, $p: Boolean!) { setPublished(kind: $k, targetId: $id, published: $p) }";
 
@@ -351,6 +351,7 @@ async fn what_changed_since_the_last_report(b: Backend) {
         .unwrap()
         .to_string();
     s.value(&a1, "2024", 52.0, Some(&def2)).await;
+    s.value(&a1, "2025", 61.0, Some(&def2)).await;
     // A new indicator; a delivery confirmed late; one missing.
     let a2 = s.indicator("A2", &g2, None, &[]).await;
     let due_soon = |p: &str, due: &str| {
@@ -379,7 +380,20 @@ async fn what_changed_since_the_last_report(b: Backend) {
         .await;
 
     let changes = s.app.ok(Some(&s.admin), CHANGES, json!({"id": s.leitbild})).await;
-    let items = changes["reportChanges"]["items"].as_array().unwrap();
+    let all = changes["reportChanges"]["items"].as_array().unwrap();
+    // Results first: the goal reached its target with the two values accepted after the freeze.
+    let status = &all[0];
+    assert_eq!(status["kind"], "GOAL_STATUS_CHANGED", "{all:#?}");
+    assert_eq!(status["goalId"], json!(g1));
+    assert_eq!(
+        (status["previousStatus"].as_str(), status["status"].as_str()),
+        (Some("INSUFFICIENT_DATA"), Some("REACHED"))
+    );
+    assert_eq!(status["message"], "Stand des Ziels „Beschäftigung steigt“ hat sich geändert");
+    let values: Vec<&str> = all[1..3].iter().map(|i| i["message"].as_str().unwrap()).collect();
+    assert_eq!(values, ["Neuer Wert für A1 (2024): 52 %", "Neuer Wert für A1 (2025): 61 %"]);
+    assert!(all[1..3].iter().all(|i| i["kind"] == "VALUE_ADDED" && i["indicatorId"] == json!(a1)));
+    let items = &all[3..];
     let kinds: Vec<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
     assert_eq!(
         kinds,

@@ -207,9 +207,19 @@ impl ParticipationMutation {
     }
 
     /// Ends the current phase now (coordinators); the scheduler does it at the phase's end.
-    async fn advance_process(&self, ctx: &Context<'_>, process_id: Uuid) -> Result<Process> {
+    /// Leaving the last phase adopts the draft: while contributions are undecided in the
+    /// Abwägung this is refused (CONFLICT, `details { openContributions ids }`) unless
+    /// `acceptOpenContributions` is true; then they stay "nicht entschieden". The scheduler
+    /// never adopts with open contributions: the process waits in its last phase.
+    async fn advance_process(
+        &self,
+        ctx: &Context<'_>,
+        process_id: Uuid,
+        accept_open_contributions: Option<bool>,
+    ) -> Result<Process> {
         let a = actor(ctx)?;
-        Ok(service::advance_process(state(ctx), a, process_id).await?.into())
+        let accept = accept_open_contributions.unwrap_or(false);
+        Ok(service::advance_process(state(ctx), a, process_id, accept).await?.into())
     }
 
     async fn submit_proposal(&self, ctx: &Context<'_>, input: SubmitProposalInput) -> Result<Proposal> {

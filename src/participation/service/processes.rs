@@ -75,13 +75,20 @@ pub async fn start_process(state: &AppState, actor: &Actor, input: NewProcess) -
     Ok(p)
 }
 
-/// A coordinator ends the current phase now.
-pub async fn advance_process(state: &AppState, actor: &Actor, process_id: Uuid) -> Result<process::Model> {
+/// A coordinator ends the current phase now. Leaving the last phase adopts the draft; while
+/// contributions are undecided in the Abwägung that needs `accept_open` (they stay "nicht
+/// entschieden"), else it is refused with their number and ids.
+pub async fn advance_process(
+    state: &AppState,
+    actor: &Actor,
+    process_id: Uuid,
+    accept_open: bool,
+) -> Result<process::Model> {
     actor.require(Permission::RunLeitbild)?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let p = process_by_id(&txn, process_id).await?;
-    let (p, changed) = advance_in(&txn, &state.config.public_url, p, now, Some(actor.user_id)).await?;
+    let (p, changed) = advance_in(&txn, &state.config.public_url, p, now, Some(actor.user_id), accept_open).await?;
     txn.commit().await?;
     announce_tallies(state, changed).await;
     Ok(p)
@@ -89,6 +96,8 @@ pub async fn advance_process(state: &AppState, actor: &Actor, process_id: Uuid) 
 
 /// Scheduler step: advances every process whose current phase has ended, one phase per
 /// transaction. Each advance is claimed by a conditional UPDATE, so replicas never advance twice.
+/// It never adopts a draft whose Abwägung is incomplete: such a process stays in its last phase,
+/// past its end, until the coordinator decides the open contributions or adopts anyway.
 pub async fn advance_due(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
     let due = process::Entity::find()
         .filter(process::Column::Status.eq(ProcessStatus::Active))
@@ -107,11 +116,15 @@ pub async fn advance_due(state: &AppState, now: DateTime<Utc>) -> Result<u64> {
             if !due {
                 break;
             }
-            match advance_in(&txn, &state.config.public_url, current, now, None).await {
+            match advance_in(&txn, &state.config.public_url, current, now, None, false).await {
                 Ok((_, changed)) => {
                     txn.commit().await?;
                     advanced += 1;
                     announce_tallies(state, changed).await;
+                }
+                Err(e) if crate::participation::dispositions::is_undecided_conflict(&e) => {
+                    tracing::warn!(process = %p.id, error = %e, "last phase ended; not adopted while the Abwägung is open");
+                    break;
                 }
                 // Another replica advanced it first.
                 Err(Error::Conflict { .. }) => break,
@@ -141,10 +154,19 @@ pub(super) async fn advance_in<C: ConnectionTrait>(
     p: process::Model,
     now: DateTime<Utc>,
     actor: Option<Uuid>,
+    accept_open: bool,
 ) -> Result<(process::Model, Vec<Uuid>)> {
     let phases: Vec<_> = phases_of(txn, p.id).await?.into_iter().map(|ph| (ph.kind, ph.ends_at)).collect();
     let from = p.current_phase;
-    let t = rules::transition(p.status, &phases, from)?;
+    let mut t = rules::transition(p.status, &phases, from)?;
+    // Checked before the claim, so that a refusal leaves the process as it was.
+    let left_open = match t.adopts_draft {
+        true => crate::participation::dispositions::require_decided(txn, &[p.id], accept_open).await?,
+        false => 0,
+    };
+    if left_open > 0 {
+        t.summary = format!("{}; beschlossen mit {left_open} nicht entschiedenen Beiträgen in der Abwägung", t.summary);
+    }
     let claimed = process::Entity::update_many()
         .col_expr(process::Column::CurrentPhase, Expr::value(t.next))
         .col_expr(process::Column::PhaseEndsAt, Expr::value(t.ends_at))

@@ -21,6 +21,7 @@ import { AdvanceMutation, CommentAddedSubscription, DispositionsQuery, ProcessQu
 import { PHASES } from './phases';
 import { ProposalCard } from './ProposalCard';
 import { DispositionDialog } from './DispositionDialog';
+import { openContributionsOf } from './openContributions';
 import '../leitbild/leitbild.css';
 
 type ProcessData = NonNullable<ProcessViewQuery['process']>;
@@ -122,6 +123,8 @@ function ProcessHead({
   const lang = i18n.language;
   const rule = process.votingRule;
   const next = current ? PHASES[PHASES.indexOf(current) + 1] : undefined;
+  // Adopting with undecided contributions was refused: the dialog asks for the explicit word.
+  const open = openContributionsOf(advance.error);
   return (
     <>
       <p>
@@ -164,20 +167,33 @@ function ProcessHead({
             <Button className="btn" onPress={() => setConfirm(true)}>
               {next ? t('participation.advanceTo', { phase: t(`participation.phase.${next}`) }) : t('participation.finish')}
             </Button>
-            <ErrorMessage error={advance.error} />
             <ConfirmDialog
               isOpen={confirm}
               title={t('participation.advanceTitle')}
-              confirmLabel={t('participation.advanceConfirm')}
+              confirmLabel={open === undefined ? t('participation.advanceConfirm') : t('participation.adoptAnyway')}
               pending={advance.pending}
-              onCancel={() => setConfirm(false)}
+              onCancel={() => {
+                setConfirm(false);
+                advance.reset();
+              }}
               onConfirm={() =>
-                void advance.run({ processId: process.id }).then((r) => {
-                  setConfirm(false);
-                  if (r) onChange();
-                })
+                void advance
+                  .run({ processId: process.id, acceptOpenContributions: open !== undefined })
+                  .then((r) => {
+                    // A refusal stays in the dialog: the count of open contributions asks for
+                    // the explicit "trotzdem beschließen", other errors are shown there.
+                    if (!r) return;
+                    setConfirm(false);
+                    onChange();
+                  })
               }
             >
+              {open === undefined && <ErrorMessage error={advance.error} />}
+              {open !== undefined && (
+                <p role="alert" className="alert">
+                  {t('participation.openContributions', { count: open })}
+                </p>
+              )}
               <p>
                 {t('participation.advanceText', {
                   phase: current ? t(`participation.phase.${current}`) : '',

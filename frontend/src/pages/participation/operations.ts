@@ -39,8 +39,8 @@ export const StartProcessMutation = graphql(`
 `);
 
 export const AdvanceMutation = graphql(`
-  mutation AdvanceView($processId: UUID!) {
-    advanceProcess(processId: $processId) {
+  mutation AdvanceView($processId: UUID!, $acceptOpenContributions: Boolean) {
+    advanceProcess(processId: $processId, acceptOpenContributions: $acceptOpenContributions) {
       id
       status
     }

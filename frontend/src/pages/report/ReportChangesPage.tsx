@@ -17,6 +17,8 @@ import './report.css';
 
 /** The order in which the kinds of change are listed. */
 export const CHANGE_KINDS: ChangeKind[] = [
+  'GOAL_STATUS_CHANGED',
+  'VALUE_ADDED',
   'INDICATOR_ADDED',
   'INDICATOR_DROPPED',
   'TERM_CHANGED',
@@ -114,6 +116,15 @@ function Changes({ changes, busy }: { changes: ReportChangesData['reportChanges'
             {items.map((item, i) => (
               <li key={i} lang="de">
                 {item.message}
+                {item.previousStatus && item.status && (
+                  <>
+                    {' '}
+                    {t('report.changes.statusChange', {
+                      from: t(`report.status.${item.previousStatus}`),
+                      to: t(`report.status.${item.status}`),
+                    })}
+                  </>
+                )}
               </li>
             ))}
           </ul>

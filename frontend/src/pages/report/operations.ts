@@ -172,6 +172,9 @@ export const ReportChangesQuery = graphql(`
         termId
         definitionId
         deliveryId
+        goalId
+        previousStatus
+        status
       }
     }
   }

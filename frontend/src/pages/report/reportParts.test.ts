@@ -33,8 +33,12 @@ describe('report parts', () => {
       { kind: 'DELIVERY_LATE' as const, message: 'a' },
       { kind: 'INDICATOR_ADDED' as const, message: 'b' },
       { kind: 'DELIVERY_LATE' as const, message: 'c' },
+      { kind: 'VALUE_ADDED' as const, message: 'd' },
+      { kind: 'GOAL_STATUS_CHANGED' as const, message: 'e' },
     ]);
     expect(groups.map(([k, items]) => [k, items.length])).toEqual([
+      ['GOAL_STATUS_CHANGED', 1],
+      ['VALUE_ADDED', 1],
       ['INDICATOR_ADDED', 1],
       ['DELIVERY_LATE', 2],
     ]);
