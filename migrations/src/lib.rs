@@ -2,6 +2,8 @@
 
 pub use sea_orm_migration::prelude::*;
 
+pub mod kit;
+
 mod m20261125_000001_accounts_audit;
 mod m20261125_000002_leitbild_participation;
 mod m20261125_000003_glossary;
