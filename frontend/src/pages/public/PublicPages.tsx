@@ -139,6 +139,7 @@ export function PublicEditionPage() {
           <p>{t('public.editionIntro')}</p>
           <ReportDocument
             report={edition.report}
+            info={{ title: t('public.editionDocTitle'), date: edition.report.generatedAt }}
             busy={q.loading}
             showGaps={false}
             internalLinks={false}
@@ -170,6 +171,7 @@ export function PublicReportPage() {
       {fr && (
         <ReportDocument
           report={fr.report}
+          info={{ title: fr.title, number: fr.number, date: fr.frozenAt }}
           busy={q.loading}
           showGaps={false}
           internalLinks={false}
