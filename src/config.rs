@@ -43,6 +43,8 @@ pub struct Config {
     pub hash_concurrency: usize,
     /// How long a login waits for a free hashing slot before it is refused with `LIMIT`.
     pub hash_queue_timeout: Duration,
+    /// The city the monitoring reports on, named on the report's title page (`TEILHABE_CITY`).
+    pub city: Option<String>,
 }
 
 /// Whether the signed link in a reminder mail needs a login to confirm its one delivery.
@@ -82,6 +84,7 @@ impl Default for Config {
             metrics_bind: None,
             hash_concurrency: crate::hasher::Hasher::default_limit(),
             hash_queue_timeout: Duration::from_secs(10),
+            city: None,
         }
     }
 }
@@ -180,6 +183,7 @@ impl Config {
             };
         }
         config.metrics_token = get("TEILHABE_METRICS_TOKEN").map(|t| t.trim().to_string());
+        config.city = get("TEILHABE_CITY").map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
         if let Some(v) = get("TEILHABE_METRICS_BIND") {
             config.metrics_bind = Some(
                 v.parse()

@@ -24,7 +24,7 @@ let glossaryId;
 /** @type {{ id: string, number: number }} */
 let frozen;
 /**
- * @type {{ fields: { title: string, goals: { title: string, indicators: { code: string, latestValue: number | null, series: { period: string }[] }[] }[] }[] }}
+ * @type {{ fields: { title: string, goals: { title: string, indicators: { code: string, name: string, latestValue: number | null, series: { period: string }[] }[] }[] }[] }}
  */
 let report;
 
@@ -64,7 +64,7 @@ describe('public pages without login', { timeout: 300_000 }, () => {
     report = /** @type {{ monitoringReport: typeof report }} */ (
       await api(
         `query($id:UUID!){ monitoringReport(leitbildId:$id){
-           fields { title goals { title indicators { code latestValue series { period } } } } } }`,
+           fields { title goals { title indicators { code name latestValue series { period } } } } } }`,
         { id: edition.id },
       )
     ).monitoringReport;
@@ -144,6 +144,11 @@ describe('public pages without login', { timeout: 300_000 }, () => {
     await block.getByText(latest, { exact: false }).first().waitFor();
     await block.getByText('Zuletzt geliefert').waitFor();
     await block.getByText('Nächste Lieferung erwartet').waitFor();
+    // what the figures mean, in sentences beside the chart: the latest value with its period
+    const last = indicator.series[indicator.series.length - 1];
+    assert.ok(last);
+    const note = block.getByRole('note', { name: `Was die Zahlen zu ${indicator.code} ${indicator.name} bedeuten` });
+    await note.getByText(new RegExp(`^${last.period} lag der Wert bei ${literal(latest).source}`)).waitFor();
     // no internal links, no gap list, no staff names
     assert.equal(await page.getByRole('region', { name: 'Lücken im Monitoring' }).count(), 0);
     assert.equal(await page.getByRole('link', { name: /^Indikatorseite/ }).count(), 0);
@@ -154,10 +159,12 @@ describe('public pages without login', { timeout: 300_000 }, () => {
   it('shows the frozen report with its banner and downloads', async () => {
     await page.goto(`${server.baseUrl}/oeffentlich/bericht/${frozen.id}`);
     await page.getByRole('heading', { level: 1, name: `Bericht Nr. ${frozen.number}: Integrationsbericht 2024` }).waitFor();
-    await page
-      .getByRole('note', { name: 'Eingefrorener Bericht' })
-      .getByText(new RegExp(`^Eingefrorener Bericht Nr\\. ${frozen.number} vom \\d`))
-      .waitFor();
+    // words a citizen understands: "Bericht Nr. 1 vom …", and what the date means
+    const about = page.getByRole('note', { name: 'Über diesen Bericht' });
+    await about.getByText(new RegExp(`^Bericht Nr\\. ${frozen.number} vom \\d`)).waitFor();
+    await about.getByText(/Die Zahlen geben den Stand vom \d/).waitFor();
+    assert.equal(await page.getByText('Eingefrorener Bericht', { exact: false }).count(), 0);
+    assert.ok((await page.getByRole('note', { name: /^Was die Zahlen zu / }).count()) > 0, 'sentences beside the charts');
     for (const goal of report.fields.flatMap((f) => f.goals).slice(0, 4)) {
       await page.getByRole('heading', { level: 3, name: goal.title, exact: true }).first().waitFor();
     }

@@ -1,4 +1,5 @@
-//! Database rows of Leitbild editions: editions, fields of action, goals and goal versions.
+//! Database rows of Leitbild editions: editions, fields of action, goals and goal versions, and
+//! the monitoring's scope.
 
 use async_graphql::Enum;
 use sea_orm::entity::prelude::*;
@@ -105,6 +106,26 @@ pub mod goal_version {
         pub author_id: Option<Uuid>,
         pub proposal_id: Option<Uuid>,
         pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod monitoring_scope {
+    use super::*;
+
+    /// A field of action the monitoring covers so far; an edition without rows covers all fields.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "monitoring_scope")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub field_of_action_id: Uuid,
+        pub leitbild_id: Uuid,
+        pub added_by: Option<Uuid>,
+        pub added_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

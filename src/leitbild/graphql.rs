@@ -73,6 +73,11 @@ impl Leitbild {
     async fn fields_of_action(&self, ctx: &Context<'_>) -> Result<Vec<FieldOfAction>> {
         Ok(loader(ctx).load_one(FieldsOfLeitbild(self.id)).await?.unwrap_or_default())
     }
+
+    /// The fields of action the monitoring covers so far, in their order; empty: all of them.
+    async fn monitoring_scope(&self, ctx: &Context<'_>) -> Result<Vec<Uuid>> {
+        Ok(service::monitoring_scope(&state(ctx).db, self.id).await?)
+    }
 }
 
 #[derive(SimpleObject, Clone)]
@@ -474,6 +479,19 @@ impl LeitbildMutation {
         )
         .await?;
         Ok(g.into())
+    }
+
+    /// Sets which fields of action of an edition the monitoring covers so far (an empty list, or
+    /// every field: all of them). Gaps and the report's counts look only there. Returns the scope
+    /// as `Leitbild.monitoringScope` reads it.
+    async fn set_monitoring_scope(
+        &self,
+        ctx: &Context<'_>,
+        leitbild_id: Uuid,
+        field_of_action_ids: Vec<Uuid>,
+    ) -> Result<Vec<Uuid>> {
+        let a = actor(ctx)?;
+        Ok(service::set_monitoring_scope(state(ctx), a, leitbild_id, field_of_action_ids).await?)
     }
 
     /// Changes a goal's text, keeping the previous version in its history.

@@ -114,7 +114,8 @@ pub async fn freeze(
     if lb.status == LeitbildStatus::Draft {
         return Err(Error::validation("leitbildId", "only an adopted edition can be reported"));
     }
-    let report = service::build(&txn, now, leitbild_id, from.clone(), to.clone()).await?;
+    let mut report = service::build(&txn, now, leitbild_id, from.clone(), to.clone()).await?;
+    report.city = state.config.city.clone();
     let content = serde_json::to_string(&report).map_err(Error::internal)?;
     let last: Option<i32> = frozen_report::Entity::find()
         .select_only()

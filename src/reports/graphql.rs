@@ -11,6 +11,7 @@ use super::{
     frozen, publication,
     service::{self, GapKind},
     status::{Direction, GoalStatus},
+    summary::{self, ReportSummary},
 };
 use crate::{
     accounts::graphql::{User, load_user},
@@ -27,7 +28,13 @@ pub struct MonitoringReport {
     pub from_period: Option<String>,
     pub to_period: Option<String>,
     pub fields: Vec<ReportField>,
-    /// "Lücken im Monitoring": what the next report will lack.
+    /// The fields of action the monitoring covers so far; empty: all of them.
+    pub monitoring_scope: Vec<Uuid>,
+    /// The city the report is about (`TEILHABE_CITY`), for the title page; null when not set.
+    pub city: Option<String>,
+    /// Goals by status, overall (covered fields only) and by field of action.
+    pub summary: ReportSummary,
+    /// "Lücken im Monitoring": what the next report will lack (covered fields only).
     pub gaps: Vec<MonitoringGap>,
     /// The definitions the values follow and those agreed for the terms in use: the footnotes.
     pub definitions: Vec<ReportDefinition>,
@@ -42,6 +49,8 @@ pub struct ReportField {
     pub text: Option<String>,
     /// The version to pass as `expectedVersion` when changing the text (0: no text yet).
     pub text_version: i32,
+    /// Whether the monitoring covers this field yet; gaps and counts leave the others out.
+    pub in_monitoring_scope: bool,
     pub goals: Vec<ReportGoal>,
 }
 
@@ -146,7 +155,11 @@ pub struct MonitoringGap {
 
 impl From<service::Report> for MonitoringReport {
     fn from(r: service::Report) -> Self {
+        let summary = summary::summarize(&r);
         Self {
+            monitoring_scope: r.monitoring_scope,
+            city: r.city,
+            summary,
             leitbild_id: r.leitbild.id,
             leitbild_title: r.leitbild.title,
             leitbild_year: r.leitbild.year,
@@ -162,6 +175,7 @@ impl From<service::Report> for MonitoringReport {
                     description: f.description,
                     text: f.text.filter(|t| !t.is_empty()),
                     text_version: f.text_version,
+                    in_monitoring_scope: f.in_scope,
                     goals: f
                         .goals
                         .into_iter()
@@ -288,8 +302,12 @@ impl FrozenReport {
 #[ComplexObject]
 impl FrozenReport {
     /// The report as it was frozen.
-    async fn report(&self) -> Result<MonitoringReport> {
-        let doc = frozen::document(&self.model)?;
+    async fn report(&self, ctx: &Context<'_>) -> Result<MonitoringReport> {
+        let mut doc = frozen::document(&self.model)?;
+        // Reports frozen before the city was recorded name today's.
+        if doc.city.is_none() {
+            doc.city = state(ctx).config.city.clone();
+        }
         Ok(if self.public { frozen::without_people(doc) } else { doc }.into())
     }
 
@@ -389,7 +407,9 @@ impl ReportsQuery {
     ) -> Result<MonitoringReport> {
         let a = actor(ctx)?;
         let st = state(ctx);
-        Ok(service::report(&st.db, a, st.now(), leitbild_id, from_period, to_period).await?.into())
+        let mut report = service::report(&st.db, a, st.now(), leitbild_id, from_period, to_period).await?;
+        report.city = st.config.city.clone();
+        Ok(report.into())
     }
 
     /// Frozen reports, newest first; of one edition when given.
@@ -454,7 +474,8 @@ impl ReportsQuery {
     /// A published edition; NOT_FOUND when it is not published.
     async fn public_edition(&self, ctx: &Context<'_>, id: Uuid) -> Result<PublicEdition> {
         let st = state(ctx);
-        let (report, statuses) = publication::edition(&st.db, st.now(), id).await?;
+        let (mut report, statuses) = publication::edition(&st.db, st.now(), id).await?;
+        report.city = st.config.city.clone();
         let mut indicator_status: Vec<PublicIndicatorStatus> = statuses
             .into_iter()
             .map(|(id, s)| PublicIndicatorStatus {

@@ -10,3 +10,4 @@ pub mod http;
 pub mod publication;
 pub mod service;
 pub mod status;
+pub mod summary;

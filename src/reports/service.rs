@@ -24,7 +24,10 @@ use crate::{
         entities::{DeliveryStatus, delivery, indicator, indicator_goal, indicator_term},
         service::{BreakdownEntry, is_overdue},
     },
-    leitbild::entities::{field_of_action, goal, leitbild},
+    leitbild::{
+        entities::{field_of_action, goal, leitbild},
+        service::in_scope,
+    },
 };
 
 /// The report as a self-contained document: what the page shows, what the downloads hold, and
@@ -37,6 +40,13 @@ pub struct Report {
     pub from_period: Option<String>,
     pub to_period: Option<String>,
     pub fields: Vec<ReportField>,
+    /// The fields of action the monitoring covers so far; empty: all of them. Gaps and the
+    /// summary's counts look only there.
+    #[serde(default)]
+    pub monitoring_scope: Vec<Uuid>,
+    /// The city the report is about (`TEILHABE_CITY`), for the title page.
+    #[serde(default)]
+    pub city: Option<String>,
     pub gaps: Vec<Gap>,
     /// The definitions the reported values follow and those in force for the terms in use: the
     /// report's footnotes.
@@ -60,7 +70,14 @@ pub struct ReportField {
     /// The coordinator's text on this field of action.
     pub text: Option<String>,
     pub text_version: i32,
+    /// Whether the monitoring covers this field yet (reports frozen before scopes existed: yes).
+    #[serde(default = "covered")]
+    pub in_scope: bool,
     pub goals: Vec<ReportGoal>,
+}
+
+fn covered() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -218,6 +235,8 @@ pub(crate) async fn build<C: ConnectionTrait>(
 ) -> Result<Report> {
     let (from_x, to_x) = span(&from, &to)?;
     let lb = leitbild::Entity::find_by_id(leitbild_id).one(db).await?.ok_or(Error::NotFound("leitbild"))?;
+    let monitoring_scope = crate::leitbild::service::monitoring_scope(db, lb.id).await?;
+    let scope: HashSet<Uuid> = monitoring_scope.iter().copied().collect();
     let fields = field_of_action::Entity::find()
         .filter(field_of_action::Column::LeitbildId.eq(lb.id))
         .filter(field_of_action::Column::RemovedAt.is_null())
@@ -242,6 +261,13 @@ pub(crate) async fn build<C: ConnectionTrait>(
         .all(db)
         .await?;
     let indicator_ids: HashSet<Uuid> = links.iter().map(|l| l.indicator_id).collect();
+    // Gaps count only where the monitoring looks so far: indicators of a goal in a covered field.
+    let field_of_goal: HashMap<Uuid, Uuid> = goals.iter().map(|g| (g.id, g.field_of_action_id)).collect();
+    let scoped: HashSet<Uuid> = links
+        .iter()
+        .filter(|l| field_of_goal.get(&l.goal_id).is_some_and(|f| in_scope(&scope, *f)))
+        .map(|l| l.indicator_id)
+        .collect();
     let indicators: HashMap<Uuid, indicator::Model> = indicator::Entity::find()
         .filter(indicator::Column::Id.is_in(indicator_ids.iter().copied()))
         .all(db)
@@ -278,7 +304,7 @@ pub(crate) async fn build<C: ConnectionTrait>(
         if d.status == DeliveryStatus::Accepted && d.value.is_some() && in_range(&d.period, from_x, to_x) {
             accepted.entry(d.indicator_id).or_default().push(d);
         }
-        if is_overdue(d, now) {
+        if is_overdue(d, now) && scoped.contains(&d.indicator_id) {
             let code = indicators.get(&d.indicator_id).map(|i| i.code.as_str()).unwrap_or("?");
             gaps.push(Gap {
                 kind: GapKind::DeliveryOverdue,
@@ -325,7 +351,8 @@ pub(crate) async fn build<C: ConnectionTrait>(
         }
         let mut its_terms = terms_of.remove(&ind.id).unwrap_or_default();
         its_terms.sort_by(|a, b| a.label.cmp(&b.label));
-        for t in its_terms.iter().filter(|t| t.status != TermStatus::Agreed) {
+        let watched = scoped.contains(&ind.id);
+        for t in its_terms.iter().filter(|t| watched && t.status != TermStatus::Agreed) {
             gaps.push(Gap {
                 kind: GapKind::TermNotAgreed,
                 goal_id: None,
@@ -336,7 +363,7 @@ pub(crate) async fn build<C: ConnectionTrait>(
             });
         }
         let owner_name = owners.get(&ind.owner_id).cloned();
-        if owner_name.is_none() {
+        if owner_name.is_none() && watched {
             gaps.push(Gap {
                 kind: GapKind::IndicatorWithoutOwner,
                 goal_id: None,
@@ -380,7 +407,7 @@ pub(crate) async fn build<C: ConnectionTrait>(
             .map(|ids| ids.iter().filter_map(|id| reported.get(id).cloned()).collect())
             .unwrap_or_default();
         its.sort_by(|a, b| a.code.cmp(&b.code));
-        if its.is_empty() {
+        if its.is_empty() && in_scope(&scope, g.field_of_action_id) {
             gaps.push(Gap {
                 kind: GapKind::GoalWithoutIndicator,
                 goal_id: Some(g.id),
@@ -413,6 +440,7 @@ pub(crate) async fn build<C: ConnectionTrait>(
                 description: f.description,
                 text: text.map(|t| t.text.clone()),
                 text_version: text.map_or(0, |t| t.version),
+                in_scope: in_scope(&scope, f.id),
             }
         })
         .collect();
@@ -463,6 +491,8 @@ pub(crate) async fn build<C: ConnectionTrait>(
         from_period: from,
         to_period: to,
         fields,
+        monitoring_scope,
+        city: None,
         gaps,
         definitions,
     })

@@ -531,7 +531,141 @@ async fn published_editions_glossary_and_reports_are_read_without_login(b: Backe
     assert!(actions.contains(&"publication.publish") && actions.contains(&"publication.withdraw"), "{actions:?}");
 }
 
+const SCOPE: &str = "mutation($id: UUID!, $f: [UUID!]!) { setMonitoringScope(leitbildId: $id, fieldOfActionIds: $f) }";
+const SCOPED: &str = "query($id: UUID!) { monitoringReport(leitbildId: $id) { monitoringScope
+  fields { id title inMonitoringScope goals { title status } }
+  summary { fieldsCovered fieldsTotal counts { goals reached onTrack offTrack noData }
+    byField { fieldOfActionId inMonitoringScope counts { goals noData } } }
+  gaps { kind goalId indicatorId } } }";
+
+/// A city starts small: gaps and the "keine Daten" counts look only at the fields the monitoring
+/// covers; an empty scope covers all, so that editions without one report as before.
+async fn the_monitoring_scope_limits_gaps_and_counts(b: Backend) {
+    let s = setup(b).await;
+    let covered = add_goal(&s.app, &s.admin, &s.field, None, "Beschäftigung steigt").await;
+    let empty_here = add_goal(&s.app, &s.admin, &s.field, None, "Gründungen nehmen zu").await;
+    let later = add_field(&s.app, &s.admin, &s.leitbild, "Wohnen").await;
+    let elsewhere = add_goal(&s.app, &s.admin, &later, None, "Wohnraum ist erreichbar").await;
+    let elsewhere_too = add_goal(&s.app, &s.admin, &later, None, "Keine Diskriminierung am Wohnungsmarkt").await;
+    let a1 = s.indicator("A1", &covered, Some((60.0, "HIGHER_IS_BETTER")), &[]).await;
+    s.value(&a1, "2024", 61.0, None).await;
+    // An indicator only of the uncovered field, with an unagreed term and an overdue delivery.
+    let (term, _) = s.term("Wohnkostenbelastung").await;
+    let w1 = s.indicator("W1", &elsewhere, Some((30.0, "LOWER_IS_BETTER")), &[&term]).await;
+    s.app
+        .ok(
+            Some(&s.admin),
+            "mutation($id: UUID!) { requestDelivery(indicatorId: $id, period: \"2025\", dueAt: \"2026-03-01T10:00:00Z\") { id } }",
+            json!({"id": w1}),
+        )
+        .await;
+    s.app.clock.advance(chrono::Duration::days(3));
+
+    // No scope: every field counts, as before.
+    let all = s.app.ok(Some(&s.admin), SCOPED, json!({"id": s.leitbild})).await;
+    let r = &all["monitoringReport"];
+    assert_eq!(r["monitoringScope"], json!([]));
+    assert_eq!(r["summary"]["counts"], json!({"goals": 4, "reached": 1, "onTrack": 0, "offTrack": 0, "noData": 3}));
+    assert_eq!((r["summary"]["fieldsCovered"].as_i64(), r["summary"]["fieldsTotal"].as_i64()), (Some(2), Some(2)));
+    let gaps = r["gaps"].as_array().unwrap();
+    let about = |gaps: &[Value], key: &str, id: &str| gaps.iter().filter(|g| g[key] == id).count();
+    assert_eq!(about(gaps, "goalId", &elsewhere_too), 1, "{gaps:#?}");
+    assert_eq!(about(gaps, "indicatorId", &w1), 2, "the unagreed term and the overdue delivery: {gaps:#?}");
+
+    // Only a member of staff may not set it; only fields of this edition.
+    let member = s.app.create_user(&s.admin, "rat@stadt.example", "MEMBER", &[&s.amt]).await.1;
+    let forbidden = s.app.gql(Some(&member), SCOPE, json!({"id": s.leitbild, "f": [s.field]})).await;
+    assert_eq!(code(&forbidden), "FORBIDDEN");
+    let other = create_leitbild(&s.app, &s.admin, 2030, None).await["id"].as_str().unwrap().to_string();
+    let foreign = add_field(&s.app, &s.admin, &other, "Fremd").await;
+    let bad = s.app.gql(Some(&s.admin), SCOPE, json!({"id": s.leitbild, "f": [s.field, foreign]})).await;
+    assert_eq!(code(&bad), "VALIDATION");
+    assert_eq!(bad["errors"][0]["extensions"]["field"], "fieldOfActionIds");
+
+    // The coordinator starts with one field (on the adopted edition, too).
+    s.adopt().await;
+    let set = s.app.ok(Some(&s.admin), SCOPE, json!({"id": s.leitbild, "f": [s.field, s.field]})).await;
+    assert_eq!(set["setMonitoringScope"], json!([s.field]));
+    let read = s
+        .app
+        .ok(Some(&member), "query($id: UUID!) { leitbild(id: $id) { monitoringScope } }", json!({"id": s.leitbild}))
+        .await;
+    assert_eq!(read["leitbild"]["monitoringScope"], json!([s.field]));
+    let scoped = s.app.ok(Some(&member), SCOPED, json!({"id": s.leitbild})).await;
+    let r = &scoped["monitoringReport"];
+    assert_eq!(r["monitoringScope"], json!([s.field]));
+    assert_eq!(r["fields"][0]["inMonitoringScope"], true);
+    assert_eq!(r["fields"][1]["inMonitoringScope"], false);
+    assert_eq!(r["summary"]["counts"], json!({"goals": 2, "reached": 1, "onTrack": 0, "offTrack": 0, "noData": 1}));
+    assert_eq!((r["summary"]["fieldsCovered"].as_i64(), r["summary"]["fieldsTotal"].as_i64()), (Some(1), Some(2)));
+    assert_eq!(
+        r["summary"]["byField"][1],
+        json!({"fieldOfActionId": later, "inMonitoringScope": false, "counts": {"goals": 2, "noData": 2}})
+    );
+    let gaps = r["gaps"].as_array().unwrap();
+    assert_eq!(about(gaps, "goalId", &empty_here), 1, "the covered field's gap stays: {gaps:#?}");
+    assert_eq!(about(gaps, "goalId", &elsewhere_too), 0, "{gaps:#?}");
+    assert_eq!(about(gaps, "indicatorId", &w1), 0, "{gaps:#?}");
+    // The uncovered goals keep their status, they only leave the counts.
+    assert_eq!(r["fields"][1]["goals"][0]["status"], "NO_DATA");
+
+    // A frozen report keeps the scope it was frozen with.
+    let frozen = s.app.ok(Some(&s.admin), FREEZE, json!({"id": s.leitbild, "t": "Bericht"})).await;
+    let id = frozen["freezeReport"]["id"].clone();
+    let doc = s
+        .app
+        .ok(
+            Some(&s.admin),
+            "query($id: UUID!) { frozenReport(id: $id) { report { monitoringScope summary { counts { noData } } fields { inMonitoringScope } } } }",
+            json!({"id": id}),
+        )
+        .await;
+    assert_eq!(doc["frozenReport"]["report"]["monitoringScope"], json!([s.field]));
+    assert_eq!(doc["frozenReport"]["report"]["summary"]["counts"]["noData"], 1);
+
+    // A new edition copied from this one covers the same fields (its own copies of them).
+    let next = create_leitbild(&s.app, &s.admin, 2028, Some(&s.leitbild)).await["id"].as_str().unwrap().to_string();
+    let copied = s
+        .app
+        .ok(
+            Some(&s.admin),
+            "query($id: UUID!) { leitbild(id: $id) { monitoringScope fieldsOfAction { id title } } }",
+            json!({"id": next}),
+        )
+        .await;
+    let first_copy = copied["leitbild"]["fieldsOfAction"][0]["id"].clone();
+    assert_eq!(copied["leitbild"]["fieldsOfAction"][0]["title"], "Arbeit und Wirtschaft");
+    assert_eq!(copied["leitbild"]["monitoringScope"], json!([first_copy]));
+
+    // Every field, or none: all again; and every step is in the audit log.
+    let all_again = s.app.ok(Some(&s.admin), SCOPE, json!({"id": s.leitbild, "f": [s.field, later]})).await;
+    assert_eq!(all_again["setMonitoringScope"], json!([]));
+    let again = s.app.ok(Some(&s.admin), SCOPED, json!({"id": s.leitbild})).await;
+    assert_eq!(again["monitoringReport"]["summary"]["counts"]["noData"], 3);
+    let log = s
+        .app
+        .ok(
+            Some(&s.admin),
+            "query($id: UUID) { auditLog(entityId: $id, first: 20) { edges { node { action summary } } } }",
+            json!({"id": s.leitbild}),
+        )
+        .await;
+    let summaries: Vec<&str> = log["auditLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["node"]["action"] == "leitbild.monitoring_scope")
+        .map(|e| e["node"]["summary"].as_str().unwrap())
+        .collect();
+    assert_eq!(summaries.len(), 2, "{summaries:?}");
+    assert!(
+        summaries.iter().any(|s| s.ends_with("umfasst 1 von 2 Handlungsfeldern: Arbeit und Wirtschaft")),
+        "{summaries:?}"
+    );
+}
+
 on_both_databases!(
+    the_monitoring_scope_limits_gaps_and_counts,
     goal_status_trend_breaks_and_gaps,
     report_costs_a_constant_number_of_statements,
     a_frozen_report_keeps_its_figures_definitions_and_texts,

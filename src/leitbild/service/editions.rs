@@ -140,6 +140,23 @@ pub(super) async fn copy_content<C: ConnectionTrait>(
     for chunk in versions.chunks(500) {
         goal_version::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
+    // The new edition's monitoring covers the same fields as the one it was copied from.
+    let scope: Vec<monitoring_scope::ActiveModel> = monitoring_scope::Entity::find()
+        .filter(monitoring_scope::Column::LeitbildId.eq(from))
+        .all(txn)
+        .await?
+        .into_iter()
+        .filter_map(|s| field_map.get(&s.field_of_action_id).copied())
+        .map(|field| monitoring_scope::ActiveModel {
+            field_of_action_id: Set(field),
+            leitbild_id: Set(to),
+            added_by: Set(Some(author)),
+            added_at: Set(now),
+        })
+        .collect();
+    if !scope.is_empty() {
+        monitoring_scope::Entity::insert_many(scope).exec(txn).await?;
+    }
     Ok((nf, ng))
 }
 

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::diff::{DiffSegment, word_diff};
 
-use super::entities::{LeitbildStatus, field_of_action, goal, goal_version, leitbild};
+use super::entities::{LeitbildStatus, field_of_action, goal, goal_version, leitbild, monitoring_scope};
 use crate::{
     accounts::policy::{Actor, Permission},
     audit::{self, AuditEntry},
@@ -24,10 +24,12 @@ use crate::{
 mod editions;
 mod fields;
 mod goals;
+mod scope;
 
 pub use editions::*;
 pub use fields::*;
 pub use goals::*;
+pub use scope::*;
 
 pub struct NewLeitbild {
     pub title: String,

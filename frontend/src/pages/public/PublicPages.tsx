@@ -7,11 +7,12 @@ import { PublicLayout } from '../../components/Layout';
 import { Loading } from '../../components/Notice';
 import { PageHeading } from '../../components/PageHeading';
 import { RequestError } from '../../lib/client';
-import { formatDateTime } from '../../lib/format';
+import { formatDate } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
 import { ReportActions } from '../report/ReportActions';
 import { ReportDocument, type PublicStatus } from '../report/ReportDocument';
 import { spanText } from '../report/FrozenReportsPage';
+import { explainIndicator } from '../report/plainLanguage';
 import { PublicEditionQuery, PublicGlossaryQuery, PublicOverviewQuery, PublicReportQuery } from './operations';
 import './public.css';
 
@@ -96,7 +97,7 @@ export function PublicOverviewPage() {
                     <Link to={`/oeffentlich/bericht/${r.id}`}>
                       {t('public.reportLink', { number: r.number, title: r.title })}
                     </Link>{' '}
-                    ({spanText(t, r.fromPeriod, r.toPeriod)}, {t('public.frozenAt', { date: formatDateTime(r.frozenAt, lang) })})
+                    ({spanText(t, r.fromPeriod, r.toPeriod)}, {t('public.frozenAt', { date: formatDate(r.frozenAt, lang) })})
                   </li>
                 ))}
               </ul>
@@ -125,7 +126,7 @@ export function PublicOverviewPage() {
 
 export function PublicEditionPage() {
   const { id = '' } = useParams();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const q = useQuery(PublicEditionQuery, { id });
   const edition = q.data?.publicEdition;
   const status = new Map<string, PublicStatus>((edition?.indicatorStatus ?? []).map((s) => [s.indicatorId, s]));
@@ -139,10 +140,12 @@ export function PublicEditionPage() {
           <p>{t('public.editionIntro')}</p>
           <ReportDocument
             report={edition.report}
+            info={{ title: t('public.editionDocTitle'), date: edition.report.generatedAt }}
             busy={q.loading}
             showGaps={false}
             internalLinks={false}
             publicStatus={status}
+            explain={(ind) => explainIndicator(ind, i18n.language)}
             actions={
               <Button className="btn" onPress={() => window.print()}>
                 {t('report.print')}
@@ -170,18 +173,20 @@ export function PublicReportPage() {
       {fr && (
         <ReportDocument
           report={fr.report}
+          info={{ title: fr.title, number: fr.number, date: fr.frozenAt }}
           busy={q.loading}
           showGaps={false}
           internalLinks={false}
+          explain={(ind) => explainIndicator(ind, lang)}
           banner={
-            <div className="report-frozen-banner" role="note" aria-label={t('report.frozen.bannerLabel')}>
+            <div className="report-frozen-banner" role="note" aria-label={t('public.reportAbout')}>
               <p>
-                <strong>{t('report.frozen.banner', { number: fr.number, date: formatDateTime(fr.frozenAt, lang) })}</strong>
+                <strong>{t('public.reportBanner', { number: fr.number, date: formatDate(fr.frozenAt, lang) })}</strong>
                 {' – '}
                 {fr.title}
               </p>
               <p>{spanText(t, fr.fromPeriod, fr.toPeriod)}</p>
-              <p>{t('report.frozen.pinned')}</p>
+              <p>{t('public.reportPinned', { date: formatDate(fr.frozenAt, lang) })}</p>
             </div>
           }
           actions={

@@ -19,7 +19,7 @@ export function conflictOf(error: unknown): { text: string; version: number } | 
   };
 }
 
-function Paragraphs({ text }: { text: string }) {
+export function Paragraphs({ text }: { text: string }) {
   return (
     <>
       {text

@@ -214,6 +214,7 @@ export function FrozenReportPage() {
       {fr && (
         <ReportDocument
           report={fr.report}
+          info={{ title: fr.title, number: fr.number, date: fr.frozenAt }}
           busy={q.loading}
           banner={
             <div className="report-frozen-banner" role="note" aria-label={t('report.frozen.bannerLabel')}>

@@ -13,6 +13,7 @@ import { MonitoringReportQuery, ReportEditionsQuery } from './operations';
 import { ReportActions } from './ReportActions';
 import { ReportDocument } from './ReportDocument';
 import { ReportNav } from './ReportNav';
+import { ScopePanel } from './ScopePanel';
 
 export { StatusBadge } from './ReportDocument';
 
@@ -76,6 +77,7 @@ export function ReportPage() {
 }
 
 function ReportView({ choice }: { choice: Choice }) {
+  const { t } = useTranslation();
   const user = useUser();
   const q = useQuery(MonitoringReportQuery, {
     leitbildId: choice.leitbildId,
@@ -87,6 +89,7 @@ function ReportView({ choice }: { choice: Choice }) {
       {(report) => (
         <ReportDocument
           report={report}
+          info={{ title: t('report.doc.liveTitle'), date: report.generatedAt }}
           busy={q.loading}
           editTexts={canCoordinate(user)}
           onTextSaved={q.refetch}
@@ -96,6 +99,7 @@ function ReportView({ choice }: { choice: Choice }) {
               query={periodQuery(choice.from, choice.to)}
             />
           }
+          meta={canCoordinate(user) ? <ScopePanel leitbildId={report.leitbildId} onSaved={q.refetch} /> : undefined}
         />
       )}
     </QueryView>

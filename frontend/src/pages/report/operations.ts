@@ -11,6 +11,18 @@ export const ReportEditionsQuery = graphql(`
   }
 `);
 
+export const StatusCountFragment = graphql(`
+  fragment StatusCountParts on StatusCounts {
+    goals
+    reached
+    onTrack
+    offTrack
+    insufficientData
+    noTarget
+    noData
+  }
+`);
+
 /** Everything the report document shows; the same for the live, frozen and public report. */
 export const ReportDocumentFragment = graphql(`
   fragment ReportDocumentParts on MonitoringReport {
@@ -20,6 +32,23 @@ export const ReportDocumentFragment = graphql(`
     generatedAt
     fromPeriod
     toPeriod
+    city
+    monitoringScope
+    summary {
+      fieldsCovered
+      fieldsTotal
+      counts {
+        ...StatusCountParts
+      }
+      byField {
+        fieldOfActionId
+        title
+        inMonitoringScope
+        counts {
+          ...StatusCountParts
+        }
+      }
+    }
     gaps {
       kind
       message
@@ -42,6 +71,7 @@ export const ReportDocumentFragment = graphql(`
       description
       text
       textVersion
+      inMonitoringScope
       goals {
         id
         title
@@ -210,5 +240,24 @@ export const PublicationStateQuery = graphql(`
 export const SetPublishedMutation = graphql(`
   mutation SetPublished($kind: PublicationKind!, $targetId: UUID!, $published: Boolean!) {
     setPublished(kind: $kind, targetId: $targetId, published: $published)
+  }
+`);
+
+export const ReportScopeQuery = graphql(`
+  query ReportScope($id: UUID!) {
+    leitbild(id: $id) {
+      id
+      monitoringScope
+      fieldsOfAction {
+        id
+        title
+      }
+    }
+  }
+`);
+
+export const SetMonitoringScopeMutation = graphql(`
+  mutation SetMonitoringScope($leitbildId: UUID!, $fieldOfActionIds: [UUID!]!) {
+    setMonitoringScope(leitbildId: $leitbildId, fieldOfActionIds: $fieldOfActionIds)
   }
 `);
