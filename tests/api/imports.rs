@@ -37,7 +37,10 @@ struct Office {
 }
 
 async fn office(b: Backend) -> Office {
-    let app = TestApp::start(b).await;
+    office_on(TestApp::start(b).await).await
+}
+
+async fn office_on(app: TestApp) -> Office {
     let admin = app.admin().await;
     let amt = app.create_org(&admin, "Amt für Statistik", "ADMINISTRATION").await;
     let other = app.create_org(&admin, "Jobcenter", "ADMINISTRATION").await;
@@ -319,3 +322,38 @@ on_both_databases!(
     a_mapped_table_flows_in_under_the_rules_of_a_confirmation,
     line_errors_stop_the_import_and_outsiders_are_refused,
 );
+
+fn cli(db: &str, args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_teilhabe"))
+        .args(args)
+        .env("TEILHABE_DATABASE_URL", db)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[tokio::test]
+async fn the_command_line_imports_a_flat_file_after_a_dry_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/cli.db?mode=rwc", dir.path().display());
+    let o = office_on(TestApp::start_with(Backend::Sqlite, |c| c.database_url = db.clone()).await).await;
+    assert!(o.map(&o.responsible).await.get("errors").is_none());
+    let file = format!("{FIXTURES}/12411-03-03-4_de.zip");
+    let (ok, out) = cli(&db, &["import", "genesis", &file, "--indicator", "BEV-AUS", "--dry-run"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("Probelauf BEV-AUS ← 12411-03-03-4: 4 neu"), "{out}");
+    assert!(out.contains("Zeile 2: 31.12.2019 „.“ – Zahlenwert unbekannt"), "{out}");
+    assert!(o.deliveries().await.is_empty(), "a dry run writes nothing");
+    let (ok, out) = cli(&db, &["import", "genesis", &file, "--indicator", "BEV-AUS", "--retrieved", "2026-01-15"]);
+    assert!(ok && out.contains("übernommen"), "{out}");
+    let y2023 = o.delivery("2023").await;
+    assert_eq!(y2023["value"], 12.4);
+    assert_eq!(y2023["source"]["retrievedOn"], "2026-01-15");
+    assert!(y2023["deliveredBy"].is_null(), "the operator answers for the machine");
+    let bad = format!("{FIXTURES}/12411-03-03-4_fehler_flat.csv");
+    let (ok, out) = cli(&db, &["import", "genesis", &bad, "--indicator", "BEV-AUS"]);
+    assert!(!ok && out.contains("Fehler in Zeile 3"), "{out}");
+    let (ok, _) = cli(&db, &["import", "genesis", &file, "--indicator", "GIBT-ES-NICHT", "--dry-run"]);
+    assert!(!ok);
+}
