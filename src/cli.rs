@@ -36,6 +36,11 @@ pub enum Command {
     Schema,
     /// Load an example city (organisations, people, …), marked as example content.
     Demo,
+    /// Import data files into the monitoring.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Ask the running server's `/healthz` (at TEILHABE_BIND, or --url); exit 0 when it answers
     /// 200 within two seconds, else 1. For container health checks: the image has no curl.
     Healthcheck {
@@ -58,6 +63,53 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// A GENESIS flat file (CSV or the ZIP it comes in) for an indicator with a mapped table;
+    /// prints what it creates, changes or leaves, every marker and every line error.
+    Genesis {
+        file: std::path::PathBuf,
+        /// The indicator's code.
+        #[arg(long)]
+        indicator: String,
+        /// Show what would change, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// When the file was downloaded (YYYY-MM-DD); today by default.
+        #[arg(long)]
+        retrieved: Option<chrono::NaiveDate>,
+    },
+}
+
+/// The import report as text: one line per period, marker and error.
+pub fn import_lines(report: &crate::indicators::import::ImportReport) -> Vec<String> {
+    let c = &report.counts;
+    let mut out = vec![format!(
+        "{} {} ← {}: {} neu, {} geändert, {} unverändert, {} abgelehnt, {} Zeichen, {} Fehler{}",
+        if report.dry_run { "Probelauf" } else { "Import" },
+        report.indicator_code,
+        report.table_code,
+        c.created,
+        c.changed,
+        c.unchanged,
+        c.refused,
+        c.markers,
+        c.errors,
+        if report.applied { " – übernommen" } else { "" },
+    )];
+    for p in &report.periods {
+        let reason = p.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+        out.push(format!("  {} {:?} {} (Zeile {}){reason}", p.period, p.outcome, p.value, p.line));
+    }
+    for m in &report.markers {
+        out.push(format!("  Zeile {}: {} „{}“ – {}", m.line, m.time, m.marker, m.meaning));
+    }
+    for e in &report.errors {
+        out.push(format!("  Fehler in Zeile {}: {}", e.line, e.message));
+    }
+    out
 }
 
 impl clap::ValueEnum for Role {
@@ -151,6 +203,34 @@ pub async fn run(cli: Cli) -> Result<()> {
                 println!("  {email}");
             }
             Ok(())
+        }
+        Command::Import { command: ImportCommand::Genesis { file, indicator, dry_run, retrieved } } => {
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            let bytes =
+                std::fs::read(&file).map_err(|e| Error::validation("FILE", format!("{}: {e}", file.display())))?;
+            let app = App::build(Config::from_env()?).await?;
+            let ind = crate::indicators::entities::indicator::Entity::find()
+                .filter(crate::indicators::entities::indicator::Column::Code.eq(indicator.trim()))
+                .one(&app.state.db)
+                .await?
+                .ok_or(Error::NotFound("indicator"))?;
+            let options = crate::indicators::import::ImportOptions { dry_run, retrieved_on: retrieved };
+            let report = crate::indicators::import::import_genesis(
+                &app.state,
+                crate::indicators::import::Importer::Operator,
+                ind.id,
+                &bytes,
+                options,
+            )
+            .await?;
+            for line in import_lines(&report) {
+                println!("{line}");
+            }
+            if report.errors.is_empty() {
+                Ok(())
+            } else {
+                Err(Error::validation("FILE", format!("{} line errors, nothing imported", report.errors.len())))
+            }
         }
         Command::Schema => {
             print!("{}", crate::graphql::sdl());

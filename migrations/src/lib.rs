@@ -11,6 +11,7 @@ mod m20261125_000004_indicators_notifications;
 mod m20261125_000006_reports;
 mod m20261204_000010_glossary_agreed_version;
 mod m20261205_council_160;
+mod m20261205_data_180;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_reports::Migration),
             Box::new(m20261204_000010_glossary_agreed_version::Migration),
             Box::new(m20261205_council_160::Migration),
+            Box::new(m20261205_data_180::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@ pub mod auth;
 mod calendar;
 pub mod graphql;
 pub mod guard;
+mod imports;
 pub mod rate;
 pub mod respond;
 pub mod serve;
@@ -70,6 +71,7 @@ pub fn router(app: AppState) -> Router {
         .route("/calendar/{file}", get(calendar::handler))
         .route("/api/reports/{id}/{file}", get(crate::reports::http::report_download))
         .route("/api/reports/frozen/{id}/{file}", get(crate::reports::http::frozen_download))
+        .route("/api/indicators/{id}/imports/genesis", axum::routing::post(imports::genesis_upload))
         .fallback(static_files::serve)
         .with_state(http)
         // A panic ends its own request with a 500, never the process or other requests.

@@ -4,6 +4,7 @@ pub mod delivery_rules;
 pub mod demo;
 pub mod entities;
 pub mod graphql;
+pub mod import;
 pub mod links;
 pub mod reminders;
 pub mod service;

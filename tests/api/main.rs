@@ -12,6 +12,7 @@ mod crossing;
 mod demo;
 mod glossary;
 mod hardening;
+mod imports;
 mod indicators;
 mod leitbild;
 mod limits;

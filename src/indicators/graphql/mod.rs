@@ -26,9 +26,11 @@ use crate::{
     leitbild::graphql::{Goal, GoalById, LeitbildLoader},
 };
 
+mod imports;
 mod loaders;
 mod types;
 
+pub use imports::*;
 pub use loaders::*;
 pub use types::*;
 
@@ -263,5 +265,22 @@ impl IndicatorsMutation {
     async fn return_delivery(&self, ctx: &Context<'_>, delivery_id: Uuid, reason: String) -> Result<DataDelivery> {
         let a = actor(ctx)?;
         Ok(service::return_delivery(state(ctx), a, delivery_id, &reason).await?.into())
+    }
+
+    /// Maps a GENESIS table (statistic code, value variable, a filter per dimension such as the
+    /// city's regional key) to the indicator, for its owning organisation or coordinators. Each
+    /// upload of the table's flat file then creates or updates the deliveries of its periods.
+    /// A stale `expectedVersion` is a CONFLICT with `currentVersion` in the details.
+    async fn set_genesis_mapping(
+        &self,
+        ctx: &Context<'_>,
+        indicator_id: Uuid,
+        input: GenesisMappingInput,
+        expected_version: Option<i32>,
+    ) -> Result<GenesisMapping> {
+        let a = actor(ctx)?;
+        Ok(crate::indicators::import::set_mapping(state(ctx), a, indicator_id, input.into(), expected_version)
+            .await?
+            .into())
     }
 }

@@ -114,6 +114,11 @@ impl Indicator {
         Ok(loader(ctx).load_one(DeliveriesOf(self.id)).await?.unwrap_or_default())
     }
 
+    /// The GENESIS table that feeds it, if one is mapped.
+    async fn genesis_mapping(&self, ctx: &Context<'_>) -> Result<Option<GenesisMapping>> {
+        Ok(crate::indicators::import::mapping_of(&state(ctx).db, self.id).await?.map(Into::into))
+    }
+
     /// Who owned the indicator when.
     async fn ownership_history(&self, ctx: &Context<'_>) -> Result<Vec<OwnershipPeriod>> {
         Ok(loader(ctx).load_one(OwnershipsOf(self.id)).await?.unwrap_or_default())
@@ -274,6 +279,12 @@ impl DataDelivery {
 
     async fn accepted_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         opt_user(ctx, self.model.accepted_by).await
+    }
+
+    /// Where an imported value came from (table, source, licence, retrieval date); null for
+    /// values confirmed by hand.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<ValueSource>> {
+        Ok(crate::indicators::import::source_of(&state(ctx).db, self.id).await?.map(Into::into))
     }
 }
 

@@ -16,6 +16,7 @@ import { useMutation, useQuery } from '../../lib/hooks';
 import { byName } from '../../lib/labels';
 import { canCoordinate, useUser } from '../../session/context';
 import { ConfirmDeliveryForm, type DefinitionOption } from './ConfirmDeliveryForm';
+import { GenesisImport } from './GenesisImport';
 import {
   AcceptDeliveryMutation,
   AssignOwnerMutation,
@@ -160,6 +161,9 @@ function IndicatorDetails({ ind, me, onChanged }: { ind: Indicator; me: Indicato
           />
         ))}
       </section>
+      {(isOwner || coordinator) && (
+        <GenesisImport indicatorId={ind.id} mapping={ind.genesisMapping} unit={ind.unit} onDone={onChanged} />
+      )}
       {coordinator && (
         <div className="panel-stack">
           <RequestDelivery indicatorId={ind.id} onDone={onChanged} />
@@ -244,6 +248,19 @@ function DeliveryCard({
             <dt>{t('indicators.value')}</dt>
             <dd>
               {formatNumber(d.value, lang)} {unit}
+            </dd>
+          </>
+        )}
+        {d.source && (
+          <>
+            <dt>{t('genesis.provenance')}</dt>
+            <dd>
+              {t('genesis.provenanceText', {
+                table: d.source.tableCode,
+                source: d.source.source,
+                licence: d.source.licence,
+                date: formatDate(d.source.retrievedOn, lang),
+              })}
             </dd>
           </>
         )}

@@ -120,6 +120,17 @@ export const IndicatorQuery = graphql(`
           name
         }
       }
+      genesisMapping {
+        tableCode
+        valueVariable
+        filters {
+          variable
+          attribute
+        }
+        source
+        licence
+        version
+      }
       deliveries {
         id
         period
@@ -128,6 +139,12 @@ export const IndicatorQuery = graphql(`
         status
         value
         note
+        source {
+          tableCode
+          source
+          licence
+          retrievedOn
+        }
         definitionId
         noDataReason
         returnReason
@@ -383,6 +400,15 @@ export const ConfirmReviewMutation = graphql(`
     confirmIndicatorReview(indicatorId: $indicatorId, note: $note) {
       id
       nextReviewAt
+    }
+  }
+`);
+
+export const SetGenesisMappingMutation = graphql(`
+  mutation SetGenesisMapping($indicatorId: UUID!, $input: GenesisMappingInput!, $expectedVersion: Int) {
+    setGenesisMapping(indicatorId: $indicatorId, input: $input, expectedVersion: $expectedVersion) {
+      tableCode
+      version
     }
   }
 `);

@@ -1,0 +1,252 @@
+// GENESIS import on the indicator page: map a table once, then upload its flat file (CSV or
+// ZIP), see the dry run (created / changed / unchanged / refused, markers, line errors) and
+// import it. The file goes as multipart to the one upload endpoint, with the CSRF header.
+import { useState, type FormEvent } from 'react';
+import { Button, Form } from 'react-aria-components';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { Expander } from '../../components/Expander';
+import { TextInput } from '../../components/fields';
+import type { IndicatorDetailQuery } from '../../gql/graphql';
+import { normalizeError, RequestError } from '../../lib/client';
+import { useErrorText } from '../../lib/errors';
+import { formText } from '../../lib/form';
+import { formatNumber } from '../../lib/format';
+import { useMutation } from '../../lib/hooks';
+import { SetGenesisMappingMutation } from './operations';
+
+type Mapping = NonNullable<NonNullable<IndicatorDetailQuery['indicator']>['genesisMapping']>;
+
+export interface ImportReport {
+  dryRun: boolean;
+  applied: boolean;
+  decimalComma: boolean;
+  counts: { created: number; changed: number; unchanged: number; refused: number; markers: number; errors: number };
+  periods: { period: string; line: number; outcome: string; value: number; previous: number | null; reason: string | null }[];
+  markers: { line: number; time: string; category: string | null; marker: string; meaning: string }[];
+  errors: { line: number; message: string }[];
+}
+
+/** `GEMEIN=05515000, GES=GESW` → filters; empty parts are dropped. */
+export function parseFilters(raw: string): { variable: string; attribute: string }[] {
+  return raw
+    .split(/[,;\n]/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => {
+      const [variable = '', attribute = ''] = p.split('=').map((s) => s.trim());
+      return { variable, attribute };
+    });
+}
+
+/** Posts the file; answers the report or throws the server's error like `request` does. */
+export async function uploadGenesis(indicatorId: string, file: File, dryRun: boolean): Promise<ImportReport> {
+  const form = new FormData();
+  form.append('file', file);
+  let response: Response;
+  try {
+    response = await fetch(`/api/indicators/${indicatorId}/imports/genesis?dryRun=${dryRun}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'X-Teilhabe-Csrf': '1' },
+      body: form,
+    });
+  } catch (e) {
+    throw new RequestError([{ code: 'NETWORK', message: String(e) }]);
+  }
+  const body = (await response.json().catch(() => ({}))) as ImportReport & { errors?: unknown };
+  if (!response.ok) {
+    const raw = Array.isArray(body.errors) ? (body.errors as Parameters<typeof normalizeError>[0][]) : [];
+    throw new RequestError(raw.length ? raw.map(normalizeError) : [{ code: 'INTERNAL', message: `HTTP ${response.status}` }]);
+  }
+  return body;
+}
+
+export function GenesisImport({
+  indicatorId,
+  mapping,
+  unit,
+  onDone,
+}: {
+  indicatorId: string;
+  mapping: Mapping | null | undefined;
+  unit: string;
+  onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Expander title={t('genesis.title')}>
+      <MappingForm indicatorId={indicatorId} mapping={mapping} onDone={onDone} />
+      {mapping && <Upload indicatorId={indicatorId} unit={unit} onDone={onDone} />}
+    </Expander>
+  );
+}
+
+function MappingForm({ indicatorId, mapping, onDone }: { indicatorId: string; mapping: Mapping | null | undefined; onDone: () => void }) {
+  const { t } = useTranslation();
+  const save = useMutation(SetGenesisMappingMutation);
+  const { fieldErrors } = useErrorText();
+  const [saved, setSaved] = useState(false);
+  const fields = { fields: ['tableCode', 'valueVariable', 'source', 'variable', 'attribute'] };
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setSaved(false);
+    const f = new FormData(e.currentTarget);
+    const r = await save.run({
+      indicatorId,
+      expectedVersion: mapping?.version ?? null,
+      input: {
+        tableCode: formText(f, 'tableCode').trim(),
+        valueVariable: formText(f, 'valueVariable').trim(),
+        filters: parseFilters(formText(f, 'filters')),
+        source: formText(f, 'source').trim(),
+      },
+    });
+    if (r) {
+      setSaved(true);
+      onDone();
+    }
+  }
+  return (
+    <section aria-labelledby="genesis-mapping">
+      <h3 id="genesis-mapping">{t('genesis.mapping')}</h3>
+      <p>{t('genesis.mappingHelp')}</p>
+      <ErrorMessage error={save.error} mapping={fields} />
+      {saved && (
+        <p role="status" className="alert alert-success">
+          {t('genesis.saved')}
+        </p>
+      )}
+      <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(save.error, fields)}>
+        <TextInput name="tableCode" label={t('genesis.tableCode')} defaultValue={mapping?.tableCode ?? ''} isRequired />
+        <TextInput name="valueVariable" label={t('genesis.valueVariable')} defaultValue={mapping?.valueVariable ?? ''} isRequired />
+        <TextInput
+          name="filters"
+          label={t('genesis.filters')}
+          description={t('genesis.filtersHelp')}
+          defaultValue={mapping?.filters.map((f) => `${f.variable}=${f.attribute}`).join(', ') ?? ''}
+        />
+        <TextInput name="source" label={t('genesis.source')} defaultValue={mapping?.source ?? ''} isRequired />
+        <Button type="submit" className="btn" isPending={save.pending}>
+          {t('genesis.saveMapping')}
+        </Button>
+      </Form>
+    </section>
+  );
+}
+
+function Upload({ indicatorId, unit, onDone }: { indicatorId: string; unit: string; onDone: () => void }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const [file, setFile] = useState<File | null>(null);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const [pending, setPending] = useState(false);
+
+  async function run(dryRun: boolean) {
+    if (!file) return;
+    setPending(true);
+    setError(undefined);
+    try {
+      const r = await uploadGenesis(indicatorId, file, dryRun);
+      setReport(r);
+      if (r.applied) onDone();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setPending(false);
+    }
+  }
+  const c = report?.counts;
+  return (
+    <section aria-labelledby="genesis-upload">
+      <h3 id="genesis-upload">{t('genesis.upload')}</h3>
+      <ErrorMessage error={error} />
+      <form className="form" onSubmit={(e) => e.preventDefault()}>
+        <label className="field">
+          {t('genesis.file')}
+          <input
+            type="file"
+            accept=".csv,.zip,text/csv,application/zip"
+            onChange={(e) => {
+              setFile(e.currentTarget.files?.[0] ?? null);
+              setReport(null);
+            }}
+          />
+        </label>
+        <Button className="btn" isDisabled={!file} isPending={pending} onPress={() => void run(true)}>
+          {t('genesis.dryRun')}
+        </Button>
+      </form>
+      {report && c && (
+        <div role="status" aria-live="polite">
+          <p className={report.applied ? 'alert alert-success' : undefined}>
+            {report.applied ? t('genesis.applied') : report.dryRun ? t('genesis.preview') : t('genesis.notApplied')}{' '}
+            {t('genesis.counts', c)}
+          </p>
+          {report.periods.length > 0 && (
+            <table className="data-table">
+              <caption>{t('genesis.periods')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('indicators.period')}</th>
+                  <th scope="col">{t('genesis.outcome')}</th>
+                  <th scope="col">{t('indicators.value')}</th>
+                  <th scope="col">{t('genesis.previous')}</th>
+                  <th scope="col">{t('genesis.line')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.periods.map((p) => (
+                  <tr key={p.period}>
+                    <th scope="row">{p.period}</th>
+                    <td>
+                      {t(`genesis.outcomes.${p.outcome}`)}
+                      {p.reason && ` – ${p.reason}`}
+                    </td>
+                    <td>
+                      {formatNumber(p.value, lang)} {unit}
+                    </td>
+                    <td>{p.previous != null ? formatNumber(p.previous, lang) : '–'}</td>
+                    <td>{p.line}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {report.markers.length > 0 && (
+            <>
+              <h4>{t('genesis.markers')}</h4>
+              <ul>
+                {report.markers.map((m) => (
+                  <li key={m.line}>
+                    {t('genesis.lineNo', { line: m.line })}: {m.time}
+                    {m.category && ` (${m.category})`} „{m.marker}“ – {m.meaning}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {report.errors.length > 0 && (
+            <>
+              <h4>{t('genesis.errors')}</h4>
+              <ul className="errors">
+                {report.errors.map((e) => (
+                  <li key={`${e.line}-${e.message}`}>
+                    {t('genesis.lineNo', { line: e.line })}: {e.message}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {report.dryRun && report.errors.length === 0 && c.created + c.changed > 0 && (
+            <Button className="btn" isPending={pending} onPress={() => void run(false)}>
+              {t('genesis.import')}
+            </Button>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
