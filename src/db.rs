@@ -15,6 +15,9 @@ use sea_orm::{
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 
+/// Prepared statements kept per PostgreSQL connection.
+const PG_STATEMENT_CACHE: usize = 2_000;
+
 /// Opens the database named by `url`; `statements` counts every SQL statement run.
 pub async fn connect(url: &str, statements: Arc<AtomicU64>) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_string());
@@ -34,6 +37,14 @@ pub async fn connect(url: &str, statements: Arc<AtomicU64>) -> Result<DatabaseCo
         });
     } else {
         opts.max_connections(10).min_connections(1);
+        // Each statement is one round trip: sea-orm pings a connection on every checkout
+        // unless told otherwise (a Sync and its wait before every statement); only a
+        // connection that sat idle for a while, and may have been cut, is checked first.
+        opts.test_before_acquire_if_idle_for(Duration::from_secs(30));
+        // Batches differ in their number of keys, and each count is its own prepared
+        // statement: with sqlx's 100 a page's statements push each other out of the cache, and
+        // each miss costs a Parse round trip plus a Close round trip for the evicted one.
+        opts.map_sqlx_postgres_opts(|o| o.statement_cache_capacity(PG_STATEMENT_CACHE));
     }
     let mut db = Database::connect(opts).await?;
     db.set_metric_callback(move |_| {

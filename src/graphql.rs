@@ -90,25 +90,39 @@ pub fn actor<'a>(ctx: &Context<'a>) -> Result<&'a Actor> {
     require_actor(actor_opt(ctx))
 }
 
-/// The per-operation data of an HTTP request: the batching loaders of every area and the actor.
-pub fn request_data(
+/// Executes one operation of an HTTP request with its own batching loaders of every area and
+/// the actor; the loaders' batches run in waves (see [`crate::batching`]), so the statements a
+/// query costs do not depend on the load of the machine.
+pub async fn execute(
+    schema: &AppSchema,
     mut request: async_graphql::Request,
     state: &AppState,
     actor: Option<Actor>,
-) -> async_graphql::Request {
-    request.data = connection_data(state, actor);
-    request
+) -> async_graphql::Response {
+    let batcher = crate::batching::Batcher::default();
+    request.data = loaders(state, actor, batcher.spawner(), std::time::Duration::ZERO);
+    batcher.run(schema.execute(request)).await
 }
 
 /// The same data for a WebSocket connection. The loaders batch but do not cache, so a long-lived
 /// subscription never serves stale rows.
 pub fn connection_data(state: &AppState, actor: Option<Actor>) -> Data {
+    loaders(state, actor, tokio::spawn, std::time::Duration::from_millis(1))
+}
+
+fn loaders<S, R>(state: &AppState, actor: Option<Actor>, spawner: S, delay: std::time::Duration) -> Data
+where
+    S: Fn(futures_util::future::BoxFuture<'static, ()>) -> R + Clone + Send + Sync + 'static,
+{
     let mut data = Data::default();
-    data.insert(DataLoader::new(AccountsLoader(state.db.clone()), tokio::spawn));
-    data.insert(DataLoader::new(LeitbildLoader(state.db.clone()), tokio::spawn));
-    data.insert(DataLoader::new(ParticipationLoader { db: state.db.clone(), actor: actor.clone() }, tokio::spawn));
-    data.insert(DataLoader::new(GlossaryLoader(state.db.clone()), tokio::spawn));
-    data.insert(DataLoader::new(indicators::graphql::IndicatorsLoader(state.db.clone()), tokio::spawn));
+    data.insert(DataLoader::new(AccountsLoader(state.db.clone()), spawner.clone()).delay(delay));
+    data.insert(DataLoader::new(LeitbildLoader(state.db.clone()), spawner.clone()).delay(delay));
+    data.insert(
+        DataLoader::new(ParticipationLoader { db: state.db.clone(), actor: actor.clone() }, spawner.clone())
+            .delay(delay),
+    );
+    data.insert(DataLoader::new(GlossaryLoader(state.db.clone()), spawner.clone()).delay(delay));
+    data.insert(DataLoader::new(indicators::graphql::IndicatorsLoader(state.db.clone()), spawner).delay(delay));
     if let Some(a) = actor {
         data.insert(a);
     }

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod batching;
 pub mod change;
 pub mod cli;
 pub mod clock;

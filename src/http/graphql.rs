@@ -198,8 +198,7 @@ pub async fn graphql_post(
                 if actor.is_none() {
                     request = request.disable_introspection();
                 }
-                request = crate::graphql::request_data(request, &http.app, actor.clone());
-                http.schema.execute(request).await
+                crate::graphql::execute(&http.schema, request, &http.app, actor.clone()).await
             }
             Err(e) => refusal(&e),
         };

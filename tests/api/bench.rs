@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::{
     leitbild::seeded_edition,
+    on_both_databases,
     support::{Backend, TestApp},
 };
 
@@ -31,8 +32,9 @@ fn report(what: &str, b: Backend, mut lat: Vec<Duration>, total: Duration) {
     );
 }
 
-async fn cast_vote_throughput(b: Backend) {
-    let app = TestApp::start(b).await;
+/// A process under PERSON eligibility in its VOTING phase with one proposal, and `voters`
+/// logged-in members of its four organisations: answers (admin, proposal, voters' tokens).
+async fn voting_world(app: &TestApp, voters: usize) -> (String, Value, Vec<String>) {
     let admin = app.admin().await;
     let mut orgs = Vec::new();
     for (name, sector) in
@@ -40,7 +42,7 @@ async fn cast_vote_throughput(b: Backend) {
     {
         orgs.push(app.create_org(&admin, name, sector).await);
     }
-    let lb = seeded_edition(&app, &admin, 2028, 1, 1).await;
+    let lb = seeded_edition(app, &admin, 2028, 1, 1).await;
     let goal = app
         .ok(
             Some(&admin),
@@ -49,8 +51,8 @@ async fn cast_vote_throughput(b: Backend) {
         )
         .await["leitbild"]["fieldsOfAction"][0]["goals"][0]["id"]
         .clone();
-    let mut tokens = Vec::with_capacity(VOTERS);
-    for i in 0..VOTERS {
+    let mut tokens = Vec::with_capacity(voters);
+    for i in 0..voters {
         let org = orgs[i % orgs.len()].clone();
         tokens.push(app.create_user(&admin, &format!("v{i}@example.org"), "MEMBER", &[&org]).await.1);
     }
@@ -74,7 +76,34 @@ async fn cast_vote_throughput(b: Backend) {
         .await["submitProposal"]["id"]
         .clone();
     app.ok(Some(&admin), "mutation($p: UUID!) { advanceProcess(processId: $p) { id } }", json!({"p": process})).await;
+    (admin, proposal, tokens)
+}
 
+const CAST: &str = "mutation($p: UUID!, $c: VoteChoice!) { castVote(proposalId: $p, choice: $c) { choice } }";
+
+/// A vote (first or changed) costs a fixed, small number of statements, the request's session
+/// check included: it was 16.
+async fn cast_vote_statements(b: Backend) {
+    let app = TestApp::start(b).await;
+    let (_, proposal, tokens) = voting_world(&app, 3).await;
+    let mut counts = Vec::new();
+    for (token, choice) in [(&tokens[1], "YES"), (&tokens[1], "NO"), (&tokens[2], "ABSTAIN")] {
+        let before = app.statements().await;
+        app.ok(Some(token), CAST, json!({"p": proposal, "c": choice})).await;
+        counts.push(app.statements().await - before);
+    }
+    println!("statements per castVote on {b:?}: {counts:?}");
+    assert!(counts.iter().all(|n| *n <= CAST_VOTE_STATEMENTS), "{counts:?}");
+}
+
+/// What a castVote may cost in statements.
+const CAST_VOTE_STATEMENTS: u64 = 10;
+
+on_both_databases!(cast_vote_statements);
+
+async fn cast_vote_throughput(b: Backend) {
+    let app = TestApp::start(b).await;
+    let (admin, proposal, tokens) = voting_world(&app, VOTERS).await;
     for round in ["first votes", "changed votes"] {
         let started = Instant::now();
         let tasks = tokens.iter().enumerate().map(|(i, t)| {
@@ -82,13 +111,7 @@ async fn cast_vote_throughput(b: Backend) {
             let choice = if (i + round.len()) % 3 == 0 { "NO" } else { "YES" };
             async move {
                 let s = Instant::now();
-                let body: Value = app
-                    .gql(
-                        Some(&t),
-                        "mutation($p: UUID!, $c: VoteChoice!) { castVote(proposalId: $p, choice: $c) { choice } }",
-                        json!({"p": proposal, "c": choice}),
-                    )
-                    .await;
+                let body: Value = app.gql(Some(&t), CAST, json!({"p": proposal, "c": choice})).await;
                 assert!(body.get("errors").is_none(), "{body:#}");
                 s.elapsed()
             }

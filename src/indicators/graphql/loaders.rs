@@ -14,6 +14,9 @@ pub struct GoalsOf(pub Uuid);
 pub struct TermsOf(pub Uuid);
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct OwnershipsOf(pub Uuid);
+/// The time series of an indicator, which orders its periods by the indicator's periodicity.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SeriesOf(pub Uuid, pub Periodicity);
 
 pub(super) fn db_err(e: sea_orm::DbErr) -> Arc<Error> {
     Arc::new(e.into())
@@ -30,6 +33,25 @@ impl Loader<IndicatorById> for IndicatorsLoader {
             .await
             .map_err(db_err)?;
         Ok(rows.into_iter().map(|i| (IndicatorById(i.id), Indicator::from(i))).collect())
+    }
+}
+
+impl Loader<SeriesOf> for IndicatorsLoader {
+    type Value = Vec<service::SeriesPoint>;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[SeriesOf]) -> Result<HashMap<SeriesOf, Self::Value>, Self::Error> {
+        let rows = delivery::Entity::find()
+            .filter(delivery::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
+            .filter(delivery::Column::Status.eq(DeliveryStatus::Accepted))
+            .all(&self.0)
+            .await
+            .map_err(db_err)?;
+        let mut by_indicator: HashMap<Uuid, Vec<delivery::Model>> = HashMap::new();
+        for d in rows {
+            by_indicator.entry(d.indicator_id).or_default().push(d);
+        }
+        Ok(keys.iter().map(|k| (*k, service::series(by_indicator.remove(&k.0).unwrap_or_default(), k.1))).collect())
     }
 }
 

@@ -54,7 +54,7 @@ impl IndicatorsQuery {
 
     async fn indicator(&self, ctx: &Context<'_>, id: Uuid) -> Result<Option<Indicator>> {
         actor(ctx)?;
-        Ok(service::indicator_by_id(&state(ctx).db, id).await?.map(Into::into))
+        Ok(ctx.data_unchecked::<DataLoader<IndicatorsLoader>>().load_one(IndicatorById(id)).await?)
     }
 
     /// Deliveries: the actor's organisations' open ones first, then by due date (at most `first`, ≤ 500).

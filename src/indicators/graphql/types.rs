@@ -126,7 +126,7 @@ impl Indicator {
 
     /// Accepted values with the target; breaks where the definition changes.
     async fn time_series(&self, ctx: &Context<'_>) -> Result<TimeSeries> {
-        let points = service::time_series(&state(ctx).db, &self.model).await?;
+        let points = loader(ctx).load_one(SeriesOf(self.id, self.periodicity)).await?.unwrap_or_default();
         Ok(TimeSeries {
             unit: self.unit.clone(),
             target_value: self.target_value,

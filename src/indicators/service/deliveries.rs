@@ -387,19 +387,24 @@ pub struct SeriesPoint {
 /// The accepted values of an indicator in period order. Where the definition changes between
 /// two periods the point carries a break, so that no line joins incomparable values.
 pub async fn time_series<C: ConnectionTrait>(db: &C, ind: &indicator::Model) -> Result<Vec<SeriesPoint>> {
-    let mut rows: Vec<delivery::Model> = delivery::Entity::find()
+    let rows: Vec<delivery::Model> = delivery::Entity::find()
         .filter(delivery::Column::IndicatorId.eq(ind.id))
         .filter(delivery::Column::Status.eq(DeliveryStatus::Accepted))
         .all(db)
         .await?;
-    rows.sort_by_key(|d| Period::parse(&d.period, ind.periodicity).ok());
+    Ok(series(rows, ind.periodicity))
+}
+
+/// The time series of an indicator's accepted deliveries (`rows`), in period order.
+pub fn series(mut rows: Vec<delivery::Model>, periodicity: Periodicity) -> Vec<SeriesPoint> {
+    rows.sort_by_key(|d| Period::parse(&d.period, periodicity).ok());
     let mut out: Vec<SeriesPoint> = Vec::with_capacity(rows.len());
     for d in rows {
         let Some(value) = d.value else { continue };
         let break_before = out.last().is_some_and(|p| p.definition_id != d.definition_id);
         out.push(SeriesPoint { period: d.period, value, definition_id: d.definition_id, break_before });
     }
-    Ok(out)
+    out
 }
 
 /// Share of a department's confirmed deliveries that came by their due date.

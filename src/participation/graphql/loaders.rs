@@ -26,7 +26,8 @@ key!(
     CommentById,
     CommentCountOf,
     DispositionOf,
-    ProcessOfLeitbild
+    ProcessOfLeitbild,
+    VersionsOfComment
 );
 
 pub(super) fn db_err(e: sea_orm::DbErr) -> Arc<Error> {
@@ -162,6 +163,20 @@ impl Loader<RepliesOf> for ParticipationLoader {
             .await
             .map_err(db_err)?;
         Ok(group(rows, |m| RepliesOf(m.parent_id.unwrap_or_default()), Comment::from))
+    }
+}
+
+impl Loader<VersionsOfComment> for ParticipationLoader {
+    type Value = Vec<CommentVersion>;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[VersionsOfComment]) -> Result<HashMap<VersionsOfComment, Self::Value>, Self::Error> {
+        let rows = comment_version::Entity::find()
+            .filter(comment_version::Column::CommentId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(comment_version::Column::Version)
+            .all(&self.db)
+            .await
+            .map_err(db_err)?;
+        Ok(group(rows, |m| VersionsOfComment(m.comment_id), CommentVersion::from))
     }
 }
 

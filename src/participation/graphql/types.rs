@@ -444,7 +444,7 @@ impl Comment {
         if a.user_id != self.author_id && !a.can(Permission::Moderate) {
             return Ok(vec![]);
         }
-        Ok(comments::versions(&state(ctx).db, self.id).await?.into_iter().map(Into::into).collect())
+        Ok(loader(ctx).load_one(VersionsOfComment(self.id)).await?.unwrap_or_default())
     }
 }
 

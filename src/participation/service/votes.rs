@@ -6,6 +6,11 @@ use crate::change::Change;
 /// Casts or changes a vote. The row is an upsert on the unique (proposal, voter) pair, so
 /// concurrent identical requests count once; under ORGANIZATION eligibility the voter is the
 /// organisation and the last member's vote counts.
+///
+/// Hot under a closing vote (hundreds at once), so it costs few statements: the proposal and
+/// its process read together under a share lock (a phase change waits for the votes in flight
+/// and they for it), the current phase, the voter's participating organisations, the upsert
+/// answering its row, the reminder settled in one conditional update, and the audit event.
 pub async fn cast_vote(
     state: &AppState,
     actor: &Actor,
@@ -16,12 +21,9 @@ pub async fn cast_vote(
     actor.require(Permission::Participate)?;
     let now = state.now();
     let mut txn = Change::begin(&state.db, now).await?;
-    let prop = proposal_by_id(&txn, proposal_id).await?;
-    let p = process_for_share(&txn, prop.process_id).await?;
-    // Re-read under the lock: the vote may have closed while we waited.
-    let prop = proposal_by_id(&txn, proposal_id).await?;
+    let (prop, p) = proposal_and_process_for_share(&txn, proposal_id).await?;
     let in_voting = current_phase(&txn, &p).await?.is_some_and(|ph| ph.kind == PhaseKind::Voting);
-    let orgs = actor_participations(&txn, actor, p.id).await?;
+    let orgs = voter_organizations(&txn, actor, p.id).await?;
     let voter_orgs: Vec<rules::VoterOrganization<'_>> =
         orgs.iter().map(|o| rules::VoterOrganization { id: o.id, name: &o.name, sector: o.sector }).collect();
     let ballot = rules::ballot(&rules::VoteFacts {
@@ -32,11 +34,10 @@ pub async fn cast_vote(
         organizations: &voter_orgs,
         requested: organization_id,
     })?;
-    let voter_id = ballot.voter_id;
     let row = vote::ActiveModel {
         id: Set(Uuid::now_v7()),
         proposal_id: Set(proposal_id),
-        voter_id: Set(voter_id),
+        voter_id: Set(ballot.voter_id),
         cast_by: Set(actor.user_id),
         organization_id: Set(Some(ballot.organization_id)),
         sector: Set(Some(ballot.sector)),
@@ -44,7 +45,7 @@ pub async fn cast_vote(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    vote::Entity::insert(row)
+    let saved = vote::Entity::insert(row)
         .on_conflict(
             OnConflict::columns([vote::Column::ProposalId, vote::Column::VoterId])
                 .update_columns([
@@ -56,15 +57,12 @@ pub async fn cast_vote(
                 ])
                 .to_owned(),
         )
-        .exec_without_returning(&txn)
+        .exec_with_returning(&txn)
         .await?;
-    settle_vote_closing(&txn, &p, actor, ballot.organization_id).await?;
-    let saved = vote::Entity::find()
-        .filter(vote::Column::ProposalId.eq(proposal_id))
-        .filter(vote::Column::VoterId.eq(voter_id))
-        .one(&txn)
-        .await?
-        .ok_or(Error::NotFound("vote"))?;
+    match p.eligibility {
+        Eligibility::Person => settle_own_vote_closing(&txn, &p, actor.user_id).await?,
+        Eligibility::Organization => settle_vote_closing(&txn, &p, actor, ballot.organization_id).await?,
+    }
     txn.audit(
         Some(actor.user_id),
         AuditEntry {
@@ -77,6 +75,76 @@ pub async fn cast_vote(
     txn.commit().await?;
     state.live.publish(&state.db, LiveEvent::TallyChanged { proposal_id }).await;
     Ok(saved)
+}
+
+/// The proposal and its process in one read, both share-locked on PostgreSQL; the rows are
+/// read once the lock is held, so a vote closed meanwhile is seen closed.
+async fn proposal_and_process_for_share<C: ConnectionTrait>(
+    db: &C,
+    proposal_id: Uuid,
+) -> Result<(proposal::Model, process::Model)> {
+    use sea_orm::JoinType;
+    let to_process =
+        proposal::Entity::belongs_to(process::Entity).from(proposal::Column::ProcessId).to(process::Column::Id).into();
+    let (prop, p) = proposal::Entity::find_by_id(proposal_id)
+        .join(JoinType::InnerJoin, to_process)
+        .select_also(process::Entity)
+        .lock_shared()
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound("proposal"))?;
+    Ok((prop, p.ok_or(Error::NotFound("process"))?))
+}
+
+/// The actor's organisations that take part in the process, in one read.
+async fn voter_organizations<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    process_id: Uuid,
+) -> Result<Vec<organization::Model>> {
+    if actor.organization_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let participating = sea_orm::sea_query::Query::select()
+        .column(participant::Column::OrganizationId)
+        .from(participant::Entity)
+        .and_where(participant::Column::ProcessId.eq(process_id))
+        .to_owned();
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Id.is_in(actor.organization_ids.iter().copied()))
+        .filter(organization::Column::Id.in_subquery(participating))
+        .order_by_asc(organization::Column::Name)
+        .all(db)
+        .await?)
+}
+
+/// Under PERSON eligibility: cancels the voter's pending "vote closing" reminder once they have
+/// voted on every open proposal of the process, decided and done in one statement.
+async fn settle_own_vote_closing<C: ConnectionTrait>(db: &C, p: &process::Model, voter: Uuid) -> Result<()> {
+    use sea_orm::sea_query::{ExprTrait as _, Query};
+
+    use crate::notifications::entities::{NotificationStatus, notification};
+    let voted = Query::select()
+        .expr(Expr::val(1))
+        .from(vote::Entity)
+        .and_where(Expr::col((vote::Entity, vote::Column::ProposalId)).equals((proposal::Entity, proposal::Column::Id)))
+        .and_where(vote::Column::VoterId.eq(voter))
+        .to_owned();
+    let still_open = Query::select()
+        .expr(Expr::val(1))
+        .from(proposal::Entity)
+        .and_where(proposal::Column::ProcessId.eq(p.id))
+        .and_where(proposal::Column::Status.eq(ProposalStatus::InVote))
+        .and_where(Expr::exists(voted).not())
+        .to_owned();
+    notification::Entity::update_many()
+        .col_expr(notification::Column::Status, Expr::value(NotificationStatus::Cancelled))
+        .filter(notification::Column::Status.eq(NotificationStatus::Pending))
+        .filter(notification::Column::DedupeKey.starts_with(vote_closing_key(p.id, voter)))
+        .filter(Expr::exists(still_open).not())
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// The actor's own vote on each proposal (their person's, or their organisation's).
