@@ -198,7 +198,8 @@ pub async fn graphql_post(
                 if actor.is_none() {
                     request = request.disable_introspection();
                 }
-                request = crate::graphql::request_data(request, &http.app, actor.clone());
+                request = crate::graphql::request_data(request, &http.app, actor.clone())
+                    .data(crate::accounts::graphql::ClientAddress(ip));
                 http.schema.execute(request).await
             }
             Err(e) => refusal(&e),

@@ -20,5 +20,6 @@ mod participation;
 mod reports;
 mod schema;
 mod sessions;
+mod signin;
 mod standards;
 mod text_rules;
