@@ -100,21 +100,23 @@ pub async fn execute(
     actor: Option<Actor>,
 ) -> async_graphql::Response {
     let batcher = crate::batching::Batcher::default();
-    request.data = loaders(state, actor, batcher.spawner(), std::time::Duration::ZERO);
+    // Added to what the caller attached (the client's address), not in its place.
+    loaders(&mut request.data, state, actor, batcher.spawner(), std::time::Duration::ZERO);
     batcher.run(schema.execute(request)).await
 }
 
 /// The same data for a WebSocket connection. The loaders batch but do not cache, so a long-lived
 /// subscription never serves stale rows.
 pub fn connection_data(state: &AppState, actor: Option<Actor>) -> Data {
-    loaders(state, actor, tokio::spawn, std::time::Duration::from_millis(1))
+    let mut data = Data::default();
+    loaders(&mut data, state, actor, tokio::spawn, std::time::Duration::from_millis(1));
+    data
 }
 
-fn loaders<S, R>(state: &AppState, actor: Option<Actor>, spawner: S, delay: std::time::Duration) -> Data
+fn loaders<S, R>(data: &mut Data, state: &AppState, actor: Option<Actor>, spawner: S, delay: std::time::Duration)
 where
     S: Fn(futures_util::future::BoxFuture<'static, ()>) -> R + Clone + Send + Sync + 'static,
 {
-    let mut data = Data::default();
     data.insert(DataLoader::new(AccountsLoader(state.db.clone()), spawner.clone()).delay(delay));
     data.insert(DataLoader::new(LeitbildLoader(state.db.clone()), spawner.clone()).delay(delay));
     data.insert(
@@ -126,7 +128,6 @@ where
     if let Some(a) = actor {
         data.insert(a);
     }
-    data
 }
 
 /// Gives every error of every operation (HTTP or WebSocket) its `extensions.code`, in one place.

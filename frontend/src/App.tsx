@@ -8,6 +8,7 @@ import { AppLayout } from './components/Layout';
 import { Loading } from './components/Notice';
 import { RequireAuth } from './components/RequireAuth';
 import { LoginPage } from './pages/LoginPage';
+import { SignInLinkPage } from './pages/SignInLinkPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { TasksPage } from './pages/TasksPage';
 
@@ -50,6 +51,8 @@ function AppRoutes() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      {/* The mailed sign-in link; its token travels in the fragment. */}
+      <Route path="/login/link" element={<SignInLinkPage />} />
       <Route path="/oeffentlich" element={<Suspense fallback={<Loading />}><PublicOverviewPage /></Suspense>} />
       <Route path="/oeffentlich/leitbild/:id" element={<Suspense fallback={<Loading />}><PublicEditionPage /></Suspense>} />
       <Route path="/oeffentlich/bericht/:id" element={<Suspense fallback={<Loading />}><PublicReportPage /></Suspense>} />

@@ -18,6 +18,11 @@ use super::{
 use crate::{
     error::Error,
     graphql::{actor, actor_opt, state},
+    notifications::{
+        entities::NotificationKind,
+        mailer::{compose, html_of},
+        service::NewNotification,
+    },
 };
 
 // ---- types ------------------------------------------------------------------------------
@@ -294,12 +299,24 @@ impl AccountsMutation {
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> Result<Session> {
         let st = state(ctx);
         let done = service::login(st, &email, &password).await?;
-        ctx.append_http_header(
-            "Set-Cookie",
-            session_cookie(&done.token, (done.expires_at - st.now()).num_seconds(), st.config.secure_cookies),
-        );
-        let user = User { own: true, ..done.user.into() };
-        Ok(Session { token: done.token, expires_at: done.expires_at, user })
+        Ok(session_answer(ctx, st, done))
+    }
+
+    /// Sends a single-use sign-in link (valid 15 minutes) to the address if a person has it.
+    /// Answers `true` either way, so that nobody learns which addresses have an account.
+    async fn request_sign_in_link(&self, ctx: &Context<'_>, email: String) -> Result<bool> {
+        let st = state(ctx);
+        let client = ctx.data_opt::<ClientAddress>().and_then(|c| c.0);
+        service::request_sign_in_link(st, &email, client, |txn, mail| txn.notify(sign_in_mail(mail))).await?;
+        Ok(true)
+    }
+
+    /// Signs in with the token of a sign-in link (the part after `#` in the mailed link): once,
+    /// within 15 minutes. Sets the session cookie like `login`.
+    async fn sign_in_with_link(&self, ctx: &Context<'_>, token: String) -> Result<Session> {
+        let st = state(ctx);
+        let done = service::sign_in_with_link(st, &token).await?;
+        Ok(session_answer(ctx, st, done))
     }
 
     async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
@@ -371,6 +388,48 @@ impl AccountsMutation {
     async fn erase_user(&self, ctx: &Context<'_>, id: Uuid) -> Result<User> {
         let a = actor(ctx)?;
         Ok(crate::privacy::erase_user(state(ctx), a, id).await?.into())
+    }
+}
+
+/// The answer of every way of signing in: the session, and its cookie for the web app.
+fn session_answer(ctx: &Context<'_>, st: &crate::state::AppState, done: service::LoggedIn) -> Session {
+    ctx.append_http_header(
+        "Set-Cookie",
+        session_cookie(&done.token, (done.expires_at - st.now()).num_seconds(), st.config.secure_cookies),
+    );
+    let user = User { own: true, ..done.user.into() };
+    Session { token: done.token, expires_at: done.expires_at, user }
+}
+
+/// The client's address as the HTTP listener saw it, for limits per client.
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
+
+/// The mail of a sign-in link. Its link stays out of the notification's `link` field (which
+/// people who read the outbox see): only the mail itself carries it.
+fn sign_in_mail(mail: service::SignInMail) -> NewNotification {
+    let text = compose(
+        &format!("Guten Tag {},", mail.name),
+        &[
+            "Sie haben einen Anmeldelink für teilhabe angefordert.".to_string(),
+            format!(
+                "Der Link gilt {} Minuten und nur ein einziges Mal; er meldet Sie auf dem Gerät an, auf dem Sie ihn öffnen.",
+                service::SIGN_IN_LINK_MINUTES
+            ),
+            "Wenn Sie keinen Link angefordert haben, können Sie diese Mail ignorieren.".to_string(),
+        ],
+        "Jetzt anmelden",
+        &mail.url,
+    );
+    NewNotification {
+        recipient_id: mail.user_id,
+        kind: NotificationKind::SignInLink,
+        dedupe_key: format!("signin:{}", mail.link_id),
+        due_at: mail.expires_at - chrono::Duration::minutes(service::SIGN_IN_LINK_MINUTES),
+        subject: "Ihr Anmeldelink für teilhabe".into(),
+        body_html: Some(html_of(&text, Some(&mail.url))),
+        body_text: text,
+        link: None,
+        cc: vec![],
     }
 }
 

@@ -198,6 +198,7 @@ pub async fn graphql_post(
                 if actor.is_none() {
                     request = request.disable_introspection();
                 }
+                let request = request.data(crate::accounts::graphql::ClientAddress(ip));
                 crate::graphql::execute(&http.schema, request, &http.app, actor.clone()).await
             }
             Err(e) => refusal(&e),

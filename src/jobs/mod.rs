@@ -20,6 +20,8 @@ pub struct StepReport {
 /// claims its work in the database.
 pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> Result<StepReport> {
     let sessions_purged = accounts::service::purge_expired(state, now).await?;
+    let link_life = chrono::Duration::minutes(accounts::service::SIGN_IN_LINK_MINUTES);
+    notifications::service::expire_sign_in_mails(&state.db, now - link_life).await?;
     let phases_advanced = participation::service::advance_due(state, now).await?;
     // Reminders are enqueued before sending, so that those due now go out in this same pass.
     let reminders = indicators::reminders::run(state, now).await?;

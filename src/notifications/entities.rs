@@ -24,6 +24,9 @@ pub enum NotificationKind {
     DeliveryReturned,
     #[sea_orm(string_value = "DIGEST")]
     Digest,
+    /// A single-use sign-in link: sent at once, never folded into a digest.
+    #[sea_orm(string_value = "SIGN_IN_LINK")]
+    SignInLink,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]

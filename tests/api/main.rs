@@ -21,5 +21,6 @@ mod participation;
 mod reports;
 mod schema;
 mod sessions;
+mod signin;
 mod standards;
 mod text_rules;

@@ -50,4 +50,37 @@ describe('LoginPage', () => {
     expect(screen.getByLabelText(/E-Mail-Adresse/).getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByRole('alert').textContent).toBe('Bitte prüfen Sie die markierten Felder.');
   });
+
+  it('offers a sign-in link by email and answers the same for every address', async () => {
+    const bodies: unknown[] = [];
+    const replies = [{ data: { me: null } }, { data: { requestSignInLink: true } }];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn((_url: string, init: RequestInit) => {
+        bodies.push(JSON.parse(String(init.body)));
+        return respond(replies.shift());
+      }),
+    );
+    render(
+      <MemoryRouter initialEntries={['/login']}>
+        <SessionProvider>
+          <LoginPage />
+        </SessionProvider>
+      </MemoryRouter>,
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Ohne Passwort anmelden: Link per E-Mail erhalten' }));
+    expect(screen.getByRole('heading', { level: 2, name: 'Anmeldelink per E-Mail' })).toBeTruthy();
+    expect(screen.queryByLabelText(/Passwort/)).toBeNull();
+    fireEvent.change(screen.getByLabelText(/E-Mail-Adresse/), { target: { value: 'partner@example.org' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Link senden' }));
+      await Promise.resolve();
+    });
+    expect((await screen.findByRole('status')).textContent).toBe(
+      'Wenn zu partner@example.org ein Konto gehört, ist ein Anmeldelink unterwegs. Er gilt 15 Minuten.',
+    );
+    expect(bodies[1]).toMatchObject({ variables: { email: 'partner@example.org' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Mit Passwort anmelden' }));
+    expect(screen.getByLabelText(/Passwort/)).toBeTruthy();
+  });
 });

@@ -7,10 +7,11 @@ import { TextInput } from '../components/fields';
 import { PublicLayout } from '../components/Layout';
 import { Loading } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
-import { RequestError } from '../lib/client';
+import { RequestError, request } from '../lib/client';
 import { useErrorText } from '../lib/errors';
 import { formText } from '../lib/form';
 import { useSession } from '../session/context';
+import { RequestSignInLinkMutation } from '../session/operations';
 
 /** Only same-site paths are allowed as a target after login. */
 export function safeNext(next: string | null): string {
@@ -19,6 +20,55 @@ export function safeNext(next: string | null): string {
 }
 
 const LOGIN_FIELDS = { fields: ['email', 'password'] };
+const LINK_FIELDS = { fields: ['email'] };
+
+/** Asks for a sign-in link by email. The answer never says whether the address has an account. */
+function SignInLinkForm({ onBack }: { onBack: () => void }) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<unknown>(undefined);
+  const [pending, setPending] = useState(false);
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const { fieldErrors } = useErrorText();
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const email = formText(new FormData(e.currentTarget), 'email');
+    setPending(true);
+    setError(undefined);
+    try {
+      await request(RequestSignInLinkMutation, { email });
+      setSentTo(email);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="login-link-heading">
+      <h2 id="login-link-heading">{t('login.link.title')}</h2>
+      <p>{t('login.link.intro')}</p>
+      {sentTo !== null && (
+        <p className="notice" role="status">
+          {t('login.link.sent', { email: sentTo })}
+        </p>
+      )}
+      <ErrorMessage error={error} mapping={LINK_FIELDS} />
+      <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(error, LINK_FIELDS)}>
+        <TextInput name="email" type="email" label={t('login.email')} autoComplete="username" isRequired autoFocus />
+        <Button type="submit" className="btn" isPending={pending}>
+          {t('login.link.submit')}
+        </Button>
+      </Form>
+      <p>
+        <Button className="btn btn-quiet-link" onPress={onBack}>
+          {t('login.link.back')}
+        </Button>
+      </p>
+    </section>
+  );
+}
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -26,6 +76,7 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const [error, setError] = useState<unknown>(undefined);
   const [pending, setPending] = useState(false);
+  const [withLink, setWithLink] = useState(false);
   const { fieldErrors } = useErrorText();
 
   if (state.status === 'authenticated') {
@@ -59,33 +110,44 @@ export function LoginPage() {
             {t('login.expired')}
           </p>
         )}
-        {wrongCredentials ? (
-          <div role="alert" className="alert alert-error">
-            <p>{t('login.wrongCredentials')}</p>
-          </div>
+        {withLink ? (
+          <SignInLinkForm onBack={() => setWithLink(false)} />
         ) : (
-          <ErrorMessage error={error} mapping={LOGIN_FIELDS} />
+          <>
+            {wrongCredentials ? (
+              <div role="alert" className="alert alert-error">
+                <p>{t('login.wrongCredentials')}</p>
+              </div>
+            ) : (
+              <ErrorMessage error={error} mapping={LOGIN_FIELDS} />
+            )}
+            <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(error, LOGIN_FIELDS)}>
+              <TextInput
+                name="email"
+                type="email"
+                label={t('login.email')}
+                autoComplete="username"
+                isRequired
+                autoFocus
+              />
+              <TextInput
+                name="password"
+                type="password"
+                label={t('login.password')}
+                autoComplete="current-password"
+                isRequired
+              />
+              <Button type="submit" className="btn" isPending={pending}>
+                {t('login.submit')}
+              </Button>
+            </Form>
+            <p>
+              <Button className="btn btn-quiet-link" onPress={() => setWithLink(true)}>
+                {t('login.link.offer')}
+              </Button>
+            </p>
+          </>
         )}
-        <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(error, LOGIN_FIELDS)}>
-          <TextInput
-            name="email"
-            type="email"
-            label={t('login.email')}
-            autoComplete="username"
-            isRequired
-            autoFocus
-          />
-          <TextInput
-            name="password"
-            type="password"
-            label={t('login.password')}
-            autoComplete="current-password"
-            isRequired
-          />
-          <Button type="submit" className="btn" isPending={pending}>
-            {t('login.submit')}
-          </Button>
-        </Form>
         <p className="login-public">
           <Link to="/oeffentlich">{t('public.loginLink')}</Link> – {t('public.loginLinkIntro')}
         </p>

@@ -30,3 +30,17 @@ export const LogoutMutation = graphql(`
     logout
   }
 `);
+
+export const RequestSignInLinkMutation = graphql(`
+  mutation RequestSignInLink($email: String!) {
+    requestSignInLink(email: $email)
+  }
+`);
+
+export const SignInWithLinkMutation = graphql(`
+  mutation SignInWithLink($token: String!) {
+    signInWithLink(token: $token) {
+      expiresAt
+    }
+  }
+`);

@@ -22,10 +22,12 @@ use crate::{
     text,
 };
 
+mod links;
 mod organisations;
 mod people;
 mod sessions;
 
+pub use links::*;
 pub use organisations::*;
 pub use people::*;
 pub use sessions::*;

@@ -27,18 +27,8 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> Result<Logg
         Some(u) if password_ok && u.active && u.password_hash.is_some() => u,
         _ => return Err(bad_login()),
     };
-    let token = new_token();
-    let expires_at = now + state.config.session_ttl;
     let mut txn = Change::begin(&state.db, now).await?;
-    session::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        user_id: Set(user.id),
-        token_hash: Set(hash_token(&token)),
-        created_at: Set(now),
-        expires_at: Set(expires_at),
-    }
-    .insert(&txn)
-    .await?;
+    let (token, expires_at) = open_session(&txn, state, user.id, now).await?;
     login_throttle::Entity::delete_many()
         .filter(login_throttle::Column::EmailKey.eq(key))
         .filter(login_throttle::Column::Failures.lte(attempt))
@@ -55,6 +45,27 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> Result<Logg
     );
     txn.commit().await?;
     Ok(LoggedIn { token, expires_at, user })
+}
+
+/// Opens a session for `user_id` in the caller's change and answers its token and end.
+pub(super) async fn open_session(
+    txn: &Change,
+    state: &AppState,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(String, DateTime<Utc>)> {
+    let token = new_token();
+    let expires_at = now + state.config.session_ttl;
+    session::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id),
+        token_hash: Set(hash_token(&token)),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+    }
+    .insert(txn)
+    .await?;
+    Ok((token, expires_at))
 }
 
 /// Counts one login attempt for `key` in one atomic statement and answers its number in the
@@ -177,5 +188,6 @@ pub async fn purge_expired(state: &AppState, now: DateTime<Utc>) -> Result<u64> 
         .filter(login_throttle::Column::WindowStart.lt(now - Duration::days(1)))
         .exec(&state.db)
         .await?;
+    purge_links(state, now).await?;
     Ok(gone.rows_affected)
 }

@@ -126,7 +126,8 @@ pub async fn enqueue_many<C: ConnectionTrait>(db: &C, list: Vec<NewNotification>
     let mut rows: Vec<notification::ActiveModel> = list
         .into_iter()
         .map(|n| {
-            let via_digest = n.kind != NotificationKind::Digest && digest_users.contains(&n.recipient_id);
+            let via_digest = !matches!(n.kind, NotificationKind::Digest | NotificationKind::SignInLink)
+                && digest_users.contains(&n.recipient_id);
             row(n, via_digest, now)
         })
         .collect();
@@ -141,6 +142,29 @@ pub async fn enqueue_many<C: ConnectionTrait>(db: &C, list: Vec<NewNotification>
         rows = rest;
     }
     Ok(inserted)
+}
+
+/// Sign-in mails carry a live token in their text: once `created_before` (their links have
+/// expired), the text is blanked and an unsent one cancelled, so the outbox keeps no token.
+pub async fn expire_sign_in_mails<C: ConnectionTrait>(db: &C, created_before: DateTime<Utc>) -> Result<u64> {
+    let res = notification::Entity::update_many()
+        .col_expr(notification::Column::BodyText, Expr::value(""))
+        .col_expr(notification::Column::BodyHtml, Expr::value(Option::<String>::None))
+        .col_expr(
+            notification::Column::Status,
+            Expr::case(
+                notification::Column::Status.eq(NotificationStatus::Pending),
+                Expr::value(NotificationStatus::Cancelled),
+            )
+            .finally(Expr::col(notification::Column::Status))
+            .into(),
+        )
+        .filter(notification::Column::Kind.eq(NotificationKind::SignInLink))
+        .filter(notification::Column::CreatedAt.lte(created_before))
+        .filter(notification::Column::BodyText.ne(""))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
 }
 
 /// The person acted: pending reminders whose dedupe key starts with `dedupe_key_prefix` are
