@@ -23,6 +23,7 @@ use crate::{
     participation::{self, graphql::ParticipationLoader},
     reports,
     state::AppState,
+    tasks,
 };
 
 /// Deepest nesting a query may have; a 12-level introspection query is refused.
@@ -40,6 +41,7 @@ pub struct Query(
     reports::graphql::ReportsQuery,
     notifications::graphql::NotificationsQuery,
     indicators::graphql::IndicatorsQuery,
+    tasks::graphql::TasksQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -51,6 +53,7 @@ pub struct Mutation(
     reports::graphql::ReportsMutation,
     notifications::graphql::NotificationsMutation,
     indicators::graphql::IndicatorsMutation,
+    tasks::graphql::TasksMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -27,6 +27,7 @@ pub mod privacy;
 pub mod reports;
 pub mod state;
 pub mod tables;
+pub mod tasks;
 pub mod text;
 
 use std::sync::Arc;

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod entities;
 pub mod graphql;
 pub mod links;
+pub mod remind;
 pub mod reminders;
 pub mod service;
 pub mod timing;

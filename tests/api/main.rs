@@ -21,4 +21,5 @@ mod reports;
 mod schema;
 mod sessions;
 mod standards;
+mod tasks;
 mod text_rules;
