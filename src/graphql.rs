@@ -21,7 +21,7 @@ use crate::{
     leitbild::{self, graphql::LeitbildLoader},
     notifications,
     participation::{self, graphql::ParticipationLoader},
-    reports,
+    reports, search,
     state::AppState,
     tasks,
 };
@@ -42,6 +42,7 @@ pub struct Query(
     notifications::graphql::NotificationsQuery,
     indicators::graphql::IndicatorsQuery,
     tasks::graphql::TasksQuery,
+    search::graphql::SearchQuery,
 );
 
 #[derive(MergedObject, Default)]

@@ -25,6 +25,7 @@ pub mod pagination;
 pub mod participation;
 pub mod privacy;
 pub mod reports;
+pub mod search;
 pub mod state;
 pub mod tables;
 pub mod tasks;

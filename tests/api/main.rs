@@ -19,6 +19,7 @@ mod notifications;
 mod participation;
 mod reports;
 mod schema;
+mod search;
 mod sessions;
 mod standards;
 mod tasks;
