@@ -21,8 +21,9 @@ use crate::{
     leitbild::{self, graphql::LeitbildLoader},
     notifications,
     participation::{self, graphql::ParticipationLoader},
-    reports,
+    reports, search,
     state::AppState,
+    tasks,
 };
 
 /// Deepest nesting a query may have; a 12-level introspection query is refused.
@@ -40,6 +41,8 @@ pub struct Query(
     reports::graphql::ReportsQuery,
     notifications::graphql::NotificationsQuery,
     indicators::graphql::IndicatorsQuery,
+    tasks::graphql::TasksQuery,
+    search::graphql::SearchQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -51,6 +54,7 @@ pub struct Mutation(
     reports::graphql::ReportsMutation,
     notifications::graphql::NotificationsMutation,
     indicators::graphql::IndicatorsMutation,
+    tasks::graphql::TasksMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -26,8 +26,10 @@ pub mod pagination;
 pub mod participation;
 pub mod privacy;
 pub mod reports;
+pub mod search;
 pub mod state;
 pub mod tables;
+pub mod tasks;
 pub mod text;
 
 use std::sync::Arc;

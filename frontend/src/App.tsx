@@ -37,6 +37,8 @@ const PublicGlossaryPage = lazyView(() => import('./pages/public/PublicPages').t
 const ProcessesPage = lazyView(() => import('./pages/participation/ProcessesPage').then((m) => m.ProcessesPage));
 const ProcessPage = lazyView(() => import('./pages/participation/ProcessPage').then((m) => m.ProcessPage));
 const SettingsPage = lazyView(() => import('./pages/settings/SettingsPage').then((m) => m.SettingsPage));
+const SearchPage = lazyView(() => import('./pages/search/SearchPage').then((m) => m.SearchPage));
+const NotificationsPage = lazyView(() => import('./pages/notifications/NotificationsPage').then((m) => m.NotificationsPage));
 
 export function App() {
   const { i18n } = useTranslation();
@@ -83,6 +85,8 @@ function AppRoutes() {
         <Route path="bericht/aenderungen" element={<Suspense fallback={<Loading />}><ReportChangesPage /></Suspense>} />
         <Route path="bericht/veroeffentlichung" element={<Suspense fallback={<Loading />}><PublicationPage /></Suspense>} />
         <Route path="einstellungen" element={<Suspense fallback={<Loading />}><SettingsPage /></Suspense>} />
+        <Route path="suche" element={<Suspense fallback={<Loading />}><SearchPage /></Suspense>} />
+        <Route path="benachrichtigungen" element={<Suspense fallback={<Loading />}><NotificationsPage /></Suspense>} />
         <Route
           path="koordination"
           element={

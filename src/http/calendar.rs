@@ -19,7 +19,10 @@ use crate::{
         entities::{DeliveryStatus, delivery, indicator},
         timing,
     },
-    notifications::entities::settings,
+    notifications::{
+        entities::settings,
+        links::{self, Place},
+    },
     participation::entities::{PhaseKind, ProcessStatus, participant, phase, process},
 };
 
@@ -89,7 +92,7 @@ pub async fn feed<C: ConnectionTrait>(
             .timestamp(now)
             .summary(&format!("Datenlieferung {} fällig: {}", d.period, ind.name))
             .description(&format!("Indikator {} ({}), Zeitraum {}", ind.name, ind.code, d.period))
-            .url(&format!("{public_url}/lieferungen/{}", d.id));
+            .url(&links::url(public_url, &Place::Delivery(d.id).path()));
         cal.push(all_day(&mut event, timing::local_date(d.effective_due())).done());
     }
     for ind in &indicators {
@@ -99,7 +102,7 @@ pub async fn feed<C: ConnectionTrait>(
             .timestamp(now)
             .summary(&format!("Überprüfung fällig: {}", ind.name))
             .description(&format!("Definition und Quelle von {} prüfen", ind.code))
-            .url(&format!("{public_url}/indikatoren/{}", ind.id));
+            .url(&links::url(public_url, &Place::Indicator(ind.id).path()));
         cal.push(all_day(&mut event, timing::local_date(ind.next_review_at)).done());
     }
     // The close of every vote still ahead in a process one of the person's organisations takes
@@ -135,7 +138,7 @@ pub async fn feed<C: ConnectionTrait>(
                 .timestamp(now)
                 .summary(&format!("Abstimmung endet: {}", p.title))
                 .description(&format!("Letzter Moment, um im Beteiligungsprozess „{}“ abzustimmen", p.title))
-                .url(&format!("{public_url}/prozesse/{}", p.id))
+                .url(&links::url(public_url, &Place::Process(p.id).path()))
                 .starts(v.ends_at)
                 .done(),
         );

@@ -6,6 +6,7 @@ pub mod entities;
 pub mod graphql;
 pub mod import;
 pub mod links;
+pub mod remind;
 pub mod reminders;
 pub mod service;
 pub mod timing;

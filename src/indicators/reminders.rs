@@ -211,12 +211,9 @@ pub fn delivery_reminders(
     };
     let next = Some(timing::stage_time(due, stage.next()));
     let expires = due.max(now) + chrono::Duration::days(LINK_DAYS);
-    let url = format!(
-        "{}/lieferungen/{}/bestaetigen?token={}",
-        state.config.public_url,
-        d.id,
-        links::sign(secret, d.id, expires)
-    );
+    let place =
+        notifications::links::Place::DeliveryConfirm { delivery_id: d.id, token: links::sign(secret, d.id, expires) };
+    let url = notifications::links::url(&state.config.public_url, &place.path());
     let cc = if timing::escalates(due, stage) { ctx.escalation(ind) } else { vec![] };
     let date = timing::german_date(due);
     let (kind, subject, first_line) = if stage.is_overdue() {
@@ -536,7 +533,8 @@ async fn review_batch(
     let ids: Vec<Uuid> = batch.iter().map(|i| i.id).collect();
     let mut mails = Vec::new();
     for ind in &batch {
-        let url = format!("{}/indikatoren/{}", state.config.public_url, ind.id);
+        let url =
+            notifications::links::url(&state.config.public_url, &notifications::links::Place::Indicator(ind.id).path());
         let date = timing::german_date(ind.next_review_at);
         let lines = vec![
             format!("die Überprüfung des Indikators „{}“ ({}) ist am {date} fällig.", ind.name, ind.code),

@@ -77,6 +77,8 @@ pub mod notification {
         pub via_digest: bool,
         pub digest_id: Option<Uuid>,
         pub created_at: DateTimeUtc,
+        /// When the recipient marked it read in the app's notification centre.
+        pub read_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -86,6 +86,31 @@ fn to_settings(s: settings::Model, public_url: &str) -> NotificationSettings {
     NotificationSettings { digest: s.digest, calendar_url: format!("{public_url}/calendar/{}.ics", s.calendar_token) }
 }
 
+/// One entry of the person's notification centre: an outbox row as the app shows it.
+#[derive(SimpleObject)]
+pub struct InboxItem {
+    pub id: Uuid,
+    pub kind: NotificationKind,
+    pub subject: String,
+    /// Where the item is done, as a path inside the app (the signed confirm link of a mail
+    /// becomes the delivery's own page).
+    pub path: Option<String>,
+    /// When it became due, i.e. when it was (or would have been) mailed.
+    pub at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+fn to_inbox_item(m: notification::Model, public_url: &str) -> InboxItem {
+    InboxItem {
+        id: m.id,
+        kind: m.kind,
+        path: m.link.as_deref().and_then(|l| super::links::in_app_path(public_url, l)),
+        subject: m.subject,
+        at: m.due_at,
+        read_at: m.read_at,
+    }
+}
+
 #[derive(Default)]
 pub struct NotificationsQuery;
 
@@ -109,6 +134,34 @@ impl NotificationsQuery {
         Ok(conn)
     }
 
+    /// The person's own notifications in the app, newest first; the same events as their mails.
+    async fn my_inbox(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(desc = "Only those not marked read.")] unread_only: Option<bool>,
+    ) -> Result<Connection<String, InboxItem>> {
+        let actor = actor(ctx)?;
+        let st = state(ctx);
+        let (first, after) = page_args(first, after.as_deref())?;
+        let (rows, more) =
+            service::inbox(&st.db, actor.user_id, st.now(), unread_only.unwrap_or(false), first, after).await?;
+        let mut conn = Connection::new(after.is_some(), more);
+        conn.edges.extend(rows.into_iter().map(|m| {
+            let cursor = Cursor { at: m.due_at, id: m.id }.encode();
+            Edge::new(cursor, to_inbox_item(m, &st.config.public_url))
+        }));
+        Ok(conn)
+    }
+
+    /// How many of the person's notifications are unread (the number beside the bell).
+    async fn my_unread_count(&self, ctx: &Context<'_>) -> Result<u64> {
+        let actor = actor(ctx)?;
+        let st = state(ctx);
+        Ok(service::unread_count(&st.db, actor.user_id, st.now()).await?)
+    }
+
     async fn my_notification_settings(&self, ctx: &Context<'_>) -> Result<NotificationSettings> {
         let actor = actor(ctx)?;
         let st = state(ctx);
@@ -127,6 +180,19 @@ impl NotificationsMutation {
         let actor = actor(ctx)?;
         let st = state(ctx);
         Ok(to_settings(service::set_digest(st, actor, digest).await?, &st.config.public_url))
+    }
+
+    /// Marks one of one's own notifications read.
+    async fn mark_notification_read(&self, ctx: &Context<'_>, id: Uuid) -> Result<InboxItem> {
+        let actor = actor(ctx)?;
+        let st = state(ctx);
+        Ok(to_inbox_item(service::mark_read(st, actor, id).await?, &st.config.public_url))
+    }
+
+    /// Marks all of one's notifications read; answers how many were unread.
+    async fn mark_all_notifications_read(&self, ctx: &Context<'_>) -> Result<u64> {
+        let actor = actor(ctx)?;
+        Ok(service::mark_all_read(state(ctx), actor).await?)
     }
 
     /// Issues a new calendar feed address; the old one stops working.

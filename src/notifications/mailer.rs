@@ -93,7 +93,7 @@ impl Mailer {
         let sender = Sender {
             from_name: config.mail_from_name.clone(),
             host: public_host(&config.public_url),
-            settings_url: format!("{}{SETTINGS_PATH}", config.public_url),
+            settings_url: super::links::url(&config.public_url, &super::links::Place::Settings.path()),
         };
         Ok(Self { transport, sender })
     }

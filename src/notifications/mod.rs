@@ -2,6 +2,7 @@
 
 pub mod entities;
 pub mod graphql;
+pub mod links;
 pub mod mailer;
 pub mod service;
 

@@ -20,7 +20,10 @@ use crate::{
     error::{Error, Result},
     leitbild::{entities::field_of_action, service as lb},
     live::LiveEvent,
-    notifications,
+    notifications::{
+        self,
+        links::{self, Place},
+    },
     pagination::Cursor,
     state::AppState,
     text::{Lines, TITLE},
@@ -36,6 +39,8 @@ pub struct Target {
     pub text: String,
     /// The process whose consultation the comment belongs to (for the disposition table).
     pub process_id: Option<Uuid>,
+    /// Where the item is read in the web app.
+    pub place: Place,
 }
 
 /// Finds a target of one kind by id, or `None` if the id is not of that kind.
@@ -71,6 +76,7 @@ fn proposal_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<
             kind: TargetKind::Proposal,
             text: format!("{}\n{}\n{}", p.title, p.text, p.rationale),
             process_id: Some(p.process_id),
+            place: Place::Proposal { process_id: p.process_id, proposal_id: p.id },
         }))
     })
 }
@@ -89,6 +95,7 @@ fn goal_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Opti
             kind: TargetKind::Goal,
             text: lb::goal_text(&g.title, &g.description),
             process_id: process_of_leitbild(txn, lb.id).await?,
+            place: Place::Goal { leitbild_id: lb.id, goal_id: g.id },
         }))
     })
 }
@@ -100,6 +107,7 @@ fn field_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result<Opt
             kind: TargetKind::FieldOfAction,
             text: format!("{}\n{}", f.title, f.description),
             process_id: process_of_leitbild(txn, f.leitbild_id).await?,
+            place: Place::FieldOfAction { leitbild_id: f.leitbild_id, field_id: f.id },
         }))
     })
 }
@@ -109,6 +117,7 @@ fn definition_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Resul
     Box::pin(async move {
         Ok(crate::glossary::entities::definition::Entity::find_by_id(id).one(txn).await?.map(|d| Target {
             kind: TargetKind::Definition,
+            place: Place::Definition { term_id: d.term_id, definition_id: d.id },
             text: [Some(d.text), d.scope_note].into_iter().flatten().collect::<Vec<_>>().join("\n"),
             process_id: None,
         }))
@@ -121,6 +130,7 @@ fn indicator_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result
             kind: TargetKind::Indicator,
             text: format!("{}\n{}\n{}", i.code, i.name, i.source_description),
             process_id: None,
+            place: Place::Indicator(i.id),
         }))
     })
 }
@@ -191,29 +201,18 @@ pub async fn add_comment(state: &AppState, actor: &Actor, input: NewComment) -> 
         },
     );
     if let Some(parent) = parent.filter(|p| p.author_id != actor.user_id) {
-        enqueue_reply_notice(&txn, &state.config.public_url, &parent, &row, now).await?;
+        let url = links::url(&state.config.public_url, &target.place.path());
+        enqueue_reply_notice(&txn, url, &parent, &row, now).await?;
     }
     txn.commit().await?;
     state.live.publish(&state.db, LiveEvent::CommentAdded { target_id: row.target_id, comment_id: row.id }).await;
     Ok(row)
 }
 
-/// Where a comment is read in the web app.
-pub fn comment_url(public_url: &str, c: &comment::Model) -> String {
-    let area = match c.target_kind {
-        TargetKind::Proposal => "vorschlaege",
-        TargetKind::Goal => "ziele",
-        TargetKind::FieldOfAction => "handlungsfelder",
-        TargetKind::Definition => "definitionen",
-        TargetKind::Indicator => "indikatoren",
-    };
-    format!("{public_url}/{area}/{}#kommentar-{}", c.target_id, c.id)
-}
-
 /// Tells the author of `parent` about the reply, once (the reply's id is the dedupe key).
 async fn enqueue_reply_notice<C: ConnectionTrait>(
     txn: &C,
-    public_url: &str,
+    url: String,
     parent: &comment::Model,
     reply: &comment::Model,
     now: DateTime<Utc>,
@@ -221,7 +220,6 @@ async fn enqueue_reply_notice<C: ConnectionTrait>(
     let author = user::Entity::find_by_id(reply.author_id).one(txn).await?.map(|u| u.name).unwrap_or_default();
     let excerpt: String = reply.body.chars().take(300).collect();
     let ellipsis = if reply.body.chars().count() > 300 { " …" } else { "" };
-    let url = comment_url(public_url, reply);
     let lines = vec![format!("{author} hat auf Ihren Kommentar geantwortet:"), format!("„{excerpt}{ellipsis}“")];
     let text = crate::notifications::mailer::compose("Guten Tag,", &lines, "Antwort lesen", &url);
     notifications::service::enqueue_many(

@@ -4,8 +4,18 @@
 use std::{collections::BTreeSet, fs, path::Path};
 
 /// The areas from the bottom up. A rule or service of an area may use the areas before it.
-const LAYERS: &[&str] =
-    &["audit", "accounts", "notifications", "leitbild", "glossary", "indicators", "participation", "reports"];
+const LAYERS: &[&str] = &[
+    "audit",
+    "accounts",
+    "notifications",
+    "leitbild",
+    "glossary",
+    "indicators",
+    "participation",
+    "reports",
+    "tasks",
+    "search",
+];
 
 /// Files that face the outside (GraphQL, HTTP downloads, demo content): they sit above every
 /// area's services and may compose them.

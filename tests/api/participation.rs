@@ -1087,7 +1087,7 @@ async fn reminders_for_votes_and_replies(b: Backend) {
     let replies = outbox_rows(app, NotificationKind::CommentReply).await;
     assert_eq!(replies.len(), 1, "no notice for answering oneself");
     assert_eq!(replies[0].recipient_id, civ);
-    assert!(replies[0].link.as_deref().unwrap().contains(&format!("/vorschlaege/{p1}#kommentar-")));
+    assert!(replies[0].link.as_deref().unwrap().ends_with(&format!("/prozesse/{process}#proposal-{p1}")));
 
     // The scheduler opens the vote; everyone eligible gets a reminder due 48 h before its end.
     app.clock.advance(Duration::days(7));

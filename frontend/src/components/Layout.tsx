@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { canCoordinate, useSession, useUser } from '../session/context';
 import { LanguageSwitcher } from './LanguageSwitcher';
+import { NotificationBell, SearchLink } from './NotificationBell';
 
 /** Moves focus to the new page's heading after client-side navigation (not on first load). */
 function useFocusOnNavigate() {
@@ -81,6 +82,8 @@ export function AppLayout() {
           <span className="user-name" title={user.email ?? undefined}>
             {user.name}
           </span>
+          <SearchLink />
+          <NotificationBell />
           <NavLink to="/einstellungen" className="settings-link">
             {t('nav.settings')}
           </NavLink>

@@ -1,8 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { PageHeading } from '../components/PageHeading';
 import { useUser } from '../session/context';
-import { MyParticipationTasks } from './participation/MyParticipationTasks';
-import { MyIndicatorTasks } from './tasks/MyIndicatorTasks';
+import { MyTasks } from './tasks/MyTasks';
 
 export function TasksPage() {
   const { t } = useTranslation();
@@ -11,9 +10,7 @@ export function TasksPage() {
     <>
       <PageHeading title={t('tasks.title')} />
       <p className="lead">{t('tasks.greeting', { name: user.name })}</p>
-      {/* Leitbild and participation tasks (votes, comments, replies). */}
-      <MyParticipationTasks />
-      <MyIndicatorTasks />
+      <MyTasks />
       <section aria-labelledby="tasks-data">
         <h2 id="tasks-data">{t('tasks.myData')}</h2>
         <p>{t('tasks.myDataText')}</p>

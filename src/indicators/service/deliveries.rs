@@ -297,7 +297,7 @@ pub async fn return_delivery(
     row.updated_at = Set(now);
     let updated = row.update(&txn).await?;
     if let Some(to) = deliverer {
-        let url = link(state, &format!("/lieferungen/{}", updated.id));
+        let url = link(state, crate::notifications::links::Place::Delivery(updated.id));
         let text = crate::notifications::mailer::compose(
             "Guten Tag,",
             &[

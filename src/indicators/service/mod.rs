@@ -102,8 +102,8 @@ fn dedup(ids: &[Uuid]) -> Vec<Uuid> {
 
 // ---- mails ------------------------------------------------------------------------------
 
-fn link(state: &AppState, path: &str) -> String {
-    format!("{}{path}", state.config.public_url)
+fn link(state: &AppState, place: crate::notifications::links::Place) -> String {
+    crate::notifications::links::url(&state.config.public_url, &place.path())
 }
 
 async fn owner_assigned_mails<C: ConnectionTrait>(
@@ -113,7 +113,7 @@ async fn owner_assigned_mails<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Vec<NewNotification>> {
     let org = organization::Entity::find_by_id(ind.owner_id).one(db).await?.map(|o| o.name).unwrap_or_default();
-    let url = link(state, &format!("/indikatoren/{}", ind.id));
+    let url = link(state, crate::notifications::links::Place::Indicator(ind.id));
     let mut out = Vec::new();
     for (who, role) in [(ind.responsible_user_id, "verantwortlich"), (ind.deputy_user_id, "Stellvertretung")] {
         let Some(user_id) = who else { continue };

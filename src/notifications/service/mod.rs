@@ -30,10 +30,12 @@ use crate::{
 
 mod claiming;
 mod digests;
+mod inbox;
 mod sending;
 
 pub use claiming::*;
 pub use digests::*;
+pub use inbox::*;
 pub use sending::*;
 
 /// Attempts before a notification is given up as `FAILED`.
@@ -102,6 +104,7 @@ fn row_with_id(id: Uuid, n: NewNotification, via_digest: bool, now: DateTime<Utc
         last_error: NotSet,
         sent_at: NotSet,
         digest_id: NotSet,
+        read_at: NotSet,
     }
 }
 

@@ -72,7 +72,7 @@ async fn enqueue_vote_closing<C: ConnectionTrait>(
 ) -> Result<u64> {
     let pending = pending_voters(txn, p.id).await?;
     let due_at = (ends_at - chrono::Duration::hours(VOTE_CLOSING_NOTICE_HOURS)).max(now);
-    let url = format!("{public_url}/prozesse/{}", p.id);
+    let url = crate::notifications::links::url(public_url, &crate::notifications::links::Place::Process(p.id).path());
     let closes = german_time(ends_at);
     let mails = pending
         .into_iter()
