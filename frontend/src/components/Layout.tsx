@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { canCoordinate, useSession, useUser } from '../session/context';
 import { LanguageSwitcher } from './LanguageSwitcher';
+import { focusPageHeading } from './PageHeading';
 
 /** Moves focus to the new page's heading after client-side navigation (not on first load). */
 function useFocusOnNavigate() {
@@ -14,7 +15,7 @@ function useFocusOnNavigate() {
       first.current = false;
       return;
     }
-    document.getElementById('page-title')?.focus();
+    focusPageHeading();
   }, [pathname]);
 }
 
