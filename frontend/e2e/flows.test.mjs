@@ -200,7 +200,7 @@ describe('flows that lost people', { timeout: 300_000 }, () => {
     await form.getByRole('button', { name: 'Vorschlag einreichen' }).click();
     await member.getByRole('status').filter({ hasText: 'Ihr Vorschlag wurde eingereicht.' }).waitFor();
     const card = proposalCard(member);
-    assert.match((await card.locator('ins').allTextContents()).join(' '), /Erwachsene/);
+    await card.locator('ins', { hasText: 'Erwachsene' }).first().waitFor();
     await expectAccessible(member, 'process with the new amendment');
     const data = /** @type {{ process: { proposals: { id: string, title: string }[] } }} */ (
       await gql('query($id:UUID!){process(id:$id){proposals{id title}}}', { id: processId })
@@ -212,7 +212,7 @@ describe('flows that lost people', { timeout: 300_000 }, () => {
     const card = proposalCard(member);
     const form = await expand(member, 'Kommentieren', card);
     // A quote that is not in the text: the server refuses it at the field.
-    await form.getByLabel('Ihr Kommentar').fill('Bitte auch Senioren.');
+    await form.getByLabel('Ihr Kommentar').fill('**Bitte** auch Senioren.');
     await form.getByLabel('Zitierte Stelle (optional)').fill('steht nirgends');
     await form.getByRole('button', { name: 'Kommentar senden' }).click();
     await form.getByText('Das Zitat muss eine Stelle aus dem kommentierten Text wörtlich wiedergeben.').waitFor();
@@ -285,9 +285,32 @@ describe('flows that lost people', { timeout: 300_000 }, () => {
     await coord.setViewportSize({ width: 1280, height: 900 });
   });
 
-  it('after the vote shows everyone the tally, and the adopted change as a change', async () => {
+  it('keeps the Abwägung table in step with the process, with Markdown and links to each row', async () => {
     await gql('mutation($p:UUID!){castVote(proposalId:$p,choice:YES){choice}}', { p: proposalId });
-    await gql('mutation($p:UUID!){advanceProcess(processId:$p){status}}', { p: processId });
+    await coord.reload();
+    await waitForHeading(coord, PROCESS);
+    const table = coord.locator('table.dispositions-table');
+    const row = table.getByRole('row').filter({ hasText: 'Auch Erwachsene' });
+    await row.getByText('In Abstimmung').waitFor();
+    // Closing the vote in the page updates the table without reloading.
+    await coord.getByRole('button', { name: 'Zur Phase „Beschluss“ wechseln' }).click();
+    const dialog = coord.getByRole('alertdialog');
+    await dialog.getByRole('button', { name: 'Phase beenden' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await row.getByText('Angenommen').waitFor();
+    await table.locator('strong', { hasText: 'Bitte' }).waitFor();
+    for (const link of await table.getByRole('link', { name: /^(Vorschlag|Kommentar)$/ }).all()) {
+      const href = (await link.getAttribute('href')) ?? '';
+      assert.equal(await coord.locator(href).count(), 1, `row link ${href} leads to its contribution`);
+    }
+    await expectAccessible(coord, 'Abwägung table');
+    await coord.setViewportSize({ width: 375, height: 800 });
+    const overflow = await coord.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    assert.equal(overflow, false, 'the Abwägung table reflows at 375 px');
+    await coord.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('after the vote shows everyone the tally, and the adopted change as a change', async () => {
     await member.goto(url(`/prozesse/${processId}`));
     await waitForHeading(member, PROCESS);
     const card = proposalCard(member);
@@ -295,10 +318,25 @@ describe('flows that lost people', { timeout: 300_000 }, () => {
     await card.locator('[data-testid="tally-by-sector"]').getByRole('row', { name: /Verwaltung 1 0 0 ja/ }).waitFor();
     await card.locator('[data-testid="tally-by-organization"]').getByRole('row', { name: /Migrantenbeirat/ }).waitFor();
     await card.getByRole('heading', { name: 'Übernommene Änderung' }).waitFor();
+    await card.locator('ins', { hasText: 'Erwachsene' }).first().waitFor();
     assert.match((await card.locator('ins').allTextContents()).join(' '), /Erwachsene/);
     await card.getByText(GOAL_TEXT).waitFor();
     await expectAccessible(member, 'decided proposal');
     await screenshot(member, 'flows-decided');
+  });
+
+  it('selects all participating organisations at once', async () => {
+    // The edition was adopted with the process; a new draft can get the next one.
+    await gql('mutation{createLeitbild(input:{title:"Leitbild 2035",year:2035}){id}}');
+    await coord.getByRole('link', { name: 'Prozesse', exact: true }).click();
+    await waitForHeading(coord, 'Beteiligungsprozesse');
+    await coord.waitForFunction(() => document.activeElement?.id === 'page-title');
+    await coord.getByRole('button', { name: 'Prozess starten', exact: true }).first().click();
+    await coord.getByRole('button', { name: 'Alle auswählen' }).click();
+    assert.equal(await coord.getByRole('checkbox', { name: /Amt für Integration|Migrantenbeirat/, checked: true }).count(), 2);
+    await coord.getByRole('button', { name: 'Keine auswählen' }).click();
+    assert.equal(await coord.getByRole('checkbox', { name: /Amt für Integration|Migrantenbeirat/, checked: true }).count(), 0);
+    await expectAccessible(coord, 'start form');
   });
 
   it('logged no errors in the browser console', () => {
