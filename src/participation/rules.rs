@@ -61,6 +61,8 @@ impl Counts {
 pub struct TallyOutcome {
     pub counts: Counts,
     pub eligible: u32,
+    /// The votes (abstentions included) the quorum asks for.
+    pub quorum_votes: u32,
     pub quorum_reached: bool,
     pub accepted: bool,
     /// In the order of [`SECTORS`], only sectors that cast any vote.
@@ -88,10 +90,48 @@ pub fn tally(rule: &VotingRule, eligible: u32, votes: &[(Option<Sector>, VoteCho
     TallyOutcome {
         counts,
         eligible,
+        quorum_votes: quorum_votes(rule.quorum, eligible),
         quorum_reached,
         accepted: quorum_reached && threshold_met && sectors_agree,
         by_sector,
     }
+}
+
+/// The smallest number of votes that meets the quorum (with the same tolerance as `tally`).
+fn quorum_votes(quorum: f64, eligible: u32) -> u32 {
+    let needed = (quorum * f64::from(eligible) - EPS).ceil().max(0.0);
+    // A share of at most 1 of a u32 fits a u32.
+    (needed as u32).min(eligible)
+}
+
+/// One organisation's votes: under ORGANIZATION eligibility its single vote, under PERSON
+/// eligibility its members' votes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrganizationCounts {
+    pub organization_id: Uuid,
+    pub sector: Option<Sector>,
+    pub counts: Counts,
+}
+
+/// Votes grouped by the organisation they were cast for, in the order of [`SECTORS`] and then of
+/// first appearance; votes without an organisation (cast before organisations were recorded)
+/// are left out.
+pub fn by_organization(votes: &[(Option<Uuid>, Option<Sector>, VoteChoice)]) -> Vec<OrganizationCounts> {
+    let mut out: Vec<OrganizationCounts> = Vec::new();
+    for (org, sector, choice) in votes {
+        let Some(org) = org else { continue };
+        match out.iter_mut().find(|o| o.organization_id == *org) {
+            Some(o) => o.counts.add(*choice),
+            None => {
+                let mut counts = Counts::default();
+                counts.add(*choice);
+                out.push(OrganizationCounts { organization_id: *org, sector: *sector, counts });
+            }
+        }
+    }
+    let rank = |s: &Option<Sector>| s.and_then(|s| SECTORS.iter().position(|x| *x == s)).unwrap_or(SECTORS.len());
+    out.sort_by_key(|o| rank(&o.sector));
+    out
 }
 
 /// The canonical order of phase kinds.
@@ -319,6 +359,30 @@ mod tests {
         );
         let zero = rule(0.0, 0.0, false);
         assert!(!tally(&zero, 2, &votes(&[(ADM, N)])).accepted, "even threshold 0 needs YES over NO");
+    }
+
+    #[test]
+    fn quorum_votes_is_the_smallest_count_that_meets_the_quorum() {
+        assert_eq!(tally(&rule(0.5, 0.5, false), 7, &[]).quorum_votes, 4);
+        assert_eq!(tally(&rule(0.5, 0.5, false), 6, &[]).quorum_votes, 3);
+        assert_eq!(tally(&rule(1.0 / 3.0, 0.5, false), 3, &[]).quorum_votes, 1);
+        assert_eq!(tally(&rule(0.0, 0.5, false), 3, &[]).quorum_votes, 0);
+        assert_eq!(tally(&rule(1.0, 0.5, false), 3, &[]).quorum_votes, 3);
+    }
+
+    #[test]
+    fn groups_votes_by_organisation_in_sector_order() {
+        let (a, b, c) = (Some(Uuid::from_u128(1)), Some(Uuid::from_u128(2)), Some(Uuid::from_u128(3)));
+        let list = by_organization(&[(a, CIV, Y), (b, ADM, N), (a, CIV, N), (c, POL, A), (None, ADM, Y), (a, CIV, Y)]);
+        let got: Vec<(Option<Uuid>, Counts)> = list.iter().map(|o| (Some(o.organization_id), o.counts)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (b, Counts { yes: 0, no: 1, abstain: 0 }),
+                (c, Counts { yes: 0, no: 0, abstain: 1 }),
+                (a, Counts { yes: 2, no: 1, abstain: 0 }),
+            ]
+        );
     }
 
     #[test]

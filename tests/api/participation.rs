@@ -422,6 +422,74 @@ async fn organisation_votes_the_last_member_counts(b: Backend) {
     assert_eq!(decided["status"], "REJECTED");
 }
 
+/// The tally by sector and by organisation, so that "majority in every sector" and the quorum
+/// can be traced: who sees it when, and that organisations load in one batch.
+async fn tally_by_sector_and_organisation(b: Backend) {
+    let w = world(b).await;
+    let app = &w.app;
+    let (_, civ2) = app.create_user(&w.admin, "caritas2@example.org", "MEMBER", &[&w.civ_org]).await;
+    let process = start(&w, "PERSON", true).await;
+    let mut ids = Vec::new();
+    for title in ["Streichen", "Auch streichen", "Noch einmal streichen"] {
+        ids.push(id(
+            &submit(&w, &w.civ, &process, json!({"kind": "REMOVE_GOAL", "goalId": w.goal, "title": title})).await
+        ));
+    }
+    into_voting(&w, &process).await;
+    // Civil society splits 1:1 (no majority there), administration and politics say YES.
+    for (t, c) in [(&w.civ, "YES"), (&civ2, "NO"), (&w.adm, "YES"), (&w.pol, "YES")] {
+        for p in &ids {
+            app.ok(Some(t), VOTE, json!({"p": p, "c": c})).await;
+        }
+    }
+    const TALLY: &str = "query($id: UUID!) { proposal(id: $id) { tally { yes no eligible quorumVotes quorumReached
+        accepted bySector { sector yes no majority } byOrganization { sector yes no abstain organization { name } } } } }";
+    let open = app.ok(Some(&w.civ), TALLY, json!({"id": ids[0]})).await;
+    assert!(open["proposal"]["tally"].is_null(), "members do not see the running tally");
+    let running = app.ok(Some(&w.admin), TALLY, json!({"id": ids[0]})).await["proposal"]["tally"].clone();
+    assert_eq!((running["eligible"].as_u64(), running["quorumVotes"].as_u64()), (Some(4), Some(2)));
+    let sectors: Vec<(String, bool)> = running["bySector"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["sector"].as_str().unwrap().to_string(), s["majority"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(sectors, [("ADMINISTRATION".into(), true), ("POLITICS".into(), true), ("CIVIL_SOCIETY".into(), false)]);
+    let orgs: Vec<(String, u64, u64)> = running["byOrganization"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["organization"]["name"].as_str().unwrap().to_string(),
+                o["yes"].as_u64().unwrap(),
+                o["no"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        orgs,
+        [("Amt für Integration".into(), 1, 0), ("Integrationsrat".into(), 1, 0), ("Caritas".into(), 1, 1)]
+    );
+    assert_eq!(running["accepted"], false, "3:1 overall, but no majority in civil society");
+
+    // Organisations of every proposal's tally load together: more proposals, no more statements.
+    const ALL: &str = "query($id: UUID!) { process(id: $id) { proposals { tally { byOrganization {
+        organization { name sector } } bySector { sector majority } } } } }";
+    let one = {
+        let before = app.statements().await;
+        app.ok(Some(&w.admin), TALLY, json!({"id": ids[0]})).await;
+        app.statements().await - before
+    };
+    let three = measure(app, &w.admin, ALL, &process).await;
+    assert!(three <= one + 4, "statements grew with the proposals: {one} for one, {three} for three");
+
+    // Once decided, everyone sees it.
+    app.ok(Some(&w.admin), ADVANCE, json!({"p": process})).await;
+    let decided = app.ok(Some(&w.civ), TALLY, json!({"id": ids[0]})).await["proposal"]["tally"].clone();
+    assert_eq!(decided["byOrganization"].as_array().unwrap().len(), 3);
+}
+
 async fn member_of_two_organisations_names_the_one_voting(b: Backend) {
     let w = world(b).await;
     let app = &w.app;
@@ -784,6 +852,7 @@ on_both_databases!(
     whole_process_flow,
     concurrent_identical_votes_count_once,
     organisation_votes_the_last_member_counts,
+    tally_by_sector_and_organisation,
     member_of_two_organisations_names_the_one_voting,
     two_scheduler_steps_advance_a_phase_once,
     comments_threads_anchors_moderation,

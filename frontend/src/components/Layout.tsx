@@ -5,6 +5,7 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { canCoordinate, useSession, useUser } from '../session/context';
 import { LanguageSwitcher } from './LanguageSwitcher';
 import { NotificationBell, SearchLink } from './NotificationBell';
+import { focusPageHeading } from './PageHeading';
 
 /** Moves focus to the new page's heading after client-side navigation (not on first load). */
 function useFocusOnNavigate() {
@@ -15,7 +16,7 @@ function useFocusOnNavigate() {
       first.current = false;
       return;
     }
-    document.getElementById('page-title')?.focus();
+    focusPageHeading();
   }, [pathname]);
 }
 

@@ -1,13 +1,16 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import {
   Button,
   Checkbox,
   CheckboxGroup,
+  Collection,
   FieldError,
+  Header,
   Input,
   Label,
   ListBox,
   ListBoxItem,
+  ListBoxSection,
   Popover,
   Radio,
   RadioGroup,
@@ -105,6 +108,7 @@ export function CheckboxField({
   defaultValue,
   description,
   empty,
+  selectAllLabel,
 }: {
   label: string;
   name: string;
@@ -112,12 +116,16 @@ export function CheckboxField({
   defaultValue?: string[];
   description?: string;
   empty?: ReactNode;
+  /** Offers buttons that tick every option and none (e.g. all participating organisations). */
+  selectAllLabel?: { all: string; none: string };
 }) {
+  const [value, setValue] = useState<string[]>(defaultValue ?? []);
   return (
     <CheckboxGroup
       className="field checkbox-group"
       name={name}
-      defaultValue={defaultValue}
+      // Controlled only with the select-all buttons, so that other forms keep resetting natively.
+      {...(selectAllLabel ? { value, onChange: setValue } : { defaultValue })}
       validationBehavior="aria"
     >
       <Label>{label}</Label>
@@ -125,6 +133,16 @@ export function CheckboxField({
         <Text slot="description" className="field-description">
           {description}
         </Text>
+      )}
+      {selectAllLabel && options.length > 1 && (
+        <div className="inline-actions">
+          <Button className="btn btn-secondary btn-small" onPress={() => setValue(options.map((o) => o.id))}>
+            {selectAllLabel.all}
+          </Button>
+          <Button className="btn btn-secondary btn-small" onPress={() => setValue([])}>
+            {selectAllLabel.none}
+          </Button>
+        </div>
       )}
       <div className="choices">
         {options.length === 0 && empty}
@@ -140,17 +158,31 @@ export function CheckboxField({
   );
 }
 
+/** Options under a heading, e.g. goals grouped by their field of action. */
+export interface OptionGroup {
+  id: string;
+  title: string;
+  options: Option[];
+}
+
 export function SelectField({
   label,
   name,
-  options,
+  options = [],
+  groups,
   defaultValue,
+  value,
+  onChange,
   placeholder,
 }: {
   label: string;
   name: string;
-  options: Option[];
+  options?: Option[];
+  /** Shown instead of `options`, each group under its title. */
+  groups?: OptionGroup[];
   defaultValue?: string;
+  value?: string;
+  onChange?: (v: string) => void;
   placeholder?: string;
 }) {
   return (
@@ -158,6 +190,8 @@ export function SelectField({
       className="field select"
       name={name}
       defaultValue={defaultValue}
+      value={value}
+      onChange={onChange ? (k) => onChange(k == null ? '' : String(k)) : undefined}
       placeholder={placeholder}
       validationBehavior="aria"
     >
@@ -170,9 +204,20 @@ export function SelectField({
       </Button>
       <FieldError className="field-error" />
       <Popover className="popover">
-        <ListBox className="listbox" items={options}>
-          {(o) => <ListBoxItem id={o.id}>{o.label}</ListBoxItem>}
-        </ListBox>
+        {groups ? (
+          <ListBox className="listbox" items={groups}>
+            {(g) => (
+              <ListBoxSection id={g.id} className="listbox-section">
+                <Header className="listbox-header">{g.title}</Header>
+                <Collection items={g.options}>{(o) => <ListBoxItem id={o.id}>{o.label}</ListBoxItem>}</Collection>
+              </ListBoxSection>
+            )}
+          </ListBox>
+        ) : (
+          <ListBox className="listbox" items={options}>
+            {(o) => <ListBoxItem id={o.id}>{o.label}</ListBoxItem>}
+          </ListBox>
+        )}
       </Popover>
     </Select>
   );

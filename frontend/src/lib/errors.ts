@@ -52,7 +52,9 @@ export function useErrorText() {
     (e: ApiError): string => {
       const text = plain(e);
       const key = fieldKey(e);
-      return key ? t('server.withField', { field: t(`server.fields.${key}`), message: text }) : text;
+      if (key) return t('server.withField', { field: t(`server.fields.${key}`), message: text });
+      // A field without a label yet is still named, so that nobody reads "invalid input" alone.
+      return e.code === 'VALIDATION' && e.field ? t('server.withField', { field: e.field, message: text }) : text;
     },
     [t, plain],
   );

@@ -83,4 +83,30 @@ describe('server messages of dispositions, comments, the Leitbild, the glossary 
     expect(fieldKey({ code: 'VALIDATION', message: 'x', field: 'somethingElse' })).toBeNull();
     expect(fieldKey({ code: 'CONFLICT', message: 'x' })).toBeNull();
   });
+
+  it('names the field of every validation error a process start or proposal can raise', () => {
+    const raised: [string, string][] = [
+      ['phases', 'phases go DRAFTING, CONSULTATION, VOTING, RESOLUTION, each once'],
+      ['phases', 'VOTING must end after it starts'],
+      ['votingRule.quorum', 'a share between 0 and 1'],
+      ['votingRule.threshold', 'a share between 0 and 1'],
+      ['participantOrganizationIds', 'name the participating organisations'],
+      ['leitbildId', 'a process runs on a draft edition'],
+      ['goalId', 'required for this kind'],
+      ['fieldOfActionId', 'required for ADD_GOAL'],
+      ['text', 'say what the goal should read'],
+    ];
+    const server = de.server as Record<string, unknown> & { fields: Record<string, string> };
+    const enServer = en.server as Record<string, unknown> & { fields: Record<string, string> };
+    for (const [field, message] of raised) {
+      const e: ApiError = { code: 'VALIDATION', field, message: `${field}: ${message}` };
+      const label = fieldKey(e);
+      expect(label, field).not.toBeNull();
+      expect(server.fields[label ?? ''], field).toBeTruthy();
+      expect(enServer.fields[label ?? ''], field).toBeTruthy();
+      const key = serverMessageKey(e)?.key ?? '';
+      expect(server[key], message).toBeTruthy();
+      expect(enServer[key], message).toBeTruthy();
+    }
+  });
 });

@@ -52,6 +52,19 @@ const PATTERNS: [RegExp, string, string[]?][] = [
   [/^a term cannot relate to itself$/, 'termRelatesToItself'],
   [/^these terms are already related in another way; remove that relation first$/, 'relatedOtherWay'],
   [/^review not found$/, 'noReview'],
+  // participation: starting a process and proposing
+  [/^a share between 0 and 1$/, 'share'],
+  [/^a process needs phases$/, 'phasesMissing'],
+  [/^phases go DRAFTING, CONSULTATION, VOTING, RESOLUTION, each once$/, 'phasesOrder'],
+  [/^a phase may not start before the previous one ends$/, 'phasesOverlap'],
+  [/^\w+ must end after it starts$/, 'phaseEndsBeforeStart'],
+  [/^a DRAFTING or CONSULTATION phase is needed for proposals$/, 'phasesNoProposals'],
+  [/^VOTING and RESOLUTION are needed$/, 'phasesNoVote'],
+  [/^a process runs on a draft edition$/, 'processNeedsDraft'],
+  [/^name the participating organisations$/, 'participantsMissing'],
+  [/^required for (ADD_GOAL|this kind)$/, 'requiredForKind'],
+  [/^say what the goal should read$/, 'goalTextMissing'],
+  [/^no such goal$/, 'noSuchGoal'],
   // permissions: "not allowed: Moderate needs another role"
   [/^\w+ needs another role$/, 'needsRole'],
 ];
@@ -82,6 +95,18 @@ const FIELDS: Record<string, string> = {
   email: 'email',
   name: 'name',
   password: 'password',
+  phases: 'phases',
+  'votingRule.quorum': 'quorum',
+  'votingRule.threshold': 'threshold',
+  participantOrganizationIds: 'participants',
+  leitbildId: 'edition',
+  goalId: 'goal',
+  parentGoalId: 'parentGoal',
+  fieldOfActionId: 'fieldOfAction',
+  text: 'text',
+  organizationId: 'organization',
+  basedOnId: 'basedOn',
+  year: 'year',
 };
 
 /** The translation key (under `server.fields.`) of the field an error names, if known. */

@@ -246,6 +246,29 @@ pub struct SectorTally {
     pub yes: u32,
     pub no: u32,
     pub abstain: u32,
+    /// YES outweighs NO in this sector (what "majority in every sector" asks of each).
+    pub majority: bool,
+}
+
+/// The votes cast for one organisation: its single vote under ORGANIZATION eligibility, its
+/// members' votes under PERSON eligibility.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct OrganizationTally {
+    #[graphql(skip)]
+    pub organization_id: Uuid,
+    /// The sector the votes were counted in (the organisation's sector when they were cast).
+    pub sector: Option<Sector>,
+    pub yes: u32,
+    pub no: u32,
+    pub abstain: u32,
+}
+
+#[ComplexObject]
+impl OrganizationTally {
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
+        load_organization(ctx, self.organization_id).await
+    }
 }
 
 #[derive(SimpleObject, Clone)]
@@ -278,10 +301,14 @@ pub struct Tally {
     pub no: u32,
     pub abstain: u32,
     pub eligible: u32,
+    /// The votes (abstentions included) the quorum asks for.
+    pub quorum_votes: u32,
     pub quorum_reached: bool,
     /// Whether the proposal passes (or would pass, while voting is open) by the rule.
     pub accepted: bool,
     pub by_sector: Vec<SectorTally>,
+    /// The votes per organisation, in sector order.
+    pub by_organization: Vec<OrganizationTally>,
     /// Under ORGANIZATION eligibility: each organisation's vote and who cast it.
     pub organization_votes: Vec<OrganizationVote>,
 }
@@ -295,12 +322,30 @@ impl From<TallyView> for Tally {
             no: o.counts.no,
             abstain: o.counts.abstain,
             eligible: o.eligible,
+            quorum_votes: o.quorum_votes,
             quorum_reached: o.quorum_reached,
             accepted: o.accepted,
             by_sector: o
                 .by_sector
                 .into_iter()
-                .map(|(sector, c)| SectorTally { sector, yes: c.yes, no: c.no, abstain: c.abstain })
+                .map(|(sector, c)| SectorTally {
+                    sector,
+                    yes: c.yes,
+                    no: c.no,
+                    abstain: c.abstain,
+                    majority: c.yes > c.no,
+                })
+                .collect(),
+            by_organization: v
+                .by_organization
+                .into_iter()
+                .map(|o| OrganizationTally {
+                    organization_id: o.organization_id,
+                    sector: o.sector,
+                    yes: o.counts.yes,
+                    no: o.counts.no,
+                    abstain: o.counts.abstain,
+                })
                 .collect(),
             organization_votes: match v.eligibility {
                 Eligibility::Organization => v

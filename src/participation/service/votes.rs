@@ -172,6 +172,8 @@ pub struct TallyView {
     pub eligibility: Eligibility,
     /// Under ORGANIZATION eligibility: each organisation's vote and who cast it.
     pub organization_votes: Vec<vote::Model>,
+    /// The votes per organisation, so that sector majorities can be traced to who cast them.
+    pub by_organization: Vec<rules::OrganizationCounts>,
 }
 
 /// Who sees a running tally: coordinators; everyone once the proposal is decided.
@@ -210,10 +212,18 @@ pub async fn tallies_for<C: ConnectionTrait>(db: &C, proposal_ids: &[Uuid]) -> R
         let votes = by_proposal.remove(&prop.id).unwrap_or_default();
         let list: Vec<(Option<Sector>, VoteChoice)> = votes.iter().map(|v| (v.sector, v.choice)).collect();
         let outcome = rules::tally(&rule_of(p), eligible.get(&p.id).copied().unwrap_or(0), &list);
+        let by_organization =
+            rules::by_organization(&votes.iter().map(|v| (v.organization_id, v.sector, v.choice)).collect::<Vec<_>>());
         let organization_votes = if p.eligibility == Eligibility::Organization { votes } else { vec![] };
         out.insert(
             prop.id,
-            TallyView { proposal_id: prop.id, outcome, eligibility: p.eligibility, organization_votes },
+            TallyView {
+                proposal_id: prop.id,
+                outcome,
+                eligibility: p.eligibility,
+                organization_votes,
+                by_organization,
+            },
         );
     }
     Ok(out)

@@ -16,6 +16,7 @@ import { canCoordinate, useUser } from '../../session/context';
 import { NotFoundPage } from '../NotFoundPage';
 import { CommentThread } from '../participation/Comments';
 import { TargetCommentsQuery } from '../participation/operations';
+import { SUBMIT_ANCHOR } from '../participation/submitAnchor';
 import { Expander } from '../../components/Expander';
 import { EditionHeadQuery, GoalDiffQuery, GoalQuery, UpdateGoalMutation } from './operations';
 import { DiffLegend, WordDiff } from '../../components/WordDiff';
@@ -28,6 +29,9 @@ export function GoalPage() {
   const edition = useQuery(EditionHeadQuery, { id });
   const q = useQuery(GoalQuery, { id: goalId });
   const editable = canCoordinate(user) && edition.data?.leitbild?.status === 'DRAFT';
+  const process = edition.data?.leitbild?.process;
+  const phase = process?.currentPhase?.kind;
+  const proposalsOpen = process?.status === 'ACTIVE' && (phase === 'DRAFTING' || phase === 'CONSULTATION');
 
   return (
     <QueryView
@@ -49,11 +53,16 @@ export function GoalPage() {
     >
       {(goal) => (
         <>
-          <p>{goal.description}</p>
+          <p data-quotable>{goal.description}</p>
           <p className="field-description">{t('leitbildView.versionNo', { version: goal.version })}</p>
-          {editable && (
-<EditGoal goal={goal} onSaved={q.refetch} />
+          {proposalsOpen && process && (
+            <p>
+              <Link className="btn" to={`/prozesse/${process.id}?aendern=${goal.id}#${SUBMIT_ANCHOR}`}>
+                {t('participation.proposeChange')}
+              </Link>
+            </p>
           )}
+          {editable && <EditGoal goal={goal} onSaved={q.refetch} />}
           <GoalComments
             goalId={goal.id}
             canComment={edition.data?.leitbild?.process?.status === 'ACTIVE'}

@@ -136,6 +136,9 @@ export const EditionHeadQuery = graphql(`
       process {
         id
         status
+        currentPhase {
+          kind
+        }
       }
     }
   }

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -88,7 +88,7 @@ function CommentView({
   const user = useUser();
   const own = c.author?.id === user.id;
   return (
-    <article className="comment card">
+    <article className="comment card" id={`comment-${c.id}`} tabIndex={-1}>
       <p className="field-description">
         <strong>{c.author?.name ?? t('participation.formerParticipant')}</strong> ·{' '}
         {formatDateTime(c.createdAt, i18n.language)} · <span className="status-badge">{t(`participation.stance.${c.stance}`)}</span>
@@ -213,11 +213,51 @@ function HideForm({ commentId, onDone, level }: { commentId: string; onDone: () 
   );
 }
 
+/** The text selected inside a `[data-quotable]` element of the same card (or page), if any. */
+function useQuotableSelection(anchor: RefObject<HTMLElement | null>): string {
+  const [selected, setSelected] = useState('');
+  useEffect(() => {
+    function update() {
+      const sel = document.getSelection();
+      const text = sel && sel.rangeCount > 0 ? quotedText(sel.getRangeAt(0)) : '';
+      const node = sel?.anchorNode;
+      const el = node instanceof Element ? node : node?.parentElement;
+      const source = el?.closest('[data-quotable]');
+      const scope = anchor.current?.closest('article.card') ?? document.querySelector('main');
+      // Keep the last selection when it is cleared (e.g. by pressing the button), so that the
+      // button still knows what was meant; replace it only by another selection in the text.
+      if (text && source && scope?.contains(source)) setSelected(text);
+    }
+    document.addEventListener('selectionchange', update);
+    return () => document.removeEventListener('selectionchange', update);
+  }, [anchor]);
+  return selected;
+}
+
+/**
+ * The selected words as the text reads: without words a diff shows as deleted, nor the
+ * diff's hidden "inserted:" markers for screen readers.
+ */
+function quotedText(range: Range): string {
+  const part = range.cloneContents();
+  part.querySelectorAll('del, .visually-hidden').forEach((d) => d.remove());
+  return (part.textContent ?? '').trim();
+}
+
 function CommentForm({ targetId, parentId, onDone }: { targetId: string; parentId?: string; onDone: () => void }) {
   const { t } = useTranslation();
   const add = useMutation(AddCommentMutation);
   const { fieldErrors } = useErrorText();
   const ref = useRef<HTMLFormElement>(null);
+  const [anchorText, setAnchorText] = useState('');
+  const selected = useQuotableSelection(ref);
+  const validationErrors = useMemo(() => fieldErrors(add.error, COMMENT_FIELDS), [fieldErrors, add.error]);
+  // React Aria clears a field's server error only when the field loses focus; when that is the
+  // press on "Kommentar senden", the message vanishes under the pointer, the button moves up and
+  // the click lands beside it. Dropping the error as soon as the text changes avoids that.
+  const clearError = () => {
+    if (add.error) add.reset();
+  };
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
@@ -234,27 +274,56 @@ function CommentForm({ targetId, parentId, onDone }: { targetId: string; parentI
     });
     if (r) {
       ref.current?.reset();
+      setAnchorText('');
       onDone();
     }
   }
   return (
     <>
       <ErrorMessage error={add.error} mapping={COMMENT_FIELDS} />
-      <Form ref={ref} className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(add.error, COMMENT_FIELDS)}>
+      <Form
+        ref={ref}
+        className="form"
+        onSubmit={(e) => void onSubmit(e)}
+        validationErrors={validationErrors}
+      >
         <TextArea
           name="body"
           label={parentId ? t('participation.replyText') : t('participation.commentText')}
           description={t('participation.markdownHint')}
           isRequired
+          onChange={clearError}
         />
         <RadioField
           name="stance"
           label={t('participation.stanceLabel')}
           defaultValue="NEUTRAL"
           options={STANCES.map((s) => ({ id: s, label: t(`participation.stance.${s}`) }))}
+          onChange={clearError}
         />
         {!parentId && (
-          <TextInput name="anchor" label={t('participation.anchor')} description={t('participation.anchorHint')} />
+          <div className="quote-field">
+            <TextInput
+              name="anchor"
+              label={t('participation.anchor')}
+              description={t('participation.anchorHint')}
+              value={anchorText}
+              onChange={(v) => {
+                setAnchorText(v);
+                clearError();
+              }}
+            />
+            <Button
+              className="btn btn-secondary btn-small"
+              isDisabled={!selected}
+              onPress={() => {
+                setAnchorText(selected);
+                clearError();
+              }}
+            >
+              {t('participation.quoteSelection')}
+            </Button>
+          </div>
         )}
         <Button type="submit" className="btn" isPending={add.pending}>
           {parentId ? t('participation.replySubmit') : t('participation.commentSubmit')}

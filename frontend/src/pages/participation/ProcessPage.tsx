@@ -1,7 +1,7 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RadioField, SelectField, TextInput } from '../../components/fields';
@@ -22,6 +22,7 @@ import { PHASES } from './phases';
 import { ProposalCard } from './ProposalCard';
 import { DispositionDialog } from './DispositionDialog';
 import { openContributionsOf } from './openContributions';
+import { SUBMIT_ANCHOR } from './submitAnchor';
 import '../leitbild/leitbild.css';
 
 type ProcessData = NonNullable<ProcessViewQuery['process']>;
@@ -55,6 +56,8 @@ export function ProcessPage() {
   const myOrgs = new Set(q.data?.me?.organizations.map((o) => o.id) ?? []);
   const canVote = process?.participants.some((o) => myOrgs.has(o.id)) ?? false;
   const proposing = process?.status === 'ACTIVE' && (phase === 'DRAFTING' || phase === 'CONSULTATION');
+  useScrollToHash(process !== undefined);
+  const amendGoalId = new URLSearchParams(useLocation().search).get('aendern') ?? undefined;
 
   return (
     <QueryView
@@ -73,7 +76,7 @@ export function ProcessPage() {
       {(process) => (
         <>
           <ProcessHead process={process} coordinator={coordinator} onChange={q.refetch} />
-          {proposing && <SubmitProposal process={process} onDone={q.refetch} />}
+          {proposing && <SubmitProposal process={process} amendGoalId={amendGoalId} onDone={q.refetch} />}
           {STATUS_ORDER.map((status) => {
             const list = process.proposals.filter((p) => p.status === status);
             if (list.length === 0) return null;
@@ -92,6 +95,7 @@ export function ProcessPage() {
                       votingOpen={process.status === 'ACTIVE' && phase === 'VOTING'}
                       canVote={canVote}
                       commentingOpen={process.status === 'ACTIVE'}
+                      rule={process.votingRule}
                       onChange={q.refetch}
                     />
                   ))}
@@ -100,11 +104,33 @@ export function ProcessPage() {
             );
           })}
           {process.proposals.length === 0 && <p>{t('participation.noProposals')}</p>}
-          <Dispositions processId={process.id} coordinator={coordinator} onChange={q.refetch} />
+          <Dispositions
+            processId={process.id}
+            coordinator={coordinator}
+            onChange={q.refetch}
+            stamp={processStamp(process)}
+            commentHtml={commentHtmlOf(process)}
+          />
         </>
       )}
     </QueryView>
   );
+}
+
+/**
+ * A link to `#proposal-<id>` (from tasks and mails) opens the page at that proposal once the
+ * process has loaded, and moves focus to its heading.
+ */
+function useScrollToHash(loaded: boolean) {
+  const { hash } = useLocation();
+  useEffect(() => {
+    if (!loaded || !hash) return;
+    const target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (!target) return;
+    target.scrollIntoView({ block: 'start' });
+    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    target.focus({ preventScroll: true });
+  }, [loaded, hash]);
 }
 
 function ProcessHead({
@@ -211,17 +237,59 @@ function ProcessHead({
 const PROPOSAL_FIELDS = { fields: ['title', 'text', 'rationale', 'goalId', 'fieldOfActionId', 'kind'] };
 const NONE = '__none__';
 
-function SubmitProposal({ process, onDone }: { process: ProcessData; onDone: () => void }) {
+
+function SubmitProposal({
+  process,
+  amendGoalId,
+  onDone,
+}: {
+  process: ProcessData;
+  /** Opens the form for an amendment of this goal, its current text filled in. */
+  amendGoalId?: string;
+  onDone: () => void;
+}) {
   const { t } = useTranslation();
   const submit = useMutation(SubmitProposalMutation);
   const { fieldErrors } = useErrorText();
-  const [kind, setKind] = useState<ProposalKind>('AMEND_GOAL');
-  const [formKey, setFormKey] = useState(0);
-  const [done, setDone] = useState(false);
   const fields = process.leitbild?.fieldsOfAction ?? [];
   const goals = fields.flatMap((f) => f.goals.flatMap((g) => [g, ...g.children]));
+  const startGoal = goals.find((g) => g.id === amendGoalId) ?? goals[0];
+  const [kind, setKind] = useState<ProposalKind>('AMEND_GOAL');
+  const [goalId, setGoalId] = useState(startGoal?.id ?? '');
+  const [fieldId, setFieldId] = useState(fields[0]?.id ?? '');
+  const [title, setTitle] = useState(startGoal?.title ?? '');
+  const [text, setText] = useState(startGoal?.description ?? '');
+  const [open, setOpen] = useState(amendGoalId !== undefined);
+  const [formKey, setFormKey] = useState(0);
+  const [done, setDone] = useState(false);
   const needsGoal = kind === 'AMEND_GOAL' || kind === 'REMOVE_GOAL';
   const needsField = kind === 'ADD_GOAL' || kind === 'AMEND_FIELD_OF_ACTION' || kind === 'REMOVE_FIELD_OF_ACTION';
+  // Goals under their field of action, sub-goals indented, so that the right one is found.
+  const goalGroups = fields.map((f) => ({
+    id: f.id,
+    title: f.title,
+    options: f.goals.flatMap((g) => [
+      { id: g.id, label: g.title },
+      ...g.children.map((c) => ({ id: c.id, label: `– ${c.title}` })),
+    ]),
+  }));
+
+  /** An amendment starts from the current text, so that only the change is typed. */
+  function prefill(nextKind: ProposalKind, nextGoal: string, nextField: string) {
+    if (nextKind === 'AMEND_GOAL') {
+      const g = goals.find((x) => x.id === nextGoal);
+      if (g) {
+        setTitle(g.title);
+        setText(g.description);
+      }
+    } else if (nextKind === 'AMEND_FIELD_OF_ACTION') {
+      const f = fields.find((x) => x.id === nextField);
+      if (f) {
+        setTitle(f.title);
+        setText(f.description);
+      }
+    }
+  }
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -243,82 +311,135 @@ function SubmitProposal({ process, onDone }: { process: ProcessData; onDone: () 
     if (r) {
       setDone(true);
       setFormKey((k) => k + 1);
+      prefill(kind, goalId, fieldId);
       onDone();
     }
   }
 
   return (
-    <Expander title={t('participation.submitProposal')} level={2}>
-      {done && (
-        <div role="status" className="alert alert-success">
-          <p>{t('participation.submitted')}</p>
-        </div>
-      )}
-      <ErrorMessage error={submit.error} mapping={PROPOSAL_FIELDS} />
-      <Form
-        key={formKey}
-        className="form"
-        onSubmit={(e) => void onSubmit(e)}
-        validationErrors={fieldErrors(submit.error, PROPOSAL_FIELDS)}
-      >
-        <RadioField
-          name="kind"
-          label={t('participation.kindLabel')}
-          value={kind}
-          onChange={(k) => setKind(k as ProposalKind)}
-          options={KINDS.map((k) => ({ id: k, label: t(`participation.kind.${k}`) }))}
-        />
-        {needsGoal && (
-          <SelectField
-            key="goal"
-            name="goalId"
-            label={t('participation.goal')}
-            defaultValue={goals[0]?.id}
-            options={goals.map((g) => ({ id: g.id, label: g.title }))}
-          />
+    <div id={SUBMIT_ANCHOR} tabIndex={-1}>
+      <Expander title={t('participation.submitProposal')} level={2} isExpanded={open} onExpandedChange={setOpen}>
+        {done && (
+          <div role="status" className="alert alert-success">
+            <p>{t('participation.submitted')}</p>
+          </div>
         )}
-        {needsField && (
-          <SelectField
-            key="field"
-            name="fieldOfActionId"
-            label={t('participation.field')}
-            defaultValue={fields[0]?.id}
-            options={fields.map((f) => ({ id: f.id, label: f.title }))}
+        <ErrorMessage error={submit.error} mapping={PROPOSAL_FIELDS} />
+        <Form
+          key={formKey}
+          className="form"
+          onSubmit={(e) => void onSubmit(e)}
+          validationErrors={fieldErrors(submit.error, PROPOSAL_FIELDS)}
+        >
+          <RadioField
+            name="kind"
+            label={t('participation.kindLabel')}
+            value={kind}
+            onChange={(k) => {
+              setKind(k as ProposalKind);
+              prefill(k as ProposalKind, goalId, fieldId);
+            }}
+            options={KINDS.map((k) => ({ id: k, label: t(`participation.kind.${k}`) }))}
           />
-        )}
-        {kind === 'ADD_GOAL' && (
-          <SelectField
-            key="parent"
-            name="goalId"
-            label={t('participation.parentGoal')}
-            defaultValue={NONE}
-            options={[{ id: NONE, label: t('participation.parentNone') }, ...goals.map((g) => ({ id: g.id, label: g.title }))]}
+          {needsGoal && (
+            <SelectField
+              key="goal"
+              name="goalId"
+              label={t('participation.goal')}
+              value={goalId}
+              onChange={(g) => {
+                setGoalId(g);
+                prefill(kind, g, fieldId);
+              }}
+              groups={goalGroups}
+            />
+          )}
+          {needsField && (
+            <SelectField
+              key="field"
+              name="fieldOfActionId"
+              label={t('participation.field')}
+              value={fieldId}
+              onChange={(f) => {
+                setFieldId(f);
+                prefill(kind, goalId, f);
+              }}
+              options={fields.map((f) => ({ id: f.id, label: f.title }))}
+            />
+          )}
+          {kind === 'ADD_GOAL' && (
+            <SelectField
+              key="parent"
+              name="goalId"
+              label={t('participation.parentGoal')}
+              defaultValue={NONE}
+              groups={[
+                { id: NONE, title: t('participation.parentNoneGroup'), options: [{ id: NONE, label: t('participation.parentNone') }] },
+                ...goalGroups,
+              ]}
+            />
+          )}
+          <TextInput name="title" label={t('participation.proposalTitle')} value={title} onChange={setTitle} isRequired />
+          <TextArea
+            name="text"
+            label={t('participation.proposalText')}
+            value={text}
+            onChange={setText}
+            description={kind === 'AMEND_GOAL' || kind === 'AMEND_FIELD_OF_ACTION' ? t('participation.prefilledHint') : undefined}
           />
-        )}
-        <TextInput name="title" label={t('participation.proposalTitle')} isRequired />
-        <TextArea name="text" label={t('participation.proposalText')} />
-        <TextArea name="rationale" label={t('participation.rationale')} />
-        <Button type="submit" className="btn" isPending={submit.pending}>
-          {t('participation.submitProposalButton')}
-        </Button>
-      </Form>
-    </Expander>
+          <TextArea name="rationale" label={t('participation.rationale')} />
+          <Button type="submit" className="btn" isPending={submit.pending}>
+            {t('participation.submitProposalButton')}
+          </Button>
+        </Form>
+      </Expander>
+    </div>
   );
+}
+
+/** Changes whenever the process moves on, so that the Abwägung table is read again. */
+function processStamp(p: ProcessData): string {
+  return [p.status, p.currentPhase?.kind ?? '', ...p.proposals.map((x) => `${x.id}:${x.status}:${x.commentCount}`)].join('|');
+}
+
+/** The rendered (server-sanitised) Markdown of the comments on this page, by id. */
+function commentHtmlOf(p: ProcessData): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const prop of p.proposals) {
+    for (const c of prop.comments) {
+      if (c.bodyHtml) out.set(c.id, c.bodyHtml);
+      for (const r of c.replies) if (r.bodyHtml) out.set(r.id, r.bodyHtml);
+    }
+  }
+  return out;
 }
 
 function Dispositions({
   processId,
   coordinator,
   onChange,
+  stamp,
+  commentHtml,
 }: {
   processId: string;
   coordinator: boolean;
   onChange: () => void;
+  stamp: string;
+  commentHtml: Map<string, string>;
 }) {
   const { t, i18n } = useTranslation();
   const q = useQuery(DispositionsQuery, { processId });
   const refetch = q.refetch;
   const rows = q.data?.dispositions ?? [];
+  // The table is its own query: read it again when the process changes (phase, votes, comments).
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    refetch();
+  }, [stamp, refetch]);
   return (
     <section aria-labelledby="dispositions-heading">
       <h2 id="dispositions-heading">{t('participation.dispositions')}</h2>
@@ -334,7 +455,7 @@ function Dispositions({
       {q.data && rows.length === 0 && <p>{t('participation.noDispositions')}</p>}
       {rows.length > 0 && (
         <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="dispositions-heading">
-          <table>
+          <table className="reflow-table dispositions-table">
             <thead>
               <tr>
                 <th scope="col">{t('participation.dispKind')}</th>
@@ -351,15 +472,30 @@ function Dispositions({
             <tbody>
               {rows.map((r) => (
                 <tr key={r.subjectId}>
-                  <td>{t(`participation.subject.${r.subjectKind}`)}</td>
-                  <td>{r.hidden ? <em>{t('participation.hidden')}</em> : r.text}</td>
-                  <td>
+                  <td data-label={t('participation.dispKind')}>
+                    <a href={`#${r.subjectKind === 'PROPOSAL' ? 'proposal' : 'comment'}-${r.subjectId}`}>
+                      {t(`participation.subject.${r.subjectKind}`)}
+                    </a>
+                  </td>
+                  <td data-label={t('participation.dispText')}>
+                    {r.hidden ? (
+                      <em>{t('participation.hidden')}</em>
+                    ) : commentHtml.has(r.subjectId) ? (
+                      // Rendered from Markdown and sanitised by the server, as in the thread.
+                      <div className="disposition-text" dangerouslySetInnerHTML={{ __html: commentHtml.get(r.subjectId) ?? '' }} />
+                    ) : (
+                      r.text
+                    )}
+                  </td>
+                  <td data-label={t('participation.dispAuthor')}>
                     {r.authorName}
                     {r.organizationName && <> ({r.organizationName})</>}
                   </td>
-                  <td>{formatDate(r.submittedAt, i18n.language)}</td>
-                  <td>{r.proposalStatus ? t(`participation.proposalStatus.${r.proposalStatus}`) : '–'}</td>
-                  <td>
+                  <td data-label={t('participation.dispDate')}>{formatDate(r.submittedAt, i18n.language)}</td>
+                  <td data-label={t('participation.dispStatus')}>
+                    {r.proposalStatus ? t(`participation.proposalStatus.${r.proposalStatus}`) : '–'}
+                  </td>
+                  <td data-label={t('participation.dispDecision')}>
                     {r.disposition ? (
                       <>
                         <strong>{t(`participation.decision.${r.disposition.decision}`)}</strong>: {r.disposition.reason}
@@ -382,7 +518,7 @@ function Dispositions({
                     )}
                   </td>
                   {coordinator && (
-                    <td>
+                    <td data-label={t('disposition.actions')}>
                       <DispositionDialog
                         subjectId={r.subjectId}
                         subjectLabel={`${t(`participation.subject.${r.subjectKind}`)}: ${shorten(r.text)}`}

@@ -149,6 +149,7 @@ function StartProcess({ data }: { data: ProcessListQuery }) {
               label={t('participation.participants')}
               options={orgs.map((o) => ({ id: o.id, label: `${o.name} (${t(`sector.${o.sector}`)})` }))}
               empty={<p>{t('participation.noOrganizations')}</p>}
+              selectAllLabel={{ all: t('participation.selectAll'), none: t('participation.selectNone') }}
             />
             <Button type="submit" className="btn" isPending={start.pending}>
               {t('participation.startSubmit')}

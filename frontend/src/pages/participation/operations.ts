@@ -73,12 +73,15 @@ export const ProcessQuery = graphql(`
         fieldsOfAction {
           id
           title
+          description
           goals {
             id
             title
+            description
             children {
               id
               title
+              description
             }
           }
         }
@@ -149,8 +152,26 @@ export const TallyFragment = graphql(`
     no
     abstain
     eligible
+    quorumVotes
     quorumReached
     accepted
+    bySector {
+      sector
+      yes
+      no
+      abstain
+      majority
+    }
+    byOrganization {
+      sector
+      yes
+      no
+      abstain
+      organization {
+        id
+        name
+      }
+    }
   }
 `);
 
@@ -301,6 +322,20 @@ export const SetDispositionMutation = graphql(`
       decision
       reason
       link
+    }
+  }
+`);
+
+export const GoalVersionsQuery = graphql(`
+  query GoalVersionsView($id: UUID!) {
+    goal(id: $id) {
+      id
+      versions {
+        version
+        title
+        description
+        proposalId
+      }
     }
   }
 `);
