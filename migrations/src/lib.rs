@@ -10,6 +10,7 @@ mod m20261125_000003_glossary;
 mod m20261125_000004_indicators_notifications;
 mod m20261125_000006_reports;
 mod m20261204_000010_glossary_agreed_version;
+mod m20261205_skos_140;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_indicators_notifications::Migration),
             Box::new(m20261125_000006_reports::Migration),
             Box::new(m20261204_000010_glossary_agreed_version::Migration),
+            Box::new(m20261205_skos_140::Migration),
         ]
     }
 }
