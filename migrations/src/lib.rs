@@ -14,6 +14,7 @@ mod m20261205_council_160;
 mod m20261205_data_180;
 mod m20261205_signin_170;
 mod m20261205_work_150;
+mod m20261205_skos_140;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_data_180::Migration),
             Box::new(m20261205_signin_170::Migration),
             Box::new(m20261205_work_150::Migration),
+            Box::new(m20261205_skos_140::Migration),
         ]
     }
 }

@@ -13,9 +13,9 @@
 use chrono::NaiveDate;
 
 use super::{
-    entities::{MappingKind, TermStatus},
-    exchange::{Carried, DefinitionIn, Iris, Target, TermIn, TermRef, TermSnap},
-    service::{DefinitionData, SourceData},
+    entities::{LabelKind, MappingKind, TermStatus},
+    exchange::{Carried, DefinitionIn, Iris, LabelsIn, MappingIn, Target, TermIn, TermRef, TermSnap},
+    service::{DefinitionData, OtherLabel, SourceData},
 };
 use crate::{
     error::{Error, Result},
@@ -104,8 +104,8 @@ pub fn write(snapshot: &[TermSnap], iris: &Iris) -> Result<String> {
                 let targets: Vec<String> = d
                     .mappings
                     .iter()
-                    .filter(|(k, _)| *k == kind)
-                    .map(|(_, target)| match target {
+                    .filter(|m| m.kind == kind)
+                    .map(|m| match &m.target {
                         Target::Definition(id) => iris.definition(*id),
                         Target::Uri(u) => u.clone(),
                     })
@@ -200,7 +200,17 @@ pub fn parse(content: &str) -> Result<Vec<TermIn>> {
                 reference: TermRef::Label(label.clone()),
                 id,
                 label: label.clone(),
-                synonyms: has_synonyms.then(|| list(get("synonyms"))),
+                language: None,
+                notation: None,
+                labels: has_synonyms.then(|| LabelsIn {
+                    kinds: vec![LabelKind::Alt],
+                    labels: list(get("synonyms"))
+                        .into_iter()
+                        .map(|text| OtherLabel { kind: LabelKind::Alt, language: String::new(), text })
+                        .collect(),
+                    languages_known: false,
+                }),
+                not_kept: vec![],
                 status,
                 replaced_by: opt(get("replaced_by")).map(TermRef::Label),
                 broader: refs("broader"),
@@ -220,7 +230,7 @@ pub fn parse(content: &str) -> Result<Vec<TermIn>> {
         };
         let mut mappings = Vec::new();
         for (kind, name) in KINDS.iter().zip(["exact_match", "close_match", "broad_match", "narrow_match"]) {
-            mappings.extend(list(get(name)).into_iter().map(|t| (*kind, t)));
+            mappings.extend(list(get(name)).into_iter().map(|target| MappingIn { kind: *kind, target, note: None }));
         }
         let definition = DefinitionIn {
             at: at.clone(),
@@ -228,6 +238,7 @@ pub fn parse(content: &str) -> Result<Vec<TermIn>> {
             agreed,
             mappings,
             carried,
+            version: None,
             data: DefinitionData {
                 text,
                 source: SourceData {
@@ -239,6 +250,7 @@ pub fn parse(content: &str) -> Result<Vec<TermIn>> {
                 scope_note: opt(get("scope_note")),
                 valid_from: date("valid_from")?,
                 valid_to: date("valid_to")?,
+                ..DefinitionData::default()
             },
         };
         if let Some(t) = out.last_mut() {
@@ -260,7 +272,8 @@ mod tests {
                    Einwanderungsgeschichte,,,,,\n";
         let terms = parse(doc).unwrap();
         assert_eq!(terms.len(), 2);
-        assert_eq!(terms[0].synonyms.as_deref(), Some(&["MHG".to_string(), "Migrationsbezug".to_string()][..]));
+        let synonyms: Vec<&str> = terms[0].labels.as_ref().unwrap().labels.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(synonyms, ["MHG", "Migrationsbezug"]);
         assert_eq!(terms[0].status, None, "no status column: no status");
         assert!(terms[0].definitions[0].carried.publisher);
         assert!(!terms[0].definitions[0].carried.scope_note, "no scope_note column: the note stays as it is");
@@ -273,10 +286,10 @@ mod tests {
     #[test]
     fn a_missing_column_is_not_an_empty_one() {
         let without = parse("label\nA\n").unwrap();
-        assert_eq!(without[0].synonyms, None);
+        assert!(without[0].labels.is_none());
         assert_eq!(without[0].status, None);
         let empty = parse("label,synonyms,status\nA,,\n").unwrap();
-        assert_eq!(empty[0].synonyms, Some(vec![]));
+        assert!(empty[0].labels.as_ref().unwrap().labels.is_empty());
         assert_eq!(empty[0].status, Some(TermStatus::Proposed));
     }
 
@@ -313,7 +326,10 @@ mod tests {
         let snap = vec![TermSnap {
             id: uuid::Uuid::from_u128(1),
             label: "Ausländer, \"amtlich\"".into(),
+            language: "de".into(),
+            notation: None,
             synonyms: vec![],
+            labels: vec![],
             status: TermStatus::Proposed,
             replaced_by: None,
             agreed_definition: None,
@@ -331,6 +347,8 @@ mod tests {
                 valid_from: None,
                 valid_to: None,
                 mappings: vec![],
+                language: "de".into(),
+                scope_note_language: "de".into(),
             }],
         }];
         let text = write(&snap, &Iris::new("http://localhost:8080")).unwrap();

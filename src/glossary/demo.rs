@@ -116,6 +116,7 @@ pub async fn load(state: &AppState, author: &Actor) -> Result<DemoTerms> {
             scope_note: Some(d.scope.into()),
             valid_from: NaiveDate::from_ymd_opt(d.from.0, d.from.1, d.from.2),
             valid_to: None,
+            ..DefinitionData::default()
         };
         let term = service::propose_term(
             state,

@@ -50,6 +50,21 @@ pub enum RelationKind {
     Related,
 }
 
+/// The kind of a term's label besides its main one (`skos:prefLabel` in the term's language).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
+pub enum LabelKind {
+    /// A synonym (`skos:altLabel`).
+    #[sea_orm(string_value = "ALT")]
+    Alt,
+    /// Found by search, never shown (`skos:hiddenLabel`, e.g. misspellings).
+    #[sea_orm(string_value = "HIDDEN")]
+    Hidden,
+    /// The preferred label in another language (`skos:prefLabel`).
+    #[sea_orm(string_value = "PREF")]
+    Pref,
+}
+
 /// SKOS mapping kinds between definitions (or to concepts of other vocabularies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
@@ -108,6 +123,10 @@ pub mod term {
         pub created_by: Option<Uuid>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// The language of `label` (BCP 47).
+        pub language: String,
+        /// `skos:notation`, a code the term has in a classification.
+        pub notation: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -128,6 +147,9 @@ pub mod synonym {
         pub label: String,
         pub search_key: String,
         pub position: i32,
+        /// BCP 47 language tag, e.g. `de`, `en`.
+        pub language: String,
+        pub kind: LabelKind,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -180,6 +202,9 @@ pub mod definition {
         pub created_by: Option<Uuid>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// The language of `text` (BCP 47).
+        pub language: String,
+        pub scope_note_language: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -253,6 +278,7 @@ pub mod mapping {
         pub note: Option<String>,
         pub created_by: Option<Uuid>,
         pub created_at: DateTimeUtc,
+        pub note_language: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

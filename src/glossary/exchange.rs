@@ -21,10 +21,11 @@ use uuid::Uuid;
 
 use super::{
     entities::{
-        DefinitionStatus, MappingKind, RelationKind, TermStatus, definition, mapping, relation, synonym, term, version,
+        DefinitionStatus, LabelKind, MappingKind, RelationKind, TermStatus, definition, mapping, relation, synonym,
+        term, version,
     },
     search,
-    service::{self, DefinitionData, NewMapping, SourceData},
+    service::{self, DEFAULT_LANGUAGE, DefinitionData, NewMapping, OtherLabel, SourceData},
 };
 use crate::{
     accounts::policy::{Actor, Permission},
@@ -32,12 +33,21 @@ use crate::{
     change::Change,
     error::{Error, Result},
     state::AppState,
+    text,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     Definition(Uuid),
     Uri(String),
+}
+
+/// A mapping as exported: its note with the note's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MappingSnap {
+    pub kind: MappingKind,
+    pub target: Target,
+    pub note: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,14 +60,23 @@ pub struct DefinitionSnap {
     pub scope_note: Option<String>,
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
-    pub mappings: Vec<(MappingKind, Target)>,
+    pub mappings: Vec<MappingSnap>,
+    /// Languages of `text` and `scope_note` (BCP 47; empty: none given).
+    pub language: String,
+    pub scope_note_language: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TermSnap {
     pub id: Uuid,
     pub label: String,
+    /// The language of `label`.
+    pub language: String,
+    pub notation: Option<String>,
+    /// The `altLabel`s in any language, as spreadsheets list them.
     pub synonyms: Vec<String>,
+    /// Every label besides `label`: synonyms, hidden labels, preferred labels in other languages.
+    pub labels: Vec<OtherLabel>,
     pub status: TermStatus,
     pub replaced_by: Option<Uuid>,
     pub agreed_definition: Option<Uuid>,
@@ -84,18 +103,19 @@ pub async fn snapshot<C: ConnectionTrait>(db: &C) -> Result<Vec<TermSnap>> {
         .all(db)
         .await?;
     let mappings = mapping::Entity::find().order_by_asc(mapping::Column::CreatedAt).all(db).await?;
-    let mut syn: HashMap<Uuid, Vec<String>> = HashMap::new();
+    let mut syn: HashMap<Uuid, Vec<OtherLabel>> = HashMap::new();
     for s in synonyms {
-        syn.entry(s.term_id).or_default().push(s.label);
+        syn.entry(s.term_id).or_default().push(OtherLabel { kind: s.kind, language: s.language, text: s.label });
     }
-    let mut maps: HashMap<Uuid, Vec<(MappingKind, Target)>> = HashMap::new();
+    let mut maps: HashMap<Uuid, Vec<MappingSnap>> = HashMap::new();
     for m in mappings {
         let target = match (m.target_definition_id, m.target_uri) {
             (Some(d), _) => Target::Definition(d),
             (None, Some(u)) => Target::Uri(u),
             (None, None) => continue,
         };
-        maps.entry(m.definition_id).or_default().push((m.kind, target));
+        let note = m.note.map(|n| (n, m.note_language));
+        maps.entry(m.definition_id).or_default().push(MappingSnap { kind: m.kind, target, note });
     }
     let mut defs: HashMap<Uuid, Vec<DefinitionSnap>> = HashMap::new();
     for d in definitions {
@@ -114,6 +134,8 @@ pub async fn snapshot<C: ConnectionTrait>(db: &C) -> Result<Vec<TermSnap>> {
             scope_note: d.scope_note,
             valid_from: d.valid_from,
             valid_to: d.valid_to,
+            language: d.language,
+            scope_note_language: d.scope_note_language,
         });
     }
     // Agreed definitions changed since their agreement: the version in force, one query for all.
@@ -137,18 +159,24 @@ pub async fn snapshot<C: ConnectionTrait>(db: &C) -> Result<Vec<TermSnap>> {
     }
     let mut out: Vec<TermSnap> = terms
         .into_iter()
-        .map(|t| TermSnap {
-            id: t.id,
-            synonyms: syn.remove(&t.id).unwrap_or_default(),
-            definitions: defs.remove(&t.id).unwrap_or_default(),
-            label: t.label,
-            status: t.status,
-            replaced_by: t.replaced_by_id,
-            agreed_text: t.agreed_definition_id.and_then(|d| agreed_texts.remove(&d)),
-            agreed_definition: t.agreed_definition_id,
-            broader: vec![],
-            narrower: vec![],
-            related: vec![],
+        .map(|t| {
+            let labels = syn.remove(&t.id).unwrap_or_default();
+            TermSnap {
+                id: t.id,
+                synonyms: labels.iter().filter(|l| l.kind == LabelKind::Alt).map(|l| l.text.clone()).collect(),
+                labels,
+                language: t.language,
+                notation: t.notation,
+                definitions: defs.remove(&t.id).unwrap_or_default(),
+                label: t.label,
+                status: t.status,
+                replaced_by: t.replaced_by_id,
+                agreed_text: t.agreed_definition_id.and_then(|d| agreed_texts.remove(&d)),
+                agreed_definition: t.agreed_definition_id,
+                broader: vec![],
+                narrower: vec![],
+                related: vec![],
+            }
         })
         .collect();
     let index: HashMap<Uuid, usize> = out.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
@@ -223,6 +251,8 @@ impl Carried {
             scope_note: pick(self.scope_note, data.scope_note, &known.scope_note),
             valid_from: if self.valid_from { data.valid_from } else { known.valid_from },
             valid_to: if self.valid_to { data.valid_to } else { known.valid_to },
+            language: data.language.or_else(|| Some(known.language.clone())),
+            scope_note_language: data.scope_note_language.or_else(|| Some(known.scope_note_language.clone())),
         }
     }
 }
@@ -236,8 +266,29 @@ pub struct DefinitionIn {
     /// What the document says; reported when it differs, never taken over.
     pub agreed: bool,
     pub carried: Carried,
-    /// Targets: IRIs of definitions of this glossary or URIs of other vocabularies.
-    pub mappings: Vec<(MappingKind, String)>,
+    pub mappings: Vec<MappingIn>,
+    /// `owl:versionInfo`: taken over only when states are kept (moving a glossary).
+    pub version: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MappingIn {
+    pub kind: MappingKind,
+    /// An IRI of a definition of a teilhabe glossary, or a URI of another vocabulary.
+    pub target: String,
+    /// The note with its language; `None`: the document carries no notes (a spreadsheet), a
+    /// mapping keeps the one it has.
+    pub note: Option<Option<(String, String)>>,
+}
+
+/// The labels a document gives a term besides its main one.
+#[derive(Debug, Clone, Default)]
+pub struct LabelsIn {
+    /// The kinds the document carries; labels of other kinds stay as they are.
+    pub kinds: Vec<LabelKind>,
+    pub labels: Vec<OtherLabel>,
+    /// `false` (spreadsheets): a label keeps the language it has, a new one gets the term's.
+    pub languages_known: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -246,8 +297,12 @@ pub struct TermIn {
     pub reference: TermRef,
     pub id: Option<Uuid>,
     pub label: String,
+    /// The language of `label`; `None`: the document does not say, the term keeps its own.
+    pub language: Option<String>,
+    /// `None`: the document does not carry a notation column; `Some(None)`: no notation.
+    pub notation: Option<Option<String>>,
     /// `None`: the document does not carry synonyms, the term keeps its own.
-    pub synonyms: Option<Vec<String>>,
+    pub labels: Option<LabelsIn>,
     /// What the document says; reported when it differs, never taken over.
     pub status: Option<TermStatus>,
     pub replaced_by: Option<TermRef>,
@@ -255,6 +310,18 @@ pub struct TermIn {
     pub narrower: Vec<TermRef>,
     pub related: Vec<TermRef>,
     pub definitions: Vec<DefinitionIn>,
+    /// What the document says about the term that the glossary cannot keep, in words.
+    pub not_kept: Vec<String>,
+}
+
+/// A parsed document.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub terms: Vec<TermIn>,
+    /// What the document says outside its terms that the glossary cannot keep.
+    pub not_kept: Vec<String>,
+    /// The title the document gives the glossary (`dct:title` of the concept scheme).
+    pub title: Option<String>,
 }
 
 /// The IRIs of this installation's glossary, terms and definitions.
@@ -270,8 +337,11 @@ impl Iris {
     pub fn scheme(&self) -> String {
         self.base.clone()
     }
-    pub fn vocab(&self) -> String {
-        format!("{}/vocab#", self.base)
+    /// Terms and definitions are recognised by the path this glossary writes, on whatever host:
+    /// an export keeps its ids after a domain change or a move to another server.
+    fn id_after(iri: &str, marker: &str) -> Option<Uuid> {
+        let (_, rest) = iri.rsplit_once(marker)?;
+        rest.parse().ok()
     }
     pub fn term(&self, id: Uuid) -> String {
         format!("{}/terms/{id}", self.base)
@@ -279,11 +349,11 @@ impl Iris {
     pub fn definition(&self, id: Uuid) -> String {
         format!("{}/definitions/{id}", self.base)
     }
-    pub fn term_id(&self, iri: &str) -> Option<Uuid> {
-        iri.strip_prefix(&format!("{}/terms/", self.base)).and_then(|s| s.parse().ok())
+    pub fn term_id(iri: &str) -> Option<Uuid> {
+        Self::id_after(iri, "/glossary/terms/")
     }
-    pub fn definition_id(&self, iri: &str) -> Option<Uuid> {
-        iri.strip_prefix(&format!("{}/definitions/", self.base)).and_then(|s| s.parse().ok())
+    pub fn definition_id(iri: &str) -> Option<Uuid> {
+        Self::id_after(iri, "/glossary/definitions/")
     }
 }
 
@@ -308,6 +378,9 @@ pub struct ImportedTerm {
     pub details: Vec<String>,
     /// What the document says but the import does not take over, e.g. a status, and why.
     pub notes: Vec<String>,
+    /// What the document says about the term that the glossary cannot hold (a datatype, a label
+    /// repeating another, a property it has no place for), each with its value.
+    pub not_kept: Vec<String>,
 }
 
 #[derive(Debug, Clone, SimpleObject)]
@@ -317,6 +390,10 @@ pub struct ImportReport {
     pub updated: i32,
     pub unchanged: i32,
     pub terms: Vec<ImportedTerm>,
+    /// What the document says outside its terms that the glossary cannot hold.
+    pub not_kept: Vec<String>,
+    /// Whether statuses, agreed definitions and replacements were taken over (`keepStates`).
+    pub states_kept: bool,
 }
 
 pub const MAX_IMPORT_TERMS: usize = 5000;
@@ -328,19 +405,19 @@ pub async fn import(
     format: ImportFormat,
     content: &str,
     dry_run: bool,
+    keep_states: bool,
 ) -> Result<ImportReport> {
     actor.require(Permission::ManageGlossary)?;
-    let iris = Iris::new(&state.config.public_url);
     let document = match format {
-        ImportFormat::Turtle => super::skos::parse_turtle(content, &iris)?,
-        ImportFormat::Csv => super::csv::parse(content)?,
+        ImportFormat::Turtle => super::skos::parse_turtle(content)?,
+        ImportFormat::Csv => Document { terms: super::csv::parse(content)?, ..Document::default() },
     };
-    if document.len() > MAX_IMPORT_TERMS {
+    if document.terms.len() > MAX_IMPORT_TERMS {
         return Err(Error::validation("content", format!("at most {MAX_IMPORT_TERMS} terms per import")));
     }
     let now = state.now();
     let mut txn = Change::begin(&state.db, now).await?;
-    let report = apply(&txn, now, actor, &iris, document, dry_run).await?;
+    let report = apply(&txn, now, actor, document, dry_run, keep_states).await?;
     txn.audit(
         Some(actor.user_id),
         AuditEntry {
@@ -348,8 +425,11 @@ pub async fn import(
             entity_type: "glossary",
             entity_id: Some(service::DEFAULT_GLOSSARY_ID),
             summary: format!(
-                "Glossar importiert ({format:?}): {} neu, {} geändert, {} unverändert",
-                report.created, report.updated, report.unchanged
+                "Glossar importiert ({format:?}): {} neu, {} geändert, {} unverändert{}",
+                report.created,
+                report.updated,
+                report.unchanged,
+                if keep_states { ", Status übernommen" } else { "" }
             ),
         },
     );
@@ -405,45 +485,118 @@ fn at_error(at: &str, message: impl std::fmt::Display) -> Error {
     Error::validation("content", format!("{at}: {message}"))
 }
 
+/// A label as a report names it: `"Migration background"@en (prefLabel)`.
+fn describe_label(l: &OtherLabel) -> String {
+    let kind = match l.kind {
+        LabelKind::Alt => "altLabel",
+        LabelKind::Hidden => "hiddenLabel",
+        LabelKind::Pref => "prefLabel",
+    };
+    if l.language.is_empty() { format!("{kind} {:?}", l.text) } else { format!("{kind} {:?}@{}", l.text, l.language) }
+}
+
+/// The labels a term will have of the kinds the document carries, with their keys, and what is
+/// dropped (repeats, copies of the main label).
+fn wanted_labels(
+    labels: &LabelsIn,
+    existing: &[OtherLabel],
+    key: &str,
+    language: &str,
+) -> Result<service::CleanLabels> {
+    let given: Vec<OtherLabel> = labels
+        .labels
+        .iter()
+        .map(|l| {
+            if labels.languages_known {
+                return l.clone();
+            }
+            let k = search::key(&l.text);
+            let known = existing.iter().find(|e| e.kind == l.kind && search::key(&e.text) == k);
+            OtherLabel {
+                language: known.map(|e| e.language.clone()).unwrap_or_else(|| language.to_string()),
+                ..l.clone()
+            }
+        })
+        .collect();
+    service::clean_labels(&given, key, language)
+}
+
 async fn apply<C: ConnectionTrait>(
     db: &C,
     now: chrono::DateTime<chrono::Utc>,
     actor: &Actor,
-    iris: &Iris,
-    document: Vec<TermIn>,
+    document: Document,
     dry_run: bool,
+    keep_states: bool,
 ) -> Result<ImportReport> {
-    service::glossary(db, now).await?;
+    let glossary = service::glossary(db, now).await?;
     let before = snapshot(db).await?;
+    if keep_states && !before.is_empty() {
+        return Err(Error::validation(
+            "keepStates",
+            "statuses are taken over only into an empty glossary (moving a glossary to this installation)",
+        ));
+    }
+    let mut document_not_kept = document.not_kept;
+    if let Some(title) = document.title.filter(|t| *t != glossary.title) {
+        document_not_kept.push(format!("dct:title {title:?}: the glossary keeps its title {:?}", glossary.title));
+    }
+    let document = document.terms;
     let by_id: HashMap<Uuid, &TermSnap> = before.iter().map(|t| (t.id, t)).collect();
     let by_key: HashMap<String, &TermSnap> = before.iter().map(|t| (search::key(&t.label), t)).collect();
     // Pass 1: terms and their definitions; remember which id each document reference resolved to.
     let mut resolved: HashMap<TermRef, Uuid> = HashMap::new();
     let mut keys_in_document: HashMap<String, String> = HashMap::new();
     let mut entries: Vec<(ImportedTerm, Uuid, Vec<Uuid>)> = Vec::new();
-    let mut definition_ids: HashMap<String, Uuid> = HashMap::new();
+    let mut definition_ids: HashMap<Uuid, Uuid> = HashMap::new();
     for t in &document {
         let (label, key) = service::clean_label("label", &t.label).map_err(|e| at_error(&t.at, e))?;
         if let Some(other) = keys_in_document.insert(key.clone(), t.at.clone()) {
             return Err(at_error(&t.at, format!("the label {label:?} appears twice (also {other})")));
         }
-        let synonyms = t
-            .synonyms
-            .as_deref()
-            .map(|s| service::clean_synonyms(s, &key))
+        let existing = t.id.and_then(|id| by_id.get(&id)).or_else(|| by_key.get(&key)).copied();
+        let language = match &t.language {
+            Some(l) => service::clean_language("language", l).map_err(|e| at_error(&t.at, e))?,
+            None => existing.map(|e| e.language.clone()).unwrap_or_else(|| DEFAULT_LANGUAGE.into()),
+        };
+        let notation = match &t.notation {
+            Some(n) => text::NAME.optional("notation", n.as_deref()).map_err(|e| at_error(&t.at, e))?,
+            None => existing.and_then(|e| e.notation.clone()),
+        };
+        let known_labels = existing.map(|e| e.labels.as_slice()).unwrap_or_default();
+        let labels = t
+            .labels
+            .as_ref()
+            .map(|l| wanted_labels(l, known_labels, &key, &language))
             .transpose()
             .map_err(|e| at_error(&t.at, e))?;
-        let existing = t.id.and_then(|id| by_id.get(&id)).or_else(|| by_key.get(&key)).copied();
+        let mut not_kept = t.not_kept.clone();
+        if let Some((_, dropped)) = &labels {
+            not_kept
+                .extend(dropped.iter().map(|l| format!("{}: repeats another label of the term", describe_label(l))));
+        }
+        let labels_changed = |kinds: &[LabelKind], wanted: &[(OtherLabel, String)]| {
+            let mut have: Vec<&OtherLabel> = known_labels.iter().filter(|l| kinds.contains(&l.kind)).collect();
+            let mut want: Vec<&OtherLabel> = wanted.iter().map(|(l, _)| l).collect();
+            have.sort_by_key(|l| (l.kind as u8, l.language.clone(), l.text.clone()));
+            want.sort_by_key(|l| (l.kind as u8, l.language.clone(), l.text.clone()));
+            have != want
+        };
         let mut details = Vec::new();
         let id = match existing {
             Some(e) => {
                 if e.label != label {
                     details.push("label".to_string());
                 }
-                let synonyms_changed = synonyms
-                    .as_ref()
-                    .is_some_and(|s| e.synonyms != s.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>());
-                if synonyms_changed {
+                if e.language != language {
+                    details.push("label language".to_string());
+                }
+                if e.notation != notation {
+                    details.push("notation".to_string());
+                }
+                let new_labels =
+                    t.labels.as_ref().zip(labels.as_ref()).filter(|(l, (w, _))| labels_changed(&l.kinds, w));
+                if new_labels.is_some() {
                     details.push("synonyms".to_string());
                 }
                 if !details.is_empty() {
@@ -451,20 +604,30 @@ async fn apply<C: ConnectionTrait>(
                     let mut row = row.into_active_model();
                     row.label = Set(label.clone());
                     row.search_key = Set(key.clone());
+                    row.language = Set(language.clone());
+                    row.notation = Set(notation.clone());
                     row.updated_at = Set(now);
                     row.update(db).await.map_err(|err| at_error(&t.at, Error::from(err).public_message()))?;
-                    if let Some(s) = synonyms.as_ref().filter(|_| synonyms_changed) {
-                        service::replace_synonyms(db, e.id, s).await?;
+                    if let Some((l, (wanted, _))) = new_labels {
+                        service::replace_labels(db, e.id, &l.kinds, wanted).await?;
                     }
                 }
                 e.id
             }
             None => {
                 let id = t.id.unwrap_or_else(Uuid::now_v7);
-                let synonyms = synonyms.unwrap_or_default();
-                service::insert_term(db, now, actor, id, (label.clone(), key.clone()), &synonyms, TermStatus::Proposed)
+                service::insert_term(db, now, actor, id, (label.clone(), key.clone()), &[], TermStatus::Proposed)
                     .await
                     .map_err(|e| at_error(&t.at, e.public_message()))?;
+                if let Some((l, (wanted, _))) = t.labels.as_ref().zip(labels.as_ref()) {
+                    service::replace_labels(db, id, &l.kinds, wanted).await?;
+                }
+                if language != DEFAULT_LANGUAGE || notation.is_some() {
+                    let mut row = service::term_in(db, id).await?.into_active_model();
+                    row.language = Set(language.clone());
+                    row.notation = Set(notation.clone());
+                    row.update(db).await?;
+                }
                 id
             }
         };
@@ -485,10 +648,14 @@ async fn apply<C: ConnectionTrait>(
                         let row = service::definition_in(db, k.id).await?;
                         service::write_text(db, now, actor, row, data.text.clone()).await?;
                     }
+                    let language = data.language.clone().unwrap_or_else(|| DEFAULT_LANGUAGE.into());
+                    let note_language = data.scope_note_language.clone().unwrap_or_else(|| DEFAULT_LANGUAGE.into());
                     if k.source != data.source
                         || k.scope_note != data.scope_note
                         || k.valid_from != data.valid_from
                         || k.valid_to != data.valid_to
+                        || k.language != language
+                        || k.scope_note_language != note_language
                     {
                         details.push("definition source or validity".into());
                         let mut row = service::definition_in(db, k.id).await?.into_active_model();
@@ -499,6 +666,8 @@ async fn apply<C: ConnectionTrait>(
                         row.scope_note = Set(data.scope_note.clone());
                         row.valid_from = Set(data.valid_from);
                         row.valid_to = Set(data.valid_to);
+                        row.language = Set(language);
+                        row.scope_note_language = Set(note_language);
                         row.updated_at = Set(now);
                         row.update(db).await?;
                     }
@@ -511,11 +680,14 @@ async fn apply<C: ConnectionTrait>(
                         details.push("new definition".into());
                     }
                     service::insert_definition(db, now, actor, def_id, id, data, DefinitionStatus::Proposed).await?;
+                    if let Some(v) = d.version.filter(|v| keep_states && *v > 1) {
+                        service::renumber_first_version(db, def_id, v).await?;
+                    }
                     def_id
                 }
             };
             if let Some(original) = d.id {
-                definition_ids.insert(iris.definition(original), def_id);
+                definition_ids.insert(original, def_id);
             }
             def_ids.push(def_id);
         }
@@ -525,6 +697,7 @@ async fn apply<C: ConnectionTrait>(
                 change: if existing.is_none() { ImportChange::Created } else { ImportChange::Unchanged },
                 details,
                 notes: Vec::new(),
+                not_kept,
             },
             id,
             def_ids,
@@ -534,7 +707,7 @@ async fn apply<C: ConnectionTrait>(
     let resolve = |r: &TermRef, at: &str| -> Result<Uuid> {
         let found = match r {
             TermRef::Iri(iri) => {
-                resolved.get(r).copied().or_else(|| iris.term_id(iri).filter(|id| by_id.contains_key(id)))
+                resolved.get(r).copied().or_else(|| Iris::term_id(iri).filter(|id| by_id.contains_key(id)))
             }
             TermRef::Label(l) => resolved
                 .get(&TermRef::Label(search::key(l)))
@@ -543,8 +716,10 @@ async fn apply<C: ConnectionTrait>(
         };
         found.ok_or_else(|| at_error(at, format!("refers to an unknown term {r:?}")))
     };
-    let known_mappings: HashMap<Uuid, &Vec<(MappingKind, Target)>> =
+    let known_mappings: HashMap<Uuid, &Vec<MappingSnap>> =
         before.iter().flat_map(|t| t.definitions.iter().map(|d| (d.id, &d.mappings))).collect();
+    let known_definitions: std::collections::HashSet<Uuid> =
+        before.iter().flat_map(|t| t.definitions.iter().map(|d| d.id)).collect();
     for (t, (entry, id, current)) in document.iter().zip(entries.iter_mut()) {
         let before_term = by_id.get(id).copied();
         for (refs, kind) in [
@@ -563,28 +738,55 @@ async fn apply<C: ConnectionTrait>(
         }
         let replaced_by = t.replaced_by.as_ref().map(|r| resolve(r, &t.at)).transpose()?;
         let agreed_def = t.definitions.iter().position(|d| d.agreed).and_then(|i| current.get(i).copied());
-        let (status_now, agreed_now, replaced_now) = before_term
-            .map(|b| (b.status, b.agreed_definition, b.replaced_by))
-            .unwrap_or((TermStatus::Proposed, None, None));
-        entry.notes = state_notes(t.status, status_now, agreed_def, agreed_now, replaced_by, replaced_now);
+        if keep_states {
+            let status = t.status.unwrap_or(TermStatus::Proposed);
+            service::restore_state(db, *id, status, agreed_def, replaced_by).await.map_err(|e| at_error(&t.at, e))?;
+            if status != TermStatus::Proposed {
+                entry.notes.push(format!("status {} taken over from the document", status_name(status)));
+            }
+        } else {
+            let (status_now, agreed_now, replaced_now) = before_term
+                .map(|b| (b.status, b.agreed_definition, b.replaced_by))
+                .unwrap_or((TermStatus::Proposed, None, None));
+            entry.notes = state_notes(t.status, status_now, agreed_def, agreed_now, replaced_by, replaced_now);
+        }
         for (d, def_id) in t.definitions.iter().zip(current.iter()) {
-            for (kind, target) in &d.mappings {
-                let (target_definition_id, target_uri) = match iris.definition_id(target) {
-                    Some(original) => (Some(definition_ids.get(target).copied().unwrap_or(original)), None),
-                    None => (None, Some(target.clone())),
+            for m in &d.mappings {
+                // A definition of a teilhabe glossary: this document's (by its new id) or one here.
+                let target_definition = Iris::definition_id(&m.target)
+                    .and_then(|original| definition_ids.get(&original).copied().or(Some(original)))
+                    .filter(|target| {
+                        definition_ids.values().any(|d| d == target) || known_definitions.contains(target)
+                    });
+                let (target_definition_id, target_uri) = match target_definition {
+                    Some(d) => (Some(d), None),
+                    None => (None, Some(m.target.clone())),
                 };
-                let wanted = match (&target_definition_id, &target_uri) {
-                    (Some(d), _) => Target::Definition(*d),
-                    (None, uri) => Target::Uri(uri.clone().unwrap_or_default()),
+                let target = match target_definition {
+                    Some(d) => Target::Definition(d),
+                    None => Target::Uri(m.target.clone()),
                 };
-                if known_mappings.get(def_id).is_some_and(|m| m.contains(&(*kind, wanted))) {
+                let known = known_mappings.get(def_id).and_then(|ms| ms.iter().find(|k| k.target == target));
+                let note = match &m.note {
+                    Some(n) => n.clone(),
+                    None => known.and_then(|k| k.note.clone()),
+                };
+                if known.is_some_and(|k| k.kind == m.kind && k.note == note) {
                     continue;
                 }
+                let (note, note_language) = note.unzip();
                 service::insert_mapping(
                     db,
                     now,
                     actor,
-                    NewMapping { definition_id: *def_id, target_definition_id, target_uri, kind: *kind, note: None },
+                    NewMapping {
+                        definition_id: *def_id,
+                        target_definition_id,
+                        target_uri,
+                        kind: m.kind,
+                        note,
+                        note_language,
+                    },
                 )
                 .await
                 .map_err(|e| at_error(&d.at, e.public_message()))?;
@@ -605,5 +807,7 @@ async fn apply<C: ConnectionTrait>(
         updated: count(ImportChange::Updated),
         unchanged: count(ImportChange::Unchanged),
         terms,
+        not_kept: document_not_kept,
+        states_kept: keep_states,
     })
 }

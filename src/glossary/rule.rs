@@ -16,15 +16,17 @@
 //!   someone's text does not let its author approve it as another's;
 //! - a relation of an agreed term is removed only by a coordinator or that term's proposer
 //!   ([`may_remove_relation`]); relations of terms under discussion are anyone's to tidy.
+//! - relations keep SKOS integrity ([`check_relation`]): no `broader` cycle, and no `related`
+//!   between two terms of one `broader` chain (S27: `related` is disjoint with `broaderTransitive`).
 //! - the last agreed version stays in force (and public) until a new one is agreed
 //!   ([`in_force_after`]): an objection or an edit reopens review of the definition, but does
 //!   not take the agreed text away from the city's glossary.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use uuid::Uuid;
 
-use super::entities::ReviewDecision;
+use super::entities::{RelationKind, ReviewDecision};
 use crate::accounts::entities::Sector;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +128,92 @@ pub struct RelationEnd {
 /// own proposal, unless the actor coordinates the glossary.
 pub fn may_remove_relation(actor: Uuid, coordinator: bool, ends: [RelationEnd; 2]) -> bool {
     coordinator || ends.iter().all(|e| !e.agreed || e.proposer == Some(actor))
+}
+
+/// Why a relation would break the glossary's SKOS integrity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationRefusal {
+    /// The new `broader` would make a term (transitively) broader than itself.
+    BroaderCycle,
+    /// `related` between terms of one `broader` chain (SKOS S27).
+    RelatedInChain,
+}
+
+impl RelationRefusal {
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::BroaderCycle => "this broader relation would make a term broader than itself (a cycle)",
+            Self::RelatedInChain => {
+                "terms in one broader chain cannot also be related (SKOS S27: related is disjoint with broaderTransitive)"
+            }
+        }
+    }
+}
+
+/// Whether `term broader other` (kind `BROADER`) or `term related other` (`RELATED`) may be added to
+/// the glossary's relations, each stored once as `(term, other, kind)` with `BROADER` meaning
+/// `other` is broader than `term`. `NARROWER` is checked as the other's `BROADER`.
+pub fn check_relation(
+    existing: &[(Uuid, Uuid, RelationKind)],
+    term: Uuid,
+    other: Uuid,
+    kind: RelationKind,
+) -> Result<(), RelationRefusal> {
+    let (term, other, kind) = match kind {
+        RelationKind::Narrower => (other, term, RelationKind::Broader),
+        k => (term, other, k),
+    };
+    let mut up: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    let mut down: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    let mut related: HashSet<(Uuid, Uuid)> = HashSet::new();
+    for &(a, b, k) in existing {
+        match k {
+            RelationKind::Broader => {
+                up.entry(a).or_default().push(b);
+                down.entry(b).or_default().push(a);
+            }
+            RelationKind::Narrower => {
+                up.entry(b).or_default().push(a);
+                down.entry(a).or_default().push(b);
+            }
+            RelationKind::Related => {
+                related.insert((a, b));
+                related.insert((b, a));
+            }
+        }
+    }
+    // Every term reachable along `edges` from `start`, itself included.
+    let reach = |edges: &HashMap<Uuid, Vec<Uuid>>, start: Uuid| -> HashSet<Uuid> {
+        let mut seen = HashSet::from([start]);
+        let mut todo = vec![start];
+        while let Some(n) = todo.pop() {
+            for &m in edges.get(&n).map(Vec::as_slice).unwrap_or_default() {
+                if seen.insert(m) {
+                    todo.push(m);
+                }
+            }
+        }
+        seen
+    };
+    match kind {
+        RelationKind::Related => {
+            if reach(&up, term).contains(&other) || reach(&up, other).contains(&term) {
+                return Err(RelationRefusal::RelatedInChain);
+            }
+        }
+        _ => {
+            let above = reach(&up, other);
+            if above.contains(&term) {
+                return Err(RelationRefusal::BroaderCycle);
+            }
+            // The new edge puts every term below `term` under every term above `other`.
+            let below = reach(&down, term);
+            if below.iter().any(|d| above.iter().any(|a| related.contains(&(*d, *a)))) {
+                return Err(RelationRefusal::RelatedInChain);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn augment(
@@ -294,6 +382,48 @@ mod tests {
         assert!(may_remove_relation(ben, true, [agreed_by(anna), agreed_by(anna)]), "a coordinator");
         let orphan = RelationEnd { agreed: true, proposer: None };
         assert!(!may_remove_relation(ben, false, [orphan, open_by(ben)]));
+    }
+
+    #[test]
+    fn broader_cycles_are_refused_direct_and_transitive() {
+        use RelationKind::{Broader, Narrower};
+        let [a, b, c, d] = [1, 2, 3, 4].map(Uuid::from_u128);
+        // a broader b broader c (b is broader than a, c broader than b).
+        let rels = [(a, b, Broader), (b, c, Broader)];
+        assert_eq!(check_relation(&rels, c, a, Broader), Err(RelationRefusal::BroaderCycle), "c under a closes a loop");
+        assert_eq!(check_relation(&rels, b, a, Broader), Err(RelationRefusal::BroaderCycle), "direct");
+        assert_eq!(check_relation(&rels, a, c, Narrower), Err(RelationRefusal::BroaderCycle), "as narrower");
+        assert_eq!(check_relation(&rels, a, c, Broader), Ok(()), "a shortcut is no cycle");
+        assert_eq!(check_relation(&rels, d, a, Broader), Ok(()));
+        assert_eq!(check_relation(&rels, c, d, Broader), Ok(()));
+    }
+
+    #[test]
+    fn related_within_one_broader_chain_is_refused_s27() {
+        use RelationKind::{Broader, Related};
+        let [a, b, c, d, e] = [1, 2, 3, 4, 5].map(Uuid::from_u128);
+        let rels = [(a, b, Broader), (b, c, Broader), (d, b, Broader)];
+        assert_eq!(check_relation(&rels, a, c, Related), Err(RelationRefusal::RelatedInChain), "grandchild");
+        assert_eq!(check_relation(&rels, c, a, Related), Err(RelationRefusal::RelatedInChain), "either order");
+        assert_eq!(check_relation(&rels, a, b, Related), Err(RelationRefusal::RelatedInChain), "parent");
+        assert_eq!(check_relation(&rels, a, d, Related), Ok(()), "siblings may be related");
+        assert_eq!(check_relation(&rels, a, e, Related), Ok(()));
+        // A broader relation that would put two related terms into one chain.
+        let with_related = [(a, b, Broader), (e, c, Related)];
+        assert_eq!(check_relation(&with_related, b, c, Broader), Ok(()), "c above a and b; e elsewhere");
+        assert_eq!(
+            check_relation(&with_related, c, a, Broader),
+            Ok(()),
+            "c under a; its related e is not in the chain"
+        );
+        assert_eq!(check_relation(&with_related, e, a, Broader), Ok(()));
+        let chain_related = [(a, b, Broader), (a, c, Related)];
+        assert_eq!(
+            check_relation(&chain_related, b, c, Broader),
+            Err(RelationRefusal::RelatedInChain),
+            "a would be under c, to which it is related"
+        );
+        assert_eq!(check_relation(&chain_related, c, b, Broader), Ok(()), "c under b: siblings-in-law, not a chain");
     }
 
     #[test]

@@ -842,6 +842,199 @@ on_both_databases!(
     nested_term_lists_are_batched,
 );
 
+const IMPORT_SKOS: &str = "mutation($c: String!, $d: Boolean!, $k: Boolean!) { importGlossary(format: TURTLE, content: $c, dryRun: $d, keepStates: $k) { created statesKept notKept terms { label change notes notKept } } }";
+
+/// A vocabulary someone else wrote: two languages, hidden label, notation, a concept-level mapping.
+const FOREIGN: &str = r#"@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <http://vocab.example.org/> .
+ex:scheme a skos:ConceptScheme ; skos:prefLabel "Integration vocabulary"@en .
+ex:mb a skos:Concept ; skos:inScheme ex:scheme ;
+    skos:prefLabel "Migration background"@en, "Migrationshintergrund (Bund)"@de ;
+    skos:altLabel "MHG"@de, "migrant background"@en ; skos:hiddenLabel "Migrationshintergund"@de ;
+    skos:notation "MB-01" ; skos:exactMatch <http://www.wikidata.org/entity/Q1956207> ;
+    skos:definition "A person has a migration background if they or a parent were not born German."@en ;
+    skos:changeNote "Revised 2024"@en .
+"#;
+
+/// The graph of a Turtle document in RDFC-1.0 canonical form.
+fn canonical(ttl: &str) -> oxrdf::Graph {
+    let mut g = oxrdf::Graph::new();
+    for t in oxttl::TurtleParser::new().for_slice(ttl.as_bytes()) {
+        g.insert(&t.unwrap());
+    }
+    g.canonicalize(oxrdf::dataset::CanonicalizationAlgorithm::Rdfc10 {
+        hash_algorithm: oxrdf::dataset::CanonicalizationHashAlgorithm::Sha256,
+    });
+    g
+}
+
+fn all_not_kept(report: &Value) -> Vec<String> {
+    let r = &report["importGlossary"];
+    let mut out: Vec<String> = r["notKept"].as_array().unwrap().iter().map(|n| n.as_str().unwrap().into()).collect();
+    for t in r["terms"].as_array().unwrap() {
+        out.extend(t["notKept"].as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_string()));
+    }
+    out
+}
+
+async fn skos_round_trip_to_another_host_gives_an_isomorphic_graph(b: Backend) {
+    let app = TestApp::start_with(b, |c| c.public_url = "https://alt.example.org".into()).await;
+    let c = cast(&app).await;
+    build_sample(&app, &c).await;
+    // English labels and notes, a hidden label and a notation come in through a foreign file.
+    app.ok(Some(&c.admin), IMPORT_SKOS, json!({"c": FOREIGN, "d": false, "k": false})).await;
+    let mb =
+        app.ok(Some(&c.zivil), "{ terms(search: \"Migration background\") { definitions { id } } }", json!({})).await;
+    let mb_def = mb["terms"][0]["definitions"][0]["id"].as_str().unwrap().to_string();
+    app.ok(
+        Some(&c.zivil),
+        "mutation($i: MapDefinitionInput!) { mapDefinition(input: $i) { id } }",
+        json!({"i": {"definitionId": mb_def, "targetUri": "https://www.destatis.de/mh", "kind": "CLOSE_MATCH", "note": "ohne dritte Generation"}}),
+    )
+    .await;
+    let (_, _, ttl) = download(&app, Some(&c.politik), "/glossary.ttl").await;
+    assert!(ttl.contains("@prefix teilhabe: <https://teilhabe.example/ns#>"), "{ttl}");
+    let triples = canonical(&ttl).to_string();
+    for (property, object) in [
+        ("skos:prefLabel", "\"Migration background\"@en"),
+        ("skos:prefLabel", "\"Migrationshintergrund (Bund)\"@de"),
+        ("skos:hiddenLabel", "\"Migrationshintergund\"@de"),
+        ("skos:altLabel", "\"migrant background\"@en"),
+        ("skos:notation", "\"MB-01\""),
+        ("skos:hasTopConcept", "<https://alt.example.org/glossary/terms/"),
+        ("skos:topConceptOf", "<https://alt.example.org/glossary>"),
+        ("foaf:name", "\"Stadt Münster\""),
+        ("rdf:type", "<http://xmlns.com/foaf/0.1/Agent>"),
+        ("rdf:type", "<http://purl.org/dc/terms/Agent>"),
+        ("skos:note", "\"ohne dritte Generation\"@de"),
+        ("rdf:value", "\"A person has a migration background if they or a parent were not born German.\"@en"),
+    ] {
+        let property = property
+            .replace("skos:", "http://www.w3.org/2004/02/skos/core#")
+            .replace("foaf:", "http://xmlns.com/foaf/0.1/")
+            .replace("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#");
+        let needle = format!("<{property}> {object}");
+        assert!(triples.contains(&needle), "{needle} missing in\n{triples}");
+    }
+    assert!(!ttl.contains("alt.example.org/glossary/vocab"), "the vocabulary does not follow the host");
+    // Mappings are the concepts' (SKOS), not the definition resources'.
+    let graph = canonical(&ttl);
+    let exact = oxrdf::NamedNode::new("http://www.w3.org/2004/02/skos/core#exactMatch").unwrap();
+    let concept = oxrdf::NamedNode::new("http://www.w3.org/2004/02/skos/core#Concept").unwrap();
+    for t in graph.triples_for_predicate(&exact) {
+        let oxrdf::NamedOrBlankNodeRef::NamedNode(s) = t.subject else { panic!("{t}") };
+        assert!(graph.contains(oxrdf::TripleRef::new(s, oxrdf::vocab::rdf::TYPE, &concept)), "{t}");
+    }
+
+    // Another server, another public URL: a dry run says what it would not keep, ...
+    let fresh = TestApp::start_with(b, |c| c.public_url = "https://neu.example.org/".into()).await;
+    let admin = fresh.admin().await;
+    let dry = fresh.ok(Some(&admin), IMPORT_SKOS, json!({"c": ttl, "d": true, "k": false})).await;
+    let notes: Vec<&str> = dry["importGlossary"]["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()))
+        .collect();
+    assert!(notes.iter().any(|n| n.starts_with("status AGREED not taken over")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.starts_with("agreed definition not taken over")), "{notes:?}");
+    assert_eq!(all_not_kept(&dry), Vec::<String>::new(), "our own export is kept whole");
+    // ... and a move with its states gives the same graph, up to the host in the concepts' IRIs.
+    let moved = fresh.ok(Some(&admin), IMPORT_SKOS, json!({"c": ttl, "d": false, "k": true})).await;
+    assert_eq!(moved["importGlossary"]["statesKept"], true);
+    assert_eq!(moved["importGlossary"]["created"], 5, "{moved:#}");
+    let (_, _, again) = download(&fresh, Some(&admin), "/glossary.ttl").await;
+    let again = again.replace("https://neu.example.org/glossary", "https://alt.example.org/glossary");
+    let (left, right) = (canonical(&ttl), canonical(&again));
+    if left != right {
+        let only = |a: &oxrdf::Graph, b: &oxrdf::Graph| {
+            a.iter().filter(|t| !b.contains(*t)).map(|t| t.to_string()).collect::<Vec<_>>().join("\n")
+        };
+        panic!(
+            "not isomorphic:\nonly in the export:\n{}\nonly after the round trip:\n{}",
+            only(&left, &right),
+            only(&right, &left)
+        );
+    }
+    // A second move into a glossary that is no longer empty is refused.
+    let refused = fresh.gql(Some(&admin), IMPORT_SKOS, json!({"c": ttl, "d": true, "k": true})).await;
+    assert_eq!(code(&refused), "VALIDATION", "{refused:#}");
+}
+
+async fn a_foreign_skos_file_keeps_languages_and_lists_what_it_cannot_keep(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let dry = app.ok(Some(&admin), IMPORT_SKOS, json!({"c": FOREIGN, "d": true, "k": false})).await;
+    let lost = all_not_kept(&dry);
+    assert!(lost.iter().any(|l| l.contains("skos:changeNote \"Revised 2024\"@en")), "{lost:?}");
+    assert!(lost.iter().any(|l| l.contains("skos:prefLabel \"Integration vocabulary\"@en")), "{lost:?}");
+    assert_eq!(lost.len(), 2, "nothing else is lost: {lost:?}");
+    app.ok(Some(&admin), IMPORT_SKOS, json!({"c": FOREIGN, "d": false, "k": false})).await;
+    let term = app
+        .ok(
+            Some(&admin),
+            "{ terms { label language notation synonyms labels { kind text language } definitions { text language mappings { kind targetUri } } } }",
+            json!({}),
+        )
+        .await;
+    let t = &term["terms"][0];
+    assert_eq!((t["label"].as_str(), t["language"].as_str()), (Some("Migrationshintergrund (Bund)"), Some("de")));
+    assert_eq!(t["notation"], "MB-01");
+    assert_eq!(t["synonyms"], json!(["MHG", "migrant background"]));
+    for label in [
+        json!({"kind": "PREF", "text": "Migration background", "language": "en"}),
+        json!({"kind": "HIDDEN", "text": "Migrationshintergund", "language": "de"}),
+        json!({"kind": "ALT", "text": "migrant background", "language": "en"}),
+    ] {
+        assert!(t["labels"].as_array().unwrap().contains(&label), "{label} in {t:#}");
+    }
+    assert_eq!(t["definitions"][0]["language"], "en");
+    assert_eq!(
+        t["definitions"][0]["mappings"],
+        json!([{"kind": "EXACT_MATCH", "targetUri": "http://www.wikidata.org/entity/Q1956207"}])
+    );
+    // The hidden label and the English one find the term.
+    for search in ["Migrationshintergund", "migration background"] {
+        let found =
+            app.ok(Some(&admin), "query($s: String) { terms(search: $s) { label } }", json!({"s": search})).await;
+        assert_eq!(found["terms"].as_array().unwrap().len(), 1, "{search}");
+    }
+    // Importing it again changes nothing.
+    let again = app.ok(Some(&admin), IMPORT_SKOS, json!({"c": FOREIGN, "d": true, "k": false})).await;
+    assert_eq!(again["importGlossary"]["terms"][0]["change"], "UNCHANGED", "{again:#}");
+}
+
+async fn related_within_a_broader_chain_and_broader_cycles_are_refused(b: Backend) {
+    let app = TestApp::start(b).await;
+    let c = cast(&app).await;
+    let (a, _) = propose(&app, &c.author, "Person", &[], "Ein Mensch.").await;
+    let (b_, _) = propose(&app, &c.author, "Zugewanderte Person", &[], "Eine Person, die zugewandert ist.").await;
+    let (c_, _) = propose(&app, &c.author, "Geflüchtete Person", &[], "Eine zugewanderte Person auf der Flucht.").await;
+    let relate =
+        "mutation($t: UUID!, $o: UUID!, $k: RelationKind!) { relateTerms(termId: $t, otherId: $o, kind: $k) { id } }";
+    app.ok(Some(&c.zivil), relate, json!({"t": b_, "o": a, "k": "BROADER"})).await;
+    app.ok(Some(&c.zivil), relate, json!({"t": c_, "o": b_, "k": "BROADER"})).await;
+    for (t, o, k) in [(&c_, &a, "RELATED"), (&a, &c_, "RELATED"), (&a, &c_, "BROADER"), (&c_, &a, "NARROWER")] {
+        let r = app.gql(Some(&c.zivil), relate, json!({"t": t, "o": o, "k": k})).await;
+        assert_eq!(code(&r), "VALIDATION", "{k}: {r:#}");
+    }
+    // An import refuses it too, and changes nothing.
+    let doc = r#"@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <http://x/a> a skos:Concept ; skos:prefLabel "A"@de ; skos:broader <http://x/b> .
+        <http://x/b> a skos:Concept ; skos:prefLabel "B"@de ; skos:broader <http://x/c> .
+        <http://x/c> a skos:Concept ; skos:prefLabel "C"@de ; skos:broader <http://x/a> ."#;
+    let r = app.gql(Some(&c.admin), IMPORT_SKOS, json!({"c": doc, "d": false, "k": false})).await;
+    assert_eq!(code(&r), "VALIDATION", "{r:#}");
+    assert!(r.to_string().contains("cycle"), "{r}");
+    assert_eq!(app.ok(Some(&c.zivil), "{ terms { id } }", json!({})).await["terms"].as_array().unwrap().len(), 3);
+}
+
+on_both_databases!(
+    skos_round_trip_to_another_host_gives_an_isomorphic_graph,
+    a_foreign_skos_file_keeps_languages_and_lists_what_it_cannot_keep,
+    related_within_a_broader_chain_and_broader_cycles_are_refused,
+);
+
 /// Every operation of `graphql/examples/glossary.graphql` passes validation against the schema.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_example_operations_are_valid() {

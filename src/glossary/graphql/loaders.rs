@@ -85,19 +85,20 @@ impl Loader<DefinitionsOfTerm> for GlossaryLoader {
 }
 
 impl Loader<SynonymsOfTerm> for GlossaryLoader {
-    type Value = Vec<String>;
+    type Value = Vec<TermLabel>;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[SynonymsOfTerm]) -> Result<HashMap<SynonymsOfTerm, Vec<String>>, Self::Error> {
+    async fn load(&self, keys: &[SynonymsOfTerm]) -> Result<HashMap<SynonymsOfTerm, Vec<TermLabel>>, Self::Error> {
         let rows = synonym::Entity::find()
             .filter(synonym::Column::TermId.is_in(keys.iter().map(|k| k.0)))
             .order_by_asc(synonym::Column::Position)
             .all(&self.0)
             .await
             .map_err(err)?;
-        let mut out: HashMap<SynonymsOfTerm, Vec<String>> = HashMap::new();
+        let mut out: HashMap<SynonymsOfTerm, Vec<TermLabel>> = HashMap::new();
         for s in rows {
-            out.entry(SynonymsOfTerm(s.term_id)).or_default().push(s.label);
+            let label = TermLabel { kind: s.kind, text: s.label, language: s.language };
+            out.entry(SynonymsOfTerm(s.term_id)).or_default().push(label);
         }
         Ok(out)
     }

@@ -14,8 +14,8 @@ use crate::diff::DiffSegment;
 
 use super::{
     entities::{
-        DefinitionStatus, MappingKind, RelationKind, ReviewDecision, TermStatus, definition, glossary, mapping,
-        relation, review, synonym, term, version,
+        DefinitionStatus, LabelKind, MappingKind, RelationKind, ReviewDecision, TermStatus, definition, glossary,
+        mapping, relation, review, synonym, term, version,
     },
     exchange::{self, ImportFormat, ImportReport},
     rule::ReviewFact,
@@ -138,7 +138,14 @@ fn definition_data(
     valid_from: Option<NaiveDate>,
     valid_to: Option<NaiveDate>,
 ) -> DefinitionData {
-    DefinitionData { text, source: source.map(Into::into).unwrap_or_default(), scope_note, valid_from, valid_to }
+    DefinitionData {
+        text,
+        source: source.map(Into::into).unwrap_or_default(),
+        scope_note,
+        valid_from,
+        valid_to,
+        ..DefinitionData::default()
+    }
 }
 
 #[derive(Default)]
@@ -247,6 +254,7 @@ impl GlossaryMutation {
                 target_uri: input.target_uri,
                 kind: input.kind,
                 note: input.note,
+                note_language: None,
             },
         )
         .await?;
@@ -269,15 +277,18 @@ impl GlossaryMutation {
     }
 
     /// Imports SKOS Turtle or CSV. With `dryRun` it reports what would change and changes nothing;
-    /// malformed input is refused (with its line) before anything is written.
+    /// malformed input is refused (with its line) before anything is written. `keepStates` moves a
+    /// glossary to this installation: statuses, agreed definitions, replacements and version
+    /// numbers of the document are taken over; only into an empty glossary.
     async fn import_glossary(
         &self,
         ctx: &Context<'_>,
         format: ImportFormat,
         content: String,
         #[graphql(default = true)] dry_run: bool,
+        #[graphql(default = false)] keep_states: bool,
     ) -> Result<ImportReport> {
         let a = actor(ctx)?;
-        Ok(exchange::import(state(ctx), a, format, &content, dry_run).await?)
+        Ok(exchange::import(state(ctx), a, format, &content, dry_run, keep_states).await?)
     }
 }

@@ -7,6 +7,10 @@ use super::*;
 pub struct Term {
     pub id: Uuid,
     pub label: String,
+    /// The language of `label` (BCP 47, e.g. `de`; empty when an import gave none).
+    pub language: String,
+    /// `skos:notation`: a code of the term in a classification.
+    pub notation: Option<String>,
     pub status: TermStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -26,6 +30,8 @@ impl From<term::Model> for Term {
         Self {
             id: m.id,
             label: m.label,
+            language: m.language,
+            notation: m.notation,
             status: m.status,
             created_at: m.created_at,
             updated_at: m.updated_at,
@@ -56,6 +62,13 @@ impl Term {
 impl Term {
     /// Other labels the term is known by (also searched).
     async fn synonyms(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        let all = loader(ctx).load_one(SynonymsOfTerm(self.id)).await?.unwrap_or_default();
+        Ok(all.into_iter().filter(|l| l.kind == LabelKind::Alt).map(|l| l.text).collect())
+    }
+
+    /// Every label besides `label`, with its kind and language: synonyms, hidden labels (found by
+    /// search, not shown) and preferred labels in other languages.
+    async fn labels(&self, ctx: &Context<'_>) -> Result<Vec<TermLabel>> {
         Ok(loader(ctx).load_one(SynonymsOfTerm(self.id)).await?.unwrap_or_default())
     }
 
@@ -114,6 +127,15 @@ impl Term {
     }
 }
 
+/// A label of a term besides its main one.
+#[derive(SimpleObject, Clone)]
+pub struct TermLabel {
+    pub kind: LabelKind,
+    pub text: String,
+    /// BCP 47; empty when an import gave none.
+    pub language: String,
+}
+
 /// Where a definition comes from, e.g. "Statistisches Bundesamt", "Mikrozensus".
 #[derive(SimpleObject, Clone)]
 pub struct Source {
@@ -139,6 +161,9 @@ pub struct Definition {
     pub updated_at: DateTime<Utc>,
     #[graphql(skip)]
     pub term_id: Uuid,
+    /// The languages of `text` and `scopeNote` (BCP 47).
+    pub language: String,
+    pub scope_note_language: String,
 }
 
 impl From<definition::Model> for Definition {
@@ -160,6 +185,8 @@ impl From<definition::Model> for Definition {
             created_at: m.created_at,
             updated_at: m.updated_at,
             term_id: m.term_id,
+            language: m.language,
+            scope_note_language: m.scope_note_language,
         }
     }
 }

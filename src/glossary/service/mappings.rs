@@ -37,6 +37,7 @@ pub async fn insert_mapping<C: ConnectionTrait>(
             let mut row = m.into_active_model();
             row.kind = Set(input.kind);
             row.note = Set(note);
+            row.note_language = Set(input.note_language.unwrap_or_else(|| DEFAULT_LANGUAGE.into()));
             row.update(db).await?
         }
         None => {
@@ -50,6 +51,7 @@ pub async fn insert_mapping<C: ConnectionTrait>(
                 note: Set(note),
                 created_by: Set(Some(actor.user_id)),
                 created_at: Set(now),
+                note_language: Set(input.note_language.unwrap_or_else(|| DEFAULT_LANGUAGE.into())),
             }
             .insert(db)
             .await?

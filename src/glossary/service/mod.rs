@@ -18,8 +18,8 @@ use uuid::Uuid;
 
 use super::{
     entities::{
-        DefinitionStatus, MappingKind, RelationKind, ReviewDecision, TermStatus, definition, glossary, mapping,
-        relation, review, synonym, term, version,
+        DefinitionStatus, LabelKind, MappingKind, RelationKind, ReviewDecision, TermStatus, definition, glossary,
+        mapping, relation, review, synonym, term, version,
     },
     rule::{self, AgreementRule, ReviewFact, Verdict},
     search,
@@ -67,6 +67,21 @@ pub struct DefinitionData {
     pub scope_note: Option<String>,
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
+    /// Languages of `text` and `scope_note`; `None` is German, the glossary's own language.
+    pub language: Option<String>,
+    pub scope_note_language: Option<String>,
+}
+
+/// The language texts are written in unless a document says otherwise.
+pub const DEFAULT_LANGUAGE: &str = "de";
+
+/// A label of a term besides its main one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OtherLabel {
+    pub kind: LabelKind,
+    /// BCP 47, lower case; empty for a literal without a language tag.
+    pub language: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -85,6 +100,8 @@ pub struct NewMapping {
     pub target_uri: Option<String>,
     pub kind: MappingKind,
     pub note: Option<String>,
+    /// `None`: German.
+    pub note_language: Option<String>,
 }
 
 // ---- validation at the edge -------------------------------------------------------------
@@ -114,6 +131,42 @@ pub fn clean_synonyms(raw: &[String], label_key: &str) -> Result<Vec<(String, St
     Ok(out)
 }
 
+/// A BCP 47 language tag as RDF compares them (lower case); empty means "no tag".
+pub fn clean_language(field: &str, raw: &str) -> Result<String> {
+    let tag = raw.trim().to_ascii_lowercase();
+    let well_formed =
+        tag.split('-').all(|part| (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric()))
+            && tag.len() <= 35;
+    if !tag.is_empty() && !well_formed {
+        return Err(Error::validation(field, format!("{raw:?} is not a language tag (BCP 47)")));
+    }
+    Ok(tag)
+}
+
+/// Labels with their search keys, and the labels dropped on the way (for an import's report).
+pub type CleanLabels = (Vec<(OtherLabel, String)>, Vec<OtherLabel>);
+
+/// Other labels with their keys. Dropped: copies of the main label in its language, and repeats of
+/// one kind, language and key. Returned second: what was dropped, for an import's report.
+pub fn clean_labels(raw: &[OtherLabel], main_key: &str, main_language: &str) -> Result<CleanLabels> {
+    if raw.len() > MAX_SYNONYMS * 3 {
+        return Err(Error::validation("synonyms", format!("at most {} labels", MAX_SYNONYMS * 3)));
+    }
+    let mut seen = HashSet::new();
+    let (mut out, mut dropped) = (Vec::new(), Vec::new());
+    for l in raw {
+        let (text, key) = clean_label("synonyms", &l.text)?;
+        let language = clean_language("language", &l.language)?;
+        let copy_of_main = key == main_key && language == main_language;
+        if copy_of_main || !seen.insert((l.kind, language.clone(), key.clone())) {
+            dropped.push(l.clone());
+            continue;
+        }
+        out.push((OtherLabel { kind: l.kind, language, text }, key));
+    }
+    Ok((out, dropped))
+}
+
 pub fn clean_definition(data: DefinitionData) -> Result<DefinitionData> {
     let text = TEXT.required("text", &data.text)?;
     if let (Some(from), Some(to)) = (data.valid_from, data.valid_to)
@@ -132,6 +185,12 @@ pub fn clean_definition(data: DefinitionData) -> Result<DefinitionData> {
         scope_note: TEXT.optional("scopeNote", data.scope_note.as_deref())?,
         valid_from: data.valid_from,
         valid_to: data.valid_to,
+        language: data.language.as_deref().map(|l| clean_language("language", l)).transpose()?,
+        scope_note_language: data
+            .scope_note_language
+            .as_deref()
+            .map(|l| clean_language("scopeNoteLanguage", l))
+            .transpose()?,
     })
 }
 

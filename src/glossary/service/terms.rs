@@ -3,7 +3,7 @@
 use super::*;
 use crate::change::Change;
 
-pub(super) async fn term_in<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<term::Model> {
+pub(crate) async fn term_in<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<term::Model> {
     term::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("term"))
 }
 
@@ -33,20 +33,58 @@ pub(super) async fn ensure_label_free<C: ConnectionTrait>(db: &C, key: &str, exc
     Ok(())
 }
 
-pub async fn replace_synonyms<C: ConnectionTrait>(db: &C, term_id: Uuid, synonyms: &[(String, String)]) -> Result<()> {
-    synonym::Entity::delete_many().filter(synonym::Column::TermId.eq(term_id)).exec(db).await?;
-    if !synonyms.is_empty() {
-        synonym::Entity::insert_many(synonyms.iter().enumerate().map(|(i, (label, key))| synonym::ActiveModel {
+/// Replaces a term's labels of the given kinds; labels of other kinds stay.
+pub async fn replace_labels<C: ConnectionTrait>(
+    db: &C,
+    term_id: Uuid,
+    kinds: &[LabelKind],
+    labels: &[(OtherLabel, String)],
+) -> Result<()> {
+    synonym::Entity::delete_many()
+        .filter(synonym::Column::TermId.eq(term_id))
+        .filter(synonym::Column::Kind.is_in(kinds.iter().copied()))
+        .exec(db)
+        .await?;
+    if !labels.is_empty() {
+        synonym::Entity::insert_many(labels.iter().enumerate().map(|(i, (l, key))| synonym::ActiveModel {
             id: Set(Uuid::now_v7()),
             term_id: Set(term_id),
-            label: Set(label.clone()),
+            label: Set(l.text.clone()),
             search_key: Set(key.clone()),
             position: Set(i as i32),
+            language: Set(l.language.clone()),
+            kind: Set(l.kind),
         }))
         .exec(db)
         .await?;
     }
     Ok(())
+}
+
+/// Replaces a term's synonyms (`altLabel`s); one that stays keeps its language, a new one is in
+/// `language`.
+pub async fn replace_synonyms<C: ConnectionTrait>(
+    db: &C,
+    term_id: Uuid,
+    language: &str,
+    synonyms: &[(String, String)],
+) -> Result<()> {
+    let existing: HashMap<String, String> = synonym::Entity::find()
+        .filter(synonym::Column::TermId.eq(term_id))
+        .filter(synonym::Column::Kind.eq(LabelKind::Alt))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.search_key, s.language))
+        .collect();
+    let labels: Vec<(OtherLabel, String)> = synonyms
+        .iter()
+        .map(|(text, key)| {
+            let language = existing.get(key).cloned().unwrap_or_else(|| language.to_string());
+            (OtherLabel { kind: LabelKind::Alt, language, text: text.clone() }, key.clone())
+        })
+        .collect();
+    replace_labels(db, term_id, &[LabelKind::Alt], &labels).await
 }
 
 /// Inserts a term row with its synonyms; shared by proposing and importing.
@@ -73,10 +111,12 @@ pub async fn insert_term<C: ConnectionTrait>(
         created_by: Set(Some(actor.user_id)),
         created_at: Set(now),
         updated_at: Set(now),
+        language: Set(DEFAULT_LANGUAGE.into()),
+        notation: Set(None),
     }
     .insert(db)
     .await?;
-    replace_synonyms(db, t.id, synonyms).await?;
+    replace_synonyms(db, t.id, DEFAULT_LANGUAGE, synonyms).await?;
     Ok(t)
 }
 
@@ -106,6 +146,8 @@ pub async fn insert_definition<C: ConnectionTrait>(
         created_by: Set(Some(actor.user_id)),
         created_at: Set(now),
         updated_at: Set(now),
+        language: Set(data.language.unwrap_or_else(|| DEFAULT_LANGUAGE.into())),
+        scope_note_language: Set(data.scope_note_language.unwrap_or_else(|| DEFAULT_LANGUAGE.into())),
     }
     .insert(db)
     .await?;
@@ -122,6 +164,44 @@ pub async fn insert_definition<C: ConnectionTrait>(
     .insert(db)
     .await?;
     Ok(d)
+}
+
+/// A definition imported with its states keeps the version number it had where it was agreed.
+pub async fn renumber_first_version<C: ConnectionTrait>(db: &C, definition_id: Uuid, number: i32) -> Result<()> {
+    version::Entity::update_many()
+        .col_expr(version::Column::Version, number.into())
+        .filter(version::Column::DefinitionId.eq(definition_id))
+        .filter(version::Column::Version.eq(1))
+        .exec(db)
+        .await?;
+    let mut row = definition_in(db, definition_id).await?.into_active_model();
+    row.version = Set(number);
+    row.update(db).await?;
+    Ok(())
+}
+
+/// Takes over a term's states from a glossary moved here (import with `keepStates`): its status, the
+/// definition agreed there (at its current version) and, for a deprecated term, its replacement.
+pub async fn restore_state<C: ConnectionTrait>(
+    db: &C,
+    term_id: Uuid,
+    status: TermStatus,
+    agreed_definition: Option<Uuid>,
+    replaced_by: Option<Uuid>,
+) -> Result<()> {
+    let mut row = term_in(db, term_id).await?.into_active_model();
+    if let Some(d) = agreed_definition {
+        let def = definition_in(db, d).await?;
+        row.agreed_definition_id = Set(Some(d));
+        row.agreed_version = Set(Some(def.version));
+        let mut def = def.into_active_model();
+        def.status = Set(DefinitionStatus::Agreed);
+        def.update(db).await?;
+    }
+    row.status = Set(status);
+    row.replaced_by_id = Set(replaced_by.filter(|_| status == TermStatus::Deprecated));
+    row.update(db).await?;
+    Ok(())
 }
 
 pub async fn propose_term(state: &AppState, actor: &Actor, input: NewTerm) -> Result<term::Model> {
@@ -179,7 +259,7 @@ pub async fn update_term(
     };
     ensure_label_free(&txn, &label.1, Some(t.id)).await?;
     if let Some(s) = synonyms {
-        replace_synonyms(&txn, t.id, &clean_synonyms(&s, &label.1)?).await?;
+        replace_synonyms(&txn, t.id, &t.language, &clean_synonyms(&s, &label.1)?).await?;
     }
     let mut row = t.into_active_model();
     row.label = Set(label.0);
@@ -237,6 +317,10 @@ pub async fn link<C: ConnectionTrait>(
         }
         return Err(Error::conflict("these terms are already related in another way; remove that relation first"));
     }
+    // One glossary per installation, a few hundred relations: the whole graph is one small query.
+    let all: Vec<(Uuid, Uuid, RelationKind)> =
+        relation::Entity::find().all(db).await?.into_iter().map(|r| (r.term_id, r.other_id, r.kind)).collect();
+    rule::check_relation(&all, a, b, kind).map_err(|r| Error::validation("otherId", r.message()))?;
     relation::ActiveModel { term_id: Set(a), other_id: Set(b), kind: Set(kind), created_at: Set(now) }
         .insert(db)
         .await?;

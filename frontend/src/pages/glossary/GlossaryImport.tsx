@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button } from 'react-aria-components';
+import { Button, Checkbox } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -19,24 +19,37 @@ export function GlossaryImport({ onApplied }: { onApplied: () => void }) {
   const run = useMutation(ImportGlossaryMutation);
   const [format, setFormat] = useState<ImportFormat>('TURTLE');
   const [content, setContent] = useState('');
-  const [report, setReport] = useState<{ report: Report; content: string; format: ImportFormat } | null>(null);
+  const [keepStates, setKeepStates] = useState(false);
+  const [report, setReport] = useState<{
+    report: Report;
+    content: string;
+    format: ImportFormat;
+    keepStates: boolean;
+  } | null>(null);
 
   async function dryRun() {
     setReport(null);
-    const r = await run.run({ format, content, dryRun: true });
-    if (r) setReport({ report: r.importGlossary, content, format });
+    const r = await run.run({ format, content, dryRun: true, keepStates });
+    if (r) setReport({ report: r.importGlossary, content, format, keepStates });
   }
 
   async function apply() {
     if (!report) return;
-    const r = await run.run({ format: report.format, content: report.content, dryRun: false });
+    const r = await run.run({
+      format: report.format,
+      content: report.content,
+      dryRun: false,
+      keepStates: report.keepStates,
+    });
     if (r) {
       setReport({ ...report, report: r.importGlossary });
       onApplied();
     }
   }
 
-  const canApply = report?.report.dryRun && report.content === content && report.format === format;
+  const canApply =
+    report?.report.dryRun && report.content === content && report.format === format && report.keepStates === keepStates;
+  const notKept = report ? report.report.notKept.length + report.report.terms.filter((x) => x.notKept.length).length : 0;
   return (
     <Expander title={t('glossary.import')}>
       <p>{t('glossary.importHelp')}</p>
@@ -69,6 +82,10 @@ export function GlossaryImport({ onApplied }: { onApplied: () => void }) {
         rows={8}
         isRequired
       />
+      <Checkbox className="checkbox" isSelected={keepStates} onChange={setKeepStates}>
+        <span className="checkbox-box" aria-hidden="true" />
+        {t('glossary.importKeepStates')}
+      </Checkbox>
       <div className="row-actions">
         <Button className="btn btn-secondary" onPress={() => void dryRun()} isPending={run.pending} isDisabled={!content}>
           {t('glossary.importDryRun')}
@@ -97,6 +114,14 @@ export function GlossaryImport({ onApplied }: { onApplied: () => void }) {
               unchanged: report.report.unchanged,
             })}
           </p>
+          {notKept > 0 && <p className="field-error">{t('glossary.importNotKeptSummary')}</p>}
+          {report.report.notKept.length > 0 && (
+            <ul aria-label={t('glossary.importNotKept')}>
+              {report.report.notKept.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
+          )}
           {report.report.terms.length > 0 && (
             <div className="table-wrap" tabIndex={0} role="region" aria-label={t('glossary.importTerms')}>
               <table>
@@ -105,6 +130,8 @@ export function GlossaryImport({ onApplied }: { onApplied: () => void }) {
                     <th scope="col">{t('glossary.label')}</th>
                     <th scope="col">{t('glossary.importChange')}</th>
                     <th scope="col">{t('glossary.importDetails')}</th>
+                    <th scope="col">{t('glossary.importNotes')}</th>
+                    <th scope="col">{t('glossary.importNotKept')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -113,6 +140,16 @@ export function GlossaryImport({ onApplied }: { onApplied: () => void }) {
                       <th scope="row">{term.label}</th>
                       <td>{t(`glossary.change.${term.change}`)}</td>
                       <td>{term.details.join(', ') || '–'}</td>
+                      <td>{term.notes.join('; ') || '–'}</td>
+                      <td>
+                        {term.notKept.length === 0
+                          ? '–'
+                          : term.notKept.map((n) => (
+                              <div key={n} className="not-kept">
+                                {n}
+                              </div>
+                            ))}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

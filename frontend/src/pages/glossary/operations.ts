@@ -190,16 +190,20 @@ export const WithdrawReviewMutation = graphql(`
 `);
 
 export const ImportGlossaryMutation = graphql(`
-  mutation GlossaryImport($format: ImportFormat!, $content: String!, $dryRun: Boolean!) {
-    importGlossary(format: $format, content: $content, dryRun: $dryRun) {
+  mutation GlossaryImport($format: ImportFormat!, $content: String!, $dryRun: Boolean!, $keepStates: Boolean!) {
+    importGlossary(format: $format, content: $content, dryRun: $dryRun, keepStates: $keepStates) {
       dryRun
       created
       updated
       unchanged
+      statesKept
+      notKept
       terms {
         label
         change
         details
+        notes
+        notKept
       }
     }
   }
