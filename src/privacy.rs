@@ -62,6 +62,7 @@ pub const PERSON_REFERENCES: &[(&str, &str, &str)] = &[
     ("publications", "published_by", "records.publications"),
     ("report_texts", "updated_by", "records.reportTexts"),
     ("sign_in_links", "user_id", "records.signInLinks"),
+    ("monitoring_scope", "added_by", "records.monitoringScope"),
 ];
 
 /// Columns left out of exported rows: credentials of the person's own, not data about them.

@@ -149,6 +149,8 @@ describe('public pages without login', { timeout: 300_000 }, () => {
     assert.ok(last);
     const note = block.getByRole('note', { name: `Was die Zahlen zu ${indicator.code} ${indicator.name} bedeuten` });
     await note.getByText(new RegExp(`^${last.period} lag der Wert bei ${literal(latest).source}`)).waitFor();
+    const goals = report.fields.flatMap((f) => f.goals).length;
+    assert.equal(await page.locator('.report-explain-goal').count(), goals, 'a sentence on every goal');
     // no internal links, no gap list, no staff names
     assert.equal(await page.getByRole('region', { name: 'Lücken im Monitoring' }).count(), 0);
     assert.equal(await page.getByRole('link', { name: /^Indikatorseite/ }).count(), 0);

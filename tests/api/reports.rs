@@ -678,5 +678,5 @@ on_both_databases!(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_example_operations_are_valid() {
     let app = TestApp::start(Backend::Sqlite).await;
-    assert_eq!(crate::support::check_example_operations(&app, "reports.graphql").await, 11);
+    assert_eq!(crate::support::check_example_operations(&app, "reports.graphql").await, 13);
 }

@@ -7,6 +7,7 @@ import { formatDate, formatDateTime, formatNumber } from '../../lib/format';
 import { SeriesChart } from '../indicators/SeriesChart';
 import { BreakdownChart, byDimension } from './BreakdownChart';
 import { FieldText, Paragraphs } from './FieldText';
+import { explainGoal } from './plainLanguage';
 import '../indicators/indicators.css';
 import './report.css';
 
@@ -513,13 +514,14 @@ function GoalBlock({
   publicStatus?: Map<string, PublicStatus>;
   explain?: (ind: ReportIndicator) => string[];
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <section className="report-goal" aria-labelledby={`goal-${goal.id}`}>
       <h3 id={`goal-${goal.id}`}>{goal.title}</h3>
       <p>
         {t('report.goalStatus')}: <StatusBadge status={goal.status} />
       </p>
+      {explain && <p className="report-explain-goal">{explainGoal(goal, i18n.language)}</p>}
       {goal.description && <p>{goal.description}</p>}
       {goal.indicators.length === 0 ? (
         <p>{t('report.noIndicators')}</p>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainIndicator, isRate, type ExplainedIndicator } from './plainLanguage';
+import { explainGoal, explainIndicator, isRate, type ExplainedIndicator } from './plainLanguage';
 
 const points = (...values: [string, number, boolean?][]) =>
   values.map(([period, value, breakBefore]) => ({ period, value, breakBefore: breakBefore ?? false }));
@@ -94,5 +94,25 @@ describe('isRate', () => {
     expect(isRate('percent')).toBe(true);
     expect(isRate('Personen')).toBe(false);
     expect(isRate('je 1.000 Einwohner')).toBe(false);
+  });
+});
+
+describe('explainGoal', () => {
+  it('says what each status means for a goal, in both languages', () => {
+    const one = [{}];
+    expect(explainGoal({ status: 'ON_TRACK', indicators: one }, 'de')).toBe(
+      'Dieses Ziel ist noch nicht erreicht, aber seine Indikatoren entwickeln sich in die richtige Richtung.',
+    );
+    expect(explainGoal({ status: 'OFF_TRACK', indicators: one }, 'en')).toBe(
+      'For this goal, at least one indicator is not moving in the right direction.',
+    );
+    for (const status of ['REACHED', 'INSUFFICIENT_DATA', 'NO_TARGET', 'NO_DATA'] as const) {
+      expect(explainGoal({ status, indicators: one }, 'de')).not.toBe(explainGoal({ status: 'ON_TRACK', indicators: one }, 'de'));
+    }
+  });
+
+  it('tells a goal without indicators from one without figures', () => {
+    expect(explainGoal({ status: 'NO_DATA', indicators: [] }, 'de')).toBe('Dieses Ziel wird noch nicht mit Zahlen beobachtet.');
+    expect(explainGoal({ status: 'NO_DATA', indicators: [{}] }, 'de')).toBe('Für dieses Ziel liegen noch keine Zahlen vor.');
   });
 });

@@ -90,3 +90,30 @@ export function explainIndicator(ind: ExplainedIndicator, lang: string): string[
   else second += w.tooFew;
   return [first, second];
 }
+
+const GOAL_WORDS: Record<'de' | 'en', Record<GoalStatus | 'NO_INDICATOR', string>> = {
+  de: {
+    REACHED: 'Dieses Ziel ist erreicht: Jeder seiner Indikatoren mit Zielwert hat ihn erreicht.',
+    ON_TRACK: 'Dieses Ziel ist noch nicht erreicht, aber seine Indikatoren entwickeln sich in die richtige Richtung.',
+    OFF_TRACK: 'Bei diesem Ziel entwickelt sich mindestens ein Indikator nicht in die richtige Richtung.',
+    INSUFFICIENT_DATA: 'Ob dieses Ziel auf gutem Weg ist, lässt sich mit so wenigen vergleichbaren Werten noch nicht sagen.',
+    NO_TARGET: 'Für dieses Ziel ist kein Zielwert festgelegt: Seine Zahlen werden beobachtet, aber nicht bewertet.',
+    NO_DATA: 'Für dieses Ziel liegen noch keine Zahlen vor.',
+    NO_INDICATOR: 'Dieses Ziel wird noch nicht mit Zahlen beobachtet.',
+  },
+  en: {
+    REACHED: 'This goal has been reached: each of its indicators with a target has reached it.',
+    ON_TRACK: 'This goal has not been reached yet, but its indicators are moving in the right direction.',
+    OFF_TRACK: 'For this goal, at least one indicator is not moving in the right direction.',
+    INSUFFICIENT_DATA: 'With so few comparable values it is too early to say whether this goal is on track.',
+    NO_TARGET: 'No target is set for this goal: its figures are watched but not assessed.',
+    NO_DATA: 'There are no figures for this goal yet.',
+    NO_INDICATOR: 'This goal is not yet observed with figures.',
+  },
+};
+
+/** One sentence on a goal's status, for the public pages. */
+export function explainGoal(goal: { status: GoalStatus; indicators: unknown[] }, lang: string): string {
+  const w = lang.startsWith('en') ? GOAL_WORDS.en : GOAL_WORDS.de;
+  return goal.indicators.length === 0 ? w.NO_INDICATOR : w[goal.status];
+}
