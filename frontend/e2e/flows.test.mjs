@@ -339,6 +339,32 @@ describe('flows that lost people', { timeout: 300_000 }, () => {
     await expectAccessible(coord, 'start form');
   });
 
+  it('takes German dates in an English browser and questions far-off years', async () => {
+    await gql('mutation{createLeitbild(input:{title:"Leitbild 2036",year:2036}){id}}');
+    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'America/New_York', viewport: { width: 1280, height: 900 } });
+    const page = newPage(await context.newPage());
+    await login(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await page.goto(url('/prozesse'));
+    await waitForHeading(page, 'Beteiligungsprozesse');
+    await page.getByRole('button', { name: 'Prozess starten', exact: true }).first().click();
+    const field = page.locator('.date-field').first();
+    await field.getByRole('spinbutton').first().click();
+    await page.keyboard.type('15022027');
+    const shown = (await field.locator('.date-input').innerText()).replace(/[^\d.]/g, '');
+    assert.equal(shown, '15.02.2027');
+    // What the form submits (FormData's first value of the name), as a native date input would.
+    const submitted = await page.locator('.date-field').first().evaluate((el) => new FormData(/** @type {HTMLFormElement} */ (el.closest('form'))).get('day0'));
+    assert.equal(submitted, '2027-02-15');
+    await field.getByRole('spinbutton').last().click();
+    await page.keyboard.type('2207');
+    await field.getByText(/Jahre in der Zukunft\. Bitte prüfen Sie die Jahreszahl\./).waitFor();
+    await field.getByRole('button', { name: 'Kalender öffnen' }).click();
+    await page.getByRole('dialog', { name: 'Kalender' }).waitFor();
+    await expectAccessible(page, 'date field with calendar');
+    await page.keyboard.press('Escape');
+    await context.close();
+  });
+
   it('logged no errors in the browser console', () => {
     assert.deepEqual(consoleErrors, []);
   });
