@@ -365,6 +365,16 @@ describe('flows that lost people', { timeout: 300_000 }, () => {
     await context.close();
   });
 
+  it('tells the audit log in words', async () => {
+    await coord.goto(url('/koordination?tab=protokoll'));
+    const table = coord.getByRole('region', { name: 'Protokoll' });
+    await table.getByRole('cell', { name: 'Stimme abgegeben' }).first().waitFor();
+    await table.getByRole('cell', { name: 'Kommentar zu einem Vorschlag' }).first().waitFor();
+    const text = await coord.locator('table').filter({ hasText: 'Stimme abgegeben' }).innerText();
+    assert.doesNotMatch(text, /vote\.cast|comment\.add|Kommentar zu Proposal|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}/);
+    await expectAccessible(coord, 'audit log in words');
+  });
+
   it('logged no errors in the browser console', () => {
     assert.deepEqual(consoleErrors, []);
   });
