@@ -375,6 +375,20 @@ describe('flows that lost people', { timeout: 300_000 }, () => {
     await expectAccessible(coord, 'audit log in words');
   });
 
+  it('keeps the header to a sliver of a phone screen', async () => {
+    await coord.setViewportSize({ width: 375, height: 812 });
+    await coord.goto(url(`/prozesse/${processId}`));
+    await waitForHeading(coord, PROCESS);
+    const box = await coord.locator('header.site-header').boundingBox();
+    const share = (box?.height ?? 812) / 812;
+    console.log(`header at 375 px: ${Math.round(box?.height ?? 0)} px = ${(share * 100).toFixed(1)} %`);
+    assert.ok(share <= 0.15, `the header takes ${(share * 100).toFixed(1)} % of the screen`);
+    const overflow = await coord.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    assert.equal(overflow, false);
+    await expectAccessible(coord, 'header at 375 px');
+    await coord.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it('logged no errors in the browser console', () => {
     assert.deepEqual(consoleErrors, []);
   });
