@@ -339,6 +339,56 @@ describe('flows that lost people', { timeout: 300_000 }, () => {
     await expectAccessible(coord, 'start form');
   });
 
+  it('takes German dates in an English browser and questions far-off years', async () => {
+    await gql('mutation{createLeitbild(input:{title:"Leitbild 2036",year:2036}){id}}');
+    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'America/New_York', viewport: { width: 1280, height: 900 } });
+    const page = newPage(await context.newPage());
+    await login(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await page.goto(url('/prozesse'));
+    await waitForHeading(page, 'Beteiligungsprozesse');
+    await page.getByRole('button', { name: 'Prozess starten', exact: true }).first().click();
+    const field = page.locator('.date-field').first();
+    await field.getByRole('spinbutton').first().click();
+    await page.keyboard.type('15022027');
+    const shown = (await field.locator('.date-input').innerText()).replace(/[^\d.]/g, '');
+    assert.equal(shown, '15.02.2027');
+    // What the form submits (FormData's first value of the name), as a native date input would.
+    const submitted = await page.locator('.date-field').first().evaluate((el) => new FormData(/** @type {HTMLFormElement} */ (el.closest('form'))).get('day0'));
+    assert.equal(submitted, '2027-02-15');
+    await field.getByRole('spinbutton').last().click();
+    await page.keyboard.type('2207');
+    await field.getByText(/Jahre in der Zukunft\. Bitte prüfen Sie die Jahreszahl\./).waitFor();
+    await field.getByRole('button', { name: 'Kalender öffnen' }).click();
+    await page.getByRole('dialog', { name: 'Kalender' }).waitFor();
+    await expectAccessible(page, 'date field with calendar');
+    await page.keyboard.press('Escape');
+    await context.close();
+  });
+
+  it('tells the audit log in words', async () => {
+    await coord.goto(url('/koordination?tab=protokoll'));
+    const table = coord.getByRole('region', { name: 'Protokoll' });
+    await table.getByRole('cell', { name: 'Stimme abgegeben' }).first().waitFor();
+    await table.getByRole('cell', { name: 'Kommentar zu einem Vorschlag' }).first().waitFor();
+    const text = await coord.locator('table').filter({ hasText: 'Stimme abgegeben' }).innerText();
+    assert.doesNotMatch(text, /vote\.cast|comment\.add|Kommentar zu Proposal|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}/);
+    await expectAccessible(coord, 'audit log in words');
+  });
+
+  it('keeps the header to a sliver of a phone screen', async () => {
+    await coord.setViewportSize({ width: 375, height: 812 });
+    await coord.goto(url(`/prozesse/${processId}`));
+    await waitForHeading(coord, PROCESS);
+    const box = await coord.locator('header.site-header').boundingBox();
+    const share = (box?.height ?? 812) / 812;
+    console.log(`header at 375 px: ${Math.round(box?.height ?? 0)} px = ${(share * 100).toFixed(1)} %`);
+    assert.ok(share <= 0.15, `the header takes ${(share * 100).toFixed(1)} % of the screen`);
+    const overflow = await coord.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    assert.equal(overflow, false);
+    await expectAccessible(coord, 'header at 375 px');
+    await coord.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it('logged no errors in the browser console', () => {
     assert.deepEqual(consoleErrors, []);
   });

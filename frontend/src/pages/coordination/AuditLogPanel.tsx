@@ -8,6 +8,7 @@ import type { AuditLogQuery as AuditLogResult } from '../../gql/graphql';
 import { request } from '../../lib/client';
 import { formatDateTime } from '../../lib/format';
 import { AuditLogQuery } from './operations';
+import { actionKey, summaryParts } from './auditWords';
 
 type Page = AuditLogResult['auditLog'];
 type Edge = Page['edges'][number];
@@ -85,8 +86,10 @@ export function AuditLogPanel({ entityId }: { entityId?: string }) {
                     <time dateTime={node.createdAt}>{formatDateTime(node.createdAt, i18n.language)}</time>
                   </td>
                   <td>{node.actor?.name ?? t('audit.system')}</td>
-                  <td>{t(`auditActions.${node.action}`, { defaultValue: node.action })}</td>
-                  <td>{node.summary}</td>
+                  <td>{t(`auditAction.${actionKey(node.action)}`, { defaultValue: node.action })}</td>
+                  <td>
+                    <AuditSummary summary={node.summary} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -101,4 +104,13 @@ export function AuditLogPanel({ entityId }: { entityId?: string }) {
       )}
     </section>
   );
+}
+
+function AuditSummary({ summary }: { summary: string }) {
+  const { t } = useTranslation();
+  const parts = summaryParts(summary);
+  if ('commentOn' in parts) {
+    return <>{t('auditCommentOn.sentence', { target: t(`auditCommentOn.${parts.commentOn}`) })}</>;
+  }
+  return <>{parts.text}</>;
 }

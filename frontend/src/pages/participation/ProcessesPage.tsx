@@ -3,6 +3,7 @@ import { Button, Checkbox, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { Expander } from '../../components/Expander';
+import { DateField } from '../../components/DateField';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CheckboxField, RadioField, SelectField, TextInput } from '../../components/fields';
 import { PageHeading } from '../../components/PageHeading';
@@ -118,16 +119,15 @@ function StartProcess({ data }: { data: ProcessListQuery }) {
             <fieldset className="field">
               <legend>{t('participation.phaseDates')}</legend>
               {PHASES.map((kind, i) => (
-                <TextInput
+                <DateField
                   key={kind}
                   name={`day${i}`}
-                  type="date"
                   isRequired
                   defaultValue={defaults[i]}
                   label={t('participation.phaseStarts', { phase: t(`participation.phase.${kind}`) })}
                 />
               ))}
-              <TextInput name="day4" type="date" isRequired defaultValue={defaults[4]} label={t('participation.processEnds')} />
+              <DateField name="day4" isRequired defaultValue={defaults[4]} label={t('participation.processEnds')} />
             </fieldset>
             <RadioField
               name="eligibility"
