@@ -13,6 +13,7 @@ mod demo;
 mod glossary;
 mod hardening;
 mod indicators;
+mod introspection;
 mod leitbild;
 mod limits;
 mod notifications;
