@@ -26,8 +26,13 @@ use crate::{
     tasks,
 };
 
-/// Deepest nesting a query may have; a 12-level introspection query is refused.
+/// Deepest nesting a query may have; a 12-level data query is refused (introspection-only queries
+/// of logged-in users have [`MAX_INTROSPECTION_DEPTH`]).
 pub const MAX_DEPTH: usize = 10;
+/// Deepest nesting of an introspection-only query of a logged-in user: graphql-js'
+/// `getIntrospectionQuery()` (GraphiQL, Postman, codegen) nests its `TypeRef` fragment 13 levels.
+/// Introspection reads the schema only, never the database, so depth costs it nothing.
+pub const MAX_INTROSPECTION_DEPTH: usize = 20;
 /// Upper bound of a query's cost (each field counts 1, lists multiply nothing).
 pub const MAX_COMPLEXITY: usize = 1000;
 
@@ -63,8 +68,17 @@ pub struct Subscription(participation::graphql::ParticipationSubscription);
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 pub fn build_schema(state: Option<AppState>) -> AppSchema {
+    build_schema_with_depth(state, MAX_DEPTH)
+}
+
+/// The schema with the depth limit of introspection-only queries of logged-in users.
+pub fn build_introspection_schema(state: Option<AppState>) -> AppSchema {
+    build_schema_with_depth(state, MAX_INTROSPECTION_DEPTH)
+}
+
+fn build_schema_with_depth(state: Option<AppState>, depth: usize) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription::default())
-        .limit_depth(MAX_DEPTH)
+        .limit_depth(depth)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
         .limit_directives(10)

@@ -194,12 +194,15 @@ pub async fn graphql_post(
         let labels = http.app.metrics.operation(checked.as_ref().map_or(&Label::Other, |c| &c.label));
         let started = Instant::now();
         let response = match checked {
-            Ok(_) => {
+            Ok(inspected) => {
                 if actor.is_none() {
                     request = request.disable_introspection();
                 }
                 let request = request.data(crate::accounts::graphql::ClientAddress(ip));
-                crate::graphql::execute(&http.schema, request, &http.app, actor.clone()).await
+                // Tools' standard introspection query nests deeper than data queries may.
+                let schema =
+                    if actor.is_some() && inspected.introspection_only { &http.introspection } else { &http.schema };
+                crate::graphql::execute(schema, request, &http.app, actor.clone()).await
             }
             Err(e) => refusal(&e),
         };

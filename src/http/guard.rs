@@ -29,6 +29,8 @@ pub struct Inspected {
     pub label: Label,
     /// Top-level mutation fields the selected operation would execute.
     pub mutations: usize,
+    /// A query selecting only `__schema`, `__type` and `__typename` at its top level.
+    pub introspection_only: bool,
 }
 
 /// Refuses documents that could crash the parser, do not parse or write too much; parses the
@@ -59,7 +61,11 @@ fn inspect_document(doc: &ExecutableDocument, wanted: Option<&str>) -> Inspected
         (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.iter().next().map(|(n, op)| (Some(n), op)),
         (DocumentOperations::Multiple(_), None) => None,
     };
-    let Some((name, op)) = selected else { return Inspected { label: Label::Other, mutations: 0 } };
+    let Some((name, op)) = selected else {
+        return Inspected { label: Label::Other, mutations: 0, introspection_only: false };
+    };
+    let introspection_only =
+        op.node.ty == OperationType::Query && only_introspection(doc, &op.node.selection_set.node, &mut HashSet::new());
     let mutations = if op.node.ty == OperationType::Mutation {
         count_fields(doc, &op.node.selection_set.node, &mut HashSet::new())
     } else {
@@ -70,7 +76,22 @@ fn inspect_document(doc: &ExecutableDocument, wanted: Option<&str>) -> Inspected
         Some(n) if is_label(n) => Label::Named(n.to_string()),
         Some(_) => Label::Other,
     };
-    Inspected { label, mutations }
+    Inspected { label, mutations, introspection_only }
+}
+
+/// Whether a selection set's own fields, through fragments, are all introspection fields.
+fn only_introspection<'d>(doc: &'d ExecutableDocument, set: &'d SelectionSet, seen: &mut HashSet<&'d str>) -> bool {
+    set.items.iter().all(|item| match &item.node {
+        Selection::Field(f) => matches!(f.node.name.node.as_str(), "__schema" | "__type" | "__typename"),
+        Selection::InlineFragment(f) => only_introspection(doc, &f.node.selection_set.node, seen),
+        Selection::FragmentSpread(s) => {
+            let name = s.node.fragment_name.node.as_str();
+            match doc.fragments.get(name) {
+                Some(f) if seen.insert(name) => only_introspection(doc, &f.node.selection_set.node, seen),
+                _ => false,
+            }
+        }
+    })
 }
 
 /// A parse error as a sentence with its line and column; the parser's own text draws the line
@@ -194,7 +215,10 @@ mod tests {
     fn mutations_are_counted_through_aliases_and_fragments() {
         let five = "mutation M { a: logout b: logout ...F ... on Mutation { c: logout } } \
                     fragment F on Mutation { d: logout e: logout }";
-        assert_eq!(inspect(&mut request(five)).unwrap(), Inspected { label: Label::Named("M".into()), mutations: 5 });
+        assert_eq!(
+            inspect(&mut request(five)).unwrap(),
+            Inspected { label: Label::Named("M".into()), mutations: 5, introspection_only: false }
+        );
         let six = "mutation { a: logout b: logout ...F ...F } fragment F on Mutation { d: logout e: logout }";
         assert!(matches!(inspect(&mut request(six)), Err(Error::Limit(_))));
         let cycle = "mutation { ...F } fragment F on Mutation { a: logout ...F }";
@@ -206,7 +230,10 @@ mod tests {
     fn only_named_operations_of_the_document_become_labels() {
         let doc = "query Eins { me { id } } mutation Zwei { logout }";
         let mut r = request(doc).operation_name("Zwei");
-        assert_eq!(inspect(&mut r).unwrap(), Inspected { label: Label::Named("Zwei".into()), mutations: 1 });
+        assert_eq!(
+            inspect(&mut r).unwrap(),
+            Inspected { label: Label::Named("Zwei".into()), mutations: 1, introspection_only: false }
+        );
         let mut r = request(doc).operation_name("Drei\"\n");
         assert_eq!(inspect(&mut r).unwrap().label, Label::Other);
         let long = "A".repeat(65);
@@ -225,5 +252,15 @@ mod tests {
         assert!(message.starts_with("Syntax error at line 2, column 6: expected"), "{message}");
         assert!(!message.contains('\n') && !message.contains("-->"), "{message}");
         assert!(matches!(inspect(&mut request("  ")), Err(Error::Validation { .. })));
+    }
+
+    #[test]
+    fn introspection_only_queries_are_recognised_through_fragments() {
+        let only = |q: &str| inspect(&mut request(q)).unwrap().introspection_only;
+        assert!(only("{ __schema { types { name } } }"));
+        assert!(only("query Q { ...F __typename } fragment F on Query { __type(name: \"Term\") { name } }"));
+        assert!(!only("{ __schema { types { name } } terms { label } }"), "data beside introspection");
+        assert!(!only("query Q { ...F } fragment F on Query { terms { label } }"));
+        assert!(!only("mutation { __typename }"));
     }
 }

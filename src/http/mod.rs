@@ -44,6 +44,8 @@ use crate::{
 pub struct HttpState {
     pub app: AppState,
     pub schema: AppSchema,
+    /// The same schema with a deeper limit, for introspection-only queries of logged-in users.
+    pub introspection: AppSchema,
     /// Each person's write budget, shared by HTTP and WebSocket.
     pub writes: Arc<WriteLimiter>,
 }
@@ -56,7 +58,8 @@ pub fn router(app: AppState) -> Router {
     let max_body = app.config.max_body_bytes;
     let timeout = app.config.request_timeout;
     let writes = Arc::new(WriteLimiter::new(app.config.write_rate_per_minute));
-    let http = HttpState { app, schema, writes };
+    let introspection = crate::graphql::build_introspection_schema(Some(app.clone()));
+    let http = HttpState { app, schema, introspection, writes };
     Router::new()
         .route("/graphql", get(graphql::graphiql).post(graphql::graphql_post))
         .route("/healthz", get(healthz))

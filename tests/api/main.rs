@@ -14,6 +14,7 @@ mod glossary;
 mod hardening;
 mod imports;
 mod indicators;
+mod introspection;
 mod leitbild;
 mod limits;
 mod notifications;
