@@ -13,6 +13,7 @@ use lettre::{
         Mailbox, MultiPart, SinglePart,
         header::{ContentType, HeaderName, HeaderValue},
     },
+    transport::smtp::PoolConfig,
 };
 
 use crate::{
@@ -82,9 +83,15 @@ impl Mailer {
     pub fn from_config(config: &Config) -> Result<Self> {
         let transport = match &config.smtp_url {
             Some(url) => {
+                // Pooled: the connections of a pass are reused from mail to mail (no TCP and
+                // EHLO per mail), one per mail in flight.
+                let pool = PoolConfig::new()
+                    .max_size(crate::notifications::service::SENDING_AT_ONCE as u32)
+                    .idle_timeout(Duration::from_secs(30));
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| Error::config("TEILHABE_SMTP_URL", e.to_string()))?
                     .timeout(Some(config.smtp_timeout))
+                    .pool_config(pool)
                     .build();
                 Transport::Smtp(transport)
             }

@@ -281,3 +281,46 @@ async fn bench_monitoring_report_sqlite() {
 async fn bench_monitoring_report_postgres() {
     large_monitoring_report(Backend::Postgres).await
 }
+
+/// Mails of a backlog larger than a pass used to take (2,000): one pass sends them all, over
+/// pooled connections, each once. Prints the rate (a debug build and a loaded machine: the
+/// release figure is in `cargo bench --bench perf`).
+async fn one_pass_drains_a_backlog(b: Backend) {
+    use teilhabe::notifications::{entities::NotificationKind, service::NewNotification};
+    const BACKLOG: usize = 3_000;
+    let sink = crate::support::smtp::SmtpSink::start().await;
+    let app = TestApp::start_with(b, |c| c.smtp_url = Some(sink.url())).await;
+    app.admin().await;
+    use sea_orm::EntityTrait;
+    let recipient = teilhabe::accounts::entities::user::Entity::find().one(&app.state.db).await.unwrap().unwrap().id;
+    let now = app.clock_now();
+    let mails: Vec<NewNotification> = (0..BACKLOG)
+        .map(|i| NewNotification {
+            recipient_id: recipient,
+            kind: NotificationKind::ReviewDue,
+            dedupe_key: format!("bench:{i}"),
+            due_at: now,
+            subject: format!("Erinnerung {i}"),
+            body_text: "Hallo,\n\nbitte prüfen.\n\n-- \nteilhabe".into(),
+            body_html: None,
+            link: None,
+            cc: vec![],
+        })
+        .collect();
+    for chunk in mails.chunks(500) {
+        teilhabe::notifications::service::enqueue_many(&app.state.db, chunk.to_vec(), now).await.unwrap();
+    }
+    let started = Instant::now();
+    let report = teilhabe::jobs::pass(&app.state).await.unwrap();
+    let took = started.elapsed();
+    println!(
+        "{BACKLOG} mails in one pass on {b:?}: {:.2} s = {:.0} mails/s",
+        took.as_secs_f64(),
+        BACKLOG as f64 / took.as_secs_f64()
+    );
+    assert_eq!(report.mail.sent, BACKLOG as u64);
+    let ids: std::collections::HashSet<String> = sink.message_ids().into_iter().collect();
+    assert_eq!((sink.messages().len(), ids.len()), (BACKLOG, BACKLOG), "each mail once");
+}
+
+on_both_databases!(one_pass_drains_a_backlog);
