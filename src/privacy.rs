@@ -62,6 +62,8 @@ pub const PERSON_REFERENCES: &[(&str, &str, &str)] = &[
     ("publications", "published_by", "records.publications"),
     ("report_texts", "updated_by", "records.reportTexts"),
     ("sign_in_links", "user_id", "records.signInLinks"),
+    ("totp_factors", "user_id", "records.secondFactor"),
+    ("recovery_codes", "user_id", "records.recoveryCodes"),
 ];
 
 /// Columns left out of exported rows: credentials of the person's own, not data about them.

@@ -11,6 +11,7 @@ mod m20261125_000004_indicators_notifications;
 mod m20261125_000006_reports;
 mod m20261204_000010_glossary_agreed_version;
 mod m20261205_signin_170;
+mod m20261205_signin_171;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_reports::Migration),
             Box::new(m20261204_000010_glossary_agreed_version::Migration),
             Box::new(m20261205_signin_170::Migration),
+            Box::new(m20261205_signin_171::Migration),
         ]
     }
 }
