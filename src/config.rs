@@ -45,6 +45,9 @@ pub struct Config {
     pub hash_queue_timeout: Duration,
     /// The city the monitoring reports on, named on the report's title page (`TEILHABE_CITY`).
     pub city: Option<String>,
+    /// Roles that must set up a second factor before acting as such (`TEILHABE_REQUIRE_2FA_FOR`,
+    /// e.g. `ADMIN`); upper case role names, comma-separated.
+    pub require_2fa_for: Vec<String>,
 }
 
 /// Whether the signed link in a reminder mail needs a login to confirm its one delivery.
@@ -85,6 +88,7 @@ impl Default for Config {
             hash_concurrency: crate::hasher::Hasher::default_limit(),
             hash_queue_timeout: Duration::from_secs(10),
             city: None,
+            require_2fa_for: Vec::new(),
         }
     }
 }
@@ -190,6 +194,18 @@ impl Config {
                     .map_err(|_| Error::config("TEILHABE_METRICS_BIND", "expected host:port, e.g. 127.0.0.1:9090"))?,
             );
         }
+        if let Some(v) = get("TEILHABE_REQUIRE_2FA_FOR") {
+            config.require_2fa_for =
+                v.split(',').map(|r| r.trim().to_ascii_uppercase()).filter(|r| !r.is_empty()).collect();
+            if let Some(bad) =
+                config.require_2fa_for.iter().find(|r| !matches!(r.as_str(), "ADMIN" | "COORDINATOR" | "MEMBER"))
+            {
+                return Err(Error::config(
+                    "TEILHABE_REQUIRE_2FA_FOR",
+                    format!("unknown role {bad}; expected ADMIN, COORDINATOR or MEMBER"),
+                ));
+            }
+        }
         Ok(config)
     }
 
@@ -256,6 +272,17 @@ mod tests {
         let err =
             Config::from_lookup(|k| (k == "TEILHABE_SCHEDULER_INTERVAL_SECS").then(|| "0".to_string())).unwrap_err();
         assert!(err.to_string().contains("SCHEDULER"));
+    }
+
+    #[test]
+    fn the_roles_needing_a_second_factor_are_read_and_checked() {
+        let with = |v: &str| {
+            let v = v.to_string();
+            Config::from_lookup(move |k| (k == "TEILHABE_REQUIRE_2FA_FOR").then(|| v.clone()))
+        };
+        assert_eq!(with("admin, COORDINATOR").unwrap().require_2fa_for, ["ADMIN", "COORDINATOR"]);
+        assert!(Config::default().require_2fa_for.is_empty());
+        assert!(with("CHEF").unwrap_err().to_string().contains("TEILHABE_REQUIRE_2FA_FOR"));
     }
 
     #[test]

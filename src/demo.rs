@@ -73,6 +73,7 @@ pub async fn load(state: &AppState) -> Result<DemoSummary> {
         user_id: system_actor(state).await?,
         session_id: Uuid::nil(),
         role: Role::Admin,
+        second_factor_missing: false,
         organization_ids: vec![],
     };
     let mut orgs: HashMap<&str, organization::Model> = HashMap::new();

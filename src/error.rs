@@ -26,6 +26,10 @@ pub enum Error {
     Duplicate { field: &'static str, message: String },
     #[error("{0}")]
     Limit(String),
+    /// An action the role allows, refused until the person has set up a second factor
+    /// (`TEILHABE_REQUIRE_2FA_FOR`); `FORBIDDEN` with `reason: SECOND_FACTOR_REQUIRED`.
+    #[error("not allowed: set up a second factor (authenticator app) first")]
+    SecondFactorRequired,
     #[error("configuration {key}: {message}")]
     Config { key: &'static str, message: String },
     #[error("database error: {0}")]
@@ -63,7 +67,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Unauthenticated => "UNAUTHENTICATED",
-            Self::Forbidden(_) => "FORBIDDEN",
+            Self::Forbidden(_) | Self::SecondFactorRequired => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Validation { .. } => "VALIDATION",
             Self::Conflict { .. } | Self::Duplicate { .. } => "CONFLICT",
@@ -130,6 +134,7 @@ impl Error {
         match self {
             Error::Validation { field, .. } => ext.set("field", field.as_str()),
             Error::Duplicate { field, .. } => ext.set("field", *field),
+            Error::SecondFactorRequired => ext.set("reason", "SECOND_FACTOR_REQUIRED"),
             Error::Db(e) => {
                 if let Some(field) = unique_violation_field(e) {
                     ext.set("field", field);

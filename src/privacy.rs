@@ -63,6 +63,8 @@ pub const PERSON_REFERENCES: &[(&str, &str, &str)] = &[
     ("report_texts", "updated_by", "records.reportTexts"),
     ("sign_in_links", "user_id", "records.signInLinks"),
     ("monitoring_scope", "added_by", "records.monitoringScope"),
+    ("totp_factors", "user_id", "records.secondFactor"),
+    ("recovery_codes", "user_id", "records.recoveryCodes"),
 ];
 
 /// Columns left out of exported rows: credentials of the person's own, not data about them.

@@ -15,6 +15,7 @@ mod m20261205_data_180;
 mod m20261205_signin_170;
 mod m20261205_work_150;
 mod m20261205_skos_140;
+mod m20261205_signin_171;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_signin_170::Migration),
             Box::new(m20261205_work_150::Migration),
             Box::new(m20261205_skos_140::Migration),
+            Box::new(m20261205_signin_171::Migration),
         ]
     }
 }

@@ -72,6 +72,21 @@ impl User {
         let loader = ctx.data_unchecked::<DataLoader<AccountsLoader>>();
         Ok(loader.load_one(OrgsOfUser(self.id)).await?.unwrap_or_default())
     }
+
+    /// Whether the person has a second factor set up; for themselves and those who manage people.
+    async fn second_factor(&self, ctx: &Context<'_>) -> Result<Option<bool>> {
+        let visible = actor_opt(ctx).is_some_and(|a| a.user_id == self.id || a.can(Permission::ManageUsers));
+        if !visible {
+            return Ok(None);
+        }
+        Ok(Some(service::has_second_factor(&state(ctx).db, self.id).await?))
+    }
+
+    /// True while the person's role needs a second factor (`TEILHABE_REQUIRE_2FA_FOR`) that they
+    /// have not set up: until then they may only do what members do. Only for themselves.
+    async fn second_factor_required(&self, ctx: &Context<'_>) -> Option<bool> {
+        actor_opt(ctx).filter(|a| a.user_id == self.id).map(|a| a.second_factor_missing)
+    }
 }
 
 #[derive(SimpleObject, Clone)]
@@ -111,6 +126,15 @@ pub struct Session {
     pub token: String,
     pub expires_at: DateTime<Utc>,
     pub user: User,
+}
+
+/// The key of a second factor being set up.
+#[derive(SimpleObject)]
+pub struct TotpSetup {
+    /// Base32, for typing into the app.
+    pub secret: String,
+    /// For a QR code.
+    pub otpauth_uri: String,
 }
 
 #[derive(InputObject)]
@@ -296,9 +320,11 @@ pub struct AccountsMutation;
 #[Object]
 impl AccountsMutation {
     /// Logs in; answers the token and also sets an HttpOnly session cookie for the web app.
-    async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> Result<Session> {
+    /// With a second factor set up, `code` (from the authenticator app, or a recovery code) is
+    /// needed too; without it the answer is `VALIDATION` on the field `code`.
+    async fn login(&self, ctx: &Context<'_>, email: String, password: String, code: Option<String>) -> Result<Session> {
         let st = state(ctx);
-        let done = service::login(st, &email, &password).await?;
+        let done = service::login(st, &email, &password, code.as_deref()).await?;
         Ok(session_answer(ctx, st, done))
     }
 
@@ -313,10 +339,31 @@ impl AccountsMutation {
 
     /// Signs in with the token of a sign-in link (the part after `#` in the mailed link): once,
     /// within 15 minutes. Sets the session cookie like `login`.
-    async fn sign_in_with_link(&self, ctx: &Context<'_>, token: String) -> Result<Session> {
+    async fn sign_in_with_link(&self, ctx: &Context<'_>, token: String, code: Option<String>) -> Result<Session> {
         let st = state(ctx);
-        let done = service::sign_in_with_link(st, &token).await?;
+        let done = service::sign_in_with_link(st, &token, code.as_deref()).await?;
         Ok(session_answer(ctx, st, done))
+    }
+
+    /// Starts setting up a second factor: the key for an authenticator app, as a QR code's
+    /// `otpauth://` URI and as text to type. Not in force until `confirmTotp`.
+    async fn begin_totp_setup(&self, ctx: &Context<'_>) -> Result<TotpSetup> {
+        let a = actor(ctx)?;
+        let setup = service::begin_totp(state(ctx), a).await?;
+        Ok(TotpSetup { secret: setup.secret, otpauth_uri: setup.otpauth_uri })
+    }
+
+    /// Confirms the second factor with a first code; answers ten recovery codes, shown only now.
+    async fn confirm_totp(&self, ctx: &Context<'_>, code: String) -> Result<Vec<String>> {
+        let a = actor(ctx)?;
+        Ok(service::confirm_totp(state(ctx), a, &code).await?)
+    }
+
+    /// Turns the second factor off; needs a current code or a recovery code.
+    async fn disable_totp(&self, ctx: &Context<'_>, code: String) -> Result<bool> {
+        let a = actor(ctx)?;
+        service::disable_totp(state(ctx), a, &code).await?;
+        Ok(true)
     }
 
     async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {

@@ -15,6 +15,9 @@ pub struct Actor {
     pub session_id: Uuid,
     pub role: Role,
     pub organization_ids: Vec<Uuid>,
+    /// The role requires a second factor (`TEILHABE_REQUIRE_2FA_FOR`) that this person has not
+    /// set up: only what every member may do is allowed until they have.
+    pub second_factor_missing: bool,
 }
 
 /// Everything a resolver may ask about; each area checks the permission it needs.
@@ -56,11 +59,17 @@ impl Permission {
 
 impl Actor {
     pub fn can(&self, permission: Permission) -> bool {
-        permission.granted_to(self.role)
+        permission.granted_to(self.role) && (!self.second_factor_missing || permission.granted_to(Role::Member))
     }
 
     pub fn require(&self, permission: Permission) -> Result<()> {
-        if self.can(permission) { Ok(()) } else { Err(Error::forbidden(format!("{permission:?} needs another role"))) }
+        if self.can(permission) {
+            Ok(())
+        } else if permission.granted_to(self.role) {
+            Err(Error::SecondFactorRequired)
+        } else {
+            Err(Error::forbidden(format!("{permission:?} needs another role")))
+        }
     }
 
     pub fn is_member_of(&self, organization_id: Uuid) -> bool {
@@ -97,7 +106,23 @@ mod tests {
     use super::*;
 
     fn actor(role: Role) -> Actor {
-        Actor { user_id: Uuid::nil(), session_id: Uuid::nil(), role, organization_ids: vec![] }
+        Actor {
+            user_id: Uuid::nil(),
+            session_id: Uuid::nil(),
+            role,
+            organization_ids: vec![],
+            second_factor_missing: false,
+        }
+    }
+
+    #[test]
+    fn an_admin_without_the_required_second_factor_only_participates() {
+        let a = Actor { second_factor_missing: true, ..actor(Role::Admin) };
+        assert!(a.can(Permission::Participate));
+        assert!(!a.can(Permission::ManageUsers));
+        let err = a.require(Permission::ManageUsers).unwrap_err();
+        assert_eq!(err.code(), "FORBIDDEN");
+        assert!(matches!(err, Error::SecondFactorRequired));
     }
 
     #[test]

@@ -198,7 +198,13 @@ mod tests {
     }
 
     fn actor(role: Role, orgs: &[Uuid]) -> Actor {
-        Actor { user_id: Uuid::from_u128(1), session_id: Uuid::from_u128(2), role, organization_ids: orgs.to_vec() }
+        Actor {
+            user_id: Uuid::from_u128(1),
+            session_id: Uuid::from_u128(2),
+            role,
+            organization_ids: orgs.to_vec(),
+            second_factor_missing: false,
+        }
     }
 
     fn open(status: DeliveryStatus) -> OpenDelivery<'static> {

@@ -60,6 +60,7 @@ pub async fn person(state: &AppState, login: &str) -> Result<Actor> {
         user_id: u.id,
         session_id: uuid::Uuid::nil(),
         role: u.role,
+        second_factor_missing: false,
         organization_ids: orgs.into_iter().map(|m| m.organization_id).collect(),
     })
 }

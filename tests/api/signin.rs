@@ -5,7 +5,10 @@ use chrono::Duration;
 use sea_orm::EntityTrait;
 use serde_json::json;
 use teilhabe::{
-    accounts::{entities::sign_in_link, service as accounts},
+    accounts::{
+        entities::{recovery_code, sign_in_link},
+        service as accounts,
+    },
     jobs,
     notifications::entities::notification,
 };
@@ -158,9 +161,101 @@ async fn requests_are_limited_per_address_and_per_client(b: Backend) {
     assert_eq!(mails(&app).len(), accounts::LINKS_PER_ADDRESS as usize + 1);
 }
 
+const LOGIN: &str =
+    "mutation($e: String!, $p: String!, $c: String) { login(email: $e, password: $p, code: $c) { token } }";
+const CREATE_ORG: &str = "mutation { createOrganization(input: {name: \"Amt\", sector: ADMINISTRATION}) { id } }";
+
+/// The code an authenticator app shows for `secret` at the test clock's time.
+fn code_at(app: &TestApp, secret: &str, email: &str) -> String {
+    use totp_rs::{Algorithm, Secret, TOTP};
+    let bytes = Secret::Encoded(secret.into()).to_bytes().unwrap();
+    let totp = TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, Some("teilhabe".into()), email.into()).unwrap();
+    totp.generate(app.clock_now().timestamp() as u64)
+}
+
+async fn login_with(app: &TestApp, code: Option<&str>) -> serde_json::Value {
+    let vars = json!({"e": crate::support::ADMIN_EMAIL, "p": crate::support::ADMIN_PASSWORD, "c": code});
+    app.gql(None, LOGIN, vars).await
+}
+
+async fn admins_need_a_second_factor_and_codes_count_once(b: Backend) {
+    let app = TestApp::start_with(b, |c| c.require_2fa_for = vec!["ADMIN".into()]).await;
+    let admin = app.admin().await;
+    let refused = app.gql(Some(&admin), CREATE_ORG, json!({})).await;
+    assert_eq!(code(&refused), "FORBIDDEN", "{refused}");
+    assert_eq!(refused["errors"][0]["extensions"]["reason"], "SECOND_FACTOR_REQUIRED");
+    let me = app.ok(Some(&admin), "{ me { secondFactor secondFactorRequired } }", json!({})).await;
+    assert_eq!(me["me"], json!({"secondFactor": false, "secondFactorRequired": true}));
+
+    let setup = app.ok(Some(&admin), "mutation { beginTotpSetup { secret otpauthUri } }", json!({})).await;
+    let secret = setup["beginTotpSetup"]["secret"].as_str().unwrap().to_string();
+    let uri = setup["beginTotpSetup"]["otpauthUri"].as_str().unwrap();
+    assert!(uri.starts_with("otpauth://totp/teilhabe:") && uri.contains(&format!("secret={secret}")), "{uri}");
+    let confirm = "mutation($c: String!) { confirmTotp(code: $c) }";
+    let wrong = app.gql(Some(&admin), confirm, json!({"c": "000000"})).await;
+    assert_eq!(code(&wrong), "VALIDATION");
+    let first = code_at(&app, &secret, crate::support::ADMIN_EMAIL);
+    let codes = app.ok(Some(&admin), confirm, json!({"c": first})).await["confirmTotp"].clone();
+    let recovery: Vec<String> = codes.as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    assert_eq!(recovery.len(), 10);
+    app.ok(Some(&admin), CREATE_ORG, json!({})).await;
+
+    // Login asks for the code; the code used to confirm is spent, also for logging in.
+    let without = login_with(&app, None).await;
+    assert_eq!((code(&without), without["errors"][0]["extensions"]["field"].as_str()), ("VALIDATION", Some("code")));
+    let replay = login_with(&app, Some(&first)).await;
+    assert_eq!(code(&replay), "VALIDATION", "a used code does not count again: {replay}");
+    app.clock.advance(Duration::seconds(30));
+    let next = code_at(&app, &secret, crate::support::ADMIN_EMAIL);
+    assert!(login_with(&app, Some(&next)).await["data"]["login"]["token"].is_string());
+    assert_eq!(code(&login_with(&app, Some(&next)).await), "VALIDATION", "replayed in the same window");
+
+    // Recovery codes count once each, typed loosely.
+    let loose = recovery[0].to_uppercase().replace('-', " ");
+    assert!(login_with(&app, Some(&loose)).await["data"]["login"]["token"].is_string());
+    assert_eq!(code(&login_with(&app, Some(&recovery[0])).await), "VALIDATION", "a recovery code is spent");
+    let stored = recovery_code::Entity::find().all(&app.state.db).await.unwrap();
+    assert!(stored.iter().all(|r| !recovery.contains(&r.code_hash)), "recovery codes are stored hashed");
+
+    // A sign-in link needs the code too, and stays usable until it is given.
+    let link = follow(&app, &mailed_link(&app, crate::support::ADMIN_EMAIL).await).await;
+    let no_code = app.gql(None, REDEEM, json!({"t": link})).await;
+    assert_eq!(code(&no_code), "VALIDATION");
+    let with = "mutation($t: String!, $c: String) { signInWithLink(token: $t, code: $c) { token } }";
+    app.ok(None, with, json!({"t": link, "c": recovery[1]})).await;
+
+    // Turning it off needs a code; then the password alone signs in again.
+    let token = login_with(&app, Some(&recovery[2])).await["data"]["login"]["token"].as_str().unwrap().to_string();
+    let disable = "mutation($c: String!) { disableTotp(code: $c) }";
+    assert_eq!(code(&app.gql(Some(&token), disable, json!({"c": "123456"})).await), "VALIDATION");
+    app.ok(Some(&token), disable, json!({"c": recovery[3]})).await;
+    assert!(login_with(&app, None).await["data"]["login"]["token"].is_string());
+    let refused = app.gql(Some(&token), CREATE_ORG, json!({})).await;
+    assert_eq!(refused["errors"][0]["extensions"]["reason"], "SECOND_FACTOR_REQUIRED");
+}
+
+async fn wrong_codes_run_into_the_login_lock(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let secret =
+        app.ok(Some(&admin), "mutation { beginTotpSetup { secret } }", json!({})).await["beginTotpSetup"]["secret"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let first = code_at(&app, &secret, crate::support::ADMIN_EMAIL);
+    app.ok(Some(&admin), "mutation($c: String!) { confirmTotp(code: $c) }", json!({"c": first})).await;
+    let mut codes = Vec::new();
+    for guess in 0..6 {
+        codes.push(code(&login_with(&app, Some(&format!("{guess:06}"))).await).to_string());
+    }
+    assert_eq!(codes.last().map(String::as_str), Some("LIMIT"), "{codes:?}");
+}
+
 on_both_databases!(
     a_mailed_link_signs_in_once,
     a_link_expires_after_fifteen_minutes,
     unknown_addresses_get_the_same_answer,
     requests_are_limited_per_address_and_per_client,
+    admins_need_a_second_factor_and_codes_count_once,
+    wrong_codes_run_into_the_login_lock,
 );

@@ -57,7 +57,7 @@ describe('LoginPage', () => {
     vi.stubGlobal(
       'fetch',
       vi.fn((_url: string, init: RequestInit) => {
-        bodies.push(JSON.parse(String(init.body)));
+        bodies.push(JSON.parse(init.body as string));
         return respond(replies.shift());
       }),
     );
@@ -82,5 +82,51 @@ describe('LoginPage', () => {
     expect(bodies[1]).toMatchObject({ variables: { email: 'partner@example.org' } });
     fireEvent.click(screen.getByRole('button', { name: 'Mit Passwort anmelden' }));
     expect(screen.getByLabelText(/Passwort/)).toBeTruthy();
+  });
+
+  it('asks for the second factor when the server wants it', async () => {
+    const bodies: { variables?: Record<string, unknown> }[] = [];
+    const replies = [
+      { data: { me: null } },
+      {
+        data: null,
+        errors: [
+          {
+            message: 'code: enter the code of your authenticator app',
+            extensions: { code: 'VALIDATION', field: 'code' },
+          },
+        ],
+      },
+      { data: { login: { expiresAt: '2026-12-05T00:00:00Z', user: { id: '1', email: 'a@example.org', name: 'A', role: 'ADMIN' } } } },
+    ];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn((_url: string, init: RequestInit) => {
+        bodies.push(JSON.parse(init.body as string) as { variables?: Record<string, unknown> });
+        return respond(replies.shift());
+      }),
+    );
+    render(
+      <MemoryRouter initialEntries={['/login']}>
+        <SessionProvider>
+          <LoginPage />
+        </SessionProvider>
+      </MemoryRouter>,
+    );
+    await screen.findByRole('heading', { level: 1, name: 'Anmelden' });
+    expect(screen.queryByLabelText(/Bestätigungscode/)).toBeNull();
+    fireEvent.change(screen.getByLabelText(/E-Mail-Adresse/), { target: { value: 'a@example.org' } });
+    fireEvent.change(screen.getByLabelText(/Passwort/), { target: { value: 'richtig-richtig' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Anmelden' }));
+      await Promise.resolve();
+    });
+    const field = await screen.findByLabelText(/Bestätigungscode/);
+    fireEvent.change(field, { target: { value: '123456' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Anmelden' }));
+      await Promise.resolve();
+    });
+    expect(bodies[2]?.variables).toMatchObject({ email: 'a@example.org', code: '123456' });
   });
 });

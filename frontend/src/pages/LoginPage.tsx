@@ -19,7 +19,12 @@ export function safeNext(next: string | null): string {
   return next;
 }
 
-const LOGIN_FIELDS = { fields: ['email', 'password'] };
+const LOGIN_FIELDS = { fields: ['email', 'password', 'code'] };
+
+/** Whether the server asks for (or refused) the second factor's code. */
+function asksForCode(error: unknown): boolean {
+  return error instanceof RequestError && error.errors.some((e) => e.code === 'VALIDATION' && e.field === 'code');
+}
 const LINK_FIELDS = { fields: ['email'] };
 
 /** Asks for a sign-in link by email. The answer never says whether the address has an account. */
@@ -77,6 +82,7 @@ export function LoginPage() {
   const [error, setError] = useState<unknown>(undefined);
   const [pending, setPending] = useState(false);
   const [withLink, setWithLink] = useState(false);
+  const [needsCode, setNeedsCode] = useState(false);
   const { fieldErrors } = useErrorText();
 
   if (state.status === 'authenticated') {
@@ -89,8 +95,9 @@ export function LoginPage() {
     setPending(true);
     setError(undefined);
     try {
-      await login(formText(data, 'email'), formText(data, 'password'));
+      await login(formText(data, 'email'), formText(data, 'password'), needsCode ? formText(data, 'code') : undefined);
     } catch (err) {
+      if (asksForCode(err)) setNeedsCode(true);
       setError(err);
     } finally {
       setPending(false);
@@ -137,6 +144,17 @@ export function LoginPage() {
                 autoComplete="current-password"
                 isRequired
               />
+              {needsCode && (
+                <TextInput
+                  name="code"
+                  label={t('login.code')}
+                  description={t('login.codeHelp')}
+                  autoComplete="one-time-code"
+                  inputMode="numeric"
+                  isRequired
+                  autoFocus
+                />
+              )}
               <Button type="submit" className="btn" isPending={pending}>
                 {t('login.submit')}
               </Button>

@@ -1,10 +1,11 @@
 // The page a mailed sign-in link opens: the token waits in the fragment until the person confirms.
 import { useState } from 'react';
-import { Button } from 'react-aria-components';
+import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PublicLayout } from '../components/Layout';
+import { TextInput } from '../components/fields';
 import { PageHeading } from '../components/PageHeading';
 import { RequestError, request } from '../lib/client';
 import { useSession } from '../session/context';
@@ -24,6 +25,7 @@ export function SignInLinkPage() {
   const [token] = useState(takeToken);
   const [error, setError] = useState<unknown>(undefined);
   const [pending, setPending] = useState(false);
+  const [code, setCode] = useState<string | null>(null);
 
   if (state.status === 'authenticated' && !pending) return <Navigate to="/" replace />;
 
@@ -31,9 +33,11 @@ export function SignInLinkPage() {
     setPending(true);
     setError(undefined);
     try {
-      await request(SignInWithLinkMutation, { token });
+      await request(SignInWithLinkMutation, { token, code });
       await reload();
     } catch (err) {
+      // With a second factor set up, the link waits for its code; it is not spent yet.
+      if (err instanceof RequestError && err.errors.some((e) => e.field === 'code')) setCode((c) => c ?? '');
       setError(err);
       setPending(false);
     }
@@ -55,10 +59,30 @@ export function SignInLinkPage() {
         ) : (
           <>
             <p>{t('login.link.pageIntro')}</p>
-            <ErrorMessage error={error} />
-            <Button className="btn" isPending={pending} onPress={() => void signIn()}>
-              {t('login.link.confirm')}
-            </Button>
+            <ErrorMessage error={error} mapping={{ fields: ['code'] }} />
+            <Form
+              className="form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void signIn();
+              }}
+            >
+              {code !== null && (
+                <TextInput
+                  name="code"
+                  label={t('login.code')}
+                  description={t('login.codeHelp')}
+                  autoComplete="one-time-code"
+                  value={code}
+                  onChange={setCode}
+                  isRequired
+                  autoFocus
+                />
+              )}
+              <Button type="submit" className="btn" isPending={pending}>
+                {t('login.link.confirm')}
+              </Button>
+            </Form>
           </>
         )}
         {(!token || spent) && (

@@ -52,8 +52,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [],
   );
 
-  const login = useCallback(async (email: string, password: string) => {
-    const { login } = await request(LoginMutation, { email, password });
+  const login = useCallback(async (email: string, password: string, code?: string) => {
+    const { login } = await request(LoginMutation, { email, password, code: code || null });
     setState({ status: 'authenticated', user: login.user });
   }, []);
 

@@ -11,7 +11,8 @@ export type SessionState =
 
 export interface Session {
   state: SessionState;
-  login: (email: string, password: string) => Promise<void>;
+  /** `code`: the second factor's code, once the server asked for it. */
+  login: (email: string, password: string, code?: string) => Promise<void>;
   logout: () => Promise<void>;
   reload: () => Promise<void>;
 }

@@ -12,8 +12,8 @@ export const MeQuery = graphql(`
 `);
 
 export const LoginMutation = graphql(`
-  mutation Login($email: String!, $password: String!) {
-    login(email: $email, password: $password) {
+  mutation Login($email: String!, $password: String!, $code: String) {
+    login(email: $email, password: $password, code: $code) {
       expiresAt
       user {
         id
@@ -38,8 +38,8 @@ export const RequestSignInLinkMutation = graphql(`
 `);
 
 export const SignInWithLinkMutation = graphql(`
-  mutation SignInWithLink($token: String!) {
-    signInWithLink(token: $token) {
+  mutation SignInWithLink($token: String!, $code: String) {
+    signInWithLink(token: $token, code: $code) {
       expiresAt
     }
   }

@@ -110,12 +110,22 @@ pub async fn request_sign_in_link(
 
 /// Signs in with a link's token: once, within its time, for a person still active. The link is
 /// spent by one conditional update, so two devices opening it at once get one session.
-pub async fn sign_in_with_link(state: &AppState, token: &str) -> Result<LoggedIn> {
+pub async fn sign_in_with_link(state: &AppState, token: &str, code: Option<&str>) -> Result<LoggedIn> {
     use sea_orm::sea_query::Expr;
 
     let now = state.now();
     let hash = hash_token(token.trim());
     let mut txn = Change::begin(&state.db, now).await?;
+    // The second factor is asked before the link is spent, so that the link still works once
+    // the person has found their code.
+    let live = sign_in_link::Entity::find()
+        .filter(sign_in_link::Column::TokenHash.eq(&hash))
+        .filter(sign_in_link::Column::UsedAt.is_null())
+        .filter(sign_in_link::Column::ExpiresAt.gt(now))
+        .one(&txn)
+        .await?
+        .ok_or_else(bad_login)?;
+    check_code(&txn, live.user_id, code, now).await?;
     let spent = sign_in_link::Entity::update_many()
         .col_expr(sign_in_link::Column::UsedAt, Expr::value(now))
         .filter(sign_in_link::Column::TokenHash.eq(&hash))

@@ -25,11 +25,13 @@ use crate::{
 mod links;
 mod organisations;
 mod people;
+mod second_factor;
 mod sessions;
 
 pub use links::*;
 pub use organisations::*;
 pub use people::*;
+pub use second_factor::*;
 pub use sessions::*;
 
 pub const MIN_PASSWORD_LEN: usize = 12;

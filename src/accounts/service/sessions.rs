@@ -11,7 +11,7 @@ pub(super) fn bad_login() -> Error {
 /// the attempt that reaches [`THROTTLE_FREE_FAILURES`] sets the lock in the same statement, and
 /// every later attempt is refused unchecked until the lock ends. A success resets the count
 /// only when no attempt was counted after it (a guess racing the real login keeps its lock).
-pub async fn login(state: &AppState, email: &str, password: &str) -> Result<LoggedIn> {
+pub async fn login(state: &AppState, email: &str, password: &str, code: Option<&str>) -> Result<LoggedIn> {
     let now = state.now();
     let email = text::email("email", email)?;
     let key = hash_token(&email);
@@ -28,6 +28,8 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> Result<Logg
         _ => return Err(bad_login()),
     };
     let mut txn = Change::begin(&state.db, now).await?;
+    // A wrong second-factor code keeps the attempt counted: guessing codes runs into the lock.
+    check_code(&txn, user.id, code, now).await?;
     let (token, expires_at) = open_session(&txn, state, user.id, now).await?;
     login_throttle::Entity::delete_many()
         .filter(login_throttle::Column::EmailKey.eq(key))
@@ -143,7 +145,9 @@ pub(super) async fn actor_of(state: &AppState, s: Option<session::Model>) -> Res
         .into_iter()
         .map(|m| m.organization_id)
         .collect();
-    Ok(Some(Actor { user_id: u.id, session_id: s.id, role: u.role, organization_ids }))
+    let required = state.config.require_2fa_for.iter().any(|r| r.parse::<Role>().is_ok_and(|r| r == u.role));
+    let second_factor_missing = required && !has_second_factor(&state.db, u.id).await?;
+    Ok(Some(Actor { user_id: u.id, session_id: s.id, role: u.role, organization_ids, second_factor_missing }))
 }
 
 /// Whether `actor` still holds at least the rights it had: its session lives and no role or

@@ -9,6 +9,7 @@ import { QueryView } from '../../components/QueryView';
 import { formText } from '../../lib/form';
 import { useMutation, useQuery } from '../../lib/hooks';
 import { RotateFeedMutation, SetDigestMutation, SettingsQuery } from './operations';
+import { SecondFactorSection } from './SecondFactorSection';
 import './settings.css';
 
 const SINGLE = 'single';
@@ -40,6 +41,13 @@ export function SettingsPage() {
                   <dd>{me.organizations.map((o) => o.name).join(', ') || '–'}</dd>
                 </dl>
               </section>
+            )}
+            {me && (
+              <SecondFactorSection
+                active={me.secondFactor === true}
+                required={me.secondFactorRequired === true}
+                onDone={q.refetch}
+              />
             )}
             {settings && (
               <>

@@ -7,6 +7,8 @@ export const SettingsQuery = graphql(`
       name
       email
       role
+      secondFactor
+      secondFactorRequired
       organizations {
         id
         name
