@@ -98,8 +98,8 @@ describe('indicators', { timeout: 300_000 }, () => {
 
   it('shows the owner the open delivery and lets them confirm it from the reminder link', async () => {
     const page = await loginPage(OWNER.email, PASSWORD);
-    await page.getByRole('heading', { name: 'Offene Datenlieferungen meiner Stelle' }).waitFor();
-    await page.getByRole('link', { name: `${CODE} – ${NAME}, 2025` }).click();
+    await page.getByRole('heading', { name: 'Offene Aufgaben' }).waitFor();
+    await page.locator('.work-tasks li', { hasText: 'Daten liefern' }).getByRole('link', { name: `${CODE} – ${NAME}` }).click();
     await page.waitForURL(/\/lieferungen\/[0-9a-f-]+$/);
     const id = page.url().split('/').pop();
     // A reminder mail links to /lieferungen/<id>/bestaetigen?token=…; a wrong token is told, and

@@ -242,7 +242,7 @@ describe('participation views', { timeout: 300_000 }, () => {
     await page.getByRole('heading', { level: 2, name: 'In Abstimmung (1)' }).waitFor();
     await page.getByRole('link', { name: 'Meine Aufgaben' }).click();
     await waitForHeading(page, 'Meine Aufgaben');
-    const votes = page.locator('section[aria-labelledby="tasks-participation"]');
+    const votes = page.locator('section[aria-labelledby="tasks-open"]');
     await votes.getByRole('link', { name: PROPOSAL }).waitFor();
     await votes.getByText(/endet am/).waitFor();
     await expectAccessible(page, 'tasks');

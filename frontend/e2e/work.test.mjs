@@ -124,7 +124,7 @@ describe('what needs me now', { timeout: 300_000 }, () => {
     for (const width of [375, 1280]) {
       const page = await signedIn(OWNER_EMAIL, OWNER_PASSWORD, width);
       await page.locator('.work-tasks li').first().getByText('Daten liefern').waitFor();
-      const bell = page.locator('.bell-link');
+      const bell = page.locator('a.bell-link[href="/benachrichtigungen"]');
       await bell.locator('.bell-count').waitFor();
       assert.match((await bell.textContent()) ?? '', /Benachrichtigungen\s*[1-9]\d* ungelesen/);
       await bell.click();

@@ -51,7 +51,9 @@ function TaskItem({ task }: { task: Task }) {
     due =
       task.kind === 'DELIVERY_TO_ACCEPT'
         ? t('work.tasks.since', { date })
-        : t(task.overdue ? 'work.tasks.wasDue' : 'work.tasks.due', { date });
+        : task.kind === 'VOTE_CLOSING' && !task.overdue
+          ? t('work.tasks.closes', { date })
+          : t(task.overdue ? 'work.tasks.wasDue' : 'work.tasks.due', { date });
   }
   return (
     <li className={task.overdue ? 'task overdue' : 'task'}>
