@@ -61,6 +61,7 @@ pub const PERSON_REFERENCES: &[(&str, &str, &str)] = &[
     ("frozen_reports", "frozen_by", "records.reportsFrozen"),
     ("publications", "published_by", "records.publications"),
     ("report_texts", "updated_by", "records.reportTexts"),
+    ("genesis_mappings", "updated_by", "records.genesisMappings"),
 ];
 
 /// Columns left out of exported rows: credentials of the person's own, not data about them.
