@@ -65,6 +65,7 @@ pub const PERSON_REFERENCES: &[(&str, &str, &str)] = &[
     ("monitoring_scope", "added_by", "records.monitoringScope"),
     ("totp_factors", "user_id", "records.secondFactor"),
     ("recovery_codes", "user_id", "records.recoveryCodes"),
+    ("genesis_mappings", "updated_by", "records.genesisMappings"),
 ];
 
 /// Columns left out of exported rows: credentials of the person's own, not data about them.

@@ -1,5 +1,6 @@
-//! `POST /api/indicators/{id}/imports/genesis`: a GENESIS flat file (CSV or ZIP) as multipart,
-//! previewed with `?dryRun=true` or imported. The one multipart endpoint: the same login and
+//! Uploads as multipart, previewed with `?dryRun=true` or imported:
+//! `POST /api/indicators/{id}/imports/genesis` (a GENESIS flat file, CSV or ZIP) and
+//! `POST /api/imports/sheet` (a department's CSV or XLSX with many values). The same login and
 //! CSRF rules as `/graphql` (a session cookie counts only with the CSRF header, which no other
 //! site can set without a preflight) and the same write budget.
 
@@ -45,6 +46,25 @@ async fn file_field(mut form: Multipart) -> Result<Vec<u8>, Error> {
     Err(Error::validation("file", "send the flat file in the form field \"file\""))
 }
 
+fn unsupported() -> Response {
+    let err = Error::validation("Content-Type", "send the file as multipart/form-data");
+    (StatusCode::UNSUPPORTED_MEDIA_TYPE, Json(super::respond::error_body(&err))).into_response()
+}
+
+/// The person, checked as `/graphql` checks them, with a write spent for a real run, and the file.
+async fn upload(
+    http: &HttpState,
+    headers: &HeaderMap,
+    dry_run: bool,
+    form: Multipart,
+) -> Result<(crate::accounts::policy::Actor, Vec<u8>), Error> {
+    let actor = authenticate_request(&http.app, headers).await?.ok_or(Error::Unauthenticated)?;
+    if !dry_run {
+        http.writes.spend(Writer::User(actor.user_id), 1, http.app.now())?;
+    }
+    Ok((actor, file_field(form).await?))
+}
+
 pub async fn genesis_upload(
     State(http): State<HttpState>,
     Path(indicator_id): Path<Uuid>,
@@ -52,21 +72,32 @@ pub async fn genesis_upload(
     headers: HeaderMap,
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let form = match form {
-        Ok(f) if is_multipart(&headers) => f,
-        _ => {
-            let err = Error::validation("Content-Type", "send the file as multipart/form-data");
-            return (StatusCode::UNSUPPORTED_MEDIA_TYPE, Json(super::respond::error_body(&err))).into_response();
-        }
+    let Ok(form) = form.map_err(|_| ()).and_then(|f| if is_multipart(&headers) { Ok(f) } else { Err(()) }) else {
+        return unsupported();
     };
     let run = async {
-        let actor = authenticate_request(&http.app, &headers).await?.ok_or(Error::Unauthenticated)?;
-        if !params.dry_run {
-            http.writes.spend(Writer::User(actor.user_id), 1, http.app.now())?;
-        }
-        let bytes = file_field(form).await?;
+        let (actor, bytes) = upload(&http, &headers, params.dry_run, form).await?;
         let options = ImportOptions { dry_run: params.dry_run, retrieved_on: params.retrieved_on };
         import::import_genesis(&http.app, Importer::Person(&actor), indicator_id, &bytes, options).await
+    };
+    match run.await {
+        Ok(report) => Json(report).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn sheet_upload(
+    State(http): State<HttpState>,
+    Query(params): Query<Params>,
+    headers: HeaderMap,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let Ok(form) = form.map_err(|_| ()).and_then(|f| if is_multipart(&headers) { Ok(f) } else { Err(()) }) else {
+        return unsupported();
+    };
+    let run = async {
+        let (actor, bytes) = upload(&http, &headers, params.dry_run, form).await?;
+        import::import_sheet(&http.app, Importer::Person(&actor), &bytes, params.dry_run).await
     };
     match run.await {
         Ok(report) => Json(report).into_response(),

@@ -75,6 +75,7 @@ pub fn router(app: AppState) -> Router {
         .route("/api/reports/{id}/{file}", get(crate::reports::http::report_download))
         .route("/api/reports/frozen/{id}/{file}", get(crate::reports::http::frozen_download))
         .route("/api/indicators/{id}/imports/genesis", axum::routing::post(imports::genesis_upload))
+        .route("/api/imports/sheet", axum::routing::post(imports::sheet_upload))
         .fallback(static_files::serve)
         .with_state(http)
         // A panic ends its own request with a 500, never the process or other requests.

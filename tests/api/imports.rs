@@ -318,9 +318,115 @@ async fn line_errors_stop_the_import_and_outsiders_are_refused(b: Backend) {
     assert_eq!(form.status(), 415);
 }
 
+impl Office {
+    async fn sheet(&self, token: &str, bytes: &[u8], dry_run: bool) -> (u16, Value) {
+        let (content_type, body) = multipart(bytes, "werte.xlsx");
+        let url = format!("{}/api/imports/sheet?dryRun={dry_run}", self.app.base);
+        let res = self
+            .app
+            .http
+            .post(url)
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.json().await.unwrap())
+    }
+
+    async fn indicator(&self, code_: &str, unit: &str, owner: &str) -> String {
+        let data = self
+            .app
+            .ok(
+                Some(&self.coordinator),
+                "mutation($i: CreateIndicatorInput!) { createIndicator(input: $i) { id } }",
+                json!({"i": {
+                    "code": code_, "name": code_, "unit": unit, "sourceKind": "DEPARTMENT",
+                    "sourceDescription": "Fachverfahren", "periodicity": "YEARLY", "ownerId": owner,
+                    "reviewIntervalMonths": 12,
+                }}),
+            )
+            .await;
+        data["createIndicator"]["id"].as_str().unwrap().to_string()
+    }
+}
+
+fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                Ok(n) if r > 0 && c > 1 => sheet.write_number(r, c, n).map(|_| ()),
+                _ => sheet.write_string(r, c, *cell).map(|_| ()),
+            }
+            .unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+async fn departments_upload_spreadsheets_with_many_values(b: Backend) {
+    let o = office(b).await;
+    let admin = o.app.admin().await;
+    let orgs = o.app.ok(Some(&admin), "{ organizations { id name } }", json!({})).await;
+    let org = |name: &str| {
+        orgs["organizations"].as_array().unwrap().iter().find(|x| x["name"] == name).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let kita = o.indicator("KITA-1", "Kinder", &org("Amt für Statistik")).await;
+    o.indicator("JC-1", "Personen", &org("Jobcenter")).await;
+
+    // A CSV with errors: nothing of it is written, every error has its line.
+    let csv = "Indikator;Zeitraum;Wert;Bezirk: Mitte;Bezirk: Nord;Anmerkung\n\
+               KITA-1;2024;1.234;600;634;aus dem Fachverfahren\n\
+               GIBT-ES-NICHT;2024;1;;;\n\
+               JC-1;2024;5;;;\n\
+               BEV-AUS;2024;120,5;;;\n\
+               KITA-1;2024/25;3;;;\n\
+               KITA-1;2023;viele;;;\n";
+    let (status, report) = o.sheet(&o.responsible, csv.as_bytes(), false).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["applied"], false);
+    let lines: Vec<u64> = report["errors"].as_array().unwrap().iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [3, 4, 5, 6, 7], "{report}");
+    assert!(report["errors"][1]["message"].as_str().unwrap().contains("JC-1"), "another department's indicator");
+    assert!(report["errors"][2]["message"].as_str().unwrap().contains("percentage"));
+    assert!(o.deliveries().await.is_empty());
+    assert_eq!(report["periods"][0]["value"], 1234.0, "German Excel's 1.234");
+
+    // An XLSX: dry run, import, and the same sheet again.
+    let sheet = xlsx(&[
+        &["Indikator", "Zeitraum", "Wert", "Bezirk: Mitte", "Bezirk: Nord", "Anmerkung"],
+        &["KITA-1", "2024", "1234", "600", "634", "Stichtag 1.3."],
+        &["BEV-AUS", "2024", "12.9", "", "", ""],
+    ]);
+    let (_, dry) = o.sheet(&o.responsible, &sheet, true).await;
+    assert_eq!(dry["counts"]["created"], 2, "{dry}");
+    assert_eq!(dry["periods"][0]["indicatorCode"], "KITA-1");
+    assert_eq!(dry["periods"][0]["line"], 2);
+    assert!(o.deliveries().await.is_empty(), "a dry run writes nothing");
+    let (_, done) = o.sheet(&o.responsible, &sheet, false).await;
+    assert_eq!(done["applied"], true, "{done}");
+    assert_eq!(o.delivery("2024").await["value"], 12.9);
+    let kita_rows = o.app.ok(Some(&o.coordinator), DELIVERIES, json!({"id": kita})).await;
+    let d = &kita_rows["indicator"]["deliveries"][0];
+    assert_eq!((d["status"].as_str(), d["value"].as_f64()), (Some("DELIVERED"), Some(1234.0)));
+    assert_eq!(d["breakdown"][1], json!({"dimension": "Bezirk", "category": "Nord", "value": 634.0}));
+    let (_, again) = o.sheet(&o.responsible, &sheet, false).await;
+    assert_eq!((again["applied"].as_bool(), again["counts"]["unchanged"].as_u64()), (Some(false), Some(2)), "{again}");
+    let (status, _) = o.sheet(&o.outsider, &sheet, true).await;
+    assert_eq!(status, 200, "an outsider sees only line errors");
+}
+
 on_both_databases!(
     a_mapped_table_flows_in_under_the_rules_of_a_confirmation,
     line_errors_stop_the_import_and_outsiders_are_refused,
+    departments_upload_spreadsheets_with_many_values,
 );
 
 fn cli(db: &str, args: &[&str]) -> (bool, String) {

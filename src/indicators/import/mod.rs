@@ -4,6 +4,7 @@
 pub mod entities;
 pub mod ffcsv;
 pub mod plan;
+pub mod sheet;
 
 use std::collections::{HashMap, HashSet};
 
@@ -274,16 +275,44 @@ pub async fn import_genesis(
         return Ok(report);
     }
     let retrieved_on = options.retrieved_on.unwrap_or_else(|| timing::local_date(now));
+    let via = format!("aus GENESIS-Tabelle {}", mapping.table_code);
+    apply(&mut txn, &ind, by, writes, Some((&mapping, retrieved_on)), &via).await?;
+    txn.commit().await?;
+    report.applied = true;
+    Ok(report)
+}
+
+/// A period's value from any kind of file.
+struct Incoming {
+    period: String,
+    line: u64,
+    value: f64,
+    breakdown: Vec<BreakdownEntry>,
+    note: Option<String>,
+}
+
+/// Writes the decided periods of one indicator in the caller's transaction: new deliveries in
+/// batches, open ones updated (their reminders cancelled), the sources of imported tables, and an
+/// audit event per delivery.
+async fn apply(
+    txn: &mut Change,
+    ind: &indicator::Model,
+    by: Option<Uuid>,
+    writes: Vec<Write>,
+    source: Option<(&genesis_mapping::Model, NaiveDate)>,
+    via: &str,
+) -> Result<()> {
+    let now = txn.now;
     let mut inserts = Vec::new();
     let mut sources = Vec::new();
     for w in writes {
         let Confirmed::Value { value, breakdown, note, definition_id, on_time } = w.confirmed else { continue };
         let breakdown =
             (!breakdown.is_empty()).then(|| serde_json::to_string(&breakdown).unwrap_or_else(|_| "[]".into()));
-        let (id, summary) = match w.existing {
+        let id = match w.existing {
             None => {
                 let id = Uuid::now_v7();
-                let mut row = new_delivery_row(id, &ind, &w.period, now, now);
+                let mut row = new_delivery_row(id, ind, &w.period, now, now);
                 row.status = Set(DeliveryStatus::Delivered);
                 row.value = Set(Some(value));
                 row.breakdown = Set(breakdown);
@@ -300,10 +329,10 @@ pub async fn import_genesis(
                 row.accepted_by = Set(None);
                 row.accepted_at = Set(None);
                 inserts.push(row);
-                (id, "übernommen")
+                id
             }
             Some(d) => {
-                notifications::cancel_pending(&txn, &reminders::delivery_prefix(d.id)).await?;
+                notifications::cancel_pending(&*txn, &reminders::delivery_prefix(d.id)).await?;
                 let id = d.id;
                 let version = d.version + 1;
                 let mut row = d.into_active_model();
@@ -320,44 +349,119 @@ pub async fn import_genesis(
                 if on_time.is_some() {
                     row.on_time = Set(on_time);
                 }
-                row.update(&txn).await?;
-                (id, "geliefert")
+                row.update(&*txn).await?;
+                id
             }
         };
-        sources.push(value_source::ActiveModel {
-            delivery_id: Set(id),
-            table_code: Set(mapping.table_code.clone()),
-            source: Set(mapping.source.clone()),
-            licence: Set(LICENCE.into()),
-            retrieved_on: Set(retrieved_on),
-            imported_at: Set(now),
-        });
+        if let Some((mapping, retrieved_on)) = source {
+            sources.push(value_source::ActiveModel {
+                delivery_id: Set(id),
+                table_code: Set(mapping.table_code.clone()),
+                source: Set(mapping.source.clone()),
+                licence: Set(LICENCE.into()),
+                retrieved_on: Set(retrieved_on),
+                imported_at: Set(now),
+            });
+        }
         txn.audit(
             by,
             AuditEntry {
                 action: "delivery.import",
                 entity_type: "delivery",
                 entity_id: Some(id),
-                summary: format!(
-                    "Datenlieferung {} für {} aus GENESIS-Tabelle {} {summary}",
-                    w.period, ind.code, mapping.table_code
-                ),
+                summary: format!("Datenlieferung {} für {} {via} übernommen", w.period, ind.code),
             },
         );
     }
     while !inserts.is_empty() {
         let rest = inserts.split_off(inserts.len().min(CHUNK));
-        delivery::Entity::insert_many(std::mem::replace(&mut inserts, rest)).exec_without_returning(&txn).await?;
+        delivery::Entity::insert_many(std::mem::replace(&mut inserts, rest)).exec_without_returning(&*txn).await?;
     }
-    let ids: Vec<Uuid> = sources.iter().filter_map(|s| s.delivery_id.clone().take()).collect();
-    value_source::Entity::delete_many().filter(value_source::Column::DeliveryId.is_in(ids)).exec(&txn).await?;
+    if !sources.is_empty() {
+        let ids: Vec<Uuid> = sources.iter().filter_map(|s| s.delivery_id.clone().take()).collect();
+        for chunk in ids.chunks(CHUNK) {
+            value_source::Entity::delete_many()
+                .filter(value_source::Column::DeliveryId.is_in(chunk.iter().copied()))
+                .exec(&*txn)
+                .await?;
+        }
+    }
     while !sources.is_empty() {
         let rest = sources.split_off(sources.len().min(CHUNK));
-        value_source::Entity::insert_many(std::mem::replace(&mut sources, rest)).exec_without_returning(&txn).await?;
+        value_source::Entity::insert_many(std::mem::replace(&mut sources, rest)).exec_without_returning(&*txn).await?;
     }
-    txn.commit().await?;
-    report.applied = true;
-    Ok(report)
+    Ok(())
+}
+
+/// Decides each incoming period of one indicator against its stored deliveries; validation
+/// failures become line errors.
+async fn decide_all<C: ConnectionTrait>(
+    db: &C,
+    ind: &indicator::Model,
+    incoming: Vec<Incoming>,
+    definition_id: Option<Uuid>,
+    now: chrono::DateTime<chrono::Utc>,
+    errors: &mut Vec<LineError>,
+) -> Result<(Vec<PeriodOutcome>, Vec<Write>)> {
+    let periods: Vec<String> = incoming.iter().map(|i| i.period.clone()).collect();
+    let mut stored: HashMap<String, delivery::Model> = HashMap::new();
+    for chunk in periods.chunks(CHUNK) {
+        let rows = delivery::Entity::find()
+            .filter(delivery::Column::IndicatorId.eq(ind.id))
+            .filter(delivery::Column::Period.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?;
+        stored.extend(rows.into_iter().map(|d| (d.period.clone(), d)));
+    }
+    let mut outcomes = Vec::with_capacity(incoming.len());
+    let mut writes = Vec::new();
+    for item in incoming {
+        let existing = stored.remove(&item.period);
+        let cells = existing.as_ref().map(breakdown_of).unwrap_or_default();
+        let facts = existing.as_ref().map(|d| Stored {
+            status: d.status,
+            version: d.version,
+            due_at: d.due_at,
+            on_time: d.on_time,
+            reminder_epoch: d.reminder_epoch,
+            value: d.value,
+            breakdown: &cells,
+        });
+        let decision =
+            match plan::decide(facts.as_ref(), item.value, &item.breakdown, item.note, definition_id, &ind.unit, now) {
+                Ok(d) => d,
+                Err(e @ Error::Validation { .. }) => {
+                    errors.push(LineError { line: item.line, message: format!("{} {}: {e}", ind.code, item.period) });
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+        outcomes.push(PeriodOutcome {
+            period: item.period.clone(),
+            line: item.line,
+            outcome: decision.outcome,
+            value: item.value,
+            previous: existing.as_ref().and_then(|d| d.value),
+            cells: item.breakdown.len(),
+            reason: decision.reason,
+        });
+        if let Some(confirmed) = decision.confirmed {
+            writes.push(Write { period: item.period, existing, confirmed });
+        }
+    }
+    Ok((outcomes, writes))
+}
+
+fn counts(outcomes: &[PeriodOutcome], markers: usize, errors: usize) -> Counts {
+    let count = |o: Outcome| outcomes.iter().filter(|p| p.outcome == o).count();
+    Counts {
+        created: count(Outcome::Created),
+        changed: count(Outcome::Changed),
+        unchanged: count(Outcome::Unchanged),
+        refused: count(Outcome::Refused),
+        markers,
+        errors,
+    }
 }
 
 /// Decides every period of the file against the stored deliveries.
@@ -385,68 +489,19 @@ async fn plan_import<C: ConnectionTrait>(
             Err(e) => errors.push(LineError { line: values.line, message: e.to_string() }),
         }
     }
-    let periods: Vec<String> = by_period.iter().map(|(p, _)| p.clone()).collect();
-    let mut stored: HashMap<String, delivery::Model> = HashMap::new();
-    for chunk in periods.chunks(CHUNK) {
-        let rows = delivery::Entity::find()
-            .filter(delivery::Column::IndicatorId.eq(ind.id))
-            .filter(delivery::Column::Period.is_in(chunk.iter().cloned()))
-            .all(db)
-            .await?;
-        stored.extend(rows.into_iter().map(|d| (d.period.clone(), d)));
-    }
-    let mut outcomes = Vec::with_capacity(by_period.len());
-    let mut writes = Vec::new();
+    let note = Some(format!("GENESIS {} ({})", mapping.table_code, mapping.source));
+    let mut incoming = Vec::with_capacity(by_period.len());
     for (period, values) in by_period {
         let Some(value) = values.value else {
             let message = format!("{period}: only breakdown cells, no total for the filtered dimensions");
             errors.push(LineError { line: values.line, message });
             continue;
         };
-        let existing = stored.remove(&period);
-        let cells = existing.as_ref().map(breakdown_of).unwrap_or_default();
-        let facts = existing.as_ref().map(|d| Stored {
-            status: d.status,
-            version: d.version,
-            due_at: d.due_at,
-            on_time: d.on_time,
-            reminder_epoch: d.reminder_epoch,
-            value: d.value,
-            breakdown: &cells,
-        });
-        let note = Some(format!("GENESIS {} ({})", mapping.table_code, mapping.source));
-        let decision =
-            match plan::decide(facts.as_ref(), value, &values.breakdown, note, mapping.definition_id, &ind.unit, now) {
-                Ok(d) => d,
-                Err(e @ Error::Validation { .. }) => {
-                    errors.push(LineError { line: values.line, message: format!("{period}: {e}") });
-                    continue;
-                }
-                Err(e) => return Err(e),
-            };
-        outcomes.push(PeriodOutcome {
-            period: period.clone(),
-            line: values.line,
-            outcome: decision.outcome,
-            value,
-            previous: existing.as_ref().and_then(|d| d.value),
-            cells: values.breakdown.len(),
-            reason: decision.reason,
-        });
-        if let Some(confirmed) = decision.confirmed {
-            writes.push(Write { period, existing, confirmed });
-        }
+        incoming.push(Incoming { period, line: values.line, value, breakdown: values.breakdown, note: note.clone() });
     }
+    let (outcomes, writes) = decide_all(db, ind, incoming, mapping.definition_id, now, &mut errors).await?;
     errors.sort_by_key(|e| e.line);
-    let count = |o: Outcome| outcomes.iter().filter(|p| p.outcome == o).count();
-    let counts = Counts {
-        created: count(Outcome::Created),
-        changed: count(Outcome::Changed),
-        unchanged: count(Outcome::Unchanged),
-        refused: count(Outcome::Refused),
-        markers: markers.len(),
-        errors: errors.len(),
-    };
+    let counts = counts(&outcomes, markers.len(), errors.len());
     let report = ImportReport {
         indicator_id: ind.id,
         indicator_code: ind.code.clone(),
@@ -467,4 +522,102 @@ async fn plan_import<C: ConnectionTrait>(
 /// Where an imported value came from.
 pub async fn source_of<C: ConnectionTrait>(db: &C, delivery_id: Uuid) -> Result<Option<value_source::Model>> {
     Ok(value_source::Entity::find_by_id(delivery_id).one(db).await?)
+}
+
+/// One period of a spreadsheet upload, with its indicator.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SheetOutcome {
+    pub indicator_code: String,
+    #[serde(flatten)]
+    pub period: PeriodOutcome,
+}
+
+/// The answer of a spreadsheet's dry run or import.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SheetReport {
+    pub dry_run: bool,
+    pub applied: bool,
+    pub counts: Counts,
+    pub periods: Vec<SheetOutcome>,
+    pub errors: Vec<LineError>,
+}
+
+/// Imports (or previews) a department's spreadsheet (CSV or XLSX) with values of many indicators:
+/// each row is decided like a confirmation by hand of its indicator's period, for indicators the
+/// importer may confirm. With any line error the real run writes nothing.
+pub async fn import_sheet(
+    state: &AppState,
+    importer: Importer<'_>,
+    upload: &[u8],
+    dry_run: bool,
+) -> Result<SheetReport> {
+    let (table, german) = sheet::table_of(upload).map_err(|m| Error::validation("file", m))?;
+    let sheet::Sheet { rows, mut errors } = sheet::rows(&table, german);
+    let now = state.now();
+    let codes: HashSet<String> = rows.iter().map(|r| r.code.clone()).collect();
+    let mut indicators: HashMap<String, indicator::Model> = HashMap::new();
+    let codes: Vec<String> = codes.into_iter().collect();
+    for chunk in codes.chunks(CHUNK) {
+        let found = indicator::Entity::find()
+            .filter(indicator::Column::Code.is_in(chunk.iter().cloned()))
+            .all(&state.db)
+            .await?;
+        indicators.extend(found.into_iter().map(|i| (i.code.clone(), i)));
+    }
+    let mut grouped: Vec<(indicator::Model, Option<Uuid>, Vec<Incoming>)> = Vec::new();
+    let mut slot: HashMap<Uuid, usize> = HashMap::new();
+    for r in rows {
+        let Some(ind) = indicators.get(&r.code) else {
+            errors.push(LineError { line: r.line, message: format!("no indicator with the code {}", r.code) });
+            continue;
+        };
+        let by = match importer.user_for(ind.owner_id) {
+            Ok(by) => by,
+            Err(e @ Error::Forbidden(_)) => {
+                errors.push(LineError { line: r.line, message: format!("{}: {e}", r.code) });
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let period = match crate::indicators::timing::Period::parse(&r.period, ind.periodicity) {
+            Ok(p) => p.label(ind.periodicity),
+            Err(e) => {
+                errors.push(LineError { line: r.line, message: format!("{} {}: {e}", r.code, r.period) });
+                continue;
+            }
+        };
+        let i = *slot.entry(ind.id).or_insert_with(|| {
+            grouped.push((ind.clone(), by, Vec::new()));
+            grouped.len() - 1
+        });
+        grouped[i].2.push(Incoming { period, line: r.line, value: r.value, breakdown: r.breakdown, note: r.note });
+    }
+    let mut txn = if dry_run { None } else { Some(Change::begin(&state.db, now).await?) };
+    let mut periods = Vec::new();
+    let mut all_writes = Vec::new();
+    for (ind, by, incoming) in grouped {
+        let (outcomes, writes) = match &txn {
+            Some(t) => decide_all(t, &ind, incoming, None, now, &mut errors).await?,
+            None => decide_all(&state.db, &ind, incoming, None, now, &mut errors).await?,
+        };
+        periods.extend(outcomes.into_iter().map(|p| SheetOutcome { indicator_code: ind.code.clone(), period: p }));
+        all_writes.push((ind, by, writes));
+    }
+    errors.sort_by_key(|e| e.line);
+    periods.sort_by_key(|p| p.period.line);
+    let flat: Vec<PeriodOutcome> = periods.iter().map(|p| p.period.clone()).collect();
+    let mut report = SheetReport { dry_run, applied: false, counts: counts(&flat, 0, errors.len()), periods, errors };
+    let Some(mut txn) = txn.take() else { return Ok(report) };
+    if !report.errors.is_empty() || all_writes.iter().all(|(_, _, w)| w.is_empty()) {
+        txn.rollback().await?;
+        return Ok(report);
+    }
+    for (ind, by, writes) in all_writes {
+        apply(&mut txn, &ind, by, writes, None, "aus einer Tabelle").await?;
+    }
+    txn.commit().await?;
+    report.applied = true;
+    Ok(report)
 }

@@ -22,8 +22,16 @@ export interface ImportReport {
   applied: boolean;
   decimalComma: boolean;
   counts: { created: number; changed: number; unchanged: number; refused: number; markers: number; errors: number };
-  periods: { period: string; line: number; outcome: string; value: number; previous: number | null; reason: string | null }[];
-  markers: { line: number; time: string; category: string | null; marker: string; meaning: string }[];
+  periods: {
+    indicatorCode?: string;
+    period: string;
+    line: number;
+    outcome: string;
+    value: number;
+    previous: number | null;
+    reason: string | null;
+  }[];
+  markers?: { line: number; time: string; category: string | null; marker: string; meaning: string }[];
   errors: { line: number; message: string }[];
 }
 
@@ -40,12 +48,12 @@ export function parseFilters(raw: string): { variable: string; attribute: string
 }
 
 /** Posts the file; answers the report or throws the server's error like `request` does. */
-export async function uploadGenesis(indicatorId: string, file: File, dryRun: boolean): Promise<ImportReport> {
+export async function uploadFile(path: string, file: File, dryRun: boolean): Promise<ImportReport> {
   const form = new FormData();
   form.append('file', file);
   let response: Response;
   try {
-    response = await fetch(`/api/indicators/${indicatorId}/imports/genesis?dryRun=${dryRun}`, {
+    response = await fetch(`${path}?dryRun=${dryRun}`, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'X-Teilhabe-Csrf': '1' },
@@ -77,7 +85,15 @@ export function GenesisImport({
   return (
     <Expander title={t('genesis.title')}>
       <MappingForm indicatorId={indicatorId} mapping={mapping} onDone={onDone} />
-      {mapping && <Upload indicatorId={indicatorId} unit={unit} onDone={onDone} />}
+      {mapping && (
+        <Upload
+          path={`/api/indicators/${indicatorId}/imports/genesis`}
+          accept=".csv,.zip,text/csv,application/zip"
+          label={t('genesis.file')}
+          unit={unit}
+          onDone={onDone}
+        />
+      )}
     </Expander>
   );
 }
@@ -136,7 +152,36 @@ function MappingForm({ indicatorId, mapping, onDone }: { indicatorId: string; ma
   );
 }
 
-function Upload({ indicatorId, unit, onDone }: { indicatorId: string; unit: string; onDone: () => void }) {
+/** A department's spreadsheet with values of many indicators (CSV or XLSX). */
+export function SheetImport({ onDone }: { onDone: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Expander title={t('genesis.sheetTitle')}>
+      <p>{t('genesis.sheetHelp')}</p>
+      <Upload
+        path="/api/imports/sheet"
+        accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        label={t('genesis.sheetFile')}
+        unit=""
+        onDone={onDone}
+      />
+    </Expander>
+  );
+}
+
+function Upload({
+  path,
+  accept,
+  label,
+  unit,
+  onDone,
+}: {
+  path: string;
+  accept: string;
+  label: string;
+  unit: string;
+  onDone: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const [file, setFile] = useState<File | null>(null);
@@ -149,7 +194,7 @@ function Upload({ indicatorId, unit, onDone }: { indicatorId: string; unit: stri
     setPending(true);
     setError(undefined);
     try {
-      const r = await uploadGenesis(indicatorId, file, dryRun);
+      const r = await uploadFile(path, file, dryRun);
       setReport(r);
       if (r.applied) onDone();
     } catch (e) {
@@ -165,10 +210,10 @@ function Upload({ indicatorId, unit, onDone }: { indicatorId: string; unit: stri
       <ErrorMessage error={error} />
       <form className="form" onSubmit={(e) => e.preventDefault()}>
         <label className="field">
-          {t('genesis.file')}
+          {label}
           <input
             type="file"
-            accept=".csv,.zip,text/csv,application/zip"
+            accept={accept}
             onChange={(e) => {
               setFile(e.currentTarget.files?.[0] ?? null);
               setReport(null);
@@ -190,6 +235,7 @@ function Upload({ indicatorId, unit, onDone }: { indicatorId: string; unit: stri
               <caption>{t('genesis.periods')}</caption>
               <thead>
                 <tr>
+                  {report.periods.some((p) => p.indicatorCode) && <th scope="col">{t('genesis.indicator')}</th>}
                   <th scope="col">{t('indicators.period')}</th>
                   <th scope="col">{t('genesis.outcome')}</th>
                   <th scope="col">{t('indicators.value')}</th>
@@ -199,7 +245,8 @@ function Upload({ indicatorId, unit, onDone }: { indicatorId: string; unit: stri
               </thead>
               <tbody>
                 {report.periods.map((p) => (
-                  <tr key={p.period}>
+                  <tr key={`${p.indicatorCode ?? ''}-${p.period}`}>
+                    {p.indicatorCode && <td>{p.indicatorCode}</td>}
                     <th scope="row">{p.period}</th>
                     <td>
                       {t(`genesis.outcomes.${p.outcome}`)}
@@ -215,7 +262,7 @@ function Upload({ indicatorId, unit, onDone }: { indicatorId: string; unit: stri
               </tbody>
             </table>
           )}
-          {report.markers.length > 0 && (
+          {report.markers && report.markers.length > 0 && (
             <>
               <h4>{t('genesis.markers')}</h4>
               <ul>

@@ -14,6 +14,7 @@ import { formatDate, formatPercent } from '../../lib/format';
 import { useMutation, useQuery } from '../../lib/hooks';
 import { byName } from '../../lib/labels';
 import { canCoordinate, useUser } from '../../session/context';
+import { SheetImport } from './GenesisImport';
 import { CreateIndicatorMutation, IndicatorFormDataQuery, IndicatorGoalsQuery, IndicatorsQuery, OnTimeRatesQuery } from './operations';
 import { FilterSelect } from './FilterSelect';
 import '../glossary/glossary.css';
@@ -83,6 +84,7 @@ export function IndicatorsPage() {
       <p className="lead">{t('indicators.intro')}</p>
       <div className="panel-stack">
         {canCoordinate(user) && <CreateIndicator onCreated={list.refetch} />}
+        {user && <SheetImport onDone={list.refetch} />}
         <section aria-labelledby="ind-list">
           <h2 id="ind-list">{t('indicators.list')}</h2>
           <div className="filter-grid">
