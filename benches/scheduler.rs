@@ -179,7 +179,7 @@ async fn scenario(label: &str, database_url: String, indicators: usize, mail_dir
          reminder step, first pass with the whole backlog due at once ({} delivery + {} review reminders, {} auto-requests): {first_time:.1?}, {first_statements} SQL statements\n  \
          reminder step, pass with nothing new due: {steady_time:.1?}\n  \
          reminder step one day later ({} new reminders, {} auto-requests): {next_day_time:.1?}\n  \
-         sending (as .eml), capped at 2,000 mails per pass: {} mails in {send_time:.1?} ({:.0} mails/s); one day later {} mails in {next_day_send:.1?} ({:.0} mails/s)",
+         sending (as .eml), up to 20,000 mails per pass: {} mails in {send_time:.1?} ({:.0} mails/s); one day later {} mails in {next_day_send:.1?} ({:.0} mails/s)",
         indicators * 5,
         first.delivery_reminders,
         first.review_reminders,

@@ -196,7 +196,10 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo => {
             let app = App::build(Config::from_env()?).await?;
-            let summary = crate::demo::load(&app.state).await?;
+            let bar = crate::progress::Terminal::new(crate::demo::steps());
+            let summary = crate::demo::load_with(&app.state, &bar).await;
+            bar.finish();
+            let summary = summary?;
             println!("demo loaded: {} organisations, {} people", summary.organizations, summary.people.len());
             println!("log in as any of them with the password {}:", crate::demo::DEMO_PASSWORD);
             for email in summary.people {

@@ -65,6 +65,16 @@ pub struct DemoSummary {
 
 /// Loads the example city. Refuses when it is there already, so that it never doubles up.
 pub async fn load(state: &AppState) -> Result<DemoSummary> {
+    load_with(state, &crate::progress::Silent).await
+}
+
+/// How many steps [`load_with`] reports: one per organisation and person, then one per area.
+pub fn steps() -> u64 {
+    (ORGS.len() + PEOPLE.len() + 3) as u64
+}
+
+/// [`load`], telling `progress` about each step (creating a person hashes a password: slow on purpose).
+pub async fn load_with(state: &AppState, progress: &dyn crate::progress::Progress) -> Result<DemoSummary> {
     let existing = service::organizations(&state.db).await?;
     if existing.iter().any(|o| o.name.ends_with(MARK)) {
         return Err(Error::conflict("the demo content is already loaded"));
@@ -85,6 +95,7 @@ pub async fn load(state: &AppState) -> Result<DemoSummary> {
             NewOrganization { name: format!("{name} {MARK}"), sector: *sector, parent_id },
         )
         .await?;
+        progress.step(name);
         orgs.insert(name, org);
     }
     let mut people = Vec::new();
@@ -102,11 +113,15 @@ pub async fn load(state: &AppState) -> Result<DemoSummary> {
             },
         )
         .await?;
+        progress.step(name);
         people.push(email);
     }
     crate::participation::demo::load(state, &admin).await?;
+    progress.step("Beteiligung");
     let terms = crate::glossary::demo::load(state, &admin).await?;
+    progress.step("Glossar");
     crate::indicators::demo::load(state, &admin, MARK, &terms).await?;
+    progress.step("Indikatoren");
     Ok(DemoSummary { organizations: orgs.len(), people })
 }
 

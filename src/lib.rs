@@ -25,6 +25,7 @@ pub mod notifications;
 pub mod pagination;
 pub mod participation;
 pub mod privacy;
+pub mod progress;
 pub mod reports;
 pub mod search;
 pub mod state;

@@ -13,9 +13,9 @@ mod m20261204_000010_glossary_agreed_version;
 mod m20261205_council_160;
 mod m20261205_data_180;
 mod m20261205_signin_170;
-mod m20261205_work_150;
-mod m20261205_skos_140;
 mod m20261205_signin_171;
+mod m20261205_skos_140;
+mod m20261205_work_150;
 
 pub struct Migrator;
 
@@ -32,9 +32,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_council_160::Migration),
             Box::new(m20261205_data_180::Migration),
             Box::new(m20261205_signin_170::Migration),
-            Box::new(m20261205_work_150::Migration),
-            Box::new(m20261205_skos_140::Migration),
             Box::new(m20261205_signin_171::Migration),
+            Box::new(m20261205_skos_140::Migration),
+            Box::new(m20261205_work_150::Migration),
         ]
     }
 }

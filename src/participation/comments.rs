@@ -368,14 +368,6 @@ pub async fn comment_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<comme
     comment::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("comment"))
 }
 
-pub async fn versions<C: ConnectionTrait>(db: &C, comment_id: Uuid) -> Result<Vec<comment_version::Model>> {
-    Ok(comment_version::Entity::find()
-        .filter(comment_version::Column::CommentId.eq(comment_id))
-        .order_by_asc(comment_version::Column::Version)
-        .all(db)
-        .await?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

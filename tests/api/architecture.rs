@@ -118,6 +118,7 @@ const BASE: &[&str] = &[
     "live.rs",
     "hasher.rs",
     "text.rs",
+    "progress.rs",
 ];
 
 #[test]

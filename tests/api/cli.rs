@@ -68,3 +68,19 @@ fn schema_command_prints_the_sdl() {
     assert!(out.status.success());
     assert_eq!(String::from_utf8(out.stdout).unwrap(), teilhabe::graphql::sdl());
 }
+
+/// `teilhabe demo` draws a progress bar only on a terminal: piped output carries no escape codes.
+#[tokio::test]
+async fn demo_prints_no_escape_codes_when_not_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/demo.db?mode=rwc", dir.path().display());
+    assert!(teilhabe(&db, &["migrate"], None).status.success());
+    let admin = &["user", "create", "--email", "admin@stadt.example", "--name", "Ada Admin", "--role", "ADMIN"];
+    let out = teilhabe(&db, &[admin.as_slice(), &["--password-stdin"]].concat(), Some("ein-sehr-langes-passwort"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = teilhabe(&db, &["demo"], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.starts_with("demo loaded:"), "{stdout}");
+    assert!(!stdout.contains('\u{1b}') && !stderr.contains('\u{1b}'), "{stdout:?}\n{stderr:?}");
+}

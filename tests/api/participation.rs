@@ -848,8 +848,29 @@ async fn subscriptions_over_websocket(b: Backend) {
     assert!(msg.to_text().unwrap().contains("UNAUTHENTICATED"), "{msg:?}");
 }
 
+/// Ending a phase early by hand: the dates shown afterwards are what happened, not the plan.
+async fn a_manual_advance_dates_the_phases_truly(b: Backend) {
+    let w = world(b).await;
+    let process = start(&w, "PERSON", false).await;
+    let started = w.app.clock_now();
+    w.app.clock.advance(Duration::days(2));
+    let now = w.app.clock_now();
+    w.app.ok(Some(&w.admin), ADVANCE, json!({"p": process})).await;
+    const DATES: &str = "query($id: UUID!) { process(id: $id) { currentPhase { kind startsAt }
+        phases { kind startsAt endsAt } } }";
+    let data = w.app.ok(Some(&w.admin), DATES, json!({"id": process})).await["process"].clone();
+    let at = |v: &Value| v.as_str().unwrap().parse::<DateTime<Utc>>().unwrap();
+    assert_eq!(data["currentPhase"]["kind"], "VOTING");
+    assert_eq!(at(&data["currentPhase"]["startsAt"]), now, "the vote started when the coordinator opened it");
+    let phases = data["phases"].as_array().unwrap();
+    assert_eq!((at(&phases[0]["startsAt"]), at(&phases[0]["endsAt"])), (started, now));
+    assert_eq!(at(&phases[1]["endsAt"]), started + Duration::days(14), "the planned end of the vote stays");
+    assert_eq!(at(&phases[2]["startsAt"]), started + Duration::days(14));
+}
+
 on_both_databases!(
     whole_process_flow,
+    a_manual_advance_dates_the_phases_truly,
     concurrent_identical_votes_count_once,
     organisation_votes_the_last_member_counts,
     tally_by_sector_and_organisation,

@@ -180,6 +180,17 @@ pub(super) async fn advance_in<C: ConnectionTrait>(
     if claimed.rows_affected != 1 {
         return Err(Error::conflict("the process was advanced meanwhile"));
     }
+    // Advanced before its planned end: the dates say what happened, so the phase left ends now and
+    // the one entered starts now (a phase ended by the scheduler keeps its planned dates).
+    for (position, column) in [(from, phase::Column::EndsAt), (from + 1, phase::Column::StartsAt)] {
+        phase::Entity::update_many()
+            .col_expr(column, Expr::value(now))
+            .filter(phase::Column::ProcessId.eq(p.id))
+            .filter(phase::Column::Position.eq(position))
+            .filter(column.gt(now))
+            .exec(txn)
+            .await?;
+    }
     let mut decided = Vec::new();
     if t.decides_votes {
         decided = decide_all(txn, &p, now, actor).await?;
