@@ -74,7 +74,7 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
   it('tells in German when the password is wrong', async () => {
     await page.getByLabel('E-Mail-Adresse').fill(ADMIN_EMAIL);
     await page.getByLabel('Passwort').fill('falsches-passwort-123');
-    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: 'E-Mail-Adresse oder Passwort ist falsch.' }).waitFor();
     await expectAccessible(page, 'login with error');
   });

@@ -68,7 +68,7 @@ async function login(page, email, password) {
   await page.goto(url('/login'));
   await page.getByLabel('E-Mail-Adresse').fill(email);
   await page.getByLabel('Passwort').fill(password);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
   await waitForHeading(page, 'Meine Aufgaben');
 }
 

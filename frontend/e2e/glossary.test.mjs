@@ -27,7 +27,7 @@ async function loginPage(/** @type {{ email: string }} */ who, path = '/', passw
   await page.goto(`${server.baseUrl}${path}`);
   await page.getByLabel('E-Mail-Adresse').fill(who.email);
   await page.getByLabel('Passwort').fill(password);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
   await page.getByRole('button', { name: 'Abmelden' }).waitFor();
   return page;
 }

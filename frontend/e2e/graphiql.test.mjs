@@ -104,7 +104,7 @@ describe('GraphiQL at /graphql', { timeout: 180_000 }, () => {
     await page.goto(`${server.baseUrl}/login`);
     await page.getByLabel('E-Mail-Adresse').fill(ADMIN_EMAIL);
     await page.getByLabel('Passwort').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
     await waitForHeading(page, 'Meine Aufgaben');
   });
 

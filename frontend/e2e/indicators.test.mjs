@@ -31,7 +31,7 @@ async function loginPage(/** @type {string} */ email, /** @type {string} */ pass
   await page.goto(`${server.baseUrl}${path}`);
   await page.getByLabel('E-Mail-Adresse').fill(email);
   await page.getByLabel('Passwort').fill(password);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
   await page.getByRole('button', { name: 'Abmelden' }).waitFor();
   return page;
 }

@@ -55,7 +55,7 @@ describe('Leitbild views', { timeout: 300_000 }, () => {
     await page.goto(url('/login'));
     await page.getByLabel('E-Mail-Adresse').fill(ADMIN_EMAIL);
     await page.getByLabel('Passwort').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
     await waitForHeading(page, 'Meine Aufgaben');
   });
 

@@ -199,7 +199,7 @@ describe('links in mails', { timeout: 300_000 }, () => {
     await page.goto(`${server.baseUrl}/login`);
     await page.getByLabel('E-Mail-Adresse').fill(ADMIN_EMAIL);
     await page.getByLabel('Passwort').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Meine Aufgaben' }).waitFor();
 
     const opened = [];

@@ -87,7 +87,7 @@ describe('monitoring report', { timeout: 300_000 }, () => {
     await page.goto(`${server.baseUrl}/`);
     await page.getByLabel('E-Mail-Adresse').fill(COORDINATOR);
     await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
     await page.getByRole('button', { name: 'Abmelden' }).waitFor();
   });
 

@@ -29,7 +29,7 @@ describe('search', { timeout: 300_000 }, () => {
       await page.goto(`${server.baseUrl}/login`);
       await page.getByLabel('E-Mail-Adresse').fill(ADMIN_EMAIL);
       await page.getByLabel('Passwort').fill(ADMIN_PASSWORD);
-      await page.getByRole('button', { name: 'Anmelden' }).click();
+      await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
       await waitForHeading(page, 'Meine Aufgaben');
       await page.getByRole('link', { name: 'Suche', exact: true }).click();
       await waitForHeading(page, 'Suche');

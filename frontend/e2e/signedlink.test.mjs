@@ -230,7 +230,7 @@ describe('signed reminder link when the policy needs a login', { timeout: 300_00
     assert.equal(next, linkPath, 'the login keeps the link with its token');
     await page.getByLabel('E-Mail-Adresse').fill(MEMBER_EMAIL);
     await page.getByLabel('Passwort').fill(MEMBER_PASSWORD);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
     await waitForHeading(page, `Lieferung 2025: ${NAME}`);
     assert.ok(page.url().endsWith(linkPath), 'back on the link after login');
     await page.getByText('Zum Bestätigen müssen Sie als Mitglied der zuständigen Stelle angemeldet sein.').waitFor();

@@ -47,7 +47,7 @@ async function signedIn(email, password, width = 1280) {
   await page.goto(`${server.baseUrl}/login`);
   await page.getByLabel('E-Mail-Adresse').fill(email);
   await page.getByLabel('Passwort').fill(password);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
   await waitForHeading(page, 'Meine Aufgaben');
   return page;
 }

@@ -55,7 +55,7 @@ async function loginPage(email, viewport = { width: 1280, height: 900 }) {
   await page.goto(`${server.baseUrl}/`);
   await page.getByLabel('E-Mail-Adresse').fill(email);
   await page.getByLabel('Passwort').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
   await page.getByRole('button', { name: 'Abmelden' }).waitFor();
   return page;
 }
