@@ -10,6 +10,7 @@ import { errorsOf } from '../../lib/errors';
 import { useMutation } from '../../lib/hooks';
 import { bareMessage } from '../../lib/serverMessages';
 import { ImportGlossaryMutation } from './operations';
+import { readTextFile } from '../../lib/textFile';
 
 type Report = GlossaryImportMutation['importGlossary'];
 
@@ -70,7 +71,7 @@ export function GlossaryImport({ onApplied }: { onApplied: () => void }) {
           accept=".ttl,.csv,text/turtle,text/csv"
           onChange={(e) => {
             const file = e.currentTarget.files?.[0];
-            if (file) void file.text().then(setContent);
+            if (file) void readTextFile(file).then(setContent);
           }}
         />
       </label>
