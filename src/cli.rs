@@ -218,6 +218,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 .await?
                 .ok_or(Error::NotFound("indicator"))?;
             let options = crate::indicators::import::ImportOptions { dry_run, retrieved_on: retrieved };
+            let spinner = crate::progress::Terminal::working(&format!("{}: {}", ind.code, file.display()));
             let report = crate::indicators::import::import_genesis(
                 &app.state,
                 crate::indicators::import::Importer::Operator,
@@ -225,7 +226,9 @@ pub async fn run(cli: Cli) -> Result<()> {
                 &bytes,
                 options,
             )
-            .await?;
+            .await;
+            spinner.finish();
+            let report = report?;
             for line in import_lines(&report) {
                 println!("{line}");
             }

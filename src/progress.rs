@@ -29,6 +29,14 @@ impl Terminal {
         Self(bar)
     }
 
+    /// A spinner for one long step whose parts cannot be counted (an import's single transaction).
+    pub fn working(what: &str) -> Self {
+        let bar = ProgressBar::new_spinner();
+        bar.set_message(what.to_owned());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Self(bar)
+    }
+
     /// Removes the bar, so that the summary printed afterwards stands alone.
     pub fn finish(&self) {
         self.0.finish_and_clear();

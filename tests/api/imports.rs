@@ -453,6 +453,7 @@ async fn the_command_line_imports_a_flat_file_after_a_dry_run() {
     assert!(o.deliveries().await.is_empty(), "a dry run writes nothing");
     let (ok, out) = cli(&db, &["import", "genesis", &file, "--indicator", "BEV-AUS", "--retrieved", "2026-01-15"]);
     assert!(ok && out.contains("übernommen"), "{out}");
+    assert!(!out.contains('\u{1b}'), "no progress escape codes in piped output: {out:?}");
     let y2023 = o.delivery("2023").await;
     assert_eq!(y2023["value"], 12.4);
     assert_eq!(y2023["source"]["retrievedOn"], "2026-01-15");
