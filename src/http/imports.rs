@@ -46,6 +46,11 @@ async fn file_field(mut form: Multipart) -> Result<Vec<u8>, Error> {
     Err(Error::validation("file", "send the flat file in the form field \"file\""))
 }
 
+/// The form, when the request really is multipart (axum's extractor also accepts other bodies).
+fn multipart(headers: &HeaderMap, form: Result<Multipart, MultipartRejection>) -> Option<Multipart> {
+    form.ok().filter(|_| is_multipart(headers))
+}
+
 fn unsupported() -> Response {
     let err = Error::validation("Content-Type", "send the file as multipart/form-data");
     (StatusCode::UNSUPPORTED_MEDIA_TYPE, Json(super::respond::error_body(&err))).into_response()
@@ -72,7 +77,7 @@ pub async fn genesis_upload(
     headers: HeaderMap,
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Ok(form) = form.map_err(|_| ()).and_then(|f| if is_multipart(&headers) { Ok(f) } else { Err(()) }) else {
+    let Some(form) = multipart(&headers, form) else {
         return unsupported();
     };
     let run = async {
@@ -92,7 +97,7 @@ pub async fn sheet_upload(
     headers: HeaderMap,
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Ok(form) = form.map_err(|_| ()).and_then(|f| if is_multipart(&headers) { Ok(f) } else { Err(()) }) else {
+    let Some(form) = multipart(&headers, form) else {
         return unsupported();
     };
     let run = async {

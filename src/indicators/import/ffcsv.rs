@@ -112,12 +112,13 @@ pub fn unpack(bytes: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// UTF-8 as documented, without a byte order mark; older downloads in Latin-1 are read as such.
+/// UTF-8 as documented, without a byte order mark; older downloads and German Excel's CSV are
+/// Windows-1252 (the superset of Latin-1 with „ “ – € at 0x80–0x9F) and are read as such.
 pub fn decode(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
-        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
     }
 }
 
@@ -433,6 +434,7 @@ mod tests {
     fn latin1_and_a_byte_order_mark_are_read() {
         assert_eq!(decode(b"\xEF\xBB\xBFtime"), "time");
         assert_eq!(decode(b"M\xfcnster"), "Münster");
+        assert_eq!(decode(b"\x84Zitat\x93 \x80"), "„Zitat“ €");
     }
 
     #[test]

@@ -291,6 +291,29 @@ struct Incoming {
     note: Option<String>,
 }
 
+/// What an imported value sets on its delivery, new or existing alike.
+struct Delivered {
+    value: f64,
+    breakdown: Option<String>,
+    note: Option<String>,
+    definition_id: Option<Uuid>,
+    by: Option<Uuid>,
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Delivered {
+    fn fill(self, row: &mut delivery::ActiveModel) {
+        row.status = Set(DeliveryStatus::Delivered);
+        row.value = Set(Some(self.value));
+        row.breakdown = Set(self.breakdown);
+        row.note = Set(self.note);
+        row.definition_id = Set(self.definition_id);
+        row.delivered_by = Set(self.by);
+        row.delivered_at = Set(Some(self.at));
+        row.next_reminder_at = Set(None);
+    }
+}
+
 /// Writes the decided periods of one indicator in the caller's transaction: new deliveries in
 /// batches, open ones updated (their reminders cancelled), the sources of imported tables, and an
 /// audit event per delivery.
@@ -309,19 +332,13 @@ async fn apply(
         let Confirmed::Value { value, breakdown, note, definition_id, on_time } = w.confirmed else { continue };
         let breakdown =
             (!breakdown.is_empty()).then(|| serde_json::to_string(&breakdown).unwrap_or_else(|_| "[]".into()));
+        let delivered = Delivered { value, breakdown, note, definition_id, by, at: now };
         let id = match w.existing {
             None => {
                 let id = Uuid::now_v7();
                 let mut row = new_delivery_row(id, ind, &w.period, now, now);
-                row.status = Set(DeliveryStatus::Delivered);
-                row.value = Set(Some(value));
-                row.breakdown = Set(breakdown);
-                row.note = Set(note);
-                row.definition_id = Set(definition_id);
-                row.delivered_by = Set(by);
-                row.delivered_at = Set(Some(now));
+                delivered.fill(&mut row);
                 row.on_time = Set(on_time);
-                row.next_reminder_at = Set(None);
                 // Every column is set, so that the rows of one INSERT share their shape.
                 row.expected_at = Set(None);
                 row.no_data_reason = Set(None);
@@ -336,14 +353,7 @@ async fn apply(
                 let id = d.id;
                 let version = d.version + 1;
                 let mut row = d.into_active_model();
-                row.status = Set(DeliveryStatus::Delivered);
-                row.value = Set(Some(value));
-                row.breakdown = Set(breakdown);
-                row.note = Set(note);
-                row.definition_id = Set(definition_id);
-                row.delivered_by = Set(by);
-                row.delivered_at = Set(Some(now));
-                row.next_reminder_at = Set(None);
+                delivered.fill(&mut row);
                 row.version = Set(version);
                 row.updated_at = Set(now);
                 if on_time.is_some() {
