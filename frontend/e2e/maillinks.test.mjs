@@ -6,7 +6,15 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, apiToken, graphql, launchBrowser, startServer } from './harness.mjs';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  apiToken,
+  expectAccessible,
+  graphql,
+  launchBrowser,
+  startServer,
+} from './harness.mjs';
 
 /** @type {import('./harness.mjs').RunningServer} */
 let server;
@@ -60,9 +68,11 @@ function pick(data, ...path) {
   return String(v);
 }
 
-/** A link's kind: its path with ids and the query taken out. */
+/** A link's kind: its path with ids, tokens and the query taken out. */
 const kindOf = (/** @type {string} */ path) =>
-  (path.split(/[?#]/)[0] ?? '').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id');
+  (path.split(/[?#]/)[0] ?? '')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id')
+    .replace(/^\/abbestellen\/[0-9a-f]{32}-[0-9a-f]{64}$/, '/abbestellen/:token');
 
 /** All mails written so far: subject line and links. */
 function mails() {
@@ -82,6 +92,8 @@ const KINDS = [
   '/lieferungen/:id',
   '/lieferungen/:id/bestaetigen',
   '/einstellungen',
+  // List-Unsubscribe (RFC 8058): opened in a browser it asks first, so opening it here changes nothing.
+  '/abbestellen/:token',
 ];
 
 /** Waits until the mails hold a link of every kind in KINDS. */
@@ -214,6 +226,36 @@ describe('links in mails', { timeout: 300_000 }, () => {
       opened.push(`${kind} → ${text}`);
     }
     console.log(`opened ${opened.length} link kinds:\n  ${opened.join('\n  ')}`);
+    await context.close();
+  });
+
+  it('unsubscribes with the link of a mail, signed out, on a phone', async () => {
+    const memberMail = mails().find((m) => m.raw.includes(MEMBER_EMAIL) && /^List-Unsubscribe-Post:/m.test(m.raw));
+    assert.ok(memberMail, 'a mail to the member offers one-click unsubscribe');
+    const header = memberMail.raw.match(/^List-Unsubscribe: <https?:\/\/[^/]+(\/abbestellen\/[0-9a-f-]+)>/m);
+    assert.ok(header?.[1], 'List-Unsubscribe names the one-click URL');
+    const memberToken = pick(
+      await graphql(server.baseUrl, '', 'mutation($e:String!,$p:String!){login(email:$e,password:$p){token}}', {
+        e: MEMBER_EMAIL,
+        p: MEMBER_PASSWORD,
+      }),
+      'login',
+      'token',
+    );
+    const mode = async () =>
+      pick(await graphql(server.baseUrl, memberToken, '{myNotificationSettings{mailMode}}'), 'myNotificationSettings', 'mailMode');
+    assert.equal(await mode(), 'SINGLE', 'opening the link in the first test changed nothing');
+
+    const context = await browser.newContext({ locale: 'de-DE', viewport: { width: 375, height: 812 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${server.baseUrl}${header[1]}`);
+    await page.getByRole('heading', { level: 1, name: 'E-Mails abbestellen' }).waitFor();
+    await expectAccessible(page, 'unsubscribe');
+    await page.getByRole('button', { name: 'Keine E-Mails mehr senden' }).click();
+    await page.getByText('Erledigt: Sie erhalten keine E-Mails mehr von teilhabe.').waitFor();
+    await expectAccessible(page, 'unsubscribe-done');
+    assert.equal(await mode(), 'OFF');
     await context.close();
   });
 });

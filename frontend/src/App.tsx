@@ -38,6 +38,7 @@ const ProcessesPage = lazyView(() => import('./pages/participation/ProcessesPage
 const ProcessPage = lazyView(() => import('./pages/participation/ProcessPage').then((m) => m.ProcessPage));
 const SettingsPage = lazyView(() => import('./pages/settings/SettingsPage').then((m) => m.SettingsPage));
 const SearchPage = lazyView(() => import('./pages/search/SearchPage').then((m) => m.SearchPage));
+const UnsubscribePage = lazyView(() => import('./pages/UnsubscribePage').then((m) => m.UnsubscribePage));
 const NotificationsPage = lazyView(() => import('./pages/notifications/NotificationsPage').then((m) => m.NotificationsPage));
 
 export function App() {
@@ -61,6 +62,8 @@ function AppRoutes() {
       <Route path="/oeffentlich/glossar" element={<Suspense fallback={<Loading />}><PublicGlossaryPage /></Suspense>} />
       {/* The signed link of a reminder mail: outside the login, the token decides (city's policy). */}
       <Route path="/lieferungen/:id/bestaetigen" element={<Suspense fallback={<Loading />}><SignedLinkPage /></Suspense>} />
+      {/* A mail's one-click unsubscribe URL opened in a browser (RFC 8058); mail clients POST to it. */}
+      <Route path="/abbestellen/:token" element={<Suspense fallback={<Loading />}><UnsubscribePage /></Suspense>} />
       <Route
         element={
           <RequireAuth>

@@ -9,6 +9,7 @@ pub mod rate;
 pub mod respond;
 pub mod serve;
 mod static_files;
+mod unsubscribe;
 
 use std::{net::IpAddr, sync::Arc, time::Duration};
 
@@ -76,6 +77,7 @@ pub fn router(app: AppState) -> Router {
         .route("/api/reports/frozen/{id}/{file}", get(crate::reports::http::frozen_download))
         .route("/api/indicators/{id}/imports/genesis", axum::routing::post(imports::genesis_upload))
         .route("/api/imports/sheet", axum::routing::post(imports::sheet_upload))
+        .route("/abbestellen/{token}", get(static_files::serve).post(unsubscribe::one_click))
         .fallback(static_files::serve)
         .with_state(http)
         // A panic ends its own request with a 500, never the process or other requests.

@@ -43,6 +43,21 @@ pub enum NotificationStatus {
     Failed,
     #[sea_orm(string_value = "CANCELLED")]
     Cancelled,
+    /// Not mailed: the recipient switched e-mails off. Shown in the app's notification centre.
+    #[sea_orm(string_value = "IN_APP_ONLY")]
+    InAppOnly,
+}
+
+/// How a person receives their notifications by mail; the app's notification centre shows them
+/// in every mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize)]
+pub enum MailMode {
+    /// One mail per notification.
+    Single,
+    /// One mail a day with all of them.
+    Digest,
+    /// No mails at all, but sign-in links the person asks for.
+    Off,
 }
 
 pub mod notification {
@@ -96,6 +111,8 @@ pub mod settings {
         #[sea_orm(primary_key, auto_increment = false)]
         pub user_id: Uuid,
         pub digest: bool,
+        /// No mails (but sign-in links, which the person asks for): notifications in the app only.
+        pub mail_off: bool,
         #[sea_orm(unique)]
         pub calendar_token: String,
         pub updated_at: DateTimeUtc,
@@ -105,6 +122,16 @@ pub mod settings {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    impl Model {
+        pub fn mail_mode(&self) -> MailMode {
+            match (self.mail_off, self.digest) {
+                (true, _) => MailMode::Off,
+                (false, true) => MailMode::Digest,
+                (false, false) => MailMode::Single,
+            }
+        }
+    }
 }
 
 pub mod app_secret {

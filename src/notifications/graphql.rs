@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{
-    entities::{NotificationKind, NotificationStatus, notification, settings},
+    entities::{MailMode, NotificationKind, NotificationStatus, notification, settings},
     service,
 };
 use crate::{
@@ -78,12 +78,19 @@ impl Notification {
 pub struct NotificationSettings {
     /// One mail a day with everything due instead of single mails.
     pub digest: bool,
+    /// Single mails, a daily digest, or none (notifications in the app only; sign-in links the
+    /// person asks for are mailed anyway).
+    pub mail_mode: MailMode,
     /// Private iCalendar feed of the person's due dates; keep it secret.
     pub calendar_url: String,
 }
 
 fn to_settings(s: settings::Model, public_url: &str) -> NotificationSettings {
-    NotificationSettings { digest: s.digest, calendar_url: format!("{public_url}/calendar/{}.ics", s.calendar_token) }
+    NotificationSettings {
+        digest: s.digest,
+        mail_mode: s.mail_mode(),
+        calendar_url: format!("{public_url}/calendar/{}.ics", s.calendar_token),
+    }
 }
 
 /// One entry of the person's notification centre: an outbox row as the app shows it.
@@ -180,6 +187,14 @@ impl NotificationsMutation {
         let actor = actor(ctx)?;
         let st = state(ctx);
         Ok(to_settings(service::set_digest(st, actor, digest).await?, &st.config.public_url))
+    }
+
+    /// Chooses how notifications arrive by mail: single mails, a daily digest or none at all.
+    async fn set_notification_mail_mode(&self, ctx: &Context<'_>, mode: MailMode) -> Result<NotificationSettings> {
+        let actor = actor(ctx)?;
+        let st = state(ctx);
+        let s = service::set_mail_mode(st, actor.user_id, mode, service::Switched::InApp).await?;
+        Ok(to_settings(s, &st.config.public_url))
     }
 
     /// Marks one of one's own notifications read.

@@ -37,6 +37,8 @@ pub enum Place {
         token: String,
     },
     Settings,
+    /// The one-click unsubscribe page of a mail's recipient.
+    Unsubscribe(String),
 }
 
 impl Place {
@@ -58,6 +60,7 @@ impl Place {
                 format!("/lieferungen/{delivery_id}/bestaetigen?token={token}")
             }
             Place::Settings => SETTINGS_PATH.to_string(),
+            Place::Unsubscribe(token) => format!("{}/{token}", super::unsubscribe::PATH),
         }
     }
 }
@@ -103,9 +106,10 @@ mod tests {
             Place::Delivery(a).path(),
             Place::DeliveryConfirm { delivery_id: a, token: "t".into() }.path(),
             Place::Settings.path(),
+            Place::Unsubscribe("t".into()).path(),
         ];
         // The first segments of `frontend/src/App.tsx`'s routes.
-        let routes = ["leitbild", "prozesse", "glossar", "indikatoren", "lieferungen", "einstellungen"];
+        let routes = ["leitbild", "prozesse", "glossar", "indikatoren", "lieferungen", "einstellungen", "abbestellen"];
         for p in paths {
             let first = p.trim_start_matches('/').split(['/', '#', '?']).next().unwrap_or_default();
             assert!(routes.contains(&first), "{p} leads nowhere");

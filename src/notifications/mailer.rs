@@ -1,7 +1,8 @@
 //! Turning an outbox row into a MIME mail and handing it to SMTP, or to an .eml file without SMTP.
 //!
 //! Every mail says what it is: `Auto-Submitted: auto-generated` (RFC 3834, so that vacation
-//! responders stay quiet), `List-Unsubscribe` with the person's settings page (RFC 2369), a
+//! responders stay quiet), `List-Unsubscribe` with the person's one-click unsubscribe URL and
+//! `List-Unsubscribe-Post` (RFC 2369, RFC 8058; the settings page where there is none), a
 //! settings link in its body, a `From` with a display name and a `Message-ID` in the domain of
 //! `TEILHABE_PUBLIC_URL` (RFC 5322 §3.6.4).
 
@@ -32,6 +33,9 @@ pub struct Outgoing {
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
+    /// The recipient's one-click unsubscribe URL ([`super::unsubscribe`]); none for mails that
+    /// ignore the mail mode (sign-in links).
+    pub unsubscribe_url: Option<String>,
 }
 
 /// Why a send did not succeed: permanent errors (5xx, unusable addresses) are not retried.
@@ -216,9 +220,14 @@ fn build(mail: Outgoing, sender: &Sender) -> Result<Message, SendError> {
     for (name, address) in &mail.cc {
         builder = builder.cc(mailbox(name, address)?);
     }
-    builder = builder
-        .raw_header(raw("Auto-Submitted", "auto-generated".into()))
-        .raw_header(raw("List-Unsubscribe", format!("<{}>", sender.settings_url)));
+    builder = builder.raw_header(raw("Auto-Submitted", "auto-generated".into())).raw_header(raw(
+        "List-Unsubscribe",
+        format!("<{}>", mail.unsubscribe_url.as_deref().unwrap_or(&sender.settings_url)),
+    ));
+    if mail.unsubscribe_url.is_some() {
+        // RFC 8058 §3.1: the receiver may POST this body to the URL above, without cookies.
+        builder = builder.raw_header(raw("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".into()));
+    }
     let settings = &sender.settings_url;
     let text = format!("{}\n{SETTINGS_TEXT}: {settings}\n", mail.text.trim_end());
     let built = match mail.html {
@@ -246,6 +255,7 @@ mod tests {
             subject: "Datenlieferung fällig".into(),
             text: "Bitte liefern Sie die Daten.".into(),
             html: Some("<p>Bitte liefern Sie die Daten.</p>".into()),
+            unsubscribe_url: Some("https://stadt.example/abbestellen/t".into()),
         }
     }
 
@@ -288,6 +298,18 @@ mod tests {
             html_of("Siehe: javascript:alert(1)", Some("javascript:alert(1)")),
             "<p>Siehe: javascript:alert(1)</p>"
         );
+    }
+
+    #[test]
+    fn one_click_unsubscribe_is_offered_where_the_mail_follows_the_mail_mode() {
+        let raw = String::from_utf8(build(mail(), &sender()).unwrap().formatted()).unwrap();
+        assert!(raw.contains("List-Unsubscribe: <https://stadt.example/abbestellen/t>\r\n"), "{raw}");
+        assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"), "{raw}");
+        let mut sign_in = mail();
+        sign_in.unsubscribe_url = None;
+        let raw = String::from_utf8(build(sign_in, &sender()).unwrap().formatted()).unwrap();
+        assert!(raw.contains("List-Unsubscribe: <https://stadt.example/einstellungen>"), "{raw}");
+        assert!(!raw.contains("List-Unsubscribe-Post"), "RFC 8058 §3.2: only with a one-click URL");
     }
 
     #[test]

@@ -5,5 +5,7 @@ pub mod graphql;
 pub mod links;
 pub mod mailer;
 pub mod service;
+pub mod signing;
+pub mod unsubscribe;
 
 pub use service::{NewNotification, cancel_pending};

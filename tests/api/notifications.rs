@@ -148,6 +148,7 @@ async fn a_crash_between_claim_and_mark_resends_once_with_the_same_message_id(b:
         subject: first.subject.clone(),
         text: first.body_text.clone(),
         html: None,
+        unsubscribe_url: None,
     };
     mailer.send(mail, std::time::Duration::from_secs(5)).await.unwrap();
     drop(claimed);

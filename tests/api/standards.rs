@@ -235,11 +235,12 @@ async fn mails_say_what_they_are_and_where_to_stop_them(b: Backend) {
         let raw = std::fs::read(&file).unwrap();
         let mail = mail_parser::MessageParser::default().parse(&raw).unwrap();
         assert_eq!(mail.header_raw("Auto-Submitted").map(str::trim), Some("auto-generated"), "RFC 3834 §5");
-        assert_eq!(
-            mail.header_raw("List-Unsubscribe").map(str::trim),
-            Some(format!("<{settings}>").as_str()),
-            "RFC 2369 §3.2: a URL in angle brackets"
+        let unsubscribe = mail.header_raw("List-Unsubscribe").map(str::trim).unwrap();
+        assert!(
+            unsubscribe.starts_with("<https://teilhabe.stadt.example/abbestellen/") && unsubscribe.ends_with('>'),
+            "RFC 2369 §3.2 and RFC 8058 §3.1: one HTTPS URL in angle brackets: {unsubscribe}"
         );
+        assert_eq!(mail.header_raw("List-Unsubscribe-Post").map(str::trim), Some("List-Unsubscribe=One-Click"));
         let id = mail.message_id().unwrap();
         assert!(id.ends_with("@teilhabe.stadt.example"), "RFC 5322 §3.6.4: id-right is the domain: {id}");
         let from = mail.from().unwrap().first().unwrap();
@@ -261,6 +262,125 @@ async fn mails_say_what_they_are_and_where_to_stop_them(b: Backend) {
 }
 
 on_both_databases!(mails_say_what_they_are_and_where_to_stop_them);
+
+/// The mails in the .eml directory, oldest first, read back with `mail-parser`.
+fn mails_in(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir).map(|d| d.map(|e| e.unwrap().path()).collect()).unwrap_or_default();
+    files.sort_by_key(|p| std::fs::metadata(p).unwrap().modified().unwrap());
+    files.into_iter().map(|p| (p.display().to_string(), std::fs::read(&p).unwrap())).collect()
+}
+
+fn subject_of(raw: &[u8]) -> String {
+    mail_parser::MessageParser::default().parse(raw).unwrap().subject().unwrap_or_default().to_string()
+}
+
+/// RFC 8058: a mail client POSTs to the URL of `List-Unsubscribe`, without cookies; the person
+/// gets no more mails (but the sign-in links they ask for) and still reads every notification in
+/// the app. A browser's GET of the same URL opens the web app's page, which asks first.
+async fn one_click_unsubscribe_stops_mails_but_not_the_notification_centre(b: Backend) {
+    use teilhabe::notifications::{NewNotification, entities::NotificationKind, service::enqueue_many};
+    let app = TestApp::start_with(b, |c| c.public_url = "https://teilhabe.stadt.example".into()).await;
+    let admin = app.admin().await;
+    let (anna, anna_token) = app.create_user(&admin, "anna@example.org", "MEMBER", &[]).await;
+    let note = |key: &str, kind: NotificationKind, due_in_days: i64| NewNotification {
+        recipient_id: anna.parse().unwrap(),
+        kind,
+        dedupe_key: key.into(),
+        due_at: app.clock_now() + chrono::Duration::days(due_in_days),
+        subject: format!("Betreff {key}"),
+        body_text: "Guten Tag".into(),
+        body_html: None,
+        link: None,
+        cc: vec![],
+    };
+    let enqueue =
+        |list: Vec<NewNotification>| async { enqueue_many(&app.state.db, list, app.clock_now()).await.unwrap() };
+    enqueue(vec![note("first", NotificationKind::DeliveryDue, 0), note("next-week", NotificationKind::DeliveryDue, 7)])
+        .await;
+    teilhabe::jobs::pass(&app.state).await.unwrap();
+    let dir = app.state.config.mail_dir.clone();
+    let sent = mails_in(&dir);
+    assert_eq!(sent.len(), 1);
+    let mail = mail_parser::MessageParser::default().parse(&sent[0].1).unwrap();
+    let header = mail.header_raw("List-Unsubscribe").unwrap().trim();
+    let url = header.trim_start_matches('<').trim_end_matches('>');
+    let path = url.strip_prefix("https://teilhabe.stadt.example").unwrap().to_string();
+    let settings_query = "{ myNotificationSettings { mailMode digest } }";
+    let mode = |body: Value| body["myNotificationSettings"]["mailMode"].as_str().unwrap().to_string();
+    assert_eq!(mode(app.ok(Some(&anna_token), settings_query, json!({})).await), "SINGLE");
+
+    // A browser (or a link scanner) GETs the page that asks; nothing changes.
+    let page = app.http.get(format!("{}{path}", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let app_routes = include_str!("../../frontend/src/App.tsx");
+    assert!(app_routes.contains("<Route path=\"/abbestellen/:token\""), "the web app has the page");
+    assert_eq!(mode(app.ok(Some(&anna_token), settings_query, json!({})).await), "SINGLE");
+
+    // A forged token is refused and changes nothing.
+    let post = |p: String| {
+        app.http
+            .post(format!("{}{p}", app.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("List-Unsubscribe=One-Click")
+            .send()
+    };
+    let (id, sig) = path.trim_start_matches("/abbestellen/").split_once('-').unwrap();
+    let forged = format!("/abbestellen/{}-{sig}", uuid::Uuid::new_v4().simple());
+    assert_eq!(post(forged).await.unwrap().status(), 404);
+    assert_eq!(post(format!("/abbestellen/{id}-{}", "0".repeat(64))).await.unwrap().status(), 404);
+    assert_eq!(post(format!("/abbestellen/{}", "a".repeat(5000))).await.unwrap().status(), 404);
+    assert_eq!(mode(app.ok(Some(&anna_token), settings_query, json!({})).await), "SINGLE");
+
+    // The mail client's POST, without cookies; twice is harmless.
+    for _ in 0..2 {
+        let answer = post(path.clone()).await.unwrap();
+        assert_eq!(answer.status(), 200);
+    }
+    let settings = app.ok(Some(&anna_token), settings_query, json!({})).await;
+    assert_eq!(mode(settings.clone()), "OFF");
+    assert_eq!(settings["myNotificationSettings"]["digest"], false);
+
+    // No more mails: neither new ones nor next week's reminder; the sign-in link she asks for is.
+    enqueue(vec![note("reply", NotificationKind::CommentReply, 0), note("link", NotificationKind::SignInLink, 0)])
+        .await;
+    teilhabe::jobs::pass(&app.state).await.unwrap();
+    app.clock.advance(chrono::Duration::days(8));
+    teilhabe::jobs::pass(&app.state).await.unwrap();
+    let subjects: Vec<String> = mails_in(&dir).iter().map(|(_, raw)| subject_of(raw)).collect();
+    assert_eq!(subjects, ["Betreff first", "Betreff link"], "only the requested sign-in link was mailed");
+    let all = mails_in(&dir);
+    let sign_in = mail_parser::MessageParser::default().parse(&all[1].1).unwrap();
+    assert!(sign_in.header_raw("List-Unsubscribe-Post").is_none(), "a sign-in link offers no one-click");
+
+    // …but the notification centre shows them all.
+    let inbox = app.ok(Some(&anna_token), "{ myInbox(first: 20) { edges { node { subject } } } }", json!({})).await;
+    let shown: Vec<&str> =
+        inbox["myInbox"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["subject"].as_str().unwrap()).collect();
+    for s in ["Betreff first", "Betreff next-week", "Betreff reply"] {
+        assert!(shown.contains(&s), "{s} in {shown:?}");
+    }
+
+    // Mails on again in the settings: what becomes due from now on is mailed.
+    let on = app
+        .ok(Some(&anna_token), "mutation { setNotificationMailMode(mode: DIGEST) { mailMode digest } }", json!({}))
+        .await;
+    assert_eq!(on["setNotificationMailMode"]["mailMode"], "DIGEST");
+    app.ok(Some(&anna_token), "mutation { setNotificationMailMode(mode: SINGLE) { mailMode } }", json!({})).await;
+    enqueue(vec![note("tomorrow", NotificationKind::DeliveryDue, 1)]).await;
+    app.clock.advance(chrono::Duration::days(2));
+    teilhabe::jobs::pass(&app.state).await.unwrap();
+    let subjects: Vec<String> = mails_in(&dir).iter().map(|(_, raw)| subject_of(raw)).collect();
+    assert_eq!(subjects.last().map(String::as_str), Some("Betreff tomorrow"), "{subjects:?}");
+    assert!(!subjects.iter().any(|s| s == "Betreff reply"), "what was shown in the app is not mailed late");
+
+    // The audit log says how the mails were stopped.
+    let audit =
+        app.ok(Some(&admin), "{ auditLog(first: 50) { edges { node { summary } } } }", json!({})).await.to_string();
+    assert!(audit.contains("E-Mails über den Abmeldelink einer Mail abbestellt"), "{audit}");
+}
+
+on_both_databases!(one_click_unsubscribe_stops_mails_but_not_the_notification_centre);
 
 /// The calendar feed, read with `icalendar`'s parser: RFC 5545 dates and product id, RFC 7986
 /// refresh interval, and the votes a person may take part in.

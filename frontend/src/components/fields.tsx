@@ -66,6 +66,7 @@ export function RadioField({
   value,
   onChange,
   isRequired,
+  description,
 }: {
   label: string;
   name: string;
@@ -74,6 +75,7 @@ export function RadioField({
   value?: string;
   onChange?: (v: string) => void;
   isRequired?: boolean;
+  description?: string;
 }) {
   return (
     <RadioGroup
@@ -96,6 +98,11 @@ export function RadioField({
           </Radio>
         ))}
       </div>
+      {description && (
+        <Text slot="description" className="field-description">
+          {description}
+        </Text>
+      )}
       <FieldError className="field-error" />
     </RadioGroup>
   );

@@ -13,7 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    entities::{NotificationKind, NotificationStatus, notification, settings},
+    entities::{MailMode, NotificationKind, NotificationStatus, notification, settings},
     mailer::{Mailer, Outgoing, SendError},
 };
 use crate::{
@@ -31,11 +31,13 @@ use crate::{
 mod claiming;
 mod digests;
 mod inbox;
+mod mail_mode;
 mod sending;
 
 pub use claiming::*;
 pub use digests::*;
 pub use inbox::*;
+pub use mail_mode::*;
 pub use sending::*;
 
 /// Attempts before a notification is given up as `FAILED`.
@@ -120,21 +122,25 @@ pub async fn enqueue_many<C: ConnectionTrait>(db: &C, list: Vec<NewNotification>
         return Ok(0);
     }
     let recipients: Vec<Uuid> = list.iter().map(|n| n.recipient_id).collect();
-    let digest_users: std::collections::HashSet<Uuid> = settings::Entity::find()
+    let modes: HashMap<Uuid, MailMode> = settings::Entity::find()
         .filter(settings::Column::UserId.is_in(recipients))
-        .filter(settings::Column::Digest.eq(true))
+        .filter(Condition::any().add(settings::Column::Digest.eq(true)).add(settings::Column::MailOff.eq(true)))
         .all(db)
         .await?
         .into_iter()
-        .map(|s| s.user_id)
+        .map(|s| (s.user_id, s.mail_mode()))
         .collect();
     let mut inserted = 0;
     let mut rows: Vec<notification::ActiveModel> = list
         .into_iter()
         .map(|n| {
-            let via_digest = !matches!(n.kind, NotificationKind::Digest | NotificationKind::SignInLink)
-                && digest_users.contains(&n.recipient_id);
-            row(n, via_digest, now)
+            let mode = modes.get(&n.recipient_id).copied().unwrap_or(MailMode::Single);
+            let follows_mode = follows_mail_mode(n.kind);
+            let mut row = row(n, follows_mode && mode == MailMode::Digest, now);
+            if follows_mode && mode == MailMode::Off {
+                row.status = Set(NotificationStatus::InAppOnly);
+            }
+            row
         })
         .collect();
     // 17 columns per row: 1,000 rows stay under SQLite's 32,766 and PostgreSQL's 65,535 bound
@@ -174,14 +180,15 @@ pub async fn expire_sign_in_mails<C: ConnectionTrait>(db: &C, created_before: Da
 }
 
 /// The person acted: pending reminders whose dedupe key starts with `dedupe_key_prefix` are
-/// cancelled, in the caller's transaction. Rows already being sent are left to finish.
+/// cancelled (and leave the notification centre), in the caller's transaction. Rows already
+/// being sent are left to finish.
 pub async fn cancel_pending<C: ConnectionTrait>(db: &C, dedupe_key_prefix: &str) -> Result<u64> {
     if dedupe_key_prefix.is_empty() {
         return Err(Error::validation("dedupeKeyPrefix", "must not be empty"));
     }
     let res = notification::Entity::update_many()
         .col_expr(notification::Column::Status, Expr::value(NotificationStatus::Cancelled))
-        .filter(notification::Column::Status.eq(NotificationStatus::Pending))
+        .filter(notification::Column::Status.is_in([NotificationStatus::Pending, NotificationStatus::InAppOnly]))
         .filter(notification::Column::DedupeKey.starts_with(dedupe_key_prefix))
         .exec(db)
         .await?;
@@ -233,6 +240,7 @@ pub async fn settings_of<C: ConnectionTrait>(db: &C, user_id: Uuid, now: DateTim
     settings::Entity::insert(settings::ActiveModel {
         user_id: Set(user_id),
         digest: Set(false),
+        mail_off: Set(false),
         calendar_token: Set(new_calendar_token()),
         updated_at: Set(now),
     })
@@ -242,33 +250,11 @@ pub async fn settings_of<C: ConnectionTrait>(db: &C, user_id: Uuid, now: DateTim
     settings::Entity::find_by_id(user_id).one(db).await?.ok_or(Error::NotFound("settings"))
 }
 
-/// Chooses a daily digest instead of single mails; reminders already queued follow the choice.
+/// Chooses a daily digest instead of single mails (and mails at all); reminders already queued
+/// follow the choice.
 pub async fn set_digest(state: &AppState, actor: &Actor, digest: bool) -> Result<settings::Model> {
-    let now = state.now();
-    let mut txn = Change::begin(&state.db, now).await?;
-    let current = settings_of(&txn, actor.user_id, now).await?;
-    let mut row: settings::ActiveModel = current.into();
-    row.digest = Set(digest);
-    row.updated_at = Set(now);
-    let updated = row.update(&txn).await?;
-    notification::Entity::update_many()
-        .col_expr(notification::Column::ViaDigest, Expr::value(digest))
-        .filter(notification::Column::RecipientId.eq(actor.user_id))
-        .filter(notification::Column::Status.eq(NotificationStatus::Pending))
-        .filter(notification::Column::Kind.ne(NotificationKind::Digest))
-        .exec(&txn)
-        .await?;
-    txn.audit(
-        Some(actor.user_id),
-        AuditEntry {
-            action: "notifications.settings",
-            entity_type: "user",
-            entity_id: Some(actor.user_id),
-            summary: if digest { "Tägliche Sammelmail gewählt".into() } else { "Einzelmails gewählt".into() },
-        },
-    );
-    txn.commit().await?;
-    Ok(updated)
+    let mode = if digest { MailMode::Digest } else { MailMode::Single };
+    set_mail_mode(state, actor.user_id, mode, Switched::InApp).await
 }
 
 /// Replaces the calendar token, e.g. after the feed URL was shared by mistake.

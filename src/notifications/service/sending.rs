@@ -1,6 +1,7 @@
 //! Sending claimed notifications: re-check, send with a timeout, settle.
 
 use super::*;
+use crate::notifications::links::{self, Place};
 
 /// What one send step did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -42,6 +43,7 @@ pub async fn send_due(state: &AppState, now: DateTime<Utc>, owed_check: &impl Ow
         }
         let keys: Vec<&str> = batch.iter().map(|n| n.dedupe_key.as_str()).collect();
         let owed = owed_check.still_owed_many(&state.db, &keys).await?;
+        let key = crate::notifications::signing::secret(&state.db, state).await?;
         let people: HashMap<Uuid, user::Model> = user::Entity::find()
             .filter(user::Column::Id.is_in(ids))
             .all(&state.db)
@@ -51,12 +53,12 @@ pub async fn send_due(state: &AppState, now: DateTime<Utc>, owed_check: &impl Ow
             .collect();
         // A few mails at once: with SMTP each waits mostly for the server. Each is settled
         // as soon as it is out, so that a crash repeats at most the mails in flight.
-        let (owed, people) = (&owed, &people);
+        let (owed, people, key) = (&owed, &people, &key);
         let token = batch.first().and_then(|n| n.lease_token);
         let sending = futures_util::stream::iter(batch)
             .map(|n| async move {
                 let outcome = if owed.get(&n.dedupe_key).copied().unwrap_or(true) {
-                    deliver(state, mailer, people, &n).await
+                    deliver(state, mailer, people, key, &n).await
                 } else {
                     Outcome::Cancelled("no longer owed".into())
                 };
@@ -105,6 +107,7 @@ pub(super) async fn deliver(
     state: &AppState,
     mailer: &Mailer,
     people: &HashMap<Uuid, user::Model>,
+    key: &[u8],
     n: &notification::Model,
 ) -> Outcome {
     let Some(to) = reachable(people.get(&n.recipient_id)) else {
@@ -129,6 +132,10 @@ pub(super) async fn deliver(
                 .clone()
                 .unwrap_or_else(|| crate::notifications::mailer::html_of(&n.body_text, n.link.as_deref())),
         ),
+        unsubscribe_url: follows_mail_mode(n.kind).then(|| {
+            let place = Place::Unsubscribe(crate::notifications::unsubscribe::token(key, to.id));
+            links::url(&state.config.public_url, &place.path())
+        }),
     };
     match mailer.send(mail, state.config.smtp_timeout).await {
         Ok(()) => Outcome::Sent,

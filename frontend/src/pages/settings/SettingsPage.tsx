@@ -8,12 +8,14 @@ import { PageHeading } from '../../components/PageHeading';
 import { QueryView } from '../../components/QueryView';
 import { formText } from '../../lib/form';
 import { useMutation, useQuery } from '../../lib/hooks';
-import { RotateFeedMutation, SetDigestMutation, SettingsQuery } from './operations';
+import type { MailMode } from '../../gql/graphql';
+import { RotateFeedMutation, SetMailModeMutation, SettingsQuery } from './operations';
 import { SecondFactorSection } from './SecondFactorSection';
 import './settings.css';
 
-const SINGLE = 'single';
-const DIGEST = 'digest';
+const MODES: MailMode[] = ['SINGLE', 'DIGEST', 'OFF'];
+const SAVED: Record<MailMode, string> = { SINGLE: 'settings.savedSingle', DIGEST: 'settings.savedDigest', OFF: 'settings.savedOff' };
+const LABEL: Record<MailMode, string> = { SINGLE: 'settings.single', DIGEST: 'settings.digest', OFF: 'settings.off' };
 
 /** The person's own settings: how mails arrive, and the private calendar feed. */
 export function SettingsPage() {
@@ -51,7 +53,7 @@ export function SettingsPage() {
             )}
             {settings && (
               <>
-                <DigestForm digest={settings.digest} onDone={q.refetch} />
+                <MailModeForm mode={settings.mailMode} onDone={q.refetch} />
                 <CalendarFeed url={settings.calendarUrl} onDone={q.refetch} />
               </>
             )}
@@ -62,17 +64,18 @@ export function SettingsPage() {
   );
 }
 
-function DigestForm({ digest, onDone }: { digest: boolean; onDone: () => void }) {
+function MailModeForm({ mode, onDone }: { mode: MailMode; onDone: () => void }) {
   const { t } = useTranslation();
-  const set = useMutation(SetDigestMutation);
-  const [saved, setSaved] = useState<boolean | null>(null);
+  const set = useMutation(SetMailModeMutation);
+  const [saved, setSaved] = useState<MailMode | null>(null);
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     setSaved(null);
-    const want = formText(new FormData(e.currentTarget), 'mode') === DIGEST;
-    const r = await set.run({ digest: want });
+    const chosen = formText(new FormData(e.currentTarget), 'mode');
+    const want = MODES.find((m) => m === chosen) ?? 'SINGLE';
+    const r = await set.run({ mode: want });
     if (r) {
-      setSaved(r.setNotificationDigest.digest);
+      setSaved(r.setNotificationMailMode.mailMode);
       onDone();
     }
   }
@@ -85,18 +88,16 @@ function DigestForm({ digest, onDone }: { digest: boolean; onDone: () => void })
         <RadioField
           name="mode"
           label={t('settings.mailMode')}
-          defaultValue={digest ? DIGEST : SINGLE}
-          options={[
-            { id: SINGLE, label: t('settings.single') },
-            { id: DIGEST, label: t('settings.digest') },
-          ]}
+          description={t('settings.offHelp')}
+          defaultValue={mode}
+          options={MODES.map((m) => ({ id: m, label: t(LABEL[m]) }))}
         />
         <Button type="submit" className="btn" isPending={set.pending}>
           {t('settings.save')}
         </Button>
       </Form>
       <p role="status" className={saved === null ? undefined : 'alert alert-success'}>
-        {saved === null ? '' : saved ? t('settings.savedDigest') : t('settings.savedSingle')}
+        {saved === null ? '' : t(SAVED[saved])}
       </p>
     </section>
   );

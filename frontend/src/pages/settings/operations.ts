@@ -15,16 +15,16 @@ export const SettingsQuery = graphql(`
       }
     }
     myNotificationSettings {
-      digest
+      mailMode
       calendarUrl
     }
   }
 `);
 
-export const SetDigestMutation = graphql(`
-  mutation SettingsSetDigest($digest: Boolean!) {
-    setNotificationDigest(digest: $digest) {
-      digest
+export const SetMailModeMutation = graphql(`
+  mutation SettingsSetMailMode($mode: MailMode!) {
+    setNotificationMailMode(mode: $mode) {
+      mailMode
     }
   }
 `);
