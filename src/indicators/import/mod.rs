@@ -425,7 +425,12 @@ async fn decide_all<C: ConnectionTrait>(
     }
     let mut outcomes = Vec::with_capacity(incoming.len());
     let mut writes = Vec::new();
-    for item in incoming {
+    let districts = crate::indicators::districts::index(db).await?;
+    for mut item in incoming {
+        if let Err((_, message)) = districts.resolve(&mut item.breakdown) {
+            errors.push(LineError { line: item.line, message: format!("{} {}: {message}", ind.code, item.period) });
+            continue;
+        }
         let existing = stored.remove(&item.period);
         let cells = existing.as_ref().map(breakdown_of).unwrap_or_default();
         let facts = existing.as_ref().map(|d| Stored {
