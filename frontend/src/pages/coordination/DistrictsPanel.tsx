@@ -92,7 +92,7 @@ export function DistrictsPanel() {
             options={[{ id: NO_PARENT, label: t('districts.noParent') }, ...list.map((d) => ({ id: d.id, label: `${d.code} ${d.name}` }))]}
           />
           <Button type="submit" className="btn" isPending={create.pending}>
-            {t('districts.add')}
+            {t('districts.submit')}
           </Button>
         </Form>
       </Expander>
