@@ -440,3 +440,65 @@ on_both_databases!(
     the_district_map_is_uploaded_once_and_served,
     small_numbers_never_reach_the_public,
 );
+
+const GENESIS_FILE: &str = "99999-01-01-4_bezirke_flat.csv";
+
+/// An indicator mapped to a GENESIS table broken down by Stadtbezirk, with two districts kept.
+async fn genesis_city(app: TestApp) -> (City, String) {
+    let admin = app.admin().await;
+    let amt = app.create_org(&admin, "Amt für Statistik", "ADMINISTRATION").await;
+    let (_, coordinator) = app.create_user(&admin, "koordination@example.org", "COORDINATOR", &[]).await;
+    let (_, member) = app.create_user(&admin, "statistik@example.org", "MEMBER", &[&amt]).await;
+    let c = City { app, admin, coordinator, member, amt };
+    c.district("05515000-01", "Mitte", None).await;
+    c.district("05515000-02", "Nord", None).await;
+    let ind = c.indicator("EINB-G", None).await;
+    c.app
+        .ok(
+            Some(&c.coordinator),
+            "mutation($id: UUID!, $i: GenesisMappingInput!) { setGenesisMapping(indicatorId: $id, input: $i) { version } }",
+            json!({"id": ind, "i": {"tableCode": "99999-01-01-4", "valueVariable": "EINB01",
+                                    "filters": [{"variable": "GEMEIN", "attribute": "05515000"}], "source": "IT.NRW"}}),
+        )
+        .await;
+    (c, ind)
+}
+
+async fn genesis_tables_name_their_districts(b: Backend) {
+    let (c, ind) = genesis_city(TestApp::start(b).await).await;
+    let (content_type, body) = multipart(&[("file", Some(GENESIS_FILE), &fixture(GENESIS_FILE))]);
+    let res = c
+        .app
+        .http
+        .post(format!("{}/api/indicators/{ind}/imports/genesis?dryRun=true", c.app.base))
+        .bearer_auth(&c.member)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let report: Value = res.json().await.unwrap();
+    assert_eq!(report["counts"]["created"], 1, "{report:#}");
+    assert_eq!(report["errors"][0]["line"], 5, "{report:#}");
+    assert!(report["errors"][0]["message"].as_str().unwrap().contains("„Hiltrup“"), "{report:#}");
+}
+
+on_both_databases!(genesis_tables_name_their_districts);
+
+#[tokio::test]
+async fn the_command_line_import_checks_districts_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/cli.db?mode=rwc", dir.path().display());
+    let (c, _) = genesis_city(TestApp::start_with(Backend::Sqlite, |cfg| cfg.database_url = db.clone()).await).await;
+    let file = format!("{FIXTURES}/{GENESIS_FILE}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_teilhabe"))
+        .args(["import", "genesis", &file, "--indicator", "EINB-G"])
+        .env("TEILHABE_DATABASE_URL", &db)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!out.status.success() && text.contains("Zeile 5") && text.contains("Hiltrup"), "{text}");
+    let stored = c.app.ok(Some(&c.member), "{ deliveries { period } }", json!({})).await;
+    assert_eq!(stored["deliveries"], json!([]), "nothing imported: {stored}");
+}

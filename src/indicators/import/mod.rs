@@ -425,7 +425,12 @@ async fn decide_all<C: ConnectionTrait>(
     }
     let mut outcomes = Vec::with_capacity(incoming.len());
     let mut writes = Vec::new();
-    let districts = crate::indicators::districts::index(db).await?;
+    // The district list is read only when a district dimension comes in.
+    let by_district = incoming
+        .iter()
+        .flat_map(|i| &i.breakdown)
+        .any(|b| crate::indicators::districts::is_district_dimension(&b.dimension));
+    let districts = if by_district { crate::indicators::districts::index(db).await? } else { Default::default() };
     for mut item in incoming {
         if let Err((_, message)) = districts.resolve(&mut item.breakdown) {
             errors.push(LineError { line: item.line, message: format!("{} {}: {message}", ind.code, item.period) });
