@@ -48,6 +48,7 @@ pub struct Query(
     indicators::graphql::IndicatorsQuery,
     tasks::graphql::TasksQuery,
     search::graphql::SearchQuery,
+    indicators::districts::graphql::DistrictsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -60,6 +61,7 @@ pub struct Mutation(
     notifications::graphql::NotificationsMutation,
     indicators::graphql::IndicatorsMutation,
     tasks::graphql::TasksMutation,
+    indicators::districts::graphql::DistrictsMutation,
 );
 
 #[derive(MergedSubscription, Default)]

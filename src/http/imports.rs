@@ -28,7 +28,7 @@ pub struct Params {
     retrieved_on: Option<NaiveDate>,
 }
 
-fn is_multipart(headers: &HeaderMap) -> bool {
+pub(super) fn is_multipart(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -47,11 +47,11 @@ async fn file_field(mut form: Multipart) -> Result<Vec<u8>, Error> {
 }
 
 /// The form, when the request really is multipart (axum's extractor also accepts other bodies).
-fn multipart(headers: &HeaderMap, form: Result<Multipart, MultipartRejection>) -> Option<Multipart> {
+pub(super) fn multipart(headers: &HeaderMap, form: Result<Multipart, MultipartRejection>) -> Option<Multipart> {
     form.ok().filter(|_| is_multipart(headers))
 }
 
-fn unsupported() -> Response {
+pub(super) fn unsupported() -> Response {
     let err = Error::validation("Content-Type", "send the file as multipart/form-data");
     (StatusCode::UNSUPPORTED_MEDIA_TYPE, Json(super::respond::error_body(&err))).into_response()
 }

@@ -2,6 +2,7 @@
 
 pub mod auth;
 mod calendar;
+mod districts;
 pub mod graphql;
 pub mod guard;
 mod imports;
@@ -78,15 +79,24 @@ pub fn router(app: AppState) -> Router {
         .route("/api/indicators/{id}/imports/genesis", axum::routing::post(imports::genesis_upload))
         .route("/api/imports/sheet", axum::routing::post(imports::sheet_upload))
         .route("/abbestellen/{token}", get(static_files::serve).post(unsubscribe::one_click))
+        .route("/api/districts.geojson", get(districts::download))
         .fallback(static_files::serve)
-        .with_state(http)
+        .with_state(http.clone())
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        // The district map is larger than any other body: its route has its own cap, and its
+        // handler reads the file in chunks after checking the login.
+        .merge(
+            Router::new()
+                .route("/api/districts/geojson", axum::routing::post(districts::upload))
+                .with_state(http)
+                .layer(DefaultBodyLimit::max(districts::MAX_REQUEST_BYTES)),
+        )
         // A panic ends its own request with a 500, never the process or other requests.
         .layer(CatchPanicLayer::custom(panic_response))
         // gzip or brotli as the client accepts, for bodies above a few dozen bytes (the web app's
         // scripts, API answers, downloads); images and already compressed types are left alone.
         .layer(CompressionLayer::new())
-        .layer(DefaultBodyLimit::max(max_body))
-        .layer(RequestBodyLimitLayer::new(max_body))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(

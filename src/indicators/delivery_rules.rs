@@ -22,6 +22,10 @@ pub struct BreakdownEntry {
     pub dimension: String,
     pub category: String,
     pub value: f64,
+    /// The official code of the district a cell of a district dimension refers to; its
+    /// category is then the district's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// What the owner confirms: a value, or that no new data exist yet.
@@ -285,6 +289,7 @@ mod tests {
             dimension: dimension.into(),
             category: category.into(),
             value,
+            code: None,
         };
         let with = |breakdown: Vec<BreakdownEntry>| Confirmation::Value {
             value: 10.0,

@@ -2,6 +2,7 @@
 
 pub mod delivery_rules;
 pub mod demo;
+pub mod districts;
 pub mod entities;
 pub mod graphql;
 pub mod import;

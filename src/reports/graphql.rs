@@ -82,6 +82,20 @@ pub struct ReportIndicator {
     pub trend_per_year: Option<f64>,
     pub series: Vec<ReportValue>,
     pub terms: Vec<ReportTerm>,
+    /// Public views: values below this are shown as "•" (see `suppressionNote`).
+    pub suppress_below: Option<f64>,
+    /// Public views: periods whose value is not shown.
+    pub suppressed_periods: Vec<String>,
+    /// The footnote of a "•", when the indicator has a threshold.
+    pub suppression_note: Option<String>,
+}
+
+/// A breakdown cell a public view shows as "•".
+#[derive(SimpleObject)]
+pub struct SuppressedBreakdown {
+    pub dimension: String,
+    pub category: String,
+    pub code: Option<String>,
 }
 
 /// One accepted value with its vintage; names are empty in public reports.
@@ -95,6 +109,8 @@ pub struct ReportValue {
     pub delivery_id: Uuid,
     /// The value broken down by a dimension such as district or gender, where delivered.
     pub breakdown: Vec<Breakdown>,
+    /// Public views: breakdown cells not shown, without their values.
+    pub suppressed: Vec<SuppressedBreakdown>,
     #[graphql(skip)]
     pub delivered_by_id: Option<Uuid>,
     pub delivered_at: Option<DateTime<Utc>>,
@@ -247,7 +263,12 @@ fn indicator(i: service::ReportIndicator) -> ReportIndicator {
                 breakdown: v
                     .breakdown
                     .into_iter()
-                    .map(|b| Breakdown { dimension: b.dimension, category: b.category, value: b.value })
+                    .map(|b| Breakdown { dimension: b.dimension, category: b.category, value: b.value, code: b.code })
+                    .collect(),
+                suppressed: v
+                    .suppressed
+                    .into_iter()
+                    .map(|c| SuppressedBreakdown { dimension: c.dimension, category: c.category, code: c.code })
                     .collect(),
                 delivered_by_id: v.delivered_by,
                 delivered_at: v.delivered_at,
@@ -256,6 +277,9 @@ fn indicator(i: service::ReportIndicator) -> ReportIndicator {
             })
             .collect(),
         terms: i.terms.into_iter().map(|t| ReportTerm { id: t.id, label: t.label, agreed: t.agreed }).collect(),
+        suppression_note: i.suppress_below.map(super::suppression::footnote),
+        suppress_below: i.suppress_below,
+        suppressed_periods: i.suppressed_periods,
     }
 }
 
@@ -308,7 +332,10 @@ impl FrozenReport {
         if doc.city.is_none() {
             doc.city = state(ctx).config.city.clone();
         }
-        Ok(if self.public { frozen::without_people(doc) } else { doc }.into())
+        if self.public {
+            return Ok(super::suppression::public(&state(ctx).db, frozen::without_people(doc)).await?.into());
+        }
+        Ok(doc.into())
     }
 
     async fn frozen_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {

@@ -52,6 +52,7 @@ pub fn table(report: &Report) -> Table {
     let definitions: std::collections::HashMap<_, _> =
         report.definitions.iter().map(|d| (d.id, d.text.as_str())).collect();
     let mut rows = Vec::new();
+    let mut notes: Vec<u64> = Vec::new();
     for f in &report.fields {
         for g in &f.goals {
             let goal = |rest: Vec<Cell>| {
@@ -100,12 +101,45 @@ pub fn table(report: &Report) -> Table {
                         ]);
                         rows.push(goal(row));
                     }
+                    // Cells a public view hides stand where they would, as "•".
+                    for c in &v.suppressed {
+                        let mut row = head();
+                        row.extend([
+                            v.period.as_str().into(),
+                            c.dimension.as_str().into(),
+                            c.category.as_str().into(),
+                            HIDDEN.into(),
+                            definition.into(),
+                            Cell::Empty,
+                            accepted.clone(),
+                        ]);
+                        rows.push(goal(row));
+                    }
+                }
+                for period in &i.suppressed_periods {
+                    let mut row = head();
+                    row.extend([period.as_str().into(), Cell::Empty, Cell::Empty, HIDDEN.into()]);
+                    row.extend((14..HEADERS.len()).map(|_| Cell::Empty));
+                    rows.push(goal(row));
+                }
+                if let Some(below) = i.suppress_below {
+                    let hid = !i.suppressed_periods.is_empty() || i.series.iter().any(|v| !v.suppressed.is_empty());
+                    if hid && !notes.contains(&below.to_bits()) {
+                        notes.push(below.to_bits());
+                    }
                 }
             }
         }
     }
+    for below in notes {
+        let note = format!("{HIDDEN} {}", super::suppression::footnote(f64::from_bits(below)));
+        rows.push(std::iter::once(Cell::Text(note)).chain((1..HEADERS.len()).map(|_| Cell::Empty)).collect());
+    }
     Table { sheet: "Monitoring", headers: HEADERS.to_vec(), rows }
 }
+
+/// What stands in place of a value the public may not see.
+pub const HIDDEN: &str = "•";
 
 /// `GET /api/reports/frozen/{id}/bericht.csv|.xlsx`: a frozen report's data, for logged-in
 /// readers, and for everyone once the report is published.

@@ -11,3 +11,4 @@ pub mod publication;
 pub mod service;
 pub mod status;
 pub mod summary;
+pub mod suppression;

@@ -142,7 +142,8 @@ pub async fn edition<C: ConnectionTrait>(
     if !is_published(db, PublicationKind::Leitbild, id).await? {
         return Err(Error::NotFound("published edition"));
     }
-    let mut report = super::frozen::without_people(service::build(db, now, id, None, None).await?);
+    let report = super::frozen::without_people(service::build(db, now, id, None, None).await?);
+    let mut report = super::suppression::public(db, report).await?;
     report.gaps.clear();
     let indicator_ids: HashSet<Uuid> =
         report.fields.iter().flat_map(|f| &f.goals).flat_map(|g| &g.indicators).map(|i| i.id).collect();
@@ -181,7 +182,7 @@ pub async fn report<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<(frozen_repo
     }
     let model = super::frozen::get(db, id).await?;
     let doc = super::frozen::without_people(super::frozen::document(&model)?);
-    Ok((model, doc))
+    Ok((model, super::suppression::public(db, doc).await?))
 }
 
 /// The agreed part of the glossary, when it is published: agreed terms with only their agreed

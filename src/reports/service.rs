@@ -108,6 +108,12 @@ pub struct ReportIndicator {
     pub trend_per_year: Option<f64>,
     pub series: Vec<SeriesValue>,
     pub terms: Vec<ReportTerm>,
+    /// The small-number threshold of a public view: values below it are not shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppress_below: Option<f64>,
+    /// Periods whose value a public view hides (the period's total was below the threshold).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressed_periods: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -130,10 +136,23 @@ pub struct SeriesValue {
     pub break_before: bool,
     pub delivery_id: Uuid,
     pub breakdown: Vec<BreakdownEntry>,
+    /// Breakdown cells a public view hides, without their values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<SuppressedCell>,
     pub delivered_by: Option<Uuid>,
     pub delivered_at: Option<DateTime<Utc>>,
     pub accepted_by: Option<Uuid>,
     pub accepted_at: Option<DateTime<Utc>>,
+}
+
+/// A breakdown cell shown as "•": where it would stand, not what it holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SuppressedCell {
+    pub dimension: String,
+    pub category: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -343,6 +362,7 @@ pub(crate) async fn build<C: ConnectionTrait>(
                 break_before,
                 delivery_id: d.id,
                 breakdown: d.breakdown.as_deref().and_then(|b| serde_json::from_str(b).ok()).unwrap_or_default(),
+                suppressed: Vec::new(),
                 delivered_by: d.delivered_by,
                 delivered_at: d.delivered_at,
                 accepted_by: d.accepted_by,
@@ -388,6 +408,8 @@ pub(crate) async fn build<C: ConnectionTrait>(
                 status: assessment.status,
                 latest_value: assessment.latest,
                 trend_per_year: assessment.trend_per_year,
+                suppress_below: None,
+                suppressed_periods: Vec::new(),
                 series,
                 terms: its_terms
                     .iter()

@@ -121,7 +121,7 @@ fn confirmation(
             breakdown: breakdown
                 .unwrap_or_default()
                 .into_iter()
-                .map(|b| BreakdownEntry { dimension: b.dimension, category: b.category, value: b.value })
+                .map(|b| BreakdownEntry { dimension: b.dimension, category: b.category, value: b.value, code: None })
                 .collect(),
             note,
             definition_id,

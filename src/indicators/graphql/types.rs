@@ -204,6 +204,8 @@ pub struct Breakdown {
     pub dimension: String,
     pub category: String,
     pub value: f64,
+    /// The district's official code, for cells of a district dimension.
+    pub code: Option<String>,
 }
 
 #[derive(SimpleObject, Clone)]
@@ -243,7 +245,7 @@ impl From<delivery::Model> for DataDelivery {
             value: m.value,
             breakdown: breakdown
                 .into_iter()
-                .map(|b| Breakdown { dimension: b.dimension, category: b.category, value: b.value })
+                .map(|b| Breakdown { dimension: b.dimension, category: b.category, value: b.value, code: b.code })
                 .collect(),
             note: m.note.clone(),
             definition_id: m.definition_id,

@@ -303,7 +303,9 @@ pub fn extract(text: &str, mapping: &TableMapping) -> Extract {
         entry.line = entry.line.min(m.line);
         match m.cell {
             None => entry.value = Some(value),
-            Some((dimension, category)) => entry.breakdown.push(BreakdownEntry { dimension, category, value }),
+            Some((dimension, category)) => {
+                entry.breakdown.push(BreakdownEntry { dimension, category, value, code: None })
+            }
         }
     }
     for time in marked_totals {

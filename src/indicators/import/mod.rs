@@ -425,7 +425,17 @@ async fn decide_all<C: ConnectionTrait>(
     }
     let mut outcomes = Vec::with_capacity(incoming.len());
     let mut writes = Vec::new();
-    for item in incoming {
+    // The district list is read only when a district dimension comes in.
+    let by_district = incoming
+        .iter()
+        .flat_map(|i| &i.breakdown)
+        .any(|b| crate::indicators::districts::is_district_dimension(&b.dimension));
+    let districts = if by_district { crate::indicators::districts::index(db).await? } else { Default::default() };
+    for mut item in incoming {
+        if let Err((_, message)) = districts.resolve(&mut item.breakdown) {
+            errors.push(LineError { line: item.line, message: format!("{} {}: {message}", ind.code, item.period) });
+            continue;
+        }
         let existing = stored.remove(&item.period);
         let cells = existing.as_ref().map(breakdown_of).unwrap_or_default();
         let facts = existing.as_ref().map(|d| Stored {

@@ -145,7 +145,7 @@ mod tests {
     }
 
     fn cell(category: &str, value: f64) -> BreakdownEntry {
-        BreakdownEntry { dimension: "Geschlecht".into(), category: category.into(), value }
+        BreakdownEntry { dimension: "Geschlecht".into(), category: category.into(), value, code: None }
     }
 
     fn stored(status: DeliveryStatus, value: Option<f64>, breakdown: &[BreakdownEntry]) -> Stored<'_> {

@@ -185,7 +185,12 @@ pub fn rows(table: &[Vec<Cell>], german: bool) -> Sheet {
                 Column::Note => note = Some(text).filter(|t| !t.is_empty()),
                 Column::Cell(_, _) if text.is_empty() => {}
                 Column::Cell(d, c) => match parsed() {
-                    Some(v) => breakdown.push(BreakdownEntry { dimension: d.clone(), category: c.clone(), value: v }),
+                    Some(v) => breakdown.push(BreakdownEntry {
+                        dimension: d.clone(),
+                        category: c.clone(),
+                        value: v,
+                        code: None,
+                    }),
                     None => {
                         fail(format!("{d}: {c}: „{text}“ is not a number"));
                         bad = true;
@@ -251,7 +256,7 @@ mod tests {
         assert_eq!((r.line, r.code.as_str(), r.period.as_str(), r.value), (2, "BIL-1", "2024", 12.5));
         assert_eq!(
             r.breakdown,
-            vec![BreakdownEntry { dimension: "Bezirk".into(), category: "Mitte".into(), value: 10.0 }]
+            vec![BreakdownEntry { dimension: "Bezirk".into(), category: "Mitte".into(), value: 10.0, code: None }]
         );
         assert_eq!(r.note.as_deref(), Some("aus dem Fachverfahren"));
         let lines: Vec<u64> = s.errors.iter().map(|e| e.line).collect();

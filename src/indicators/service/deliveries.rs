@@ -191,7 +191,10 @@ pub(super) async fn confirm_as(
         reminder_epoch: d.reminder_epoch,
         unit: &ind.unit,
     };
-    let confirmed = delivery_rules::confirm(&facts, expected_version, confirmation, now)?;
+    let mut confirmed = delivery_rules::confirm(&facts, expected_version, confirmation, now)?;
+    if let delivery_rules::Confirmed::Value { breakdown, .. } = &mut confirmed {
+        crate::indicators::districts::resolve_cells(&txn, breakdown).await?;
+    }
     if let delivery_rules::Confirmed::Value { definition_id: Some(def), .. } = &confirmed {
         crate::indicators::usage::check_definition(&txn, ind.id, *def).await?;
     }

@@ -4,11 +4,12 @@ import { useSearchParams } from 'react-router';
 import { PageHeading } from '../../components/PageHeading';
 import { canCoordinate, useUser } from '../../session/context';
 import { AuditLogPanel } from './AuditLogPanel';
+import { DistrictsPanel } from './DistrictsPanel';
 import { NotificationsPanel } from './NotificationsPanel';
 import { OrganizationsPanel } from './OrganizationsPanel';
 import { UsersPanel } from './UsersPanel';
 
-const TABS = ['organisationen', 'personen', 'protokoll', 'benachrichtigungen'] as const;
+const TABS = ['organisationen', 'personen', 'protokoll', 'benachrichtigungen', 'bezirke'] as const;
 type TabKey = (typeof TABS)[number];
 
 function isTab(k: unknown): k is TabKey {
@@ -47,6 +48,7 @@ export function CoordinationPage() {
           <Tab id="personen">{t('coordination.users')}</Tab>
           <Tab id="protokoll">{t('coordination.audit')}</Tab>
           <Tab id="benachrichtigungen">{t('coordination.notifications')}</Tab>
+          <Tab id="bezirke">{t('districts.title')}</Tab>
         </TabList>
         <TabPanel id="organisationen" className="tab-panel">
           <OrganizationsPanel />
@@ -59,6 +61,9 @@ export function CoordinationPage() {
         </TabPanel>
         <TabPanel id="benachrichtigungen" className="tab-panel">
           <NotificationsPanel />
+        </TabPanel>
+        <TabPanel id="bezirke" className="tab-panel">
+          <DistrictsPanel />
         </TabPanel>
       </Tabs>
     </>

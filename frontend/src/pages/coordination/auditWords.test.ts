@@ -11,7 +11,7 @@ glossary.rule goal.add goal.update indicator.assign_owner indicator.create indic
 leitbild.archive leitbild.create notifications.calendar_token notifications.settings organization.create
 process.advance process.start proposal.decide proposal.submit proposal.update proposal.withdraw report.freeze
 report.text session.login session.logout term.deprecate term.propose term.update user.create user.erase user.update
-vote.cast`.split(/\s+/);
+vote.cast district.create district.update district.remove district.map indicator.suppression`.split(/\s+/);
 
 describe('audit log words', () => {
   it('has a German and an English label for every action', () => {

@@ -17,6 +17,7 @@ import { byName } from '../../lib/labels';
 import { canCoordinate, useUser } from '../../session/context';
 import { ConfirmDeliveryForm, type DefinitionOption } from './ConfirmDeliveryForm';
 import { GenesisImport } from './GenesisImport';
+import { IndicatorMap, SuppressionRule } from './IndicatorDistricts';
 import {
   AcceptDeliveryMutation,
   AssignOwnerMutation,
@@ -146,6 +147,8 @@ function IndicatorDetails({ ind, me, onChanged }: { ind: Indicator; me: Indicato
         <h2 id="ind-series">{t('indicators.series')}</h2>
         <SeriesChart series={ind.timeSeries} name={ind.name} />
       </section>
+      <IndicatorMap name={ind.name} unit={ind.unit} deliveries={ind.deliveries} />
+      {coordinator && <SuppressionRule indicatorId={ind.id} />}
       <section aria-labelledby="ind-deliveries">
         <h2 id="ind-deliveries">{t('indicators.deliveries')}</h2>
         {deliveries.length === 0 && <p>{t('indicators.noDeliveries')}</p>}

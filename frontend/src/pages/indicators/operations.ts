@@ -157,6 +157,7 @@ export const IndicatorQuery = graphql(`
           dimension
           category
           value
+          code
         }
         deliveredBy {
           id

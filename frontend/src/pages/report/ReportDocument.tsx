@@ -6,6 +6,7 @@ import type { GoalStatus, ReportDocumentPartsFragment as Report } from '../../gq
 import { formatDate, formatDateTime, formatNumber } from '../../lib/format';
 import { SeriesChart } from '../indicators/SeriesChart';
 import { BreakdownChart, byDimension } from './BreakdownChart';
+import { ChoroplethMap, districtPeriods } from '../../components/map/ChoroplethMap';
 import { FieldText, Paragraphs } from './FieldText';
 import { explainGoal } from './plainLanguage';
 import '../indicators/indicators.css';
@@ -675,6 +676,14 @@ function IndicatorBlock({
         name={name}
       />
       {ind.series.length > 0 && <Vintages ind={ind} footnote={footnote} noteId={noteId} internalLinks={internalLinks} />}
+      {ind.suppressedPeriods.length > 0 && (
+        <p className="district-map-note">
+          {t('map.hiddenPeriods', { periods: ind.suppressedPeriods.join(', ') })} {ind.suppressionNote}
+        </p>
+      )}
+      {districtPeriods(ind.series).length > 0 && (
+        <ChoroplethMap name={name} unit={ind.unit} periods={districtPeriods(ind.series)} note={ind.suppressionNote} />
+      )}
       {withBreakdown &&
         byDimension(withBreakdown.breakdown).map(([dimension, items]) => (
           <BreakdownChart

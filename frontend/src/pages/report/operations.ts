@@ -103,8 +103,17 @@ export const ReportDocumentFragment = graphql(`
               dimension
               category
               value
+              code
+            }
+            suppressed {
+              dimension
+              category
+              code
             }
           }
+          suppressBelow
+          suppressedPeriods
+          suppressionNote
           terms {
             id
             label

@@ -1,0 +1,155 @@
+//! The public view of a report: every indicator with a small-number rule loses the values its
+//! rule hides ([`crate::indicators::districts::suppress::hide`]), in this one place, before
+//! any public page, public report or public download is built from it. Staff read the report
+//! unchanged.
+
+use std::collections::HashMap;
+
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+use super::service::{Report, SuppressedCell};
+use crate::{error::Result, indicators::districts};
+
+/// The footnote beside every "•".
+pub fn footnote(below: f64) -> String {
+    format!("Wert unter {}, aus Datenschutzgründen nicht ausgewiesen", german_number(below))
+}
+
+fn german_number(v: f64) -> String {
+    if v.fract() == 0.0 { format!("{v:.0}") } else { v.to_string().replace('.', ",") }
+}
+
+/// Removes what the thresholds hide: a hidden period total drops the period from the series
+/// (named in `suppressed_periods`), a hidden cell moves from `breakdown` to `suppressed`. The
+/// latest value and the trend go when any total is hidden, since they would reveal it.
+pub fn apply(report: &mut Report, thresholds: &HashMap<Uuid, f64>) {
+    let indicators = report.fields.iter_mut().flat_map(|f| f.goals.iter_mut()).flat_map(|g| g.indicators.iter_mut());
+    for ind in indicators {
+        let Some(below) = thresholds.get(&ind.id).copied() else { continue };
+        ind.suppress_below = Some(below);
+        let mut kept = Vec::with_capacity(ind.series.len());
+        for mut v in std::mem::take(&mut ind.series) {
+            let cells: Vec<(&str, f64)> = v.breakdown.iter().map(|b| (b.dimension.as_str(), b.value)).collect();
+            let hidden = districts::suppress::hide(v.value, &cells, below);
+            if hidden.total {
+                ind.suppressed_periods.push(v.period.clone());
+                continue;
+            }
+            let mut shown = Vec::with_capacity(v.breakdown.len());
+            for (b, hide) in std::mem::take(&mut v.breakdown).into_iter().zip(hidden.cells) {
+                if hide {
+                    v.suppressed.push(SuppressedCell { dimension: b.dimension, category: b.category, code: b.code });
+                } else {
+                    shown.push(b);
+                }
+            }
+            v.breakdown = shown;
+            kept.push(v);
+        }
+        let last_hidden = match (kept.last(), ind.suppressed_periods.last()) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(shown), Some(hidden)) => {
+                super::status::period_position(hidden) >= super::status::period_position(&shown.period)
+            }
+        };
+        ind.series = kept;
+        if !ind.suppressed_periods.is_empty() {
+            ind.trend_per_year = None;
+        }
+        if last_hidden {
+            ind.latest_value = None;
+        }
+    }
+}
+
+/// A report as the public may read it, under the rules in force now (a rule set after a
+/// report was frozen protects it too).
+pub async fn public<C: ConnectionTrait>(db: &C, mut report: Report) -> Result<Report> {
+    let ids: Vec<Uuid> =
+        report.fields.iter().flat_map(|f| &f.goals).flat_map(|g| &g.indicators).map(|i| i.id).collect();
+    let thresholds = districts::thresholds(db, ids).await?;
+    apply(&mut report, &thresholds);
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const IND: Uuid = Uuid::from_u128(1);
+    const OTHER: Uuid = Uuid::from_u128(2);
+
+    fn value(period: &str, value: f64, cells: &[(&str, f64)]) -> serde_json::Value {
+        json!({
+            "period": period, "value": value, "definitionId": null, "breakBefore": false,
+            "deliveryId": Uuid::from_u128(99), "deliveredBy": null, "deliveredAt": null,
+            "acceptedBy": null, "acceptedAt": null,
+            "breakdown": cells.iter().map(|(c, v)| json!({"dimension": "Stadtbezirk", "category": c, "value": v, "code": c})).collect::<Vec<_>>(),
+        })
+    }
+
+    fn report(series: Vec<serde_json::Value>) -> Report {
+        let indicator = |id: Uuid, series: Vec<serde_json::Value>| {
+            json!({
+                "id": id, "code": "E", "name": "Einbürgerungen", "unit": "Personen", "sourceDescription": "",
+                "ownerId": Uuid::from_u128(3), "ownerName": null, "targetValue": null, "targetDirection": null,
+                "status": "NoTarget", "latestValue": 41.0, "trendPerYear": 3.0, "series": series, "terms": [],
+            })
+        };
+        serde_json::from_value(json!({
+            "leitbild": {"id": Uuid::from_u128(4), "title": "Leitbild", "year": 2023},
+            "generatedAt": "2026-03-02T09:00:00Z", "fromPeriod": null, "toPeriod": null,
+            "gaps": [], "definitions": [],
+            "fields": [{"id": Uuid::from_u128(5), "title": "F", "description": "", "text": null, "textVersion": 0,
+                        "goals": [{"id": Uuid::from_u128(6), "title": "G", "description": "", "parentGoalId": null,
+                                   "status": "NoTarget",
+                                   "indicators": [indicator(IND, series.clone()), indicator(OTHER, series)]}]}],
+        }))
+        .unwrap()
+    }
+
+    fn indicators(r: &Report) -> Vec<&crate::reports::service::ReportIndicator> {
+        r.fields[0].goals[0].indicators.iter().collect()
+    }
+
+    #[test]
+    fn hidden_cells_move_out_of_the_breakdown_and_small_totals_out_of_the_series() {
+        let mut r = report(vec![
+            value("2023", 2.0, &[("01", 1.0), ("02", 1.0)]),
+            value("2024", 41.0, &[("01", 2.0), ("02", 26.0), ("03", 13.0)]),
+        ]);
+        apply(&mut r, &HashMap::from([(IND, 3.0)]));
+        let [ind, other] = indicators(&r)[..] else { panic!() };
+        assert_eq!(ind.suppress_below, Some(3.0));
+        assert_eq!(ind.suppressed_periods, ["2023"]);
+        assert_eq!(ind.series.len(), 1);
+        let v = &ind.series[0];
+        assert_eq!(v.breakdown.iter().map(|b| b.category.as_str()).collect::<Vec<_>>(), ["02"]);
+        assert_eq!(v.suppressed.iter().map(|c| c.category.as_str()).collect::<Vec<_>>(), ["01", "03"]);
+        assert_eq!(ind.trend_per_year, None, "a trend over a hidden value would reveal it");
+        assert_eq!(ind.latest_value, Some(41.0), "the latest value is shown");
+        assert_eq!(other.series.len(), 2, "an indicator without a rule keeps everything");
+        assert_eq!((other.suppress_below, other.trend_per_year), (None, Some(3.0)));
+    }
+
+    #[test]
+    fn a_hidden_latest_total_hides_the_latest_value() {
+        let mut r = report(vec![value("2023", 30.0, &[]), value("2024", 2.0, &[])]);
+        apply(&mut r, &HashMap::from([(IND, 3.0)]));
+        let ind = indicators(&r)[0];
+        assert_eq!(ind.latest_value, None);
+        assert_eq!(ind.series.len(), 1);
+        let serialized = serde_json::to_string(&r.fields[0].goals[0].indicators[0]).unwrap();
+        assert!(!serialized.contains("2.0"), "{serialized}");
+    }
+
+    #[test]
+    fn the_footnote_names_the_threshold() {
+        assert_eq!(footnote(3.0), "Wert unter 3, aus Datenschutzgründen nicht ausgewiesen");
+        assert_eq!(footnote(2.5), "Wert unter 2,5, aus Datenschutzgründen nicht ausgewiesen");
+    }
+}
