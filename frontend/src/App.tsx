@@ -19,6 +19,7 @@ const GlossaryPage = lazyView(() => import('./pages/glossary/GlossaryPage').then
 const TermPage = lazyView(() => import('./pages/glossary/TermPage').then((m) => m.TermPage));
 const IndicatorsPage = lazyView(() => import('./pages/indicators/IndicatorsPage').then((m) => m.IndicatorsPage));
 const IndicatorPage = lazyView(() => import('./pages/indicators/IndicatorPage').then((m) => m.IndicatorPage));
+const DeliveriesPage = lazyView(() => import('./pages/indicators/DeliveriesPage').then((m) => m.DeliveriesPage));
 const DeliveryPage = lazyView(() => import('./pages/indicators/DeliveryPage').then((m) => m.DeliveryPage));
 const SignedLinkPage = lazyView(() => import('./pages/indicators/SignedLinkPage').then((m) => m.SignedLinkPage));
 
@@ -78,6 +79,7 @@ function AppRoutes() {
         <Route path="glossar/:id" element={<Suspense fallback={<Loading />}><TermPage /></Suspense>} />
         <Route path="indikatoren" element={<Suspense fallback={<Loading />}><IndicatorsPage /></Suspense>} />
         <Route path="indikatoren/:id" element={<Suspense fallback={<Loading />}><IndicatorPage /></Suspense>} />
+        <Route path="lieferungen" element={<Suspense fallback={<Loading />}><DeliveriesPage /></Suspense>} />
         <Route path="lieferungen/:id" element={<Suspense fallback={<Loading />}><DeliveryPage /></Suspense>} />
         <Route path="bericht" element={<Suspense fallback={<Loading />}><ReportPage /></Suspense>} />
         <Route path="bericht/eingefroren" element={<Suspense fallback={<Loading />}><FrozenReportsPage /></Suspense>} />

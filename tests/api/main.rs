@@ -10,6 +10,7 @@ mod bench;
 mod cli;
 mod crossing;
 mod demo;
+mod filters;
 mod glossary;
 mod hardening;
 mod imports;
