@@ -9,6 +9,7 @@ mod architecture;
 mod bench;
 mod cli;
 mod crossing;
+mod deliveries;
 mod demo;
 mod filters;
 mod glossary;

@@ -8,6 +8,7 @@ import { formatDate, formatNumber } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
 import { canCoordinate, useUser } from '../../session/context';
 import { ConfirmDeliveryForm } from './ConfirmDeliveryForm';
+import { AcceptOrReturn, ConfirmedFacts } from './DeliveryReview';
 import { DeliveryStatusBadge, termDefinitions } from './IndicatorPage';
 import { DeliveryQuery } from './operations';
 import '../glossary/glossary.css';
@@ -89,7 +90,14 @@ function DeliveryDetails({ d, me, onChanged }: { d: Delivery; me: DeliveryDetail
             <dd>{d.returnReason}</dd>
           </>
         )}
+        <ConfirmedFacts d={d} />
       </dl>
+      {d.status === 'DELIVERED' && canCoordinate(user) && (
+        <section aria-labelledby="delivery-review">
+          <h2 id="delivery-review">{t('indicators.reviewTitle')}</h2>
+          <AcceptOrReturn d={d} onChanged={onChanged} />
+        </section>
+      )}
       {confirmed && (
         <p role="status" className="alert alert-success">
           {t('indicators.confirmedThanks')}

@@ -288,6 +288,22 @@ export const DeliveryQuery = graphql(`
       overdue
       value
       returnReason
+      note
+      noDataReason
+      deliveredAt
+      onTime
+      acceptedAt
+      breakdown {
+        dimension
+        category
+        value
+      }
+      deliveredBy {
+        name
+      }
+      acceptedBy {
+        name
+      }
       owner {
         id
         name
@@ -325,6 +341,8 @@ export const DeliveryLinkFragment = graphql(`
     status
     version
     loginRequired
+    ownerName
+    sentBy
     definitions {
       id
       termLabel
