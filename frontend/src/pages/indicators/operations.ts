@@ -314,6 +314,13 @@ export const DeliveryQuery = graphql(`
         name
         unit
         termIds
+        timeSeries {
+          points {
+            period
+            value
+            breakBefore
+          }
+        }
         terms {
           id
           label
