@@ -10,6 +10,7 @@ import { RequireAuth } from './components/RequireAuth';
 import { LoginPage } from './pages/LoginPage';
 import { SignInLinkPage } from './pages/SignInLinkPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { OLD_LINK_AREAS, OldLinkPage } from './pages/OldLinkPage';
 import { TasksPage } from './pages/TasksPage';
 
 // Views that only some people use are loaded on demand, keeping the first load small.
@@ -97,6 +98,9 @@ function AppRoutes() {
             </Suspense>
           }
         />
+        {OLD_LINK_AREAS.map((area) => (
+          <Route key={area} path={`${area}/:id`} element={<OldLinkPage />} />
+        ))}
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

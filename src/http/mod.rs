@@ -6,6 +6,7 @@ pub mod graphql;
 pub mod guard;
 mod imports;
 pub mod rate;
+mod redirects;
 pub mod respond;
 pub mod serve;
 mod static_files;
@@ -76,6 +77,10 @@ pub fn router(app: AppState) -> Router {
         .route("/api/reports/frozen/{id}/{file}", get(crate::reports::http::frozen_download))
         .route("/api/indicators/{id}/imports/genesis", axum::routing::post(imports::genesis_upload))
         .route("/api/imports/sheet", axum::routing::post(imports::sheet_upload))
+        .route("/vorschlaege/{id}", get(redirects::old_link))
+        .route("/ziele/{id}", get(redirects::old_link))
+        .route("/handlungsfelder/{id}", get(redirects::old_link))
+        .route("/definitionen/{id}", get(redirects::old_link))
         .fallback(static_files::serve)
         .with_state(http)
         // A panic ends its own request with a 500, never the process or other requests.

@@ -21,6 +21,7 @@ mod leitbild;
 mod limits;
 mod notifications;
 mod participation;
+mod redirects;
 mod reports;
 mod schema;
 mod search;
