@@ -207,3 +207,17 @@ export async function expectAccessible(page, label) {
 export async function waitForHeading(page, name) {
   await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
 }
+
+/**
+ * Types a date into the app's DateField labelled `label` (segments TT.MM.JJJJ, whatever the
+ * browser's language), as a person would with the keyboard.
+ * @param {import('playwright-core').Page} page
+ * @param {string} label
+ * @param {string} iso `YYYY-MM-DD`
+ */
+export async function fillDate(page, label, iso) {
+  const [y, m, d] = iso.split('-');
+  const field = page.locator('.date-field').filter({ hasText: label });
+  await field.getByRole('spinbutton').first().click();
+  await page.keyboard.type(`${d}${m}${y}`);
+}

@@ -2,7 +2,7 @@
 // coordinator, and read the time series as a chart and as a table.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, apiToken, expectAccessible, graphql, launchBrowser, screenshot, startServer } from './harness.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, apiToken, expectAccessible, fillDate, graphql, launchBrowser, screenshot, startServer } from './harness.mjs';
 
 /** @type {import('./harness.mjs').RunningServer} */
 let server;
@@ -90,7 +90,7 @@ describe('indicators', { timeout: 300_000 }, () => {
     const page = coordinator;
     await page.getByRole('button', { name: 'Datenlieferung anfordern' }).click();
     await page.getByRole('textbox', { name: 'Zeitraum' }).fill('2025');
-    await page.getByLabel('Fällig am').fill('2027-01-31');
+    await fillDate(page, 'Fällig am', '2027-01-31');
     await page.getByRole('button', { name: 'Anfordern', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Die Lieferung wurde angefordert.' }).waitFor();
     await page.getByRole('heading', { level: 3, name: /Lieferung 2025/ }).waitFor();

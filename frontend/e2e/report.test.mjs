@@ -401,6 +401,17 @@ describe('monitoring report', { timeout: 300_000 }, () => {
     await expectAccessible(page, 'the publication page');
     for (const name of [/^Leitbild „.*“ \(\d{4}\) veröffentlichen$/, /^Glossar \(abgestimmte Begriffe\) veröffentlichen$/, /^Bericht Nr\. 1 „Integrationsbericht 2021 ff\.“ .* veröffentlichen$/]) {
       await table.getByRole('button', { name }).first().click();
+      // Publishing asks first, in an accessible dialog; cancelling publishes nothing.
+      const dialog = page.getByRole('alertdialog', { name: /veröffentlichen\?$/ });
+      await dialog.waitFor();
+      if (name.source.startsWith('^Leitbild')) {
+        await expectAccessible(page, 'the publish confirmation');
+        await dialog.getByRole('button', { name: 'Abbrechen' }).click();
+        await dialog.waitFor({ state: 'detached' });
+        assert.equal(await table.getByRole('button', { name }).count(), 1, 'nothing published on cancel');
+        await table.getByRole('button', { name }).first().click();
+      }
+      await dialog.getByRole('button', { name: 'Veröffentlichen', exact: true }).click();
       await page.getByRole('status').filter({ hasText: /ist jetzt veröffentlicht\./ }).waitFor();
       await table.getByRole('button', { name: new RegExp(name.source.replace('veröffentlichen$', 'zurückziehen$')) }).first().waitFor();
     }

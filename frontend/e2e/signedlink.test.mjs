@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { apiToken, expectAccessible, graphql, launchBrowser, screenshot, startServer, waitForHeading } from './harness.mjs';
+import { apiToken, expectAccessible, fillDate, graphql, launchBrowser, screenshot, startServer, waitForHeading } from './harness.mjs';
 
 /** @type {import('./harness.mjs').RunningServer} */
 let server;
@@ -225,6 +225,15 @@ describe('signed reminder link when the policy needs a login', { timeout: 300_00
   it('sends a visitor to the login and back to the link, then confirms "no new data"', async () => {
     const page = await anonymousPage();
     await page.goto(`${server.baseUrl}${linkPath}`);
+    // The link first says who sent it, what it is for and why a login is needed.
+    await waitForHeading(page, `Lieferung 2025: ${NAME}`);
+    await page.getByText(/schickt im Auftrag der Koordination des Integrationsmonitorings Erinnerungen/).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Warum eine Anmeldung?' }).waitFor();
+    await expectAccessible(page, 'signed link explains the login');
+    await page.setViewportSize({ width: 375, height: 800 });
+    await expectAccessible(page, 'signed link explains the login (375 px)');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('link', { name: 'Anmelden und bestätigen' }).click();
     await waitForHeading(page, 'Anmelden');
     const next = new URL(page.url()).searchParams.get('next');
     assert.equal(next, linkPath, 'the login keeps the link with its token');
@@ -237,7 +246,7 @@ describe('signed reminder link when the policy needs a login', { timeout: 300_00
     await page.locator('label').filter({ hasText: 'Keine neuen Daten' }).click();
     await page.getByRole('textbox', { name: 'Grund, warum es noch keine neuen Daten gibt' }).fill('Die Kursträger liefern erst im Frühjahr.');
     const later = new Date(Date.now() + 60 * 24 * 3600 * 1000).toISOString().slice(0, 10);
-    await page.getByLabel('Neue Daten erwartet am').fill(later);
+    await fillDate(page, 'Neue Daten erwartet am', later);
     await expectAccessible(page, 'signed link with login, no new data');
     await page.getByRole('button', { name: 'Keine neuen Daten melden' }).click();
     await page.getByRole('status').filter({ hasText: 'noch keine neuen Daten vorliegen' }).waitFor();

@@ -425,7 +425,7 @@ describe('workflows of coordinators and members', { timeout: 400_000 }, () => {
     await reference.fill('V/42/2031');
     await dialog.getByRole('button', { name: 'Beschließen' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await page.getByText('Beschlossen', { exact: true }).waitFor();
+    await page.getByText(/^Beschlossen am \d\d\.\d\d\.\d{4}$/).waitFor();
     await page.getByText(/V\/42\/2031/).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Ausgabe beschließen' }).count(), 0);
     const lb = /** @type {{ leitbild: unknown }} */ (

@@ -10,6 +10,7 @@ import { RequireAuth } from './components/RequireAuth';
 import { LoginPage } from './pages/LoginPage';
 import { SignInLinkPage } from './pages/SignInLinkPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { OLD_LINK_AREAS, OldLinkPage } from './pages/OldLinkPage';
 import { TasksPage } from './pages/TasksPage';
 
 // Views that only some people use are loaded on demand, keeping the first load small.
@@ -19,6 +20,7 @@ const GlossaryPage = lazyView(() => import('./pages/glossary/GlossaryPage').then
 const TermPage = lazyView(() => import('./pages/glossary/TermPage').then((m) => m.TermPage));
 const IndicatorsPage = lazyView(() => import('./pages/indicators/IndicatorsPage').then((m) => m.IndicatorsPage));
 const IndicatorPage = lazyView(() => import('./pages/indicators/IndicatorPage').then((m) => m.IndicatorPage));
+const DeliveriesPage = lazyView(() => import('./pages/indicators/DeliveriesPage').then((m) => m.DeliveriesPage));
 const DeliveryPage = lazyView(() => import('./pages/indicators/DeliveryPage').then((m) => m.DeliveryPage));
 const SignedLinkPage = lazyView(() => import('./pages/indicators/SignedLinkPage').then((m) => m.SignedLinkPage));
 
@@ -81,6 +83,7 @@ function AppRoutes() {
         <Route path="glossar/:id" element={<Suspense fallback={<Loading />}><TermPage /></Suspense>} />
         <Route path="indikatoren" element={<Suspense fallback={<Loading />}><IndicatorsPage /></Suspense>} />
         <Route path="indikatoren/:id" element={<Suspense fallback={<Loading />}><IndicatorPage /></Suspense>} />
+        <Route path="lieferungen" element={<Suspense fallback={<Loading />}><DeliveriesPage /></Suspense>} />
         <Route path="lieferungen/:id" element={<Suspense fallback={<Loading />}><DeliveryPage /></Suspense>} />
         <Route path="bericht" element={<Suspense fallback={<Loading />}><ReportPage /></Suspense>} />
         <Route path="bericht/eingefroren" element={<Suspense fallback={<Loading />}><FrozenReportsPage /></Suspense>} />
@@ -98,6 +101,9 @@ function AppRoutes() {
             </Suspense>
           }
         />
+        {OLD_LINK_AREAS.map((area) => (
+          <Route key={area} path={`${area}/:id`} element={<OldLinkPage />} />
+        ))}
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -14,6 +14,7 @@ mod m20261205_council_160;
 mod m20261205_data_180;
 mod m20261205_mail_250;
 mod m20261205_geo_220;
+mod m20261205_flows_230;
 mod m20261205_signin_170;
 mod m20261205_signin_171;
 mod m20261205_skos_140;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_skos_140::Migration),
             Box::new(m20261205_work_150::Migration),
             Box::new(m20261205_geo_220::Migration),
+            Box::new(m20261205_flows_230::Migration),
         ]
     }
 }

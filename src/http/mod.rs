@@ -7,6 +7,7 @@ pub mod graphql;
 pub mod guard;
 mod imports;
 pub mod rate;
+mod redirects;
 pub mod respond;
 pub mod serve;
 mod static_files;
@@ -80,6 +81,10 @@ pub fn router(app: AppState) -> Router {
         .route("/api/imports/sheet", axum::routing::post(imports::sheet_upload))
         .route("/abbestellen/{token}", get(static_files::serve).post(unsubscribe::one_click))
         .route("/api/districts.geojson", get(districts::download))
+        .route("/vorschlaege/{id}", get(redirects::old_link))
+        .route("/ziele/{id}", get(redirects::old_link))
+        .route("/handlungsfelder/{id}", get(redirects::old_link))
+        .route("/definitionen/{id}", get(redirects::old_link))
         .fallback(static_files::serve)
         .with_state(http.clone())
         .layer(DefaultBodyLimit::max(max_body))

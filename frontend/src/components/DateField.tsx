@@ -41,13 +41,16 @@ export function DateField({
   description?: string;
 }) {
   const { t } = useTranslation();
-  const [value, setValue] = useState<CalendarDate | null>(() => (defaultValue ? safeParse(defaultValue) : null));
+  const [initial] = useState<CalendarDate | null>(() => (defaultValue ? safeParse(defaultValue) : null));
+  const [value, setValue] = useState<CalendarDate | null>(initial);
   const hint = value ? farOff(value.toString(), new Date()) : null;
   return (
     <DatePicker
       className="field date-field"
       name={name}
-      value={value}
+      // Uncontrolled, so that a form's reset clears it like a native input; the state only
+      // feeds the plausibility hint.
+      defaultValue={initial}
       onChange={setValue}
       // TT.MM.JJJJ, as people write it on paper forms, rather than Intl's 15.2.2027.
       shouldForceLeadingZeros

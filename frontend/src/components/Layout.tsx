@@ -60,6 +60,7 @@ export function AppLayout() {
     ['/prozesse', t('nav.processes')],
     ['/glossar', t('nav.glossary')],
     ['/indikatoren', t('nav.indicators')],
+    ['/lieferungen', t('nav.deliveries')],
     ['/bericht', t('nav.report')],
   ];
   if (canCoordinate(user)) items.push(['/koordination', t('nav.coordination')]);

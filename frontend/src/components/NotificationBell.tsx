@@ -6,8 +6,13 @@ import { UnreadCountQuery } from '../pages/notifications/operations';
 import { UNREAD_CHANGED } from '../pages/notifications/unread';
 import './work.css';
 
-/** How often the unread count is read again while a page stays open. */
-const POLL_MS = 60_000;
+/**
+ * How often the unread count is read again while the page is visible. Polling, not the
+ * WebSocket: a notification becomes unread when it falls due (reminders and digests are queued
+ * ahead), which no write event marks, and a count every half minute costs one indexed COUNT
+ * (idx_notifications_recipient_id_read_at_due_at) instead of a socket per open tab.
+ */
+export const UNREAD_POLL_MS = 30_000;
 
 /** The header's entry to the notification centre, with the number of unread notifications. */
 export function NotificationBell() {
@@ -25,10 +30,26 @@ export function NotificationBell() {
     refetch();
   }, [pathname, refetch]);
   useEffect(() => {
-    const timer = window.setInterval(refetch, POLL_MS);
+    // A hidden tab does not poll; coming back to it reads the count at once.
+    let timer: number | undefined;
+    const start = () => {
+      timer ??= window.setInterval(refetch, UNREAD_POLL_MS);
+    };
+    const stop = () => {
+      if (timer !== undefined) window.clearInterval(timer);
+      timer = undefined;
+    };
+    const onVisibility = () => {
+      if (document.visibilityState === 'hidden') return stop();
+      refetch();
+      start();
+    };
+    if (document.visibilityState !== 'hidden') start();
+    document.addEventListener('visibilitychange', onVisibility);
     window.addEventListener(UNREAD_CHANGED, refetch);
     return () => {
-      window.clearInterval(timer);
+      stop();
+      document.removeEventListener('visibilitychange', onVisibility);
       window.removeEventListener(UNREAD_CHANGED, refetch);
     };
   }, [refetch]);

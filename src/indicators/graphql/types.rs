@@ -327,6 +327,8 @@ pub struct DeliveryLink {
     pub login_required: bool,
     #[graphql(skip)]
     pub indicator_id: Uuid,
+    #[graphql(skip)]
+    pub owner_id: Uuid,
 }
 
 /// A definition the delivered value may follow: one of the indicator's terms' definitions.
@@ -355,12 +357,23 @@ impl DeliveryLink {
             })
             .collect())
     }
+
+    /// The department asked for the value, so that the page can say whom the mail was for.
+    async fn owner_name(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(crate::accounts::graphql::load_organization(ctx, self.owner_id).await?.map(|o| o.name).unwrap_or_default())
+    }
+
+    /// Who sends the reminder mails (`TEILHABE_MAIL_FROM_NAME`), named on the page the link opens.
+    async fn sent_by(&self, ctx: &Context<'_>) -> String {
+        state(ctx).config.mail_from_name.clone()
+    }
 }
 
 impl DeliveryLink {
     pub(super) fn new(d: delivery::Model, ind: indicator::Model, login_required: bool) -> Self {
         Self {
             indicator_id: ind.id,
+            owner_id: d.owner_id,
             delivery_id: d.id,
             indicator_code: ind.code,
             indicator_name: ind.name,

@@ -89,9 +89,21 @@ impl Process {
         Ok(out)
     }
 
-    /// In the order they came in.
-    async fn proposals(&self, ctx: &Context<'_>) -> Result<Vec<Proposal>> {
-        Ok(loader(ctx).load_one(ProposalsOf(self.id)).await?.unwrap_or_default())
+    /// In the order they came in; optionally only those of one status, one field of action
+    /// (the field itself or its goals) or one submitting organisation.
+    async fn proposals(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<ProposalStatus>,
+        field_of_action_id: Option<Uuid>,
+        organization_id: Option<Uuid>,
+    ) -> Result<Vec<Proposal>> {
+        let filter = service::ProposalFilter { status, field_of_action_id, organization_id };
+        if filter.is_empty() {
+            // The unfiltered list is batched across processes by the loader.
+            return Ok(loader(ctx).load_one(ProposalsOf(self.id)).await?.unwrap_or_default());
+        }
+        Ok(service::proposals_of(&state(ctx).db, self.id, filter).await?.into_iter().map(Proposal::from).collect())
     }
 
     /// The disposition table: every proposal and comment of the process with its decision.

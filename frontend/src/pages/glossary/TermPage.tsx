@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { DateField } from '../../components/DateField';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Expander } from '../../components/Expander';
 import { TextInput } from '../../components/fields';
@@ -163,8 +164,8 @@ function ProposeDefinition({ termId, onCreated }: { termId: string; onCreated: (
         <TextInput name="statistic" label={t('glossary.statistic')} />
         <TextInput name="link" type="url" label={t('glossary.sourceLink')} />
         <TextInput name="scopeNote" label={t('glossary.scopeNote')} />
-        <TextInput name="validFrom" type="date" label={t('glossary.validFrom')} />
-        <TextInput name="validTo" type="date" label={t('glossary.validTo')} />
+        <DateField name="validFrom" label={t('glossary.validFrom')} />
+        <DateField name="validTo" label={t('glossary.validTo')} />
         <Button type="submit" className="btn" isPending={propose.pending}>
           {t('glossary.proposeDefinitionSubmit')}
         </Button>

@@ -3,11 +3,14 @@ import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RadioField, SelectField, TextInput } from '../../components/fields';
+import { DateField } from '../../components/DateField';
 import { TextArea } from '../../components/TextArea';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
+import { intlLocale } from '../../lib/format';
 import { useMutation } from '../../lib/hooks';
 import type { ConfirmDeliveryByLinkMutation as ByLinkResult } from '../../gql/graphql';
+import { parsePastedRows, parseSheetNumber } from './breakdownPaste';
 import { ConfirmDeliveryByLinkMutation, ConfirmDeliveryMutation } from './operations';
 
 /** The delivery as the signed link shows it, after confirming through it. */
@@ -21,10 +24,13 @@ export interface DefinitionOption {
 const NONE = '__none__';
 const FIELDS = { fields: ['value', 'note', 'reason', 'expectedAt', 'definitionId', 'breakdown'] };
 
-/** Parses "12,5" or "12.5" into a number; NaN when not a number. */
-export function parseDecimal(s: string): number {
-  const v = s.trim().replace(/\s/g, '').replace(',', '.');
-  return v === '' ? NaN : Number(v);
+/** Parses "12,5", "1.234,5" or "12.5" into a number; NaN when not a number. */
+export const parseDecimal = parseSheetNumber;
+
+/** A breakdown row of the form; `initial` holds what a paste filled in. */
+interface Row {
+  id: number;
+  initial?: { dimension: string; category: string; value: string };
 }
 
 /** The owner confirms a delivery: a value (with optional breakdown), or "no new data yet". */
@@ -47,7 +53,7 @@ export function ConfirmDeliveryForm({
   /** Replaces the default error summary (e.g. with the link's own wording); null keeps it. */
   errorSummary?: (error: unknown) => ReactNode;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const direct = useMutation(ConfirmDeliveryMutation);
   const byLink = useMutation(ConfirmDeliveryByLinkMutation);
   const confirm = {
@@ -66,7 +72,27 @@ export function ConfirmDeliveryForm({
   const summary = errorSummary?.(confirm.error) ?? null;
   const { fieldErrors } = useErrorText();
   const [mode, setMode] = useState<'value' | 'nodata'>('value');
-  const [rows, setRows] = useState<number[]>([]);
+  const [rows, setRows] = useState<Row[]>([]);
+  const [pasteNote, setPasteNote] = useState<string | null>(null);
+  const numberFormat = new Intl.NumberFormat(intlLocale(i18n.language), { useGrouping: false, maximumFractionDigits: 10 });
+
+  /** Rows pasted from a spreadsheet: appended after the rows already filled in. */
+  function takePaste(text: string): boolean {
+    const { rows: pasted, badLines } = parsePastedRows(text);
+    if (pasted.length === 0 && badLines.length === 0) return false;
+    const added = pasted.map((r, i) => ({
+      id: next + i,
+      initial: { dimension: r.dimension, category: r.category, value: numberFormat.format(r.value) },
+    }));
+    setRows([...rows, ...added]);
+    setNext(next + pasted.length);
+    setPasteNote(
+      badLines.length > 0
+        ? t('indicators.pastePartly', { count: pasted.length, lines: badLines.join(', ') })
+        : t('indicators.pasteDone', { count: pasted.length }),
+    );
+    return true;
+  }
   const [next, setNext] = useState(0);
   const [localError, setLocalError] = useState<string | null>(null);
 
@@ -94,7 +120,7 @@ export function ConfirmDeliveryForm({
       return;
     }
     const breakdown = [];
-    for (const id of rows) {
+    for (const { id } of rows) {
       const dimension = formText(f, `dim-${id}`).trim();
       const category = formText(f, `cat-${id}`).trim();
       const v = parseDecimal(formText(f, `val-${id}`));
@@ -147,12 +173,17 @@ export function ConfirmDeliveryForm({
           )}
           <fieldset className="breakdown">
             <legend>{t('indicators.breakdown')}</legend>
-            {rows.map((id, i) => (
+            {rows.map(({ id, initial }, i) => (
               <div className="breakdown-row" key={id}>
-                <TextInput name={`dim-${id}`} label={t('indicators.dimensionN', { n: i + 1 })} />
-                <TextInput name={`cat-${id}`} label={t('indicators.categoryN', { n: i + 1 })} />
-                <TextInput name={`val-${id}`} label={t('indicators.breakdownValueN', { n: i + 1 })} inputMode="decimal" />
-                <Button className="btn btn-small btn-secondary" onPress={() => setRows(rows.filter((r) => r !== id))}>
+                <TextInput name={`dim-${id}`} label={t('indicators.dimensionN', { n: i + 1 })} defaultValue={initial?.dimension} />
+                <TextInput name={`cat-${id}`} label={t('indicators.categoryN', { n: i + 1 })} defaultValue={initial?.category} />
+                <TextInput
+                  name={`val-${id}`}
+                  label={t('indicators.breakdownValueN', { n: i + 1 })}
+                  inputMode="decimal"
+                  defaultValue={initial?.value}
+                />
+                <Button className="btn btn-small btn-secondary" onPress={() => setRows(rows.filter((r) => r.id !== id))}>
                   {t('indicators.removeRow', { n: i + 1 })}
                 </Button>
               </div>
@@ -160,18 +191,43 @@ export function ConfirmDeliveryForm({
             <Button
               className="btn btn-small btn-secondary"
               onPress={() => {
-                setRows([...rows, next]);
+                setRows([...rows, { id: next }]);
                 setNext(next + 1);
               }}
             >
               {t('indicators.addRow')}
             </Button>
+            <div className="field breakdown-paste">
+              <label htmlFor={`paste-${deliveryId}`}>{t('indicators.pasteLabel')}</label>
+              <textarea
+                id={`paste-${deliveryId}`}
+                className="react-aria-Input textarea"
+                rows={2}
+                aria-describedby={`paste-${deliveryId}-hint`}
+                onPaste={(e) => {
+                  if (takePaste(e.clipboardData.getData('text/plain'))) e.preventDefault();
+                }}
+                onKeyDown={(e) => {
+                  // Typed rather than pasted: Enter with Ctrl takes what was typed.
+                  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && takePaste(e.currentTarget.value)) {
+                    e.preventDefault();
+                    e.currentTarget.value = '';
+                  }
+                }}
+              />
+              <p id={`paste-${deliveryId}-hint`} className="field-description">
+                {t('indicators.pasteHint')}
+              </p>
+              <p role="status" className="field-description">
+                {pasteNote}
+              </p>
+            </div>
           </fieldset>
         </>
       ) : (
         <>
           <TextArea name="reason" label={t('indicators.noDataReason')} isRequired rows={2} />
-          <TextInput name="expectedAt" type="date" label={t('indicators.expectedAt')} isRequired />
+          <DateField name="expectedAt" label={t('indicators.expectedAt')} isRequired />
         </>
       )}
       <TextArea name="note" label={t('indicators.note')} rows={2} />

@@ -5,9 +5,11 @@ import { PageHeading } from '../../components/PageHeading';
 import { QueryView } from '../../components/QueryView';
 import type { DeliveryDetailQuery } from '../../gql/graphql';
 import { formatDate, formatNumber } from '../../lib/format';
+import { formatChange } from '../report/plainLanguage';
 import { useQuery } from '../../lib/hooks';
 import { canCoordinate, useUser } from '../../session/context';
 import { ConfirmDeliveryForm } from './ConfirmDeliveryForm';
+import { AcceptOrReturn, ConfirmedFacts } from './DeliveryReview';
 import { DeliveryStatusBadge, termDefinitions } from './IndicatorPage';
 import { DeliveryQuery } from './operations';
 import '../glossary/glossary.css';
@@ -64,6 +66,7 @@ function DeliveryDetails({ d, me, onChanged }: { d: Delivery; me: DeliveryDetail
   const myOrgs = new Set(me?.organizations.map((o) => o.id) ?? []);
   const canConfirm = canCoordinate(user) || (!!d.owner && myOrgs.has(d.owner.id));
   const open = d.status === 'REQUESTED' || d.status === 'RETURNED';
+  const change = changeSincePrevious(d, lang);
 
   return (
     <>
@@ -83,13 +86,26 @@ function DeliveryDetails({ d, me, onChanged }: { d: Delivery; me: DeliveryDetail
             </dd>
           </>
         )}
+        {change && (
+          <>
+            <dt>{t('indicators.changeSince', { period: change.period })}</dt>
+            <dd>{change.text}</dd>
+          </>
+        )}
         {d.returnReason && (
           <>
             <dt>{t('indicators.returnReason')}</dt>
             <dd>{d.returnReason}</dd>
           </>
         )}
+        <ConfirmedFacts d={d} />
       </dl>
+      {d.status === 'DELIVERED' && canCoordinate(user) && (
+        <section aria-labelledby="delivery-review">
+          <h2 id="delivery-review">{t('indicators.reviewTitle')}</h2>
+          <AcceptOrReturn d={d} onChanged={onChanged} />
+        </section>
+      )}
       {confirmed && (
         <p role="status" className="alert alert-success">
           {t('indicators.confirmedThanks')}
@@ -113,4 +129,20 @@ function DeliveryDetails({ d, me, onChanged }: { d: Delivery; me: DeliveryDetail
       {open && !canConfirm && <p>{t('indicators.notYourDelivery')}</p>}
     </>
   );
+}
+
+/**
+ * The value against the accepted value of the period before, unless a series break lies between
+ * them; rates change by percentage points.
+ */
+function changeSincePrevious(d: Delivery, lang: string): { period: string; text: string } | null {
+  if (d.value == null || !d.indicator) return null;
+  const points = d.indicator.timeSeries.points;
+  const at = points.findIndex((p) => p.period === d.period);
+  const before = at >= 0 ? points.slice(0, at) : points.filter((p) => p.period < d.period);
+  const previous = before[before.length - 1];
+  if (!previous) return null;
+  const breakBetween = (at >= 0 && points[at]?.breakBefore) ?? false;
+  if (breakBetween) return null;
+  return { period: previous.period, text: formatChange(d.value - previous.value, d.indicator.unit, lang) };
 }

@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { DateField } from '../../components/DateField';
 import { Expander } from '../../components/Expander';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { SelectField, TextInput } from '../../components/fields';
@@ -397,7 +398,7 @@ function RequestDelivery({ indicatorId, onDone }: { indicatorId: string; onDone:
       )}
       <Form ref={formRef} className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(req.error, mapping)}>
         <TextInput name="period" label={t('indicators.period')} description={t('indicators.periodHelp')} isRequired />
-        <TextInput name="dueAt" type="date" label={t('indicators.dueAt')} isRequired />
+        <DateField name="dueAt" label={t('indicators.dueAt')} isRequired />
         <Button type="submit" className="btn" isPending={req.pending}>
           {t('indicators.requestSubmit')}
         </Button>

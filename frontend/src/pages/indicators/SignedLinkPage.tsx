@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate, useLocation, useParams, useSearchParams } from 'react-router';
+import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PublicLayout } from '../../components/Layout';
 import { Loading } from '../../components/Notice';
@@ -68,11 +68,36 @@ function SignedLinkContent() {
   if (!link) return <Invalid id={id} loggedIn={loggedIn} />;
 
   const open = link.status === 'REQUESTED' || link.status === 'RETURNED';
+  const title = t('signedLink.deliveryTitle', { period: link.period, name: link.indicatorName });
+  const why = (
+    <p className="signed-link-intro">
+      {t('signedLink.why', {
+        sender: link.sentBy,
+        owner: link.ownerName,
+        indicator: `${link.indicatorCode} – ${link.indicatorName}`,
+        period: link.period,
+      })}
+    </p>
+  );
   if (open && !confirmed && link.loginRequired) {
     if (session.status === 'loading') return <Loading />;
-    if (session.status === 'anonymous') return <Navigate to={loginUrl} replace />;
+    // Before sending anyone to a login, say who asks and why a login is needed here.
+    if (session.status === 'anonymous') {
+      return (
+        <>
+          <PageHeading title={title} />
+          {why}
+          <h2>{t('signedLink.whyLoginTitle')}</h2>
+          <p>{t('signedLink.whyLogin', { owner: link.ownerName })}</p>
+          <p>
+            <Link className="btn" to={loginUrl}>
+              {t('signedLink.login')}
+            </Link>
+          </p>
+        </>
+      );
+    }
   }
-  const title = t('signedLink.deliveryTitle', { period: link.period, name: link.indicatorName });
 
   function errorSummary(error: unknown) {
     const codes = new Set(errorsOf(error).map((e) => e.code));
@@ -107,7 +132,8 @@ function SignedLinkContent() {
   return (
     <>
       <PageHeading title={title} />
-      <p className="signed-link-intro">{t('signedLink.intro')}</p>
+      {why}
+      <p>{t('signedLink.intro')}</p>
       <dl className="facts">
         <dt>{t('signedLink.indicator')}</dt>
         <dd>

@@ -289,6 +289,22 @@ export const DeliveryQuery = graphql(`
       overdue
       value
       returnReason
+      note
+      noDataReason
+      deliveredAt
+      onTime
+      acceptedAt
+      breakdown {
+        dimension
+        category
+        value
+      }
+      deliveredBy {
+        name
+      }
+      acceptedBy {
+        name
+      }
       owner {
         id
         name
@@ -299,6 +315,13 @@ export const DeliveryQuery = graphql(`
         name
         unit
         termIds
+        timeSeries {
+          points {
+            period
+            value
+            breakBefore
+          }
+        }
         terms {
           id
           label
@@ -326,6 +349,8 @@ export const DeliveryLinkFragment = graphql(`
     status
     version
     loginRequired
+    ownerName
+    sentBy
     definitions {
       id
       termLabel

@@ -9,7 +9,6 @@ import { PageHeading } from '../../components/PageHeading';
 import { QueryView } from '../../components/QueryView';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
-import { formatDate } from '../../lib/format';
 import { useMutation, useQuery } from '../../lib/hooks';
 import { NotFoundPage } from '../NotFoundPage';
 import { canCoordinate, useUser } from '../../session/context';
@@ -18,6 +17,7 @@ import { Expander } from '../../components/Expander';
 import { AdoptEdition, MoveButtons, useReorder } from './EditionAdmin';
 import { AddFieldMutation, AddGoalMutation, EditionQuery } from './operations';
 import './leitbild.css';
+import { editionStatus } from './editionStatus';
 
 type Field = NonNullable<EditionViewQuery['leitbild']>['fieldsOfAction'][number];
 const NO_PARENT = '__none__';
@@ -48,10 +48,7 @@ export function EditionPage() {
               <Link to="/leitbild">{t('leitbildView.back')}</Link>
             </p>
             <p>
-              <span className="status-badge">{t(`leitbildView.status.${edition.status}`)}</span>
-              {edition.adoptedAt && (
-                <> {t('leitbildView.adoptedOn', { date: formatDate(edition.adoptedAt, i18n.language) })}</>
-              )}
+              <span className="status-badge">{editionStatus(t, edition.status, edition.adoptedAt, i18n.language)}</span>
               {edition.resolutionReference && <> · {edition.resolutionReference}</>}
               {edition.basedOn && (
                 <span className="no-print">

@@ -9,11 +9,11 @@ import { PageHeading } from '../../components/PageHeading';
 import { QueryView } from '../../components/QueryView';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
-import { formatDate } from '../../lib/format';
 import { useMutation, useQuery } from '../../lib/hooks';
 import { canCoordinate, useUser } from '../../session/context';
 import { CreateLeitbildMutation, LeitbilderQuery } from './operations';
 import './leitbild.css';
+import { editionStatus } from './editionStatus';
 
 const NONE = '__none__';
 const FIELDS = { fields: ['title', 'year', 'basedOnId'] };
@@ -89,8 +89,7 @@ export function LeitbildListPage() {
                       </Link>
                     </h3>
                     <p>
-                      <span className="status-badge">{t(`leitbildView.status.${e.status}`)}</span>
-                      {e.adoptedAt && <> {t('leitbildView.adoptedOn', { date: formatDate(e.adoptedAt, i18n.language) })}</>}
+                      <span className="status-badge">{editionStatus(t, e.status, e.adoptedAt, i18n.language)}</span>
                       {e.basedOn && <> · {t('leitbildView.basedOnYear', { year: e.basedOn.year })}</>}
                     </p>
                     {e.process && (

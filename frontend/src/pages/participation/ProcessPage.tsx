@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useParams } from 'react-router';
+import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RadioField, SelectField, TextInput } from '../../components/fields';
@@ -16,6 +16,7 @@ import { canCoordinate, useUser } from '../../session/context';
 import type { ProcessViewQuery, ProposalKind, ProposalStatus } from '../../gql/graphql';
 import { Expander } from '../../components/Expander';
 import { NotFoundPage } from '../NotFoundPage';
+import { FilterSelect } from '../indicators/FilterSelect';
 import { subscribe } from '../../lib/subscriptions';
 import { AdvanceMutation, CommentAddedSubscription, DispositionsQuery, ProcessQuery, SubmitProposalMutation } from './operations';
 import { PHASES } from './phases';
@@ -24,6 +25,7 @@ import { DispositionDialog } from './DispositionDialog';
 import { openContributionsOf } from './openContributions';
 import { SUBMIT_ANCHOR } from './submitAnchor';
 import '../leitbild/leitbild.css';
+import '../indicators/indicators.css';
 
 type ProcessData = NonNullable<ProcessViewQuery['process']>;
 const STATUS_ORDER: ProposalStatus[] = ['IN_VOTE', 'SUBMITTED', 'ACCEPTED', 'REJECTED', 'WITHDRAWN'];
@@ -40,7 +42,9 @@ export function ProcessPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const user = useUser();
-  const q = useQuery(ProcessQuery, { id });
+  const [params, setParams] = useSearchParams();
+  const filter = proposalFilterOf(params);
+  const q = useQuery(ProcessQuery, { id, ...filter });
   const process = q.data?.process;
   const coordinator = canCoordinate(user);
   // New comments by others appear without reloading: each one triggers a fresh read.
@@ -77,6 +81,12 @@ export function ProcessPage() {
         <>
           <ProcessHead process={process} coordinator={coordinator} onChange={q.refetch} />
           {proposing && <SubmitProposal process={process} amendGoalId={amendGoalId} onDone={q.refetch} />}
+          <ProposalFilters
+            process={process}
+            params={params}
+            onChange={(next) => setParams(next, { replace: true })}
+            loading={q.loading}
+          />
           {STATUS_ORDER.map((status) => {
             const list = process.proposals.filter((p) => p.status === status);
             if (list.length === 0) return null;
@@ -103,7 +113,9 @@ export function ProcessPage() {
               </section>
             );
           })}
-          {process.proposals.length === 0 && <p>{t('participation.noProposals')}</p>}
+          {process.proposals.length === 0 && (
+            <p>{Object.keys(filter).length > 0 ? t('participation.noMatchingProposals') : t('participation.noProposals')}</p>
+          )}
           <Dispositions
             processId={process.id}
             coordinator={coordinator}
@@ -114,6 +126,76 @@ export function ProcessPage() {
         </>
       )}
     </QueryView>
+  );
+}
+
+/** The URL's filter parameters, as the query's arguments (absent ones left out). */
+const FILTER_PARAMS = { status: 'status', fieldOfActionId: 'feld', organizationId: 'organisation' } as const;
+const ANY = '__any__';
+
+function proposalFilterOf(params: URLSearchParams): {
+  status?: ProposalStatus;
+  fieldOfActionId?: string;
+  organizationId?: string;
+} {
+  const out: { status?: ProposalStatus; fieldOfActionId?: string; organizationId?: string } = {};
+  const status = params.get(FILTER_PARAMS.status);
+  if (status && (STATUS_ORDER as string[]).includes(status)) out.status = status as ProposalStatus;
+  const field = params.get(FILTER_PARAMS.fieldOfActionId);
+  if (field) out.fieldOfActionId = field;
+  const org = params.get(FILTER_PARAMS.organizationId);
+  if (org) out.organizationId = org;
+  return out;
+}
+
+/** Status, field and organisation filters; their state lives in the URL, so a filtered list can be shared. */
+function ProposalFilters({
+  process,
+  params,
+  onChange,
+  loading,
+}: {
+  process: ProcessData;
+  params: URLSearchParams;
+  onChange: (next: URLSearchParams) => void;
+  loading: boolean;
+}) {
+  const { t } = useTranslation();
+  function set(key: string, value: string) {
+    const next = new URLSearchParams(params);
+    if (value === ANY) next.delete(key);
+    else next.set(key, value);
+    onChange(next);
+  }
+  const any = { id: ANY, label: t('participation.filterAny') };
+  const fields = process.leitbild?.fieldsOfAction ?? [];
+  return (
+    <section aria-labelledby="proposal-filters" className="proposal-filters">
+      <h2 id="proposal-filters">{t('participation.filterTitle')}</h2>
+      <div className="filter-grid">
+        <FilterSelect
+          label={t('participation.filterStatus')}
+          value={params.get(FILTER_PARAMS.status) ?? ANY}
+          onChange={(v) => set(FILTER_PARAMS.status, v)}
+          options={[any, ...STATUS_ORDER.map((s) => ({ id: s, label: t(`participation.proposalStatus.${s}`) }))]}
+        />
+        <FilterSelect
+          label={t('participation.filterField')}
+          value={params.get(FILTER_PARAMS.fieldOfActionId) ?? ANY}
+          onChange={(v) => set(FILTER_PARAMS.fieldOfActionId, v)}
+          options={[any, ...fields.map((f) => ({ id: f.id, label: f.title }))]}
+        />
+        <FilterSelect
+          label={t('participation.filterOrganization')}
+          value={params.get(FILTER_PARAMS.organizationId) ?? ANY}
+          onChange={(v) => set(FILTER_PARAMS.organizationId, v)}
+          options={[any, ...process.participants.map((o) => ({ id: o.id, label: o.name }))]}
+        />
+      </div>
+      <p role="status" className="result-count">
+        {loading ? '' : t('participation.proposalCount', { count: process.proposals.length })}
+      </p>
+    </section>
   );
 }
 

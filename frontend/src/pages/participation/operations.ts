@@ -48,7 +48,7 @@ export const AdvanceMutation = graphql(`
 `);
 
 export const ProcessQuery = graphql(`
-  query ProcessView($id: UUID!) {
+  query ProcessView($id: UUID!, $status: ProposalStatus, $fieldOfActionId: UUID, $organizationId: UUID) {
     me {
       id
       organizations {
@@ -101,7 +101,7 @@ export const ProcessQuery = graphql(`
         name
         sector
       }
-      proposals {
+      proposals(status: $status, fieldOfActionId: $fieldOfActionId, organizationId: $organizationId) {
         id
         kind
         status

@@ -12,6 +12,7 @@ import { canCoordinate, useUser } from '../../session/context';
 import { PublicationStateQuery, SetPublishedMutation } from './operations';
 import { ReportNav } from './ReportNav';
 import './report.css';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 
 /** What coordinators publish for reading without login: editions, the glossary, frozen reports. */
 export function PublicationPage() {
@@ -21,6 +22,10 @@ export function PublicationPage() {
   const q = useQuery(PublicationStateQuery);
   const publish = useMutation(SetPublishedMutation);
   const [announcement, setAnnouncement] = useState('');
+  // Publishing (and withdrawing) changes what anyone can read without login: asked first.
+  const [asking, setAsking] = useState<{ kind: PublicationKind; id: string; published: boolean; label: string } | null>(
+    null,
+  );
   if (!canCoordinate(user)) {
     return (
       <>
@@ -60,7 +65,7 @@ export function PublicationPage() {
         <td>
           <Button
             className="btn btn-secondary"
-            onPress={() => void toggle(kind, id, !published, label)}
+            onPress={() => setAsking({ kind, id, published: !published, label })}
             isDisabled={publish.pending}
             aria-label={
               published
@@ -88,6 +93,25 @@ export function PublicationPage() {
       <ErrorMessage error={q.error} />
       <ErrorMessage error={publish.error} />
       <p role="status">{announcement}</p>
+      <ConfirmDialog
+        isOpen={asking !== null}
+        title={
+          asking?.published
+            ? t('report.publication.confirmPublishTitle', { label: asking.label })
+            : t('report.publication.confirmWithdrawTitle', { label: asking?.label ?? '' })
+        }
+        confirmLabel={asking?.published ? t('report.publication.publish') : t('report.publication.withdraw')}
+        destructive={asking?.published === false}
+        pending={publish.pending}
+        onCancel={() => setAsking(null)}
+        onConfirm={() => {
+          const a = asking;
+          if (!a) return;
+          void toggle(a.kind, a.id, a.published, a.label).then(() => setAsking(null));
+        }}
+      >
+        <p>{asking?.published ? t('report.publication.confirmPublishText') : t('report.publication.confirmWithdrawText')}</p>
+      </ConfirmDialog>
       {data && (
         <div className="table-wrap" tabIndex={0} role="region" aria-label={t('report.publication.tableLabel')}>
           <table className="publication-table">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainGoal, explainIndicator, isRate, type ExplainedIndicator } from './plainLanguage';
+import { explainGoal, explainIndicator, isRate, type ExplainedIndicator, formatChange } from './plainLanguage';
 
 const points = (...values: [string, number, boolean?][]) =>
   values.map(([period, value, breakBefore]) => ({ period, value, breakBefore: breakBefore ?? false }));
@@ -114,5 +114,17 @@ describe('explainGoal', () => {
   it('tells a goal without indicators from one without figures', () => {
     expect(explainGoal({ status: 'NO_DATA', indicators: [] }, 'de')).toBe('Dieses Ziel wird noch nicht mit Zahlen beobachtet.');
     expect(explainGoal({ status: 'NO_DATA', indicators: [{}] }, 'de')).toBe('Für dieses Ziel liegen noch keine Zahlen vor.');
+  });
+});
+
+describe('changes with their sign and unit', () => {
+  it('counts rates in percentage points', () => {
+    expect(formatChange(0.8, '%', 'de')).toBe('+0,8 Prozentpunkte');
+    expect(formatChange(-1, 'Prozent', 'de')).toBe('−1 Prozentpunkt');
+    expect(formatChange(0.25, '%', 'en')).toBe('+0.25 percentage points');
+  });
+  it('keeps other units', () => {
+    expect(formatChange(-120, 'Personen', 'de')).toBe('−120 Personen');
+    expect(formatChange(0, '', 'de')).toBe('±0');
   });
 });

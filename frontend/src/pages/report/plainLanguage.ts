@@ -58,6 +58,19 @@ const WORDS = {
   },
 };
 
+/**
+ * A change between two values with its sign, in the right unit: "+0,8 Prozentpunkte" for rates
+ * (never "%", which would read as a relative change), "−120 Personen" otherwise.
+ */
+export function formatChange(d: number, unit: string, lang: string): string {
+  const w = lang.startsWith('en') ? WORDS.en : WORDS.de;
+  const shown = Math.round(Math.abs(d) * 100) / 100;
+  const sign = shown === 0 ? '±' : d > 0 ? '+' : '−';
+  const u = unit.trim();
+  const suffix = isRate(unit) ? ` ${w.points(shown)}` : u ? ` ${u}` : '';
+  return `${sign}${formatNumber(shown, lang)}${suffix}`;
+}
+
 /** The sentences for `ind` in `lang` (`de` or `en`). */
 export function explainIndicator(ind: ExplainedIndicator, lang: string): string[] {
   const w = lang.startsWith('en') ? WORDS.en : WORDS.de;
