@@ -66,6 +66,8 @@ pub const PERSON_REFERENCES: &[(&str, &str, &str)] = &[
     ("totp_factors", "user_id", "records.secondFactor"),
     ("recovery_codes", "user_id", "records.recoveryCodes"),
     ("genesis_mappings", "updated_by", "records.genesisMappings"),
+    ("district_maps", "uploaded_by", "records.districtMaps"),
+    ("indicator_privacy", "updated_by", "records.suppressionRules"),
 ];
 
 /// Columns left out of exported rows: credentials of the person's own, not data about them.

@@ -481,6 +481,33 @@ async fn genesis_tables_name_their_districts(b: Backend) {
     assert_eq!(report["counts"]["created"], 1, "{report:#}");
     assert_eq!(report["errors"][0]["line"], 5, "{report:#}");
     assert!(report["errors"][0]["message"].as_str().unwrap().contains("„Hiltrup“"), "{report:#}");
+
+    // The table's own labels differ from the list's names: the official key finds the district.
+    let keyed = "99999-01-01-4_bezirke_schluessel_flat.csv";
+    let (content_type, body) = multipart(&[("file", Some(keyed), &fixture(keyed))]);
+    let res = c
+        .app
+        .http
+        .post(format!("{}/api/indicators/{ind}/imports/genesis", c.app.base))
+        .bearer_auth(&c.member)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let report: Value = res.json().await.unwrap();
+    assert_eq!(report["applied"], true, "{report:#}");
+    let stored = c
+        .app
+        .ok(Some(&c.member), "{ deliveries { period breakdown { dimension category value code } } }", json!({}))
+        .await;
+    assert_eq!(
+        stored["deliveries"][0]["breakdown"],
+        json!([
+            {"dimension": "Stadtbezirk", "category": "Mitte", "value": 15.0, "code": "05515000-01"},
+            {"dimension": "Stadtbezirk", "category": "Nord", "value": 25.0, "code": "05515000-02"},
+        ])
+    );
 }
 
 on_both_databases!(genesis_tables_name_their_districts);

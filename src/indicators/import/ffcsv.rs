@@ -188,6 +188,8 @@ struct Matched {
     time: String,
     /// `None` for the total, else (dimension label, category label).
     cell: Option<(String, String)>,
+    /// The cell's attribute code (e.g. a district's official key), which a district list may know.
+    attribute: Option<String>,
     raw: Raw,
 }
 
@@ -253,6 +255,10 @@ pub fn extract(text: &str, mapping: &TableMapping) -> Extract {
             // A cell crossed by two free dimensions has no place in a one-dimensional breakdown.
             _ => continue,
         };
+        let attribute = match rest.as_slice() {
+            [d] => Some(field(d.attribute).to_string()).filter(|a| !a.is_empty()),
+            _ => None,
+        };
         let time = field(columns.time).to_string();
         if time.is_empty() {
             push_error(&mut out, line, "no time".into());
@@ -270,7 +276,7 @@ pub fn extract(text: &str, mapping: &TableMapping) -> Extract {
             Raw::Number(value.to_string())
         };
         out.matched += 1;
-        matched.push(Matched { line, time, cell, raw });
+        matched.push(Matched { line, time, cell, attribute, raw });
     }
     out.decimal_comma = saw_comma;
     let mut seen: HashMap<(String, Option<(String, String)>), u64> = HashMap::new();
@@ -304,7 +310,7 @@ pub fn extract(text: &str, mapping: &TableMapping) -> Extract {
         match m.cell {
             None => entry.value = Some(value),
             Some((dimension, category)) => {
-                entry.breakdown.push(BreakdownEntry { dimension, category, value, code: None })
+                entry.breakdown.push(BreakdownEntry { dimension, category, value, code: m.attribute })
             }
         }
     }

@@ -100,7 +100,9 @@ export function ChoroplethMap({
     const path = geoPath(projection);
     return collection.features.map((f) => ({ code: f.properties.code, d: path(f as unknown as GeoPermissibleObjects) ?? '' }));
   }, [collection]);
-  if (!current || collection === undefined || !drawn) return null;
+  if (!current || collection === undefined) return null;
+  // Without shapes the map has nothing to draw; hidden cells still need their "•" in a table.
+  if (!drawn && !current.cells.some((c) => c.value == null)) return null;
 
   const byCode = new Map(current.cells.map((c) => [c.code, c]));
   const classes = classesOf(current.cells.flatMap((c) => (c.value == null ? [] : [c.value])));
@@ -140,53 +142,54 @@ export function ChoroplethMap({
       )}
       <p className="chart-summary">{summary}</p>
       <div className="district-map-body">
-        <div className="district-map-drawing">
-          <svg
-            viewBox={`0 0 ${W} ${H}`}
-            role="img"
-            aria-labelledby={`${uid}-title`}
-            aria-describedby={`${uid}-desc`}
-            className="district-map-svg"
-          >
-            <title id={`${uid}-title`}>{title}</title>
-            <desc id={`${uid}-desc`}>{`${summary} ${t('map.tableHint')}`}</desc>
-            <defs>
-              <pattern id={`${uid}-hidden`} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                <rect width="6" height="6" className="district-map-hidden-bg" />
-                <line x1="0" y1="0" x2="0" y2="6" className="district-map-hidden-line" />
-              </pattern>
-            </defs>
-            {drawn.map((f) => {
-              const cell = byCode.get(f.code);
-              const fill =
-                cell == null
-                  ? 'district-map-none'
-                  : cell.value == null
-                    ? `url(#${uid}-hidden)`
-                    : (classOf(cell.value, classes)?.colour ?? 'transparent');
-              return (
-                <path
-                  key={f.code}
-                  d={f.d}
-                  className={cell == null ? 'district-map-area district-map-none' : 'district-map-area'}
-                  fill={fill.startsWith('district') ? undefined : fill}
-                  data-code={f.code}
-                />
-              );
-            })}
-          </svg>
-          <ul className="district-map-legend" aria-label={t('map.legend')}>
-            {classes.map((c, i) => (
-              <li key={i}>
-                <span className="district-map-swatch" style={{ background: c.colour }} aria-hidden="true" />
-                {c.from === c.to ? `${fmt(c.from)} ${unit}` : t('map.range', { from: fmt(c.from), to: fmt(c.to), unit })}
-              </li>
-            ))}
-            {hidden && (
-              <li>
-                <span className="district-map-swatch district-map-swatch-hidden" aria-hidden="true" />
-                {t('map.hidden')}
-              </li>
+        {drawn && (
+          <div className="district-map-drawing">
+            <svg
+              viewBox={`0 0 ${W} ${H}`}
+              role="img"
+              aria-labelledby={`${uid}-title`}
+              aria-describedby={`${uid}-desc`}
+              className="district-map-svg"
+            >
+              <title id={`${uid}-title`}>{title}</title>
+              <desc id={`${uid}-desc`}>{`${summary} ${t('map.tableHint')}`}</desc>
+              <defs>
+                <pattern id={`${uid}-hidden`} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                  <rect width="6" height="6" className="district-map-hidden-bg" />
+                  <line x1="0" y1="0" x2="0" y2="6" className="district-map-hidden-line" />
+                </pattern>
+              </defs>
+              {drawn.map((f) => {
+                const cell = byCode.get(f.code);
+                const fill =
+                  cell == null
+                    ? 'district-map-none'
+                    : cell.value == null
+                      ? `url(#${uid}-hidden)`
+                      : (classOf(cell.value, classes)?.colour ?? 'transparent');
+                return (
+                  <path
+                    key={f.code}
+                    d={f.d}
+                    className={cell == null ? 'district-map-area district-map-none' : 'district-map-area'}
+                    fill={fill.startsWith('district') ? undefined : fill}
+                    data-code={f.code}
+                  />
+                );
+              })}
+            </svg>
+            <ul className="district-map-legend" aria-label={t('map.legend')}>
+              {classes.map((c, i) => (
+                <li key={i}>
+                  <span className="district-map-swatch" style={{ background: c.colour }} aria-hidden="true" />
+                  {c.from === c.to ? `${fmt(c.from)} ${unit}` : t('map.range', { from: fmt(c.from), to: fmt(c.to), unit })}
+                </li>
+              ))}
+              {hidden && (
+                <li>
+                  <span className="district-map-swatch district-map-swatch-hidden" aria-hidden="true" />
+                  {t('map.hidden')}
+                </li>
             )}
             <li>
               <span className="district-map-swatch district-map-swatch-none" aria-hidden="true" />
@@ -194,6 +197,7 @@ export function ChoroplethMap({
             </li>
           </ul>
         </div>
+        )}
         <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
           <table>
             <caption>{caption}</caption>

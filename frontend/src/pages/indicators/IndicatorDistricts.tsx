@@ -28,7 +28,7 @@ export function IndicatorMap({ name, unit, deliveries }: { name: string; unit: s
   if (periods.length === 0) return null;
   return (
     <section aria-labelledby="ind-map">
-      <h2 id="ind-map">{t('map.district')}</h2>
+      <h2 id="ind-map">{t('map.heading')}</h2>
       <ChoroplethMap name={name} unit={unit} periods={periods} />
     </section>
   );
