@@ -8,8 +8,14 @@ use std::collections::HashMap;
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
-use super::service::{Report, SuppressedCell};
-use crate::{error::Result, indicators::districts};
+use super::{
+    service::{Report, SuppressedCell},
+    status::{self, GoalStatus, Point},
+};
+use crate::{
+    error::Result,
+    indicators::districts::{self, suppress::Cell},
+};
 
 /// The footnote beside every "•".
 pub fn footnote(below: f64) -> String {
@@ -23,14 +29,29 @@ fn german_number(v: f64) -> String {
 /// Removes what the thresholds hide: a hidden period total drops the period from the series
 /// (named in `suppressed_periods`), a hidden cell moves from `breakdown` to `suppressed`. The
 /// latest value and the trend go when any total is hidden, since they would reveal it.
-pub fn apply(report: &mut Report, thresholds: &HashMap<Uuid, f64>) {
+/// `parents` maps a district code to the code of the district it lies in.
+pub fn apply(report: &mut Report, thresholds: &HashMap<Uuid, f64>, parents: &HashMap<String, String>) {
     let indicators = report.fields.iter_mut().flat_map(|f| f.goals.iter_mut()).flat_map(|g| g.indicators.iter_mut());
     for ind in indicators {
         let Some(below) = thresholds.get(&ind.id).copied() else { continue };
         ind.suppress_below = Some(below);
         let mut kept = Vec::with_capacity(ind.series.len());
         for mut v in std::mem::take(&mut ind.series) {
-            let cells: Vec<(&str, f64)> = v.breakdown.iter().map(|b| (b.dimension.as_str(), b.value)).collect();
+            let index_of: HashMap<&str, usize> =
+                v.breakdown.iter().enumerate().filter_map(|(i, b)| Some((b.code.as_deref()?, i))).collect();
+            let cells: Vec<Cell> = v
+                .breakdown
+                .iter()
+                .map(|b| Cell {
+                    dimension: b.dimension.as_str(),
+                    value: b.value,
+                    parent: b
+                        .code
+                        .as_ref()
+                        .and_then(|c| parents.get(c))
+                        .and_then(|p| index_of.get(p.as_str()).copied()),
+                })
+                .collect();
             let hidden = districts::suppress::hide(v.value, &cells, below);
             if hidden.total {
                 ind.suppressed_periods.push(v.period.clone());
@@ -55,12 +76,27 @@ pub fn apply(report: &mut Report, thresholds: &HashMap<Uuid, f64>) {
             }
         };
         ind.series = kept;
-        if !ind.suppressed_periods.is_empty() {
-            ind.trend_per_year = None;
+        if ind.suppressed_periods.is_empty() {
+            continue;
         }
+        ind.trend_per_year = None;
+        // The status is assessed again over what is shown: "Reached" beside a hidden latest
+        // value, or "OnTrack" from a trend through a hidden one, would tell what was hidden.
+        let points: Vec<Point> = ind
+            .series
+            .iter()
+            .map(|v| Point { period: v.period.as_str(), value: v.value, definition_id: v.definition_id })
+            .collect();
+        ind.status = status::assess(&points, ind.target_value, ind.target_direction).status;
         if last_hidden {
             ind.latest_value = None;
+            if ind.status != GoalStatus::NoTarget {
+                ind.status = GoalStatus::InsufficientData;
+            }
         }
+    }
+    for goal in report.fields.iter_mut().flat_map(|f| f.goals.iter_mut()) {
+        goal.status = super::service::goal_status(goal.indicators.iter().map(|i| i.status));
     }
 }
 
@@ -70,7 +106,8 @@ pub async fn public<C: ConnectionTrait>(db: &C, mut report: Report) -> Result<Re
     let ids: Vec<Uuid> =
         report.fields.iter().flat_map(|f| &f.goals).flat_map(|g| &g.indicators).map(|i| i.id).collect();
     let thresholds = districts::thresholds(db, ids).await?;
-    apply(&mut report, &thresholds);
+    let parents = if thresholds.is_empty() { HashMap::new() } else { districts::parent_codes(db).await? };
+    apply(&mut report, &thresholds, &parents);
     Ok(report)
 }
 
@@ -79,6 +116,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::reports::service::goal_status;
 
     const IND: Uuid = Uuid::from_u128(1);
     const OTHER: Uuid = Uuid::from_u128(2);
@@ -122,7 +160,7 @@ mod tests {
             value("2023", 2.0, &[("01", 1.0), ("02", 1.0)]),
             value("2024", 41.0, &[("01", 2.0), ("02", 26.0), ("03", 13.0)]),
         ]);
-        apply(&mut r, &HashMap::from([(IND, 3.0)]));
+        apply(&mut r, &HashMap::from([(IND, 3.0)]), &HashMap::new());
         let [ind, other] = indicators(&r)[..] else { panic!() };
         assert_eq!(ind.suppress_below, Some(3.0));
         assert_eq!(ind.suppressed_periods, ["2023"]);
@@ -139,12 +177,37 @@ mod tests {
     #[test]
     fn a_hidden_latest_total_hides_the_latest_value() {
         let mut r = report(vec![value("2023", 30.0, &[]), value("2024", 2.0, &[])]);
-        apply(&mut r, &HashMap::from([(IND, 3.0)]));
+        apply(&mut r, &HashMap::from([(IND, 3.0)]), &HashMap::new());
         let ind = indicators(&r)[0];
         assert_eq!(ind.latest_value, None);
         assert_eq!(ind.series.len(), 1);
         let serialized = serde_json::to_string(&r.fields[0].goals[0].indicators[0]).unwrap();
         assert!(!serialized.contains("2.0"), "{serialized}");
+    }
+
+    #[test]
+    fn the_status_tells_nothing_of_a_hidden_value() {
+        // Target 2, higher is better: "Reached" beside a hidden latest 2 would give it away.
+        let mut r = report(vec![value("2023", 30.0, &[]), value("2024", 2.0, &[])]);
+        for ind in &mut r.fields[0].goals[0].indicators {
+            ind.target_value = Some(2.0);
+            ind.target_direction = Some(crate::indicators::entities::TargetDirection::HigherIsBetter);
+            ind.status = GoalStatus::Reached;
+        }
+        r.fields[0].goals[0].status = GoalStatus::Reached;
+        apply(&mut r, &HashMap::from([(IND, 3.0)]), &HashMap::new());
+        let [ind, other] = indicators(&r)[..] else { panic!() };
+        assert_eq!(ind.status, GoalStatus::InsufficientData);
+        assert_eq!(other.status, GoalStatus::Reached, "without a rule nothing changes");
+        assert_eq!(r.fields[0].goals[0].status, goal_status([GoalStatus::InsufficientData, GoalStatus::Reached]));
+        // A hidden middle period: the status is assessed over the shown ones only.
+        let mut r = report(vec![value("2022", 10.0, &[]), value("2023", 1.0, &[]), value("2024", 12.0, &[])]);
+        for ind in &mut r.fields[0].goals[0].indicators {
+            ind.target_value = Some(20.0);
+            ind.target_direction = Some(crate::indicators::entities::TargetDirection::HigherIsBetter);
+        }
+        apply(&mut r, &HashMap::from([(IND, 3.0)]), &HashMap::new());
+        assert_eq!(indicators(&r)[0].status, GoalStatus::OnTrack, "10 → 12 over the shown periods");
     }
 
     #[test]

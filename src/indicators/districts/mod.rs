@@ -412,6 +412,14 @@ pub async fn thresholds<C: ConnectionTrait>(db: &C, ids: Vec<Uuid>) -> Result<Ha
     Ok(out)
 }
 
+/// Each district's code with the code of the district it lies in, for the suppression of
+/// nested breakdowns. Read only when some indicator has a rule; the list is a city's few dozen.
+pub async fn parent_codes<C: ConnectionTrait>(db: &C) -> Result<HashMap<String, String>> {
+    let all = district::Entity::find().all(db).await?;
+    let code_of: HashMap<Uuid, &str> = all.iter().map(|d| (d.id, d.code.as_str())).collect();
+    Ok(all.iter().filter_map(|d| Some((d.code.clone(), code_of.get(&d.parent_id?)?.to_string()))).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,11 +2,15 @@
 //! count below the indicator's threshold can be read or recovered. Pure; every public path
 //! (pages, report, downloads) goes through it.
 //!
-//! Primary suppression hides every value below the threshold. Secondary suppression then
-//! makes sure a hidden cell cannot be recomputed as the total minus the other cells of its
-//! dimension: a dimension with exactly one hidden cell also hides its smallest visible cell; if
-//! it has none left to hide, the total goes. A hidden total hides every cell, since the cells
-//! would add up to it.
+//! Primary suppression hides every value below the threshold. Secondary suppression then makes
+//! sure no hidden value can be worked out from what is shown. Each sum the public can check is
+//! a group: the cells of a dimension add up to the total, and the Stadtteile of a Stadtbezirk
+//! in the same breakdown add up to it. A group whose part-sum is known (its whole shown) must
+//! not have exactly one value hidden, nor hidden values whose sum is below the threshold
+//! (hidden 0 and 0 beside a total that leaves 0 would be read as 0 each); a group whose whole
+//! is hidden must not show all its parts. Where that fails, the smallest shown part goes (or
+//! the whole, when no part is left), and the rounds repeat until nothing changes. A hidden
+//! total hides every cell, since the cells would add up to it.
 
 /// What one period shows publicly: whether the total is hidden, and for each cell (in the
 /// order given) whether it is.
@@ -22,14 +26,47 @@ impl Hidden {
     }
 }
 
-/// Decides which values of a period to hide: `total` is the period's value, `cells` the
-/// breakdown as (dimension, value) pairs, `below` the threshold (values strictly below it go).
-pub fn hide(total: f64, cells: &[(&str, f64)], below: f64) -> Hidden {
-    let small = |v: f64| !v.is_finite() || v < below;
-    let mut hidden = Hidden { total: small(total), cells: cells.iter().map(|(_, v)| small(*v)).collect() };
-    let mut dimensions: Vec<&str> = cells.iter().map(|(d, _)| *d).collect();
+/// One value of a period's breakdown.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cell<'a> {
+    pub dimension: &'a str,
+    pub value: f64,
+    /// The cell of the same breakdown this one is part of (a Stadtteil's Stadtbezirk), if any.
+    pub parent: Option<usize>,
+}
+
+/// A sum the public can check: the whole (`None`: the period's total) and its parts.
+struct Group {
+    whole: Option<usize>,
+    parts: Vec<usize>,
+}
+
+fn groups(cells: &[Cell]) -> Vec<Group> {
+    let mut dimensions: Vec<&str> = cells.iter().map(|c| c.dimension).collect();
     dimensions.sort_unstable();
     dimensions.dedup();
+    let mut out: Vec<Group> = dimensions
+        .into_iter()
+        .map(|d| Group { whole: None, parts: (0..cells.len()).filter(|i| cells[*i].dimension == d).collect() })
+        .collect();
+    let mut parents: Vec<usize> = cells.iter().filter_map(|c| c.parent).filter(|p| *p < cells.len()).collect();
+    parents.sort_unstable();
+    parents.dedup();
+    out.extend(
+        parents.into_iter().map(|p| Group {
+            whole: Some(p),
+            parts: (0..cells.len()).filter(|i| cells[*i].parent == Some(p)).collect(),
+        }),
+    );
+    out
+}
+
+/// Decides which values of a period to hide: `total` is the period's value, `cells` its
+/// breakdown, `below` the threshold (values strictly below it go).
+pub fn hide(total: f64, cells: &[Cell], below: f64) -> Hidden {
+    let small = |v: f64| !v.is_finite() || v < below;
+    let mut hidden = Hidden { total: small(total), cells: cells.iter().map(|c| small(c.value)).collect() };
+    let groups = groups(cells);
     // Each round hides at least one more value or stops, so this ends within cells + 1 rounds.
     loop {
         if hidden.total {
@@ -37,20 +74,29 @@ pub fn hide(total: f64, cells: &[(&str, f64)], below: f64) -> Hidden {
             return hidden;
         }
         let mut changed = false;
-        for dimension in &dimensions {
-            let members: Vec<usize> = (0..cells.len()).filter(|i| cells[*i].0 == *dimension).collect();
-            let hidden_here = members.iter().filter(|i| hidden.cells[**i]).count();
-            if hidden_here != 1 {
+        for g in &groups {
+            let whole_hidden = g.whole.is_some_and(|w| hidden.cells[w]);
+            let hidden_parts: Vec<usize> = g.parts.iter().copied().filter(|i| hidden.cells[*i]).collect();
+            let exposed = if whole_hidden {
+                // The whole would be the sum of its shown parts.
+                hidden_parts.is_empty()
+            } else {
+                let sum: f64 = hidden_parts.iter().map(|i| cells[*i].value).sum();
+                hidden_parts.len() == 1 || (!hidden_parts.is_empty() && small(sum))
+            };
+            if !exposed {
                 continue;
             }
-            let smallest_visible = members
+            let smallest_shown = g
+                .parts
                 .iter()
                 .copied()
                 .filter(|i| !hidden.cells[*i])
-                .min_by(|a, b| cells[*a].1.total_cmp(&cells[*b].1));
-            match smallest_visible {
-                Some(i) => hidden.cells[i] = true,
-                None => hidden.total = true,
+                .min_by(|a, b| cells[*a].value.total_cmp(&cells[*b].value));
+            match (smallest_shown, g.whole) {
+                (Some(i), _) => hidden.cells[i] = true,
+                (None, Some(w)) => hidden.cells[w] = true,
+                (None, None) => hidden.total = true,
             }
             changed = true;
         }
@@ -64,8 +110,12 @@ pub fn hide(total: f64, cells: &[(&str, f64)], below: f64) -> Hidden {
 mod tests {
     use super::*;
 
-    fn cells(values: &[f64]) -> Vec<(&'static str, f64)> {
-        values.iter().map(|v| ("Stadtbezirk", *v)).collect()
+    fn cells(values: &[f64]) -> Vec<Cell<'static>> {
+        values.iter().map(|v| Cell { dimension: "Stadtbezirk", value: *v, parent: None }).collect()
+    }
+
+    fn dims(pairs: &[(&'static str, f64)]) -> Vec<Cell<'static>> {
+        pairs.iter().map(|(d, v)| Cell { dimension: d, value: *v, parent: None }).collect()
     }
 
     #[test]
@@ -92,9 +142,50 @@ mod tests {
     }
 
     #[test]
-    fn two_small_cells_need_no_second_step() {
+    fn two_small_cells_whose_sum_reaches_the_threshold_need_no_second_step() {
         let h = hide(30.0, &cells(&[1.0, 2.0, 27.0]), 3.0);
         assert_eq!(h.cells, [true, true, false]);
+    }
+
+    #[test]
+    fn hidden_cells_whose_sum_is_small_take_another_with_them() {
+        // 30 - 12 - 18 = 0 would tell that both hidden cells are 0.
+        assert_eq!(hide(30.0, &cells(&[0.0, 0.0, 12.0, 18.0]), 3.0).cells, [true, true, true, false]);
+        // 30 - 29 = 1 would tell that each is 0 or 1.
+        assert_eq!(hide(30.0, &cells(&[1.0, 0.0, 29.0]), 3.0).cells, [true, true, true]);
+    }
+
+    #[test]
+    fn stadtteile_inside_a_shown_stadtbezirk_are_protected_against_it() {
+        // Mitte 30 = Altstadt 2 + Hafen 28; Nord 40 = Kreuzviertel 1 + Uni 39. Per dimension the
+        // two small Stadtteile cover each other; against their Stadtbezirk each stands alone.
+        let c = [
+            Cell { dimension: "Stadtbezirk", value: 30.0, parent: None },
+            Cell { dimension: "Stadtbezirk", value: 40.0, parent: None },
+            Cell { dimension: "Stadtteil", value: 2.0, parent: Some(0) },
+            Cell { dimension: "Stadtteil", value: 28.0, parent: Some(0) },
+            Cell { dimension: "Stadtteil", value: 1.0, parent: Some(1) },
+            Cell { dimension: "Stadtteil", value: 39.0, parent: Some(1) },
+        ];
+        let h = hide(70.0, &c, 3.0);
+        assert!(!h.total);
+        assert!(h.cells[2] && h.cells[4], "the small ones: {h:?}");
+        assert!(h.cells[3] || h.cells[0], "Altstadt cannot be Mitte minus Hafen: {h:?}");
+        assert!(h.cells[5] || h.cells[1], "Kreuzviertel cannot be Nord minus Uni: {h:?}");
+    }
+
+    #[test]
+    fn a_hidden_stadtbezirk_is_not_the_sum_of_its_shown_stadtteile() {
+        // Nord 1 goes, Mitte with it (the Stadtbezirke); Mitte's Stadtteile would add up to it.
+        let c = [
+            Cell { dimension: "Stadtbezirk", value: 30.0, parent: None },
+            Cell { dimension: "Stadtbezirk", value: 1.0, parent: None },
+            Cell { dimension: "Stadtteil", value: 10.0, parent: Some(0) },
+            Cell { dimension: "Stadtteil", value: 20.0, parent: Some(0) },
+        ];
+        let h = hide(31.0, &c, 3.0);
+        assert!(h.cells[0] && h.cells[1]);
+        assert!(h.cells[2] || h.cells[3], "{h:?}");
     }
 
     #[test]
@@ -124,10 +215,10 @@ mod tests {
 
     #[test]
     fn dimensions_are_suppressed_each_on_their_own() {
-        let c = [("Geschlecht", 14.0), ("Geschlecht", 16.0), ("Stadtbezirk", 1.0), ("Stadtbezirk", 29.0)];
+        let c = dims(&[("Geschlecht", 14.0), ("Geschlecht", 16.0), ("Stadtbezirk", 1.0), ("Stadtbezirk", 29.0)]);
         let h = hide(30.0, &c, 3.0);
         assert_eq!(h.cells, [false, false, true, true], "only the district cells");
-        let c = [("Geschlecht", 2.0), ("Geschlecht", 28.0), ("Stadtbezirk", 10.0), ("Stadtbezirk", 20.0)];
+        let c = dims(&[("Geschlecht", 2.0), ("Geschlecht", 28.0), ("Stadtbezirk", 10.0), ("Stadtbezirk", 20.0)]);
         assert_eq!(hide(30.0, &c, 3.0).cells, [true, true, false, false]);
     }
 
@@ -160,7 +251,9 @@ mod tests {
                         assert!(*v >= 3.0 || h.cells[i], "{values:?}: {h:?}");
                     }
                     if !h.total {
-                        assert_ne!(h.cells.iter().filter(|x| **x).count(), 1, "{values:?}: {h:?}");
+                        let hidden: Vec<f64> = (0..4).filter(|i| h.cells[*i]).map(|i| values[i]).collect();
+                        assert_ne!(hidden.len(), 1, "{values:?}: {h:?}");
+                        assert!(hidden.is_empty() || hidden.iter().sum::<f64>() >= 3.0, "{values:?}: {h:?}");
                     }
                 }
             }
