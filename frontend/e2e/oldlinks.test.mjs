@@ -37,27 +37,32 @@ describe('old mail links', { timeout: 300_000 }, () => {
         p: DEMO_PASSWORD,
       })
     );
-    const data = /** @type {any} */ (
+    /** @typedef {{ id: string, fieldsOfAction: { id: string, goals: { id: string, title: string }[] }[], process: { id: string, title: string, proposals: { id: string }[] } | null }} Edition */
+    const data = /** @type {{ leitbilder: Edition[], terms: { id: string, label: string, definitions: { id: string }[] }[] }} */ (
       await graphql(
         server.baseUrl,
         login.login.token,
         '{ leitbilder { id fieldsOfAction { id goals { id title } } process { id title proposals { id } } } terms(first: 50) { id label definitions { id } } }',
       )
     );
-    const withProcess = data.leitbilder.find((/** @type {any} */ l) => l.process);
+    const withProcess = data.leitbilder.find((l) => l.process);
     const edition = data.leitbilder[0];
-    const term = data.terms.find((/** @type {any} */ t) => t.definitions.length > 0);
+    const term = data.terms.find((t) => t.definitions.length > 0);
+    const process = withProcess?.process;
+    const field = edition?.fieldsOfAction[0];
+    const goal = field?.goals[0];
+    assert.ok(process && edition && field && goal && term);
     ids = {
-      process: withProcess.process.id,
-      processTitle: withProcess.process.title,
-      proposal: withProcess.process.proposals[0].id,
+      process: process.id,
+      processTitle: process.title,
+      proposal: process.proposals[0]?.id ?? '',
       edition: edition.id,
-      field: edition.fieldsOfAction[0].id,
-      goal: edition.fieldsOfAction[0].goals[0].id,
-      goalTitle: edition.fieldsOfAction[0].goals[0].title,
+      field: field.id,
+      goal: goal.id,
+      goalTitle: goal.title,
       term: term.id,
       termLabel: term.label,
-      definition: term.definitions[0].id,
+      definition: term.definitions[0]?.id ?? '',
     };
   });
 

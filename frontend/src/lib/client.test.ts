@@ -3,10 +3,13 @@ import { normalizeError, request, RequestError } from './client';
 import { MeQuery } from '../session/operations';
 
 describe('normalizeError', () => {
-  it('keeps known codes and the last segment of the field path', () => {
+  it('keeps known codes and the last segment of the field path, and the whole path', () => {
     expect(
       normalizeError({ message: 'ungültig', extensions: { code: 'VALIDATION', field: 'input.email' } }),
-    ).toEqual({ code: 'VALIDATION', message: 'ungültig', field: 'email' });
+    ).toEqual({ code: 'VALIDATION', message: 'ungültig', field: 'email', path: 'input.email' });
+    expect(normalizeError({ message: 'x', extensions: { code: 'VALIDATION', field: 'breakdown[1].value' } }).path).toBe(
+      'breakdown[1].value',
+    );
   });
 
   it('maps unknown or missing codes to INTERNAL', () => {

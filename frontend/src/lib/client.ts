@@ -26,6 +26,8 @@ export interface ApiError {
   message: string;
   /** For VALIDATION: the input field the message belongs to (last path segment, e.g. `email`). */
   field?: string;
+  /** The whole field path as the server named it, e.g. `breakdown[1].value`. */
+  path?: string;
   /** What the server adds to resolve the error, e.g. for CONFLICT the current text and version. */
   details?: Record<string, unknown>;
 }
@@ -58,6 +60,7 @@ export function normalizeError(raw: RawGraphQLError): ApiError {
   if (typeof fieldRaw === 'string' && fieldRaw !== '') {
     const parts = fieldRaw.split('.');
     error.field = parts[parts.length - 1];
+    error.path = fieldRaw;
   }
   const details = raw.extensions?.details;
   if (details && typeof details === 'object' && !Array.isArray(details)) {

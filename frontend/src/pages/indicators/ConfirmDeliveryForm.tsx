@@ -5,7 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { RadioField, SelectField, TextInput } from '../../components/fields';
 import { DateField } from '../../components/DateField';
 import { TextArea } from '../../components/TextArea';
-import { useErrorText } from '../../lib/errors';
+import { errorsOf, useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { intlLocale } from '../../lib/format';
 import { useMutation } from '../../lib/hooks';
@@ -70,7 +70,9 @@ export function ConfirmDeliveryForm({
     },
   };
   const summary = errorSummary?.(confirm.error) ?? null;
-  const { fieldErrors } = useErrorText();
+  const { fieldErrors, plain } = useErrorText();
+  // The row ids in the order the breakdown was sent, so that `breakdown[i].value` finds its row.
+  const [sentRows, setSentRows] = useState<number[]>([]);
   const [mode, setMode] = useState<'value' | 'nodata'>('value');
   const [rows, setRows] = useState<Row[]>([]);
   const [pasteNote, setPasteNote] = useState<string | null>(null);
@@ -120,6 +122,7 @@ export function ConfirmDeliveryForm({
       return;
     }
     const breakdown = [];
+    const sent: number[] = [];
     for (const { id } of rows) {
       const dimension = formText(f, `dim-${id}`).trim();
       const category = formText(f, `cat-${id}`).trim();
@@ -130,7 +133,9 @@ export function ConfirmDeliveryForm({
         return;
       }
       breakdown.push({ dimension, category, value: v });
+      sent.push(id);
     }
+    setSentRows(sent);
     const def = formText(f, 'definitionId');
     await confirm.run({
       deliveryId,
@@ -142,8 +147,24 @@ export function ConfirmDeliveryForm({
     });
   }
 
+  /** Field errors; a breakdown row's error (`breakdown[1].value`) at that row, not at the total. */
+  function validationErrors(): Record<string, string> {
+    const out = fieldErrors(confirm.error, FIELDS);
+    const prefixes = { dimension: 'dim', category: 'cat', value: 'val' } as const;
+    let totalOk = true;
+    for (const e of errorsOf(confirm.error)) {
+      if (e.path === 'value') totalOk = false;
+      const m = /^breakdown\[(\d+)\]\.(dimension|category|value)$/.exec(e.path ?? '');
+      const id = m ? sentRows[Number(m[1])] : undefined;
+      if (!m || id === undefined) continue;
+      out[`${prefixes[m[2] as keyof typeof prefixes]}-${id}`] = plain(e);
+    }
+    if (totalOk && errorsOf(confirm.error).some((e) => e.path?.startsWith('breakdown['))) delete out.value;
+    return out;
+  }
+
   return (
-    <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={fieldErrors(confirm.error, FIELDS)}>
+    <Form className="form" onSubmit={(e) => void onSubmit(e)} validationErrors={validationErrors()}>
       {summary ?? <ErrorMessage error={confirm.error} mapping={FIELDS} />}
       {localError && (
         <p role="alert" className="alert alert-error">

@@ -60,6 +60,8 @@ export function LeitbildListPage() {
               defaultValue={String(new Date().getFullYear() + 1)}
             />
             <SelectField
+              // The editions load after the form is mounted: take the adopted one once it is known.
+              key={adopted[0]?.id ?? NONE}
               name="basedOnId"
               label={t('leitbildView.basedOn')}
               defaultValue={adopted[0]?.id ?? NONE}
