@@ -35,7 +35,11 @@ pub enum Command {
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Load an example city (organisations, people, …), marked as example content.
-    Demo,
+    Demo {
+        /// `large`: ten years of a city's monitoring on top (the benchmark's data set).
+        #[arg(long, value_enum, default_value = "small")]
+        size: DemoSize,
+    },
     /// Import data files into the monitoring.
     Import {
         #[command(subcommand)]
@@ -48,6 +52,12 @@ pub enum Command {
         #[arg(long)]
         url: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum DemoSize {
+    Small,
+    Large,
 }
 
 #[derive(Subcommand)]
@@ -194,12 +204,16 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { size } => {
             let app = App::build(Config::from_env()?).await?;
             let bar = crate::progress::Terminal::new(crate::demo::steps());
             let summary = crate::demo::load_with(&app.state, &bar).await;
             bar.finish();
             let summary = summary?;
+            if let DemoSize::Large = size {
+                crate::demo::large::grow(&app.state, crate::demo::large::Size::TEN_YEARS).await?;
+                println!("grown to ten years: {:?}", crate::demo::large::Size::TEN_YEARS);
+            }
             println!("demo loaded: {} organisations, {} people", summary.organizations, summary.people.len());
             println!("log in as any of them with the password {}:", crate::demo::DEMO_PASSWORD);
             for email in summary.people {

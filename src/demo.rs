@@ -1,5 +1,7 @@
 //! `teilhabe demo`: loads an example city (marked as example content) through the services.
 
+pub mod large;
+
 use std::collections::HashMap;
 
 use uuid::Uuid;

@@ -310,6 +310,93 @@ async fn pages_cost_constant_statements(b: Backend) {
     }
 }
 
+/// The benchmark's city generator (`teilhabe demo --size large`, ten years: 10 fields, 200
+/// goals, 200 indicators × 10 years × 30 districts, 5,000 comments) at two sizes of the same
+/// shape: every page costs the same statements, alone and 4 at once. The sizes themselves are
+/// checked, so that a generator that wrote less could not pass. (The full ten-year size runs in
+/// `bench/run.sh`, whose table shows the counts at 1 and 64 connections.)
+async fn grown_city_costs_the_same_statements(b: Backend) {
+    use teilhabe::demo::large::{self, Size};
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    teilhabe::demo::load(&app.state).await.unwrap();
+    let coordinator = app.login("koordination@demo.teilhabe.example", teilhabe::demo::DEMO_PASSWORD).await;
+    let member = app.login("caritas@demo.teilhabe.example", teilhabe::demo::DEMO_PASSWORD).await;
+    let docs = web_app_documents();
+    let ids = app.ok(Some(&admin), "{ leitbilder { id status process { id } } }", json!({})).await;
+    let draft = ids["leitbilder"].as_array().unwrap().iter().find(|l| l["status"] == "DRAFT").unwrap().clone();
+    let page = |name: &'static str, token: &str, op: &str, variables: Value| Page {
+        name,
+        token: token.to_string(),
+        query: web_app_operation(&docs, op),
+        variables,
+    };
+    let sizes = [
+        Size { fields: 10, goals: 60, indicators: 40, years: 3, districts: 5, comments: 400 },
+        Size { fields: 10, goals: 140, indicators: 90, years: 6, districts: 12, comments: 1_200 },
+    ];
+    const PARALLEL: u64 = 4;
+    let mut counts = Vec::new();
+    for size in sizes {
+        large::grow(&app.state, size).await.unwrap();
+        let grown = app
+            .ok(
+                Some(&coordinator),
+                "query($id: UUID!) { leitbild(id: $id) { fieldsOfAction { goals { id children { id } } } } indicators { id code } }",
+                json!({"id": draft["id"]}),
+            )
+            .await;
+        let fields = grown["leitbild"]["fieldsOfAction"].as_array().unwrap();
+        let goals: usize = fields
+            .iter()
+            .flat_map(|f| f["goals"].as_array().unwrap())
+            .map(|g| 1 + g["children"].as_array().unwrap().len())
+            .sum();
+        assert_eq!((fields.len(), goals), (size.fields, size.goals));
+        let indicators = grown["indicators"].as_array().unwrap();
+        assert_eq!(indicators.len(), size.indicators);
+        // The newest indicator has the size's years and districts.
+        let newest = indicators.iter().max_by_key(|i| i["code"].as_str().unwrap().to_string()).unwrap()["id"].clone();
+        let detail = app
+            .ok(
+                Some(&coordinator),
+                "query($id: UUID!) { indicator(id: $id) { code deliveries { breakdown { category } } } }",
+                json!({"id": newest}),
+            )
+            .await;
+        let code = detail["indicator"]["code"].as_str().unwrap().to_string();
+        let deliveries = detail["indicator"]["deliveries"].as_array().unwrap();
+        assert!(code.starts_with("ZJ-"), "{code}");
+        assert_eq!(deliveries.len(), size.years as usize);
+        assert_eq!(deliveries[0]["breakdown"].as_array().unwrap().len(), size.districts);
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        let comments = teilhabe::participation::entities::comment::Entity::find().count(&app.state.db).await.unwrap();
+        assert_eq!(comments, size.comments as u64);
+        let pages = [
+            page("edition", &member, "EditionView", json!({"id": draft["id"]})),
+            page("process as member", &member, "ProcessView", json!({"id": draft["process"]["id"]})),
+            page("process as coordinator", &coordinator, "ProcessView", json!({"id": draft["process"]["id"]})),
+            page("indicator list", &coordinator, "IndicatorList", json!({})),
+            page("indicator", &coordinator, "IndicatorDetail", json!({"id": newest})),
+            page("report", &coordinator, "MonitoringReport", json!({"leitbildId": draft["id"]})),
+            page("glossary", &member, "GlossaryTerms", json!({})),
+        ];
+        let mut at_size = Vec::new();
+        for p in &pages {
+            at_size.push((p.name, statements_of(&app, p, PARALLEL as usize).await));
+        }
+        counts.push(at_size);
+    }
+    println!("statements per page (alone, {PARALLEL} at once) at two sizes: {counts:?}");
+    for ((name, small), (_, large)) in counts[0].iter().zip(&counts[1]) {
+        assert_eq!(
+            (small.1, large.0, large.1),
+            (small.0 * PARALLEL, small.0, small.0 * PARALLEL),
+            "{name}: {small:?} {large:?}"
+        );
+    }
+}
+
 /// A TCP relay in front of the test cluster that counts the client's round trips: every `Sync`
 /// (extended protocol) and `Query` (simple protocol) message waits for the server's
 /// `ReadyForQuery`.
@@ -418,6 +505,7 @@ async fn one_round_trip_per_statement_on_postgres() {
 
 on_both_databases!(
     pages_cost_constant_statements,
+    grown_city_costs_the_same_statements,
     mutations_only_travel_as_json,
     deep_and_wide_queries_are_refused,
     anonymous_introspection_is_off,

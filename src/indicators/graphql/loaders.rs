@@ -14,6 +14,9 @@ pub struct GoalsOf(pub Uuid);
 pub struct TermsOf(pub Uuid);
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct OwnershipsOf(pub Uuid);
+/// Where an imported value came from, by delivery.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SourceOf(pub Uuid);
 /// The time series of an indicator, which orders its periods by the indicator's periodicity.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SeriesOf(pub Uuid, pub Periodicity);
@@ -33,6 +36,21 @@ impl Loader<IndicatorById> for IndicatorsLoader {
             .await
             .map_err(db_err)?;
         Ok(rows.into_iter().map(|i| (IndicatorById(i.id), Indicator::from(i))).collect())
+    }
+}
+
+impl Loader<SourceOf> for IndicatorsLoader {
+    type Value = crate::indicators::import::entities::value_source::Model;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[SourceOf]) -> Result<HashMap<SourceOf, Self::Value>, Self::Error> {
+        use crate::indicators::import::entities::value_source;
+        let rows = value_source::Entity::find()
+            .filter(value_source::Column::DeliveryId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.0)
+            .await
+            .map_err(db_err)?;
+        Ok(rows.into_iter().map(|s| (SourceOf(s.delivery_id), s)).collect())
     }
 }
 

@@ -286,7 +286,8 @@ impl DataDelivery {
     /// Where an imported value came from (table, source, licence, retrieval date); null for
     /// values confirmed by hand.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<ValueSource>> {
-        Ok(crate::indicators::import::source_of(&state(ctx).db, self.id).await?.map(Into::into))
+        // Through the loader: one query for all deliveries of a page, not one per delivery.
+        Ok(loader(ctx).load_one(SourceOf(self.id)).await?.map(Into::into))
     }
 }
 
