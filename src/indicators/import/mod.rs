@@ -539,11 +539,6 @@ async fn plan_import<C: ConnectionTrait>(
     Ok((report, writes))
 }
 
-/// Where an imported value came from.
-pub async fn source_of<C: ConnectionTrait>(db: &C, delivery_id: Uuid) -> Result<Option<value_source::Model>> {
-    Ok(value_source::Entity::find_by_id(delivery_id).one(db).await?)
-}
-
 /// One period of a spreadsheet upload, with its indicator.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
