@@ -59,6 +59,7 @@ pub struct Mutation(
     reports::graphql::ReportsMutation,
     notifications::graphql::NotificationsMutation,
     indicators::graphql::IndicatorsMutation,
+    indicators::graphql::ComputedMutation,
     tasks::graphql::TasksMutation,
 );
 

@@ -1,5 +1,6 @@
 //! The monitoring: indicators, their owners, data deliveries, reviews and reminder schedules.
 
+pub mod computed;
 pub mod delivery_rules;
 pub mod demo;
 pub mod entities;

@@ -82,6 +82,10 @@ pub struct ReportIndicator {
     pub trend_per_year: Option<f64>,
     pub series: Vec<ReportValue>,
     pub terms: Vec<ReportTerm>,
+    /// How a computed indicator is computed; its values carry both inputs.
+    pub formula: Option<service::ReportFormula>,
+    /// The periods of a computed indicator without a value, and why.
+    pub ratio_gaps: Vec<service::ReportRatioGap>,
 }
 
 /// One accepted value with its vintage; names are empty in public reports.
@@ -101,6 +105,8 @@ pub struct ReportValue {
     #[graphql(skip)]
     pub accepted_by_id: Option<Uuid>,
     pub accepted_at: Option<DateTime<Utc>>,
+    /// For a computed value: the inputs it was computed from (`deliveryId` is the numerator's).
+    pub inputs: Option<service::RatioInputs>,
 }
 
 #[ComplexObject]
@@ -253,9 +259,12 @@ fn indicator(i: service::ReportIndicator) -> ReportIndicator {
                 delivered_at: v.delivered_at,
                 accepted_by_id: v.accepted_by,
                 accepted_at: v.accepted_at,
+                inputs: v.inputs,
             })
             .collect(),
         terms: i.terms.into_iter().map(|t| ReportTerm { id: t.id, label: t.label, agreed: t.agreed }).collect(),
+        formula: i.formula,
+        ratio_gaps: i.ratio_gaps,
     }
 }
 

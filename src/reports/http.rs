@@ -26,7 +26,7 @@ pub struct Span {
     to: Option<String>,
 }
 
-const HEADERS: [&str; 17] = [
+const HEADERS: [&str; 20] = [
     "Handlungsfeld",
     "Ziel",
     "Status des Ziels",
@@ -44,6 +44,10 @@ const HEADERS: [&str; 17] = [
     "Definition",
     "Reihenbruch",
     "Angenommen am",
+    // A computed value's trace: the formula and both inputs' values.
+    "Berechnet aus",
+    "Zähler",
+    "Nenner",
 ];
 
 /// One row per value (and per breakdown cell, in long format), and one per indicator or goal
@@ -80,6 +84,11 @@ pub fn table(report: &Report) -> Table {
                     row.extend((10..HEADERS.len()).map(|_| Cell::Empty));
                     rows.push(goal(row));
                 }
+                let formula = i
+                    .formula
+                    .as_ref()
+                    .map(|f| format!("{} ÷ {} × {}", f.numerator.code, f.denominator.code, f.factor))
+                    .unwrap_or_default();
                 for v in &i.series {
                     let definition = v.definition_id.and_then(|id| definitions.get(&id).copied()).unwrap_or_default();
                     let accepted = v
@@ -97,6 +106,9 @@ pub fn table(report: &Report) -> Table {
                             definition.into(),
                             if v.break_before { "ja" } else { "" }.into(),
                             accepted.clone(),
+                            formula.as_str().into(),
+                            v.inputs.as_ref().filter(|_| part.is_none()).map(|r| r.numerator).into(),
+                            v.inputs.as_ref().filter(|_| part.is_none()).map(|r| r.denominator).into(),
                         ]);
                         rows.push(goal(row));
                     }

@@ -26,10 +26,12 @@ use crate::{
     leitbild::graphql::{Goal, GoalById, LeitbildLoader},
 };
 
+mod computed;
 mod imports;
 mod loaders;
 mod types;
 
+pub use computed::*;
 pub use imports::*;
 pub use loaders::*;
 pub use types::*;
