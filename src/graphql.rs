@@ -60,6 +60,7 @@ pub struct Mutation(
     notifications::graphql::NotificationsMutation,
     indicators::graphql::IndicatorsMutation,
     indicators::graphql::ComputedMutation,
+    indicators::graphql::ReferenceMutation,
     tasks::graphql::TasksMutation,
 );
 

@@ -76,6 +76,7 @@ pub fn router(app: AppState) -> Router {
         .route("/api/reports/frozen/{id}/{file}", get(crate::reports::http::frozen_download))
         .route("/api/indicators/{id}/imports/genesis", axum::routing::post(imports::genesis_upload))
         .route("/api/imports/sheet", axum::routing::post(imports::sheet_upload))
+        .route("/api/indicators/{id}/imports/reference", axum::routing::post(imports::reference_upload))
         .fallback(static_files::serve)
         .with_state(http)
         // A panic ends its own request with a 500, never the process or other requests.

@@ -7,6 +7,7 @@ pub mod entities;
 pub mod graphql;
 pub mod import;
 pub mod links;
+pub mod reference;
 pub mod remind;
 pub mod reminders;
 pub mod service;

@@ -86,6 +86,8 @@ pub struct ReportIndicator {
     pub formula: Option<service::ReportFormula>,
     /// The periods of a computed indicator without a value, and why.
     pub ratio_gaps: Vec<service::ReportRatioGap>,
+    /// Comparison series ("Vergleichswerte"), never part of the status.
+    pub references: Vec<service::ReportReference>,
 }
 
 /// One accepted value with its vintage; names are empty in public reports.
@@ -265,6 +267,7 @@ fn indicator(i: service::ReportIndicator) -> ReportIndicator {
         terms: i.terms.into_iter().map(|t| ReportTerm { id: t.id, label: t.label, agreed: t.agreed }).collect(),
         formula: i.formula,
         ratio_gaps: i.ratio_gaps,
+        references: i.references,
     }
 }
 

@@ -26,7 +26,7 @@ pub struct Span {
     to: Option<String>,
 }
 
-const HEADERS: [&str; 20] = [
+const HEADERS: [&str; 21] = [
     "Handlungsfeld",
     "Ziel",
     "Status des Ziels",
@@ -48,6 +48,8 @@ const HEADERS: [&str; 20] = [
     "Berechnet aus",
     "Zähler",
     "Nenner",
+    // Rows of comparison series name theirs; the city's own values leave it empty.
+    "Vergleichswert",
 ];
 
 /// One row per value (and per breakdown cell, in long format), and one per indicator or goal
@@ -109,7 +111,17 @@ pub fn table(report: &Report) -> Table {
                             formula.as_str().into(),
                             v.inputs.as_ref().filter(|_| part.is_none()).map(|r| r.numerator).into(),
                             v.inputs.as_ref().filter(|_| part.is_none()).map(|r| r.denominator).into(),
+                            Cell::Empty,
                         ]);
+                        rows.push(goal(row));
+                    }
+                }
+                for r in &i.references {
+                    for v in &r.values {
+                        let mut row = head();
+                        row.extend([v.period.as_str().into(), Cell::Empty, Cell::Empty, Cell::Number(v.value)]);
+                        row.extend((14..HEADERS.len() - 1).map(|_| Cell::Empty));
+                        row.push(r.label.as_str().into());
                         rows.push(goal(row));
                     }
                 }

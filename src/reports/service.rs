@@ -23,6 +23,7 @@ use crate::{
     indicators::{
         computed::{self, RatioGap, RatioPoint},
         entities::{DeliveryStatus, delivery, indicator, indicator_goal, indicator_term},
+        reference::{self, ReferenceKind},
         service::{BreakdownEntry, is_overdue},
     },
     leitbild::{
@@ -115,6 +116,24 @@ pub struct ReportIndicator {
     /// The periods of a computed indicator without a value, and why.
     #[serde(default)]
     pub ratio_gaps: Vec<ReportRatioGap>,
+    /// Comparison series ("Vergleichswerte") of the same periods; never part of the status.
+    #[serde(default)]
+    pub references: Vec<ReportReference>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportReference {
+    pub label: String,
+    pub kind: ReferenceKind,
+    pub values: Vec<ReportReferenceValue>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportReferenceValue {
+    pub period: String,
+    pub value: f64,
 }
 
 /// numerator ÷ denominator × factor, with the inputs' codes and names for the trace.
@@ -357,6 +376,7 @@ pub(crate) async fn build<C: ConnectionTrait>(
             })
             .collect::<HashMap<Uuid, Vec<RatioPoint>>>()
     };
+    let mut references = reference::references_for(db, indicator_ids.iter().copied()).await?;
     let term_links = indicator_term::Entity::find()
         .filter(indicator_term::Column::IndicatorId.is_in(indicator_ids.iter().copied()))
         .all(db)
@@ -501,6 +521,21 @@ pub(crate) async fn build<C: ConnectionTrait>(
                     .iter()
                     .flatten()
                     .filter_map(|p| p.gap.map(|gap| ReportRatioGap { period: p.period.clone(), gap }))
+                    .collect(),
+                references: references
+                    .remove(&ind.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|r| ReportReference {
+                        label: r.series.label,
+                        kind: r.series.kind,
+                        values: r
+                            .values
+                            .into_iter()
+                            .filter(|v| in_range(&v.period, from_x, to_x))
+                            .map(|v| ReportReferenceValue { period: v.period, value: v.value })
+                            .collect(),
+                    })
                     .collect(),
             },
         );

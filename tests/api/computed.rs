@@ -1,5 +1,6 @@
 //! Computed indicators over HTTP, on both databases: the formula's rules, the ratio with both
-//! inputs on the indicator page, in the report and its download, and no deliveries for them.
+//! inputs on the indicator page, in the report and its download, and no deliveries for them;
+//! reference values entered and imported beside the series, never in the status.
 
 use serde_json::{Value, json};
 
@@ -243,7 +244,7 @@ async fn a_ratio_of_two_series_is_computed_and_traced(b: Backend) {
         .text()
         .await
         .unwrap();
-    assert!(csv.lines().next().unwrap().ends_with(r#""Berechnet aus";"Zähler";"Nenner""#), "{csv}");
+    assert!(csv.lines().next().unwrap().contains(r#""Berechnet aus";"Zähler";"Nenner""#), "{csv}");
     let row = csv.lines().find(|l| l.contains("EINB-QUOTE") && l.contains(r#""2023";"";"";"#)).unwrap_or_default();
     assert!(row.contains(r#""EINB ÷ AUSL × 100";"150";"10000""#), "{csv}");
 
@@ -266,4 +267,138 @@ fn multipart(bytes: &[u8], name: &str) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-on_both_databases!(a_ratio_of_two_series_is_computed_and_traced);
+const REFS: &str = "mutation($id: UUID!, $s: UUID, $i: ReferenceSeriesInput!, $v: Int) { setReferenceSeries(indicatorId: $id, seriesId: $s, input: $i, expectedVersion: $v) { references { id label kind version values { period value } } } }";
+const STATUS: &str = "query($id: UUID!) { monitoringReport(leitbildId: $id) { fields { goals { status indicators { code status latestValue trendPerYear references { label kind values { period value } } } } } } }";
+
+async fn reference_values_stand_beside_the_series_and_never_count(b: Backend) {
+    let c = city(b).await;
+    let share = c.indicator("BEV-AUS", "YEARLY", true).await;
+    for (p, v) in [("2021", 2.0), ("2022", 2.5)] {
+        c.value(&share, p, v, &[]).await;
+    }
+    let before = c.app.ok(Some(&c.admin), STATUS, json!({"id": c.leitbild})).await;
+    let ind = |r: &Value| r["monitoringReport"]["fields"][0]["goals"][0]["indicators"][0].clone();
+    assert_eq!(ind(&before)["status"], "ON_TRACK", "{before}");
+
+    // Entered by hand: checked, audited, version-checked.
+    let nrw = |values: Value| json!({"label": "NRW", "kind": "STATE", "source": "IT.NRW", "values": values});
+    let bad = c
+        .app
+        .gql(Some(&c.admin), REFS, json!({"id": share, "i": nrw(json!([{"period": "2022-H1", "value": 1.0}]))}))
+        .await;
+    assert_eq!((code(&bad), field(&bad)), ("VALIDATION", "values[0]"), "{bad}");
+    let bad = c.app.gql(Some(&c.outsider), REFS, json!({"id": share, "i": nrw(json!([]))})).await;
+    assert_eq!(code(&bad), "FORBIDDEN", "{bad}");
+    // Falling and far above the target: were they assessed, the status would change.
+    let set = c
+        .app
+        .ok(Some(&c.admin), REFS, json!({"id": share, "i": nrw(json!([{"period": "2022", "value": 9.0}, {"period": "2021", "value": 12.0}]))}))
+        .await;
+    let series = &set["setReferenceSeries"]["references"][0];
+    assert_eq!(series["values"], json!([{"period": "2021", "value": 12.0}, {"period": "2022", "value": 9.0}]));
+    let dup = c.app.gql(Some(&c.admin), REFS, json!({"id": share, "i": nrw(json!([]))})).await;
+    assert_eq!(code(&dup), "CONFLICT", "one series per label: {dup}");
+    let stale =
+        c.app.gql(Some(&c.admin), REFS, json!({"id": share, "s": series["id"], "v": 0, "i": nrw(json!([]))})).await;
+    assert_eq!(code(&stale), "CONFLICT", "{stale}");
+    assert_eq!(stale["errors"][0]["extensions"]["details"]["currentVersion"], 1);
+
+    // Imported from the GENESIS table mapped to the indicator, filtered to a similar city.
+    c.app
+        .ok(
+            Some(&c.admin),
+            "mutation($id: UUID!, $i: GenesisMappingInput!) { setGenesisMapping(indicatorId: $id, input: $i) { version } }",
+            json!({"id": share, "i": {"tableCode": "12411-03-03-4", "valueVariable": "ANT001",
+                   "filters": [{"variable": "GEMEIN", "attribute": "05515000"}], "source": "Landesdatenbank NRW"}}),
+        )
+        .await;
+    let file = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/genesis/12411-03-03-4_de_flat.csv"))
+        .unwrap();
+    let upload = |token: Option<String>, dry_run: bool| {
+        let (ct, body) = multipart(&file, "12411-03-03-4_flat.csv");
+        let url = format!(
+            "{}/api/indicators/{share}/imports/reference?dryRun={dry_run}&label=Gelsenkirchen&kind=CITY&filters=GEMEIN%3D05513000",
+            c.app.base
+        );
+        let mut req = c.app.http.post(url).header("content-type", ct).body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        async move {
+            let res = req.send().await.unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap())
+        }
+    };
+    assert_eq!(upload(None, true).await.0, 401, "login as for every upload");
+    let (status, dry) = upload(Some(c.admin.clone()), true).await;
+    assert_eq!(status, 200, "{dry}");
+    let periods: Vec<(&str, f64, &str)> = dry["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["period"].as_str().unwrap(), p["value"].as_f64().unwrap(), p["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        periods,
+        [("2019", 18.0, "CREATED"), ("2020", 18.9, "CREATED"), ("2021", 19.6, "CREATED"), ("2022", 21.3, "CREATED")]
+    );
+    assert!(dry["markers"].as_array().unwrap().iter().any(|m| m["marker"] == "-"), "the 2023 marker is listed: {dry}");
+    assert_eq!(dry["applied"], false);
+    let (_, done) = upload(Some(c.admin.clone()), false).await;
+    assert_eq!(done["applied"], true, "{done}");
+    let (_, again) = upload(Some(c.admin.clone()), false).await;
+    assert_eq!(again["applied"], false, "the same file twice changes nothing: {again}");
+    assert!(again["periods"].as_array().unwrap().iter().all(|p| p["outcome"] == "UNCHANGED"));
+
+    // Shown in the report and the download, never assessed.
+    let after = c.app.ok(Some(&c.admin), STATUS, json!({"id": c.leitbild})).await;
+    let (b4, now) = (ind(&before), ind(&after));
+    assert_eq!(
+        (&now["status"], &now["latestValue"], &now["trendPerYear"]),
+        (&b4["status"], &b4["latestValue"], &b4["trendPerYear"]),
+        "reference values leave the status alone"
+    );
+    let labels: Vec<&str> =
+        now["references"].as_array().unwrap().iter().map(|r| r["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["NRW", "Gelsenkirchen"]);
+    assert_eq!(now["references"][1]["kind"], "CITY");
+    let csv = c
+        .app
+        .http
+        .get(format!("{}/api/reports/{}/monitoring.csv", c.app.base, c.leitbild))
+        .bearer_auth(&c.admin)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(r#""Vergleichswert""#), "{csv}");
+    assert!(csv.lines().any(|l| l.contains(r#""2022";"";"";"21,3""#) && l.ends_with(r#""Gelsenkirchen""#)), "{csv}");
+    let page = c
+        .app
+        .ok(
+            Some(&c.admin),
+            "query($id: UUID!) { indicator(id: $id) { references { id version label } } }",
+            json!({"id": share}),
+        )
+        .await;
+    let nrw_series = &page["indicator"]["references"][0];
+    c.app
+        .ok(
+            Some(&c.admin),
+            "mutation($s: UUID!, $v: Int) { removeReferenceSeries(seriesId: $s, expectedVersion: $v) { references { label } } }",
+            json!({"s": nrw_series["id"], "v": nrw_series["version"]}),
+        )
+        .await;
+    let page = c
+        .app
+        .ok(Some(&c.admin), "query($id: UUID!) { indicator(id: $id) { references { label } } }", json!({"id": share}))
+        .await;
+    assert_eq!(page["indicator"]["references"], json!([{"label": "Gelsenkirchen"}]));
+}
+
+on_both_databases!(
+    a_ratio_of_two_series_is_computed_and_traced,
+    reference_values_stand_beside_the_series_and_never_count
+);

@@ -29,11 +29,13 @@ use crate::{
 mod computed;
 mod imports;
 mod loaders;
+mod reference;
 mod types;
 
 pub use computed::*;
 pub use imports::*;
 pub use loaders::*;
+pub use reference::*;
 pub use types::*;
 
 // ---- resolvers --------------------------------------------------------------------------

@@ -131,6 +131,12 @@ impl Indicator {
         computed::computed_values_of(ctx, self.id).await
     }
 
+    /// Comparison series ("Vergleichswerte": the state, Germany, similar cities), shown beside
+    /// the indicator's values and never used by the status rule.
+    async fn references(&self, ctx: &Context<'_>) -> Result<Vec<ReferenceSeries>> {
+        reference::references_of(ctx, self.id).await
+    }
+
     /// Who owned the indicator when.
     async fn ownership_history(&self, ctx: &Context<'_>) -> Result<Vec<OwnershipPeriod>> {
         Ok(loader(ctx).load_one(OwnershipsOf(self.id)).await?.unwrap_or_default())
