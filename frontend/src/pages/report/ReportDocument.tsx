@@ -6,6 +6,7 @@ import type { GoalStatus, ReportDocumentPartsFragment as Report } from '../../gq
 import { formatDate, formatDateTime, formatNumber } from '../../lib/format';
 import { SeriesChart } from '../indicators/SeriesChart';
 import { BreakdownChart, byDimension } from './BreakdownChart';
+import { ComputedTrace } from './ComputedTrace';
 import { FieldText, Paragraphs } from './FieldText';
 import { explainGoal } from './plainLanguage';
 import '../indicators/indicators.css';
@@ -673,7 +674,9 @@ function IndicatorBlock({
       <SeriesChart
         series={{ unit: ind.unit, targetValue: ind.targetValue, targetDirection: ind.targetDirection, points: ind.series }}
         name={name}
+        references={ind.references}
       />
+      {ind.formula && <ComputedTrace ind={ind} internalLinks={internalLinks} />}
       {ind.series.length > 0 && <Vintages ind={ind} footnote={footnote} noteId={noteId} internalLinks={internalLinks} />}
       {withBreakdown &&
         byDimension(withBreakdown.breakdown).map(([dimension, items]) => (

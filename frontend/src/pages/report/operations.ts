@@ -104,6 +104,37 @@ export const ReportDocumentFragment = graphql(`
               category
               value
             }
+            inputs {
+              numerator
+              numeratorDeliveryId
+              denominator
+              denominatorDeliveryId
+            }
+          }
+          formula {
+            factor
+            numerator {
+              id
+              code
+              name
+            }
+            denominator {
+              id
+              code
+              name
+            }
+          }
+          ratioGaps {
+            period
+            gap
+          }
+          references {
+            label
+            kind
+            values {
+              period
+              value
+            }
           }
           terms {
             id
