@@ -398,7 +398,26 @@ async fn reference_values_stand_beside_the_series_and_never_count(b: Backend) {
     assert_eq!(page["indicator"]["references"], json!([{"label": "Gelsenkirchen"}]));
 }
 
+/// A list of deliveries with their sources costs the same statements however long it is.
+async fn sources_of_a_list_load_in_one_batch(b: Backend) {
+    let c = city(b).await;
+    let share = c.indicator("BEV-AUS", "YEARLY", false).await;
+    const LIST: &str = "{ deliveries { id period source { tableCode } } }";
+    let mut counts = Vec::new();
+    for years in [2010..2012, 2012..2018] {
+        for y in years {
+            c.value(&share, &y.to_string(), 1.0, &[]).await;
+        }
+        let before = c.app.statements().await;
+        let list = c.app.ok(Some(&c.admin), LIST, json!({})).await;
+        counts.push((list["deliveries"].as_array().unwrap().len(), c.app.statements().await - before));
+    }
+    assert_eq!((counts[0].0, counts[1].0), (2, 8));
+    assert_eq!(counts[0].1, counts[1].1, "statements for 2 and for 8 deliveries: {counts:?}");
+}
+
 on_both_databases!(
     a_ratio_of_two_series_is_computed_and_traced,
-    reference_values_stand_beside_the_series_and_never_count
+    reference_values_stand_beside_the_series_and_never_count,
+    sources_of_a_list_load_in_one_batch,
 );

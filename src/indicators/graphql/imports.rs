@@ -101,3 +101,21 @@ impl From<value_source::Model> for ValueSource {
         }
     }
 }
+
+/// The source of an imported value, batched over a list of deliveries.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SourceOf(pub Uuid);
+
+impl Loader<SourceOf> for IndicatorsLoader {
+    type Value = ValueSource;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[SourceOf]) -> Result<HashMap<SourceOf, ValueSource>, Self::Error> {
+        let rows = value_source::Entity::find()
+            .filter(value_source::Column::DeliveryId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.0)
+            .await
+            .map_err(db_err)?;
+        Ok(rows.into_iter().map(|s| (SourceOf(s.delivery_id), s.into())).collect())
+    }
+}

@@ -302,7 +302,7 @@ impl DataDelivery {
     /// Where an imported value came from (table, source, licence, retrieval date); null for
     /// values confirmed by hand.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<ValueSource>> {
-        Ok(crate::indicators::import::source_of(&state(ctx).db, self.id).await?.map(Into::into))
+        Ok(loader(ctx).load_one(SourceOf(self.id)).await?)
     }
 }
 
