@@ -66,6 +66,8 @@ pub const PERSON_REFERENCES: &[(&str, &str, &str)] = &[
     ("totp_factors", "user_id", "records.secondFactor"),
     ("recovery_codes", "user_id", "records.recoveryCodes"),
     ("genesis_mappings", "updated_by", "records.genesisMappings"),
+    ("indicator_formulas", "updated_by", "records.indicatorFormulas"),
+    ("reference_series", "updated_by", "records.referenceSeries"),
 ];
 
 /// Columns left out of exported rows: credentials of the person's own, not data about them.

@@ -24,7 +24,6 @@ use crate::{
     audit::AuditEntry,
     change::Change,
     error::{Error, Result},
-    reports::status::period_position,
     state::AppState,
 };
 
@@ -143,7 +142,8 @@ pub fn ratio(numerator: &[InputValue], denominator: &[InputValue], factor: i32) 
     for d in denominator {
         periods.entry(d.period.as_str()).or_default().1 = Some(d);
     }
-    let mut out: Vec<RatioPoint> = periods
+    // Period labels of one periodicity ("2024", "2024-H1", "2024-Q3") sort in time order as text.
+    periods
         .into_iter()
         .map(|(period, (n, d))| {
             let (value, gap, breakdown) = match (n, d) {
@@ -163,11 +163,7 @@ pub fn ratio(numerator: &[InputValue], denominator: &[InputValue], factor: i32) 
                 breakdown,
             }
         })
-        .collect();
-    out.sort_by(|a, b| {
-        period_position(&a.period).unwrap_or(f64::MAX).total_cmp(&period_position(&b.period).unwrap_or(f64::MAX))
-    });
-    out
+        .collect()
 }
 
 fn breakdown_ratio(numerator: &[BreakdownEntry], denominator: &[BreakdownEntry], factor: i32) -> Vec<BreakdownEntry> {

@@ -131,10 +131,6 @@ pub struct ReferenceInput {
     pub values: Vec<(String, f64)>,
 }
 
-fn position(period: &str) -> f64 {
-    crate::reports::status::period_position(period).unwrap_or(f64::MAX)
-}
-
 /// The reference series of `ids`, with their values, in two statements.
 pub async fn references_for<C: ConnectionTrait>(
     db: &C,
@@ -160,7 +156,8 @@ pub async fn references_for<C: ConnectionTrait>(
     let mut out: HashMap<Uuid, Vec<Reference>> = HashMap::new();
     for s in all {
         let mut vs = values.remove(&s.id).unwrap_or_default();
-        vs.sort_by(|a, b| position(&a.period).total_cmp(&position(&b.period)));
+        // Period labels of one periodicity sort in time order as text.
+        vs.sort_by(|a, b| a.period.cmp(&b.period));
         out.entry(s.indicator_id).or_default().push(Reference { series: s, values: vs });
     }
     Ok(out)
@@ -407,7 +404,7 @@ pub async fn import_reference(
             .collect(),
         None => HashMap::new(),
     };
-    let mut periods: Vec<ReferencePeriod> = incoming
+    let periods: Vec<ReferencePeriod> = incoming
         .iter()
         .map(|(period, (line, v))| {
             let before = previous.get(period).copied();
@@ -419,7 +416,6 @@ pub async fn import_reference(
             ReferencePeriod { period: period.clone(), line: *line, value: *v, previous: before, outcome }
         })
         .collect();
-    periods.sort_by(|a, b| position(&a.period).total_cmp(&position(&b.period)));
     errors.sort_by_key(|e| e.line);
     let mut report = ReferenceImport {
         indicator_id: ind.id,
