@@ -60,6 +60,8 @@ pub struct Mutation(
     reports::graphql::ReportsMutation,
     notifications::graphql::NotificationsMutation,
     indicators::graphql::IndicatorsMutation,
+    indicators::graphql::ComputedMutation,
+    indicators::graphql::ReferenceMutation,
     tasks::graphql::TasksMutation,
     indicators::districts::graphql::DistrictsMutation,
 );

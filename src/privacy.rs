@@ -68,6 +68,8 @@ pub const PERSON_REFERENCES: &[(&str, &str, &str)] = &[
     ("genesis_mappings", "updated_by", "records.genesisMappings"),
     ("district_maps", "uploaded_by", "records.districtMaps"),
     ("indicator_privacy", "updated_by", "records.suppressionRules"),
+    ("indicator_formulas", "updated_by", "records.indicatorFormulas"),
+    ("reference_series", "updated_by", "records.referenceSeries"),
 ];
 
 /// Columns left out of exported rows: credentials of the person's own, not data about them.

@@ -1,5 +1,6 @@
 // Indicators in the browser: create, request a delivery, confirm it as the owner, accept it as
-// coordinator, and read the time series as a chart and as a table.
+// coordinator, and read the time series as a chart and as a table; a computed indicator with its
+// inputs traced, and a comparison series in the chart's legend.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, apiToken, expectAccessible, fillDate, graphql, launchBrowser, screenshot, startServer } from './harness.mjs';
@@ -156,6 +157,64 @@ describe('indicators', { timeout: 300_000 }, () => {
     await page.getByRole('heading', { name: 'Postausgang' }).waitFor();
     await expectAccessible(page, 'notifications tab');
     await screenshot(page, 'coordination-notifications');
+  });
+
+  it('shows a computed indicator with both inputs and a comparison series', async () => {
+    const token = await apiToken(server.baseUrl);
+    const orgs = /** @type {{ organizations: { id: string, name: string }[] }} */ (
+      await graphql(server.baseUrl, token, '{ organizations { id name } }')
+    ).organizations;
+    const ownerId = orgs.find((o) => o.name === ORG)?.id;
+    const create = async (/** @type {string} */ code, /** @type {string} */ name) =>
+      /** @type {{ createIndicator: { id: string, version: number } }} */ (
+        await graphql(server.baseUrl, token, 'mutation($i:CreateIndicatorInput!){createIndicator(input:$i){id version}}', {
+          i: { code, name, unit: 'Personen', sourceKind: 'OFFICIAL_STATISTICS', sourceDescription: 'IT.NRW', periodicity: 'YEARLY', ownerId },
+        })
+      ).createIndicator;
+    const value = async (/** @type {string} */ id, /** @type {string} */ period, /** @type {number} */ v) => {
+      const d = /** @type {{ requestDelivery: { id: string } }} */ (
+        await graphql(server.baseUrl, token, 'mutation($i:UUID!,$p:String!){requestDelivery(indicatorId:$i,period:$p,dueAt:"2030-01-01T00:00:00Z"){id}}', {
+          i: id,
+          p: period,
+        })
+      ).requestDelivery.id;
+      await graphql(server.baseUrl, token, 'mutation($d:UUID!,$v:Float){confirmDelivery(deliveryId:$d,value:$v){id}}', { d, v });
+      await graphql(server.baseUrl, token, 'mutation($d:UUID!){acceptDelivery(deliveryId:$d){id}}', { d });
+    };
+    const naturalised = await create('EINB', 'Einbürgerungen');
+    const foreigners = await create('AUSL', 'Ausländische Einwohner');
+    const quota = await create('EINB-Q', 'Einbürgerungsquote berechnet');
+    await value(naturalised.id, '2024', 150);
+    await value(foreigners.id, '2024', 6000);
+    await value(naturalised.id, '2025', 180);
+    await value(foreigners.id, '2025', 6000);
+    await graphql(server.baseUrl, token, 'mutation($i:UUID!,$f:IndicatorFormulaInput!,$v:Int){setIndicatorFormula(indicatorId:$i,input:$f,expectedVersion:$v){id}}', {
+      i: quota.id,
+      f: { numeratorId: naturalised.id, denominatorId: foreigners.id, factor: 100 },
+      v: quota.version,
+    });
+    await graphql(server.baseUrl, token, 'mutation($i:UUID!,$r:ReferenceSeriesInput!){setReferenceSeries(indicatorId:$i,input:$r){id}}', {
+      i: quota.id,
+      r: { label: 'NRW', kind: 'STATE', values: [{ period: '2024', value: 2.1 }, { period: '2025', value: 2.3 }] },
+    });
+
+    const page = coordinator;
+    await page.goto(`${server.baseUrl}/indikatoren/${quota.id}`);
+    await page.getByRole('heading', { name: 'Berechnung', exact: true }).waitFor();
+    const computed = page.getByRole('table', { name: 'Berechnete Werte mit Zähler und Nenner' });
+    assert.match(await computed.getByRole('row', { name: /2024/ }).innerText(), /2024\s+2,5\s+150\s+6\.000/);
+    assert.match(await computed.getByRole('row', { name: /2025/ }).innerText(), /2025\s+3\s+180\s+6\.000/);
+    await computed.getByRole('link', { name: '150' }).waitFor();
+    await page.getByRole('link', { name: /EINB – Einbürgerungen/ }).waitFor();
+    const legend = page.locator('figcaption.chart-legend');
+    await legend.getByText('Vergleichswert NRW').waitFor();
+    const table = page.getByRole('table', { name: 'Werte als Tabelle' });
+    assert.match(await table.getByRole('row', { name: /2024/ }).innerText(), /2024\s+2,5\s+–\s+2,1/);
+    await expectAccessible(page, 'computed indicator page');
+    await screenshot(page, 'indicators-computed');
+    await page.setViewportSize({ width: 375, height: 800 });
+    await expectAccessible(page, 'computed indicator page at 375 px');
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('logged no errors in the browser console', () => {

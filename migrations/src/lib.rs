@@ -10,6 +10,8 @@ mod m20261125_000003_glossary;
 mod m20261125_000004_indicators_notifications;
 mod m20261125_000006_reports;
 mod m20261204_000010_glossary_agreed_version;
+mod m20261205_calc_210;
+mod m20261205_calc_211;
 mod m20261205_council_160;
 mod m20261205_data_180;
 mod m20261205_flows_230;
@@ -41,6 +43,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_work_150::Migration),
             Box::new(m20261205_geo_220::Migration),
             Box::new(m20261205_flows_230::Migration),
+            Box::new(m20261205_calc_210::Migration),
+            Box::new(m20261205_calc_211::Migration),
         ]
     }
 }

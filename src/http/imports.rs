@@ -1,6 +1,8 @@
 //! Uploads as multipart, previewed with `?dryRun=true` or imported:
 //! `POST /api/indicators/{id}/imports/genesis` (a GENESIS flat file, CSV or ZIP) and
-//! `POST /api/imports/sheet` (a department's CSV or XLSX with many values). The same login and
+//! `POST /api/imports/sheet` (a department's CSV or XLSX with many values) and
+//! `POST /api/indicators/{id}/imports/reference?label=NRW&kind=STATE&filters=DLAND=05` (the
+//! indicator's GENESIS table filtered to a comparison region). The same login and
 //! CSRF rules as `/graphql` (a session cookie counts only with the CSRF header, which no other
 //! site can set without a preflight) and the same write budget.
 
@@ -103,6 +105,40 @@ pub async fn sheet_upload(
     let run = async {
         let (actor, bytes) = upload(&http, &headers, params.dry_run, form).await?;
         import::import_sheet(&http.app, Importer::Person(&actor), &bytes, params.dry_run).await
+    };
+    match run.await {
+        Ok(report) => Json(report).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferenceParams {
+    #[serde(default)]
+    dry_run: bool,
+    label: String,
+    kind: crate::indicators::reference::ReferenceKind,
+    /// `VARIABLE=ATTRIBUTE` pairs, comma-separated: the comparison region's filters.
+    filters: String,
+}
+
+pub async fn reference_upload(
+    State(http): State<HttpState>,
+    Path(indicator_id): Path<Uuid>,
+    Query(params): Query<ReferenceParams>,
+    headers: HeaderMap,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    use crate::indicators::reference;
+    let Some(form) = multipart(&headers, form) else {
+        return unsupported();
+    };
+    let run = async {
+        let filters = reference::parse_filters(&params.filters)?;
+        let (actor, bytes) = upload(&http, &headers, params.dry_run, form).await?;
+        let target = reference::ReferenceTarget { label: params.label, kind: params.kind, filters };
+        reference::import_reference(&http.app, &actor, indicator_id, &bytes, target, params.dry_run).await
     };
     match run.await {
         Ok(report) => Json(report).into_response(),

@@ -85,6 +85,7 @@ pub fn router(app: AppState) -> Router {
         .route("/ziele/{id}", get(redirects::old_link))
         .route("/handlungsfelder/{id}", get(redirects::old_link))
         .route("/definitionen/{id}", get(redirects::old_link))
+        .route("/api/indicators/{id}/imports/reference", axum::routing::post(imports::reference_upload))
         .fallback(static_files::serve)
         .with_state(http.clone())
         .layer(DefaultBodyLimit::max(max_body))

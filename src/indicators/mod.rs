@@ -1,5 +1,6 @@
 //! The monitoring: indicators, their owners, data deliveries, reviews and reminder schedules.
 
+pub mod computed;
 pub mod delivery_rules;
 pub mod demo;
 pub mod districts;
@@ -7,6 +8,7 @@ pub mod entities;
 pub mod graphql;
 pub mod import;
 pub mod links;
+pub mod reference;
 pub mod remind;
 pub mod reminders;
 pub mod service;

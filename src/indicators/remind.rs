@@ -36,6 +36,7 @@ pub async fn remind_again(state: &AppState, actor: &Actor, delivery_id: Uuid) ->
         return Err(Error::conflict("only an open delivery can be reminded of"));
     }
     let ind = indicator::Entity::find_by_id(d.indicator_id).one(&txn).await?.ok_or(Error::NotFound("indicator"))?;
+    crate::indicators::computed::refuse_deliveries(&txn, ind.id).await?;
     let secret = links::secret(&txn, state).await?;
     let ctx = Context::load(&txn, std::slice::from_ref(&ind)).await?;
     let (mails, _) = delivery_reminders(state, &ctx, &secret, &ind, &d, now);

@@ -88,6 +88,12 @@ pub struct ReportIndicator {
     pub suppressed_periods: Vec<String>,
     /// The footnote of a "•", when the indicator has a threshold.
     pub suppression_note: Option<String>,
+    /// How a computed indicator is computed; its values carry both inputs.
+    pub formula: Option<service::ReportFormula>,
+    /// The periods of a computed indicator without a value, and why.
+    pub ratio_gaps: Vec<service::ReportRatioGap>,
+    /// Comparison series ("Vergleichswerte"), never part of the status.
+    pub references: Vec<service::ReportReference>,
 }
 
 /// A breakdown cell a public view shows as "•".
@@ -117,6 +123,8 @@ pub struct ReportValue {
     #[graphql(skip)]
     pub accepted_by_id: Option<Uuid>,
     pub accepted_at: Option<DateTime<Utc>>,
+    /// For a computed value: the inputs it was computed from (`deliveryId` is the numerator's).
+    pub inputs: Option<service::RatioInputs>,
 }
 
 #[ComplexObject]
@@ -274,12 +282,16 @@ fn indicator(i: service::ReportIndicator) -> ReportIndicator {
                 delivered_at: v.delivered_at,
                 accepted_by_id: v.accepted_by,
                 accepted_at: v.accepted_at,
+                inputs: v.inputs,
             })
             .collect(),
         terms: i.terms.into_iter().map(|t| ReportTerm { id: t.id, label: t.label, agreed: t.agreed }).collect(),
         suppression_note: i.suppress_below.map(super::suppression::footnote),
         suppress_below: i.suppress_below,
         suppressed_periods: i.suppressed_periods,
+        formula: i.formula,
+        ratio_gaps: i.ratio_gaps,
+        references: i.references,
     }
 }
 

@@ -26,7 +26,7 @@ pub struct Span {
     to: Option<String>,
 }
 
-const HEADERS: [&str; 17] = [
+const HEADERS: [&str; 21] = [
     "Handlungsfeld",
     "Ziel",
     "Status des Ziels",
@@ -44,6 +44,12 @@ const HEADERS: [&str; 17] = [
     "Definition",
     "Reihenbruch",
     "Angenommen am",
+    // A computed value's trace: the formula and both inputs' values.
+    "Berechnet aus",
+    "Zähler",
+    "Nenner",
+    // Rows of comparison series name theirs; the city's own values leave it empty.
+    "Vergleichswert",
 ];
 
 /// One row per value (and per breakdown cell, in long format), and one per indicator or goal
@@ -81,6 +87,11 @@ pub fn table(report: &Report) -> Table {
                     row.extend((10..HEADERS.len()).map(|_| Cell::Empty));
                     rows.push(goal(row));
                 }
+                let formula = i
+                    .formula
+                    .as_ref()
+                    .map(|f| format!("{} ÷ {} × {}", f.numerator.code, f.denominator.code, f.factor))
+                    .unwrap_or_default();
                 for v in &i.series {
                     let definition = v.definition_id.and_then(|id| definitions.get(&id).copied()).unwrap_or_default();
                     let accepted = v
@@ -98,6 +109,10 @@ pub fn table(report: &Report) -> Table {
                             definition.into(),
                             if v.break_before { "ja" } else { "" }.into(),
                             accepted.clone(),
+                            formula.as_str().into(),
+                            v.inputs.as_ref().filter(|_| part.is_none()).map(|r| r.numerator).into(),
+                            v.inputs.as_ref().filter(|_| part.is_none()).map(|r| r.denominator).into(),
+                            Cell::Empty,
                         ]);
                         rows.push(goal(row));
                     }
@@ -126,6 +141,15 @@ pub fn table(report: &Report) -> Table {
                     let hid = !i.suppressed_periods.is_empty() || i.series.iter().any(|v| !v.suppressed.is_empty());
                     if hid && !notes.contains(&below.to_bits()) {
                         notes.push(below.to_bits());
+                    }
+                }
+                for r in &i.references {
+                    for v in &r.values {
+                        let mut row = head();
+                        row.extend([v.period.as_str().into(), Cell::Empty, Cell::Empty, Cell::Number(v.value)]);
+                        row.extend((14..HEADERS.len() - 1).map(|_| Cell::Empty));
+                        row.push(r.label.as_str().into());
+                        rows.push(goal(row));
                     }
                 }
             }

@@ -21,7 +21,9 @@ use crate::{
     error::{Error, Result},
     glossary::entities::{TermStatus, definition, term, version},
     indicators::{
+        computed::{self, RatioGap, RatioPoint},
         entities::{DeliveryStatus, delivery, indicator, indicator_goal, indicator_term},
+        reference::{self, ReferenceKind},
         service::{BreakdownEntry, is_overdue},
     },
     leitbild::{
@@ -114,6 +116,65 @@ pub struct ReportIndicator {
     /// Periods whose value a public view hides (the period's total was below the threshold).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suppressed_periods: Vec<String>,
+    /// How a computed indicator is computed; its series values carry both inputs.
+    #[serde(default)]
+    pub formula: Option<ReportFormula>,
+    /// The periods of a computed indicator without a value, and why.
+    #[serde(default)]
+    pub ratio_gaps: Vec<ReportRatioGap>,
+    /// Comparison series ("Vergleichswerte") of the same periods; never part of the status.
+    #[serde(default)]
+    pub references: Vec<ReportReference>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportReference {
+    pub label: String,
+    pub kind: ReferenceKind,
+    pub values: Vec<ReportReferenceValue>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportReferenceValue {
+    pub period: String,
+    pub value: f64,
+}
+
+/// numerator ÷ denominator × factor, with the inputs' codes and names for the trace.
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportFormula {
+    pub numerator: FormulaInputRef,
+    pub denominator: FormulaInputRef,
+    pub factor: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[serde(rename_all = "camelCase")]
+pub struct FormulaInputRef {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportRatioGap {
+    pub period: String,
+    pub gap: RatioGap,
+}
+
+/// Both inputs' accepted values behind a computed value.
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[serde(rename_all = "camelCase")]
+pub struct RatioInputs {
+    pub numerator: f64,
+    pub numerator_delivery_id: Uuid,
+    pub denominator: f64,
+    pub denominator_delivery_id: Uuid,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -143,6 +204,9 @@ pub struct SeriesValue {
     pub delivered_at: Option<DateTime<Utc>>,
     pub accepted_by: Option<Uuid>,
     pub accepted_at: Option<DateTime<Utc>>,
+    /// For a computed value: the inputs it was computed from (`delivery_id` is the numerator's).
+    #[serde(default)]
+    pub inputs: Option<RatioInputs>,
 }
 
 /// A breakdown cell shown as "•": where it would stand, not what it holds.
@@ -287,8 +351,15 @@ pub(crate) async fn build<C: ConnectionTrait>(
         .filter(|l| field_of_goal.get(&l.goal_id).is_some_and(|f| in_scope(&scope, *f)))
         .map(|l| l.indicator_id)
         .collect();
-    let indicators: HashMap<Uuid, indicator::Model> = indicator::Entity::find()
-        .filter(indicator::Column::Id.is_in(indicator_ids.iter().copied()))
+    // Computed indicators read their inputs, which need not be in the edition themselves.
+    let formulas = computed::formulas_for(db, indicator_ids.iter().copied()).await?;
+    let inputs: HashSet<Uuid> = formulas
+        .values()
+        .flat_map(|f| [f.numerator_id, f.denominator_id])
+        .filter(|id| !indicator_ids.contains(id))
+        .collect();
+    let mut indicators: HashMap<Uuid, indicator::Model> = indicator::Entity::find()
+        .filter(indicator::Column::Id.is_in(indicator_ids.iter().chain(&inputs).copied()))
         .all(db)
         .await?
         .into_iter()
@@ -302,9 +373,29 @@ pub(crate) async fn build<C: ConnectionTrait>(
         .map(|o| (o.id, o.name))
         .collect();
     let deliveries = delivery::Entity::find()
-        .filter(delivery::Column::IndicatorId.is_in(indicator_ids.iter().copied()))
+        .filter(delivery::Column::IndicatorId.is_in(indicator_ids.iter().chain(&inputs).copied()))
         .all(db)
         .await?;
+    let input_rows: HashMap<Uuid, indicator::Model> =
+        inputs.iter().filter_map(|id| indicators.remove(id).map(|i| (*id, i))).collect();
+    let mut ratios = {
+        let mut values: HashMap<Uuid, Vec<computed::InputValue>> = HashMap::new();
+        for d in deliveries.iter().filter(|d| d.status == DeliveryStatus::Accepted) {
+            if let Some(v) = computed::input_of(d) {
+                values.entry(d.indicator_id).or_default().push(v);
+            }
+        }
+        let empty = Vec::new();
+        formulas
+            .values()
+            .map(|f| {
+                let n = values.get(&f.numerator_id).unwrap_or(&empty);
+                let d = values.get(&f.denominator_id).unwrap_or(&empty);
+                (f.indicator_id, computed::ratio(n, d, f.factor))
+            })
+            .collect::<HashMap<Uuid, Vec<RatioPoint>>>()
+    };
+    let mut references = reference::references_for(db, indicator_ids.iter().copied()).await?;
     let term_links = indicator_term::Entity::find()
         .filter(indicator_term::Column::IndicatorId.is_in(indicator_ids.iter().copied()))
         .all(db)
@@ -323,7 +414,7 @@ pub(crate) async fn build<C: ConnectionTrait>(
         if d.status == DeliveryStatus::Accepted && d.value.is_some() && in_range(&d.period, from_x, to_x) {
             accepted.entry(d.indicator_id).or_default().push(d);
         }
-        if is_overdue(d, now) && scoped.contains(&d.indicator_id) {
+        if is_overdue(d, now) && scoped.contains(&d.indicator_id) && !formulas.contains_key(&d.indicator_id) {
             let code = indicators.get(&d.indicator_id).map(|i| i.code.as_str()).unwrap_or("?");
             gaps.push(Gap {
                 kind: GapKind::DeliveryOverdue,
@@ -351,9 +442,25 @@ pub(crate) async fn build<C: ConnectionTrait>(
             .iter()
             .filter_map(|d| d.value.map(|v| Point { period: &d.period, value: v, definition_id: d.definition_id }))
             .collect();
+        let computed_points: Option<Vec<RatioPoint>> =
+            ratios.remove(&ind.id).map(|all| all.into_iter().filter(|p| in_range(&p.period, from_x, to_x)).collect());
+        let ratio_keys: Vec<Option<Uuid>> =
+            computed_points.iter().flatten().filter(|p| p.value.is_some()).map(RatioPoint::definition_key).collect();
+        let points: Vec<Point<'_>> = match &computed_points {
+            Some(all) => all
+                .iter()
+                .filter_map(|p| p.value.map(|v| (p, v)))
+                .zip(&ratio_keys)
+                .map(|((p, v), key)| Point { period: &p.period, value: v, definition_id: *key })
+                .collect(),
+            None => points,
+        };
         let assessment = assess(&points, ind.target_value, ind.target_direction);
         let mut series: Vec<SeriesValue> = Vec::with_capacity(values.len());
-        for d in &values {
+        if let Some(all) = &computed_points {
+            series = computed_series(all);
+        }
+        for d in values.iter().filter(|_| computed_points.is_none()) {
             let break_before = series.last().is_some_and(|p| p.definition_id != d.definition_id);
             series.push(SeriesValue {
                 period: d.period.clone(),
@@ -367,6 +474,7 @@ pub(crate) async fn build<C: ConnectionTrait>(
                 delivered_at: d.delivered_at,
                 accepted_by: d.accepted_by,
                 accepted_at: d.accepted_at,
+                inputs: None,
             });
         }
         let mut its_terms = terms_of.remove(&ind.id).unwrap_or_default();
@@ -414,6 +522,42 @@ pub(crate) async fn build<C: ConnectionTrait>(
                 terms: its_terms
                     .iter()
                     .map(|t| ReportTerm { id: t.id, label: t.label.clone(), agreed: t.status == TermStatus::Agreed })
+                    .collect(),
+                formula: formulas.get(&ind.id).map(|f| {
+                    let input = |id: Uuid| {
+                        let i = indicators.get(&id).or_else(|| input_rows.get(&id));
+                        FormulaInputRef {
+                            id,
+                            code: i.map(|i| i.code.clone()).unwrap_or_default(),
+                            name: i.map(|i| i.name.clone()).unwrap_or_default(),
+                            unit: i.map(|i| i.unit.clone()).unwrap_or_default(),
+                        }
+                    };
+                    ReportFormula {
+                        numerator: input(f.numerator_id),
+                        denominator: input(f.denominator_id),
+                        factor: f.factor,
+                    }
+                }),
+                ratio_gaps: computed_points
+                    .iter()
+                    .flatten()
+                    .filter_map(|p| p.gap.map(|gap| ReportRatioGap { period: p.period.clone(), gap }))
+                    .collect(),
+                references: references
+                    .remove(&ind.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|r| ReportReference {
+                        label: r.series.label,
+                        kind: r.series.kind,
+                        values: r
+                            .values
+                            .into_iter()
+                            .filter(|v| in_range(&v.period, from_x, to_x))
+                            .map(|v| ReportReferenceValue { period: v.period, value: v.value })
+                            .collect(),
+                    })
                     .collect(),
             },
         );
@@ -518,6 +662,39 @@ pub(crate) async fn build<C: ConnectionTrait>(
         gaps,
         definitions,
     })
+}
+
+/// A computed indicator's values as report values: each with both inputs, the numerator's
+/// delivery and definition, and a break where either input's definition changes.
+fn computed_series(points: &[RatioPoint]) -> Vec<SeriesValue> {
+    let mut out: Vec<SeriesValue> = Vec::new();
+    let mut last_key = None;
+    for p in points {
+        let (Some(value), Some(n), Some(d)) = (p.value, &p.numerator, &p.denominator) else { continue };
+        let key = p.definition_key();
+        let break_before = !out.is_empty() && last_key != key;
+        last_key = key;
+        out.push(SeriesValue {
+            period: p.period.clone(),
+            value,
+            definition_id: n.definition_id,
+            break_before,
+            delivery_id: n.delivery_id,
+            breakdown: p.breakdown.clone(),
+            delivered_by: None,
+            delivered_at: None,
+            accepted_by: None,
+            accepted_at: p.accepted_at(),
+            suppressed: Vec::new(),
+            inputs: Some(RatioInputs {
+                numerator: n.value,
+                numerator_delivery_id: n.delivery_id,
+                denominator: d.value,
+                denominator_delivery_id: d.delivery_id,
+            }),
+        });
+    }
+    out
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use super::{
-    service::{Report, SuppressedCell},
+    service::{Report, ReportIndicator, SuppressedCell},
     status::{self, GoalStatus, Point},
 };
 use crate::{
@@ -33,6 +33,7 @@ fn german_number(v: f64) -> String {
 pub fn apply(report: &mut Report, thresholds: &HashMap<Uuid, f64>, parents: &HashMap<String, String>) {
     let indicators = report.fields.iter_mut().flat_map(|f| f.goals.iter_mut()).flat_map(|g| g.indicators.iter_mut());
     for ind in indicators {
+        guard_inputs(ind, thresholds);
         let Some(below) = thresholds.get(&ind.id).copied() else { continue };
         ind.suppress_below = Some(below);
         let mut kept = Vec::with_capacity(ind.series.len());
@@ -100,11 +101,45 @@ pub fn apply(report: &mut Report, thresholds: &HashMap<Uuid, f64>, parents: &Has
     }
 }
 
+/// A computed indicator whose numerator or denominator has a small-number rule shows no input
+/// values, no breakdown (its cells would be the inputs' cells, protected by their own rule) and
+/// no period whose input falls below that rule: the ratio with a public denominator would give
+/// the hidden count back.
+fn guard_inputs(ind: &mut ReportIndicator, thresholds: &HashMap<Uuid, f64>) {
+    let Some(formula) = &ind.formula else { return };
+    let (num, den) = (thresholds.get(&formula.numerator.id).copied(), thresholds.get(&formula.denominator.id).copied());
+    if num.is_none() && den.is_none() {
+        return;
+    }
+    let below = num.into_iter().chain(den).fold(f64::NAN, f64::max);
+    ind.suppress_below.get_or_insert(below);
+    let small = |v: f64, rule: Option<f64>| rule.is_some_and(|b| !v.is_finite() || v < b);
+    let mut kept = Vec::with_capacity(ind.series.len());
+    for mut v in std::mem::take(&mut ind.series) {
+        if let Some(i) = v.inputs.take()
+            && (small(i.numerator, num) || small(i.denominator, den))
+        {
+            ind.suppressed_periods.push(v.period.clone());
+            continue;
+        }
+        for b in std::mem::take(&mut v.breakdown) {
+            v.suppressed.push(SuppressedCell { dimension: b.dimension, category: b.category, code: b.code });
+        }
+        kept.push(v);
+    }
+    ind.series = kept;
+}
+
 /// A report as the public may read it, under the rules in force now (a rule set after a
 /// report was frozen protects it too).
 pub async fn public<C: ConnectionTrait>(db: &C, mut report: Report) -> Result<Report> {
-    let ids: Vec<Uuid> =
-        report.fields.iter().flat_map(|f| &f.goals).flat_map(|g| &g.indicators).map(|i| i.id).collect();
+    let indicators = report.fields.iter().flat_map(|f| &f.goals).flat_map(|g| &g.indicators);
+    let ids: Vec<Uuid> = indicators
+        .flat_map(|i| {
+            let inputs = i.formula.as_ref().map(|f| [f.numerator.id, f.denominator.id]);
+            std::iter::once(i.id).chain(inputs.into_iter().flatten())
+        })
+        .collect();
     let thresholds = districts::thresholds(db, ids).await?;
     let parents = if thresholds.is_empty() { HashMap::new() } else { districts::parent_codes(db).await? };
     apply(&mut report, &thresholds, &parents);
@@ -208,6 +243,31 @@ mod tests {
         }
         apply(&mut r, &HashMap::from([(IND, 3.0)]), &HashMap::new());
         assert_eq!(indicators(&r)[0].status, GoalStatus::OnTrack, "10 → 12 over the shown periods");
+    }
+
+    #[test]
+    fn a_ratio_does_not_give_back_a_hidden_numerator() {
+        use crate::reports::service::{FormulaInputRef, RatioInputs, ReportFormula};
+        let (num, den) = (Uuid::from_u128(7), Uuid::from_u128(8));
+        let input = |id: Uuid| FormulaInputRef { id, code: "N".into(), name: "N".into(), unit: "Personen".into() };
+        let mut r = report(vec![value("2023", 0.2, &[("01", 0.1)]), value("2024", 5.0, &[("01", 2.5)])]);
+        let ind = &mut r.fields[0].goals[0].indicators[1];
+        ind.formula = Some(ReportFormula { numerator: input(num), denominator: input(den), factor: 100 });
+        for (v, n) in ind.series.iter_mut().zip([2.0, 50.0]) {
+            v.inputs = Some(RatioInputs {
+                numerator: n,
+                numerator_delivery_id: Uuid::from_u128(9),
+                denominator: 1000.0,
+                denominator_delivery_id: Uuid::from_u128(10),
+            });
+        }
+        apply(&mut r, &HashMap::from([(num, 3.0)]), &HashMap::new());
+        let computed = indicators(&r)[1];
+        assert_eq!(computed.suppressed_periods, ["2023"], "2 naturalisations per 1,000 would be 0.2 per 100");
+        assert_eq!(computed.series.len(), 1);
+        assert!(computed.series[0].inputs.is_none(), "no input values in public");
+        assert!(computed.series[0].breakdown.is_empty(), "cells follow their inputs' rule");
+        assert_eq!(computed.suppress_below, Some(3.0));
     }
 
     #[test]

@@ -290,6 +290,14 @@ async fn pages_cost_constant_statements(b: Backend) {
         page("glossary", &member, "GlossaryTerms", json!({})),
         page("term", &member, "GlossaryTerm", json!({"id": ids["terms"][0]["id"]})),
     ];
+    // The indicator page shows a computed indicator: its inputs' values load in one batch.
+    let measured = ids["indicators"][0]["id"].clone();
+    app.ok(
+        Some(&admin),
+        "mutation($i: UUID!, $f: IndicatorFormulaInput!) { setIndicatorFormula(indicatorId: $i, input: $f) { id } }",
+        json!({"i": measured, "f": {"numeratorId": ids["indicators"][1]["id"], "denominatorId": ids["indicators"][2]["id"], "factor": 100}}),
+    )
+    .await;
     const PARALLEL: u64 = 16;
     let mut counts: BTreeMap<&str, Vec<(u64, u64)>> = BTreeMap::new();
     // Sizes: the demo grown once, and three times (the first growth gives the member comments
@@ -297,6 +305,14 @@ async fn pages_cost_constant_statements(b: Backend) {
     for round in 0..2 {
         for n in 0..(1 + 2 * round) {
             grow(&app, &admin, &member, 10 * round + n).await;
+            // More comparison series with their values beside the measured indicator.
+            app.ok(
+                Some(&admin),
+                "mutation($i: UUID!, $r: ReferenceSeriesInput!) { setReferenceSeries(indicatorId: $i, input: $r) { id } }",
+                json!({"i": measured, "r": {"label": format!("Vergleich {round}.{n}"), "kind": "CITY",
+                    "values": [{"period": "2022", "value": 1.0}, {"period": "2023", "value": 2.0}]}}),
+            )
+            .await;
         }
         for p in &pages {
             let (alone, together) = statements_of(&app, p, PARALLEL as usize).await;

@@ -8,6 +8,7 @@ mod accounts;
 mod architecture;
 mod bench;
 mod cli;
+mod computed;
 mod crossing;
 mod deliveries;
 mod demo;

@@ -59,6 +59,10 @@ impl Loader<SeriesOf> for IndicatorsLoader {
     type Error = Arc<Error>;
 
     async fn load(&self, keys: &[SeriesOf]) -> Result<HashMap<SeriesOf, Self::Value>, Self::Error> {
+        // A computed indicator's series are its computed values.
+        let formulas =
+            crate::indicators::computed::formulas_for(&self.0, keys.iter().map(|k| k.0)).await.map_err(Arc::new)?;
+        let ratios = crate::indicators::computed::ratios_for(&self.0, &formulas).await.map_err(Arc::new)?;
         let rows = delivery::Entity::find()
             .filter(delivery::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
             .filter(delivery::Column::Status.eq(DeliveryStatus::Accepted))
@@ -69,7 +73,13 @@ impl Loader<SeriesOf> for IndicatorsLoader {
         for d in rows {
             by_indicator.entry(d.indicator_id).or_default().push(d);
         }
-        Ok(keys.iter().map(|k| (*k, service::series(by_indicator.remove(&k.0).unwrap_or_default(), k.1))).collect())
+        Ok(keys
+            .iter()
+            .map(|k| match ratios.get(&k.0) {
+                Some(points) => (*k, computed::series_points(points)),
+                None => (*k, service::series(by_indicator.remove(&k.0).unwrap_or_default(), k.1)),
+            })
+            .collect())
     }
 }
 

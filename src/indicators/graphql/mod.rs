@@ -26,12 +26,16 @@ use crate::{
     leitbild::graphql::{Goal, GoalById, LeitbildLoader},
 };
 
+mod computed;
 mod imports;
 mod loaders;
+mod reference;
 mod types;
 
+pub use computed::*;
 pub use imports::*;
 pub use loaders::*;
+pub use reference::*;
 pub use types::*;
 
 // ---- resolvers --------------------------------------------------------------------------

@@ -119,6 +119,24 @@ impl Indicator {
         Ok(crate::indicators::import::mapping_of(&state(ctx).db, self.id).await?.map(Into::into))
     }
 
+    /// The formula of a computed indicator (numerator ÷ denominator × factor); null for a
+    /// delivered one.
+    async fn formula(&self, ctx: &Context<'_>) -> Result<Option<IndicatorFormula>> {
+        computed::formula_of(ctx, self.id).await
+    }
+
+    /// Every period of a computed indicator with its value (or why there is none) and both
+    /// inputs; empty for a delivered indicator.
+    async fn computed_values(&self, ctx: &Context<'_>) -> Result<Vec<ComputedValue>> {
+        computed::computed_values_of(ctx, self.id).await
+    }
+
+    /// Comparison series ("Vergleichswerte": the state, Germany, similar cities), shown beside
+    /// the indicator's values and never used by the status rule.
+    async fn references(&self, ctx: &Context<'_>) -> Result<Vec<ReferenceSeries>> {
+        reference::references_of(ctx, self.id).await
+    }
+
     /// Who owned the indicator when.
     async fn ownership_history(&self, ctx: &Context<'_>) -> Result<Vec<OwnershipPeriod>> {
         Ok(loader(ctx).load_one(OwnershipsOf(self.id)).await?.unwrap_or_default())

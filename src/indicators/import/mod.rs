@@ -257,6 +257,7 @@ pub async fn import_genesis(
     let now = state.now();
     let ind = indicator::Entity::find_by_id(indicator_id).one(&state.db).await?.ok_or(Error::NotFound("indicator"))?;
     let by = importer.user_for(ind.owner_id)?;
+    crate::indicators::computed::refuse_deliveries(&state.db, ind.id).await?;
     let mapping = mapping_of(&state.db, ind.id)
         .await?
         .ok_or_else(|| Error::validation("indicatorId", "the indicator has no GENESIS table mapped yet"))?;
@@ -581,6 +582,7 @@ pub async fn import_sheet(
             .await?;
         indicators.extend(found.into_iter().map(|i| (i.code.clone(), i)));
     }
+    let computed = crate::indicators::computed::formulas_for(&state.db, indicators.values().map(|i| i.id)).await?;
     let mut grouped: Vec<(indicator::Model, Option<Uuid>, Vec<Incoming>)> = Vec::new();
     let mut slot: HashMap<Uuid, usize> = HashMap::new();
     for r in rows {
@@ -588,6 +590,11 @@ pub async fn import_sheet(
             errors.push(LineError { line: r.line, message: format!("no indicator with the code {}", r.code) });
             continue;
         };
+        if computed.contains_key(&ind.id) {
+            let message = format!("{} is computed from its inputs and takes no values (COMPUTED_INDICATOR)", r.code);
+            errors.push(LineError { line: r.line, message });
+            continue;
+        }
         let by = match importer.user_for(ind.owner_id) {
             Ok(by) => by,
             Err(e @ Error::Forbidden(_)) => {

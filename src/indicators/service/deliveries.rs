@@ -87,6 +87,7 @@ pub async fn request_delivery(
     let now = state.now();
     let mut txn = Change::begin(&state.db, now).await?;
     let ind = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(Error::NotFound("indicator"))?;
+    crate::indicators::computed::refuse_deliveries(&txn, ind.id).await?;
     let label = Period::parse(period, ind.periodicity)?.label(ind.periodicity);
     let Some(d) = insert_delivery(&txn, &ind, &label, due_at, now).await? else {
         return Err(Error::duplicate("period", format!("period {label} was already requested")));
@@ -182,6 +183,7 @@ pub(super) async fn confirm_as(
     let now = state.now();
     let mut txn = Change::begin(&state.db, now).await?;
     let (d, ind) = load_open_delivery(&txn, delivery_id).await?;
+    crate::indicators::computed::refuse_deliveries(&txn, ind.id).await?;
     let by = delivery_rules::who_confirms(confirmer, d.owner_id, login_required_for_links(state))?;
     let facts = delivery_rules::OpenDelivery {
         status: d.status,

@@ -16,6 +16,7 @@ import { formatDate, formatDateTime, formatNumber } from '../../lib/format';
 import { useMutation, useQuery } from '../../lib/hooks';
 import { byName } from '../../lib/labels';
 import { canCoordinate, useUser } from '../../session/context';
+import { ComputedValues, FormulaForm } from './ComputedPanel';
 import { ConfirmDeliveryForm, type DefinitionOption } from './ConfirmDeliveryForm';
 import { GenesisImport } from './GenesisImport';
 import { IndicatorMap, SuppressionRule } from './IndicatorDistricts';
@@ -146,10 +147,11 @@ function IndicatorDetails({ ind, me, onChanged }: { ind: Indicator; me: Indicato
       )}
       <section aria-labelledby="ind-series">
         <h2 id="ind-series">{t('indicators.series')}</h2>
-        <SeriesChart series={ind.timeSeries} name={ind.name} />
+        <SeriesChart series={ind.timeSeries} name={ind.name} references={ind.references} />
       </section>
       <IndicatorMap name={ind.name} unit={ind.unit} deliveries={ind.deliveries} />
       {coordinator && <SuppressionRule indicatorId={ind.id} />}
+      <ComputedValues ind={ind} />
       <section aria-labelledby="ind-deliveries">
         <h2 id="ind-deliveries">{t('indicators.deliveries')}</h2>
         {deliveries.length === 0 && <p>{t('indicators.noDeliveries')}</p>}
@@ -165,6 +167,7 @@ function IndicatorDetails({ ind, me, onChanged }: { ind: Indicator; me: Indicato
           />
         ))}
       </section>
+      {(isOwner || coordinator) && <FormulaForm ind={ind} onDone={onChanged} />}
       {(isOwner || coordinator) && (
         <GenesisImport indicatorId={ind.id} mapping={ind.genesisMapping} unit={ind.unit} onDone={onChanged} />
       )}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDecimal } from './ConfirmDeliveryForm';
-import { segments, ticks } from './SeriesChart';
+import { axisPeriods, segments, ticks } from './SeriesChart';
 
 describe('series chart', () => {
   it('starts a new line at every series break', () => {
@@ -14,6 +14,11 @@ describe('series chart', () => {
     expect(t[0]).toBeLessThanOrEqual(2.4);
     expect(t[t.length - 1]).toBeGreaterThanOrEqual(3);
     expect(ticks(5, 5).length).toBeGreaterThan(1);
+  });
+
+  it('puts comparison periods on the same axis', () => {
+    const nrw = { label: 'NRW', values: [{ period: '2020', value: 1 }, { period: '2022', value: 2 }] };
+    expect(axisPeriods(['2022', '2021'], [nrw])).toEqual(['2020', '2021', '2022']);
   });
 
   it('reads German and English decimals', () => {

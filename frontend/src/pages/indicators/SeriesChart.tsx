@@ -5,6 +5,21 @@ import { formatNumber } from '../../lib/format';
 
 type Series = NonNullable<IndicatorDetailQuery['indicator']>['timeSeries'];
 
+/** A comparison series ("Vergleichswert") drawn beside the values, never assessed. */
+export interface ReferenceLine {
+  label: string;
+  values: { period: string; value: number }[];
+}
+
+/** The periods of the values and of every comparison series, in time order. */
+export function axisPeriods(own: string[], references: ReferenceLine[]): string[] {
+  const all = new Set([...own, ...references.flatMap((r) => r.values.map((v) => v.period))]);
+  return [...all].sort();
+}
+
+/** Dash patterns that tell comparison series apart from the values and from each other. */
+const DASHES = ['8 4', '2 4', '12 4 2 4', '4 4'];
+
 const W = 640;
 const H = 280;
 const PAD = { top: 16, right: 16, bottom: 48, left: 64 };
@@ -38,7 +53,15 @@ export function ticks(min: number, max: number, count = 5): number[] {
 }
 
 /** The accepted values as an SVG line chart with the target line, plus a table and a summary. */
-export function SeriesChart({ series, name }: { series: Series; name: string }) {
+export function SeriesChart({
+  series,
+  name,
+  references = [],
+}: {
+  series: Series;
+  name: string;
+  references?: ReferenceLine[];
+}) {
   const { t, i18n } = useTranslation();
   const uid = useId();
   const lang = i18n.language;
@@ -48,14 +71,20 @@ export function SeriesChart({ series, name }: { series: Series; name: string }) 
 
   const values = points.map((p) => p.value);
   if (series.targetValue != null) values.push(series.targetValue);
+  for (const r of references) values.push(...r.values.map((v) => v.value));
+  const axis = axisPeriods(
+    points.map((p) => p.period),
+    references,
+  );
+  const slot = new Map(axis.map((p, i) => [p, i]));
   const ys = ticks(Math.min(...values), Math.max(...values));
   const y0 = ys[0] ?? 0;
   const y1 = ys[ys.length - 1] ?? 1;
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
-  const x = (i: number) => PAD.left + (points.length === 1 ? innerW / 2 : (i * innerW) / (points.length - 1));
+  const x = (i: number) => PAD.left + (axis.length === 1 ? innerW / 2 : (i * innerW) / (axis.length - 1));
   const y = (v: number) => PAD.top + innerH - ((v - y0) / (y1 - y0 || 1)) * innerH;
-  const index = new Map(points.map((p, i) => [p, i]));
+  const index = new Map(points.map((p) => [p, slot.get(p.period) ?? 0]));
   const runs = segments(points);
   const breaks = points.filter((p) => p.breakBefore).length;
 
@@ -77,7 +106,7 @@ export function SeriesChart({ series, name }: { series: Series; name: string }) 
     .filter(Boolean)
     .join(' ');
 
-  const labelEvery = Math.ceil(points.length / 8);
+  const labelEvery = Math.ceil(axis.length / 8);
   return (
     <figure className="chart">
       <p className="chart-summary">{summary}</p>
@@ -92,13 +121,21 @@ export function SeriesChart({ series, name }: { series: Series; name: string }) 
             </text>
           </g>
         ))}
-        {points.map((p, i) =>
-          i % labelEvery === 0 || i === points.length - 1 ? (
-            <text key={p.period} x={x(i)} y={H - PAD.bottom + 20} className="chart-label" textAnchor="middle">
-              {p.period}
+        {axis.map((period, i) =>
+          i % labelEvery === 0 || i === axis.length - 1 ? (
+            <text key={period} x={x(i)} y={H - PAD.bottom + 20} className="chart-label" textAnchor="middle">
+              {period}
             </text>
           ) : null,
         )}
+        {references.map((r, k) => (
+          <polyline
+            key={r.label}
+            className="chart-reference"
+            strokeDasharray={DASHES[k % DASHES.length]}
+            points={r.values.map((v) => `${x(slot.get(v.period) ?? 0)},${y(v.value)}`).join(' ')}
+          />
+        ))}
         {series.targetValue != null && (
           <g>
             <line
@@ -120,8 +157,8 @@ export function SeriesChart({ series, name }: { series: Series; name: string }) 
             points={run.map((p) => `${x(index.get(p) ?? 0)},${y(p.value)}`).join(' ')}
           />
         ))}
-        {points.map((p, i) => (
-          <circle key={p.period} cx={x(i)} cy={y(p.value)} r={4} className="chart-point" />
+        {points.map((p) => (
+          <circle key={p.period} cx={x(index.get(p) ?? 0)} cy={y(p.value)} r={4} className="chart-point" />
         ))}
       </svg>
       <figcaption className="chart-legend">
@@ -132,6 +169,15 @@ export function SeriesChart({ series, name }: { series: Series; name: string }) 
           </>
         )}{' '}
         {breaks > 0 && t('indicators.legendBreak')}
+        {references.map((r, k) => (
+          <span key={r.label} className="legend-reference-item">
+            {' '}
+            <svg width="24" height="6" aria-hidden="true" className="legend-reference">
+              <line x1="0" x2="24" y1="3" y2="3" strokeDasharray={DASHES[k % DASHES.length]} />
+            </svg>{' '}
+            {t('reference.legend', { label: r.label })}
+          </span>
+        ))}
       </figcaption>
       <div className="table-wrap" tabIndex={0} role="region" aria-label={t('indicators.seriesTable')}>
         <table>
@@ -142,17 +188,29 @@ export function SeriesChart({ series, name }: { series: Series; name: string }) 
               <th scope="col">{t('indicators.valueIn', { unit: series.unit })}</th>
               <th scope="col">{t('indicators.target')}</th>
               <th scope="col">{t('indicators.seriesBreak')}</th>
+              {references.map((r) => (
+                <th scope="col" key={r.label}>
+                  {t('reference.legend', { label: r.label })}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
-            {points.map((p) => (
-              <tr key={p.period}>
-                <th scope="row">{p.period}</th>
-                <td>{fmt(p.value)}</td>
-                <td>{series.targetValue != null ? fmt(series.targetValue) : '–'}</td>
-                <td>{p.breakBefore ? t('indicators.breakYes') : ''}</td>
-              </tr>
-            ))}
+            {axis.map((period) => {
+              const p = points.find((q) => q.period === period);
+              return (
+                <tr key={period}>
+                  <th scope="row">{period}</th>
+                  <td>{p ? fmt(p.value) : '–'}</td>
+                  <td>{series.targetValue != null ? fmt(series.targetValue) : '–'}</td>
+                  <td>{p?.breakBefore ? t('indicators.breakYes') : ''}</td>
+                  {references.map((r) => {
+                    const v = r.values.find((w) => w.period === period);
+                    return <td key={r.label}>{v ? fmt(v.value) : '–'}</td>;
+                  })}
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </div>

@@ -120,6 +120,43 @@ export const IndicatorQuery = graphql(`
           name
         }
       }
+      formula {
+        factor
+        numerator {
+          id
+          code
+          name
+        }
+        denominator {
+          id
+          code
+          name
+        }
+      }
+      references {
+        id
+        label
+        kind
+        source
+        version
+        values {
+          period
+          value
+        }
+      }
+      computedValues {
+        period
+        value
+        gap
+        numerator {
+          value
+          deliveryId
+        }
+        denominator {
+          value
+          deliveryId
+        }
+      }
       genesisMapping {
         tableCode
         valueVariable

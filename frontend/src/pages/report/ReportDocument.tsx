@@ -7,6 +7,7 @@ import { formatDate, formatDateTime, formatNumber } from '../../lib/format';
 import { SeriesChart } from '../indicators/SeriesChart';
 import { BreakdownChart, byDimension } from './BreakdownChart';
 import { ChoroplethMap, districtPeriods } from '../../components/map/ChoroplethMap';
+import { ComputedTrace } from './ComputedTrace';
 import { FieldText, Paragraphs } from './FieldText';
 import { explainGoal } from './plainLanguage';
 import '../indicators/indicators.css';
@@ -674,7 +675,9 @@ function IndicatorBlock({
       <SeriesChart
         series={{ unit: ind.unit, targetValue: ind.targetValue, targetDirection: ind.targetDirection, points: ind.series }}
         name={name}
+        references={ind.references}
       />
+      {ind.formula && <ComputedTrace ind={ind} internalLinks={internalLinks} />}
       {ind.series.length > 0 && <Vintages ind={ind} footnote={footnote} noteId={noteId} internalLinks={internalLinks} />}
       {ind.suppressedPeriods.length > 0 && (
         <p className="district-map-note">

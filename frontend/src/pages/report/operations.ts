@@ -110,6 +110,37 @@ export const ReportDocumentFragment = graphql(`
               category
               code
             }
+            inputs {
+              numerator
+              numeratorDeliveryId
+              denominator
+              denominatorDeliveryId
+            }
+          }
+          formula {
+            factor
+            numerator {
+              id
+              code
+              name
+            }
+            denominator {
+              id
+              code
+              name
+            }
+          }
+          ratioGaps {
+            period
+            gap
+          }
+          references {
+            label
+            kind
+            values {
+              period
+              value
+            }
           }
           suppressBelow
           suppressedPeriods
