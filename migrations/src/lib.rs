@@ -15,6 +15,7 @@ mod m20261205_data_180;
 mod m20261205_signin_170;
 mod m20261205_signin_171;
 mod m20261205_skos_140;
+mod m20261205_sso_200;
 mod m20261205_work_150;
 
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_signin_171::Migration),
             Box::new(m20261205_skos_140::Migration),
             Box::new(m20261205_work_150::Migration),
+            Box::new(m20261205_sso_200::Migration),
         ]
     }
 }

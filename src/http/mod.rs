@@ -5,6 +5,7 @@ mod calendar;
 pub mod graphql;
 pub mod guard;
 mod imports;
+mod oidc;
 pub mod rate;
 pub mod respond;
 pub mod serve;
@@ -76,6 +77,8 @@ pub fn router(app: AppState) -> Router {
         .route("/api/reports/frozen/{id}/{file}", get(crate::reports::http::frozen_download))
         .route("/api/indicators/{id}/imports/genesis", axum::routing::post(imports::genesis_upload))
         .route("/api/imports/sheet", axum::routing::post(imports::sheet_upload))
+        .route("/auth/oidc/login", get(oidc::login))
+        .route("/auth/oidc/callback", get(oidc::callback))
         .fallback(static_files::serve)
         .with_state(http)
         // A panic ends its own request with a 500, never the process or other requests.

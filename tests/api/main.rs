@@ -18,6 +18,7 @@ mod introspection;
 mod leitbild;
 mod limits;
 mod notifications;
+mod oidc;
 mod participation;
 mod reports;
 mod schema;
