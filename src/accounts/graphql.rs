@@ -135,6 +135,8 @@ pub struct TotpSetup {
     pub secret: String,
     /// For a QR code.
     pub otpauth_uri: String,
+    /// The URI as a QR code (an SVG document) for the authenticator app to scan.
+    pub qr_svg: String,
 }
 
 /// The ways of signing in this server offers, for the login page.
@@ -392,7 +394,7 @@ impl AccountsMutation {
     async fn begin_totp_setup(&self, ctx: &Context<'_>) -> Result<TotpSetup> {
         let a = actor(ctx)?;
         let setup = service::begin_totp(state(ctx), a).await?;
-        Ok(TotpSetup { secret: setup.secret, otpauth_uri: setup.otpauth_uri })
+        Ok(TotpSetup { secret: setup.secret, otpauth_uri: setup.otpauth_uri, qr_svg: setup.qr_svg })
     }
 
     /// Confirms the second factor with a first code; answers ten recovery codes, shown only now.
