@@ -282,7 +282,22 @@ async fn passwords_stay_when_not_switched_off_and_a_missing_provider_does_not_st
     assert_eq!(location(&res), "/login?error=sso_unavailable");
 }
 
+async fn another_claim_may_vouch_for_the_email(b: Backend) {
+    let (app, provider) = start(b, &[("TEILHABE_OIDC_EMAIL_VERIFIED_CLAIM", "xms_edov")]).await;
+    let begun = begin(&app, &provider).await;
+    let mut c = claims(&app, &provider, &begun, "entra@stadt.example", &[]);
+    c["email_verified"] = json!(false);
+    c["xms_edov"] = json!(true);
+    let res = complete(&app, &provider, &begun, &c).await;
+    assert_eq!(location(&res), "/indikatoren");
+    let begun = begin(&app, &provider).await;
+    let mut c = claims(&app, &provider, &begun, "other@stadt.example", &[]);
+    c["xms_edov"] = json!(false);
+    assert_eq!(location(&complete(&app, &provider, &begun, &c).await), "/login?error=sso_email");
+}
+
 on_both_databases!(
+    another_claim_may_vouch_for_the_email,
     a_new_person_signs_in_with_the_mapped_role,
     each_check_of_the_callback_refuses,
     an_existing_account_is_matched_by_email_and_may_lose_its_password,
