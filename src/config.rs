@@ -49,7 +49,7 @@ pub struct Config {
     /// e.g. `ADMIN`); upper case role names, comma-separated.
     pub require_2fa_for: Vec<String>,
     /// Single sign-on by OpenID Connect (`TEILHABE_OIDC_*`); off when no issuer is set.
-    pub oidc: Option<crate::accounts::oidc::OidcConfig>,
+    pub oidc: Option<crate::oidc_config::OidcConfig>,
 }
 
 /// Whether the signed link in a reminder mail needs a login to confirm its one delivery.
@@ -209,7 +209,7 @@ impl Config {
                 ));
             }
         }
-        config.oidc = crate::accounts::oidc::OidcConfig::from_lookup(&get)?;
+        config.oidc = crate::oidc_config::OidcConfig::from_lookup(&get)?;
         Ok(config)
     }
 

@@ -53,13 +53,25 @@ fn see_other(location: &str, cookies: &[String]) -> Response {
     response
 }
 
+/// The key of the flow cookie: the server's link key, the same on every replica.
+async fn flow_key(http: &HttpState) -> Result<Vec<u8>, Failure> {
+    crate::indicators::links::secret(&http.app.db, &http.app).await.map_err(|e| {
+        tracing::error!(error = %e, "no key for the OpenID Connect flow cookie");
+        Failure::Unavailable
+    })
+}
+
 fn to_login(http: &HttpState, failure: Failure) -> Response {
     see_other(&format!("/login?error={}", failure.code()), &[flow_cookie("", 0, http.app.config.secure_cookies)])
 }
 
 /// `GET /auth/oidc/login?next=/path`: starts a flow and sends the browser to the provider.
 pub async fn login(State(http): State<HttpState>, Query(q): Query<LoginQuery>) -> Response {
-    match oidc::start(&http.app, q.next.as_deref()).await {
+    let started = match flow_key(&http).await {
+        Ok(key) => oidc::start(&http.app, &key, q.next.as_deref()).await,
+        Err(failure) => Err(failure),
+    };
+    match started {
         Ok(started) => {
             see_other(&started.authorize_url, &[flow_cookie(&started.cookie, 600, http.app.config.secure_cookies)])
         }
@@ -77,7 +89,11 @@ pub async fn callback(State(http): State<HttpState>, headers: HeaderMap, Query(q
         return to_login(&http, Failure::State);
     };
     let cookie = super::auth::cookie(&headers, FLOW_COOKIE);
-    let finished = match oidc::finish(&http.app, cookie, &returned_state, &code).await {
+    let key = match flow_key(&http).await {
+        Ok(key) => key,
+        Err(failure) => return to_login(&http, failure),
+    };
+    let finished = match oidc::finish(&http.app, &key, cookie, &returned_state, &code).await {
         Ok(f) => f,
         Err(failure) => return to_login(&http, failure),
     };

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::Duration;
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
-use teilhabe::{accounts::oidc::OidcConfig, config::Config};
+use teilhabe::{config::Config, oidc_config::OidcConfig};
 
 use crate::{
     on_both_databases,
