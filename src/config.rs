@@ -48,6 +48,8 @@ pub struct Config {
     /// Roles that must set up a second factor before acting as such (`TEILHABE_REQUIRE_2FA_FOR`,
     /// e.g. `ADMIN`); upper case role names, comma-separated.
     pub require_2fa_for: Vec<String>,
+    /// Single sign-on by OpenID Connect (`TEILHABE_OIDC_*`); off when no issuer is set.
+    pub oidc: Option<crate::oidc_config::OidcConfig>,
 }
 
 /// Whether the signed link in a reminder mail needs a login to confirm its one delivery.
@@ -89,6 +91,7 @@ impl Default for Config {
             hash_queue_timeout: Duration::from_secs(10),
             city: None,
             require_2fa_for: Vec::new(),
+            oidc: None,
         }
     }
 }
@@ -206,6 +209,7 @@ impl Config {
                 ));
             }
         }
+        config.oidc = crate::oidc_config::OidcConfig::from_lookup(&get)?;
         Ok(config)
     }
 

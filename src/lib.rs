@@ -22,6 +22,7 @@ pub mod leitbild;
 pub mod live;
 pub mod metrics;
 pub mod notifications;
+pub mod oidc_config;
 pub mod pagination;
 pub mod participation;
 pub mod privacy;

@@ -65,6 +65,7 @@ pub const PERSON_REFERENCES: &[(&str, &str, &str)] = &[
     ("monitoring_scope", "added_by", "records.monitoringScope"),
     ("totp_factors", "user_id", "records.secondFactor"),
     ("recovery_codes", "user_id", "records.recoveryCodes"),
+    ("oidc_identities", "user_id", "records.singleSignOn"),
     ("genesis_mappings", "updated_by", "records.genesisMappings"),
     ("district_maps", "uploaded_by", "records.districtMaps"),
     ("indicator_privacy", "updated_by", "records.suppressionRules"),
@@ -197,6 +198,8 @@ pub async fn erase_user(state: &AppState, actor: &Actor, id: Uuid) -> Result<use
     row.updated_at = Set(now);
     let updated = row.update(&txn).await?;
     session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&txn).await?;
+    // The provider's subject would find the erased person again at their next sign-in.
+    crate::accounts::entities::oidc_identity::Entity::delete_by_id(id).exec(&txn).await?;
     txn.audit(
         Some(actor.user_id),
         AuditEntry {

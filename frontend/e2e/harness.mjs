@@ -20,7 +20,7 @@ export const DEMO_PASSWORD = 'demo-passwort-2026';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** @returns {Promise<number>} */
-async function freePort() {
+export async function freePort() {
   const srv = createServer();
   srv.listen(0, '127.0.0.1');
   await once(srv, 'listening');
@@ -36,7 +36,7 @@ async function freePort() {
  */
 
 /**
- * @param {{ demo?: boolean, env?: Record<string, string> }} [options] `demo`: load the example content
+ * @param {{ demo?: boolean, env?: Record<string, string>, port?: number }} [options] `demo`: load the example content
  *   (`teilhabe demo`) into the database first; its people log in with DEMO_PASSWORD. `env`: more
  *   server settings, e.g. `TEILHABE_SIGNED_LINK_LOGIN`. Mails land as .eml files in `mailDir`.
  * @returns {Promise<RunningServer>}
@@ -48,7 +48,8 @@ export async function startServer(options = {}) {
   }
   mkdirSync(ARTIFACTS, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'teilhabe-e2e-'));
-  const port = await freePort();
+  // A fixed port lets a test tell another service (an OpenID provider) where the server is.
+  const port = options.port ?? (await freePort());
   const logFile = join(ARTIFACTS, 'server.log');
   const log = createWriteStream(logFile);
   const env = {

@@ -20,6 +20,7 @@ mod m20261205_mail_250;
 mod m20261205_signin_170;
 mod m20261205_signin_171;
 mod m20261205_skos_140;
+mod m20261205_sso_200;
 mod m20261205_work_150;
 
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_flows_230::Migration),
             Box::new(m20261205_calc_210::Migration),
             Box::new(m20261205_calc_211::Migration),
+            Box::new(m20261205_sso_200::Migration),
         ]
     }
 }

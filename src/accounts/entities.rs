@@ -230,3 +230,24 @@ pub mod recovery_code {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod oidc_identity {
+    use super::*;
+
+    /// The OpenID Connect subject a person signed in as; one per person.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "oidc_identities")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: Uuid,
+        pub issuer: String,
+        pub subject: String,
+        pub created_at: DateTimeUtc,
+        pub last_login_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -135,6 +135,40 @@ pub struct TotpSetup {
     pub secret: String,
     /// For a QR code.
     pub otpauth_uri: String,
+    /// The URI as a QR code (an SVG document) for the authenticator app to scan.
+    pub qr_svg: String,
+}
+
+/// The ways of signing in this server offers, for the login page.
+#[derive(SimpleObject)]
+pub struct SignInOptions {
+    /// Email and password (for accounts that have a password).
+    pub passwords: bool,
+    /// Single-use links by email (`requestSignInLink`).
+    pub sign_in_links: bool,
+    /// Single sign-on, when `TEILHABE_OIDC_ISSUER` is set.
+    pub oidc: Option<OidcSignIn>,
+}
+
+/// Single sign-on by OpenID Connect as configured.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct OidcSignIn {
+    /// The button's text (`TEILHABE_OIDC_LABEL`).
+    pub label: String,
+    /// Where the browser starts the flow; `?next=/path` returns there afterwards.
+    pub login_path: String,
+    /// False when people who signed in by SSO may not use a password (`TEILHABE_OIDC_PASSWORD_LOGIN=off`).
+    pub password_login: bool,
+}
+
+#[ComplexObject]
+impl OidcSignIn {
+    /// The provider's end-session URL, to also sign out there after `logout`; null when the
+    /// provider has none or cannot be reached.
+    async fn end_session_url(&self, ctx: &Context<'_>) -> Option<String> {
+        crate::accounts::oidc::end_session_url(state(ctx)).await
+    }
 }
 
 #[derive(InputObject)]
@@ -294,6 +328,16 @@ impl AccountsQuery {
         }
     }
 
+    /// How one may sign in here; public, for the login page.
+    async fn sign_in_options(&self, ctx: &Context<'_>) -> SignInOptions {
+        let oidc = state(ctx).config.oidc.as_ref().map(|o| OidcSignIn {
+            label: o.label.clone(),
+            login_path: "/auth/oidc/login".into(),
+            password_login: o.password_login,
+        });
+        SignInOptions { passwords: true, sign_in_links: true, oidc }
+    }
+
     async fn organizations(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
         actor(ctx)?;
         Ok(service::organizations(&state(ctx).db).await?.into_iter().map(Into::into).collect())
@@ -350,7 +394,7 @@ impl AccountsMutation {
     async fn begin_totp_setup(&self, ctx: &Context<'_>) -> Result<TotpSetup> {
         let a = actor(ctx)?;
         let setup = service::begin_totp(state(ctx), a).await?;
-        Ok(TotpSetup { secret: setup.secret, otpauth_uri: setup.otpauth_uri })
+        Ok(TotpSetup { secret: setup.secret, otpauth_uri: setup.otpauth_uri, qr_svg: setup.qr_svg })
     }
 
     /// Confirms the second factor with a first code; answers ten recovery codes, shown only now.

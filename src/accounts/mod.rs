@@ -2,5 +2,6 @@
 
 pub mod entities;
 pub mod graphql;
+pub mod oidc;
 pub mod policy;
 pub mod service;

@@ -6,6 +6,7 @@ mod districts;
 pub mod graphql;
 pub mod guard;
 mod imports;
+mod oidc;
 pub mod rate;
 mod redirects;
 pub mod respond;
@@ -86,6 +87,8 @@ pub fn router(app: AppState) -> Router {
         .route("/handlungsfelder/{id}", get(redirects::old_link))
         .route("/definitionen/{id}", get(redirects::old_link))
         .route("/api/indicators/{id}/imports/reference", axum::routing::post(imports::reference_upload))
+        .route("/auth/oidc/login", get(oidc::login))
+        .route("/auth/oidc/callback", get(oidc::callback))
         .fallback(static_files::serve)
         .with_state(http.clone())
         .layer(DefaultBodyLimit::max(max_body))

@@ -119,6 +119,7 @@ const BASE: &[&str] = &[
     "hasher.rs",
     "text.rs",
     "progress.rs",
+    "oidc_config.rs",
 ];
 
 #[test]

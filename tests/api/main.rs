@@ -22,6 +22,7 @@ mod introspection;
 mod leitbild;
 mod limits;
 mod notifications;
+mod oidc;
 mod participation;
 mod redirects;
 mod reports;

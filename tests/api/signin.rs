@@ -187,7 +187,8 @@ async fn admins_need_a_second_factor_and_codes_count_once(b: Backend) {
     let me = app.ok(Some(&admin), "{ me { secondFactor secondFactorRequired } }", json!({})).await;
     assert_eq!(me["me"], json!({"secondFactor": false, "secondFactorRequired": true}));
 
-    let setup = app.ok(Some(&admin), "mutation { beginTotpSetup { secret otpauthUri } }", json!({})).await;
+    let setup = app.ok(Some(&admin), "mutation { beginTotpSetup { secret otpauthUri qrSvg } }", json!({})).await;
+    assert!(setup["beginTotpSetup"]["qrSvg"].as_str().unwrap().contains("<svg"), "the key comes as a QR code too");
     let secret = setup["beginTotpSetup"]["secret"].as_str().unwrap().to_string();
     let uri = setup["beginTotpSetup"]["otpauthUri"].as_str().unwrap();
     assert!(uri.starts_with("otpauth://totp/teilhabe:") && uri.contains(&format!("secret={secret}")), "{uri}");

@@ -8,6 +8,19 @@ function respond(body: unknown) {
   return Promise.resolve(new Response(JSON.stringify(body), { status: 200 }));
 }
 
+const NO_SSO = { signInOptions: { oidc: null } };
+
+/** A fake server: the login page's question for the sign-in options gets `options`; every
+ * other request is recorded in `bodies` and answered by the next of `replies`. */
+function fakeServer(replies: unknown[], bodies: unknown[] = [], options: unknown = NO_SSO) {
+  return vi.fn((_url: string, init: RequestInit) => {
+    const body = JSON.parse(init.body as string) as { query: string };
+    if (body.query.includes('signInOptions')) return respond({ data: options });
+    bodies.push(body);
+    return respond(replies.shift());
+  });
+}
+
 describe('LoginPage', () => {
   afterEach(() => vi.unstubAllGlobals());
 
@@ -22,10 +35,7 @@ describe('LoginPage', () => {
         ],
       },
     ];
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(() => respond(replies.shift())),
-    );
+    vi.stubGlobal('fetch', fakeServer(replies));
     render(
       <MemoryRouter initialEntries={['/login']}>
         <SessionProvider>
@@ -54,13 +64,7 @@ describe('LoginPage', () => {
   it('offers a sign-in link by email and answers the same for every address', async () => {
     const bodies: unknown[] = [];
     const replies = [{ data: { me: null } }, { data: { requestSignInLink: true } }];
-    vi.stubGlobal(
-      'fetch',
-      vi.fn((_url: string, init: RequestInit) => {
-        bodies.push(JSON.parse(init.body as string));
-        return respond(replies.shift());
-      }),
-    );
+    vi.stubGlobal('fetch', fakeServer(replies, bodies));
     render(
       <MemoryRouter initialEntries={['/login']}>
         <SessionProvider>
@@ -99,13 +103,7 @@ describe('LoginPage', () => {
       },
       { data: { login: { expiresAt: '2026-12-05T00:00:00Z', user: { id: '1', email: 'a@example.org', name: 'A', role: 'ADMIN' } } } },
     ];
-    vi.stubGlobal(
-      'fetch',
-      vi.fn((_url: string, init: RequestInit) => {
-        bodies.push(JSON.parse(init.body as string) as { variables?: Record<string, unknown> });
-        return respond(replies.shift());
-      }),
-    );
+    vi.stubGlobal('fetch', fakeServer(replies, bodies));
     render(
       <MemoryRouter initialEntries={['/login']}>
         <SessionProvider>
@@ -128,5 +126,38 @@ describe('LoginPage', () => {
       await Promise.resolve();
     });
     expect(bodies[2]?.variables).toMatchObject({ email: 'a@example.org', code: '123456' });
+  });
+
+  it('offers the configured single sign-on and explains its failures in German', async () => {
+    const oidc = { label: 'Mit dem Stadtkonto anmelden', loginPath: '/auth/oidc/login', endSessionUrl: 'https://login.example/logout?client_id=t' };
+    vi.stubGlobal('fetch', fakeServer([{ data: { me: null } }], [], { signInOptions: { oidc } }));
+    render(
+      <MemoryRouter initialEntries={['/login?next=%2Feinstellungen&error=sso_email']}>
+        <SessionProvider>
+          <LoginPage />
+        </SessionProvider>
+      </MemoryRouter>,
+    );
+    const button = await screen.findByRole('link', { name: 'Mit dem Stadtkonto anmelden' });
+    expect(button.getAttribute('href')).toBe('/auth/oidc/login?next=%2Feinstellungen');
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Ihr Stadtkonto hat keine bestätigte E-Mail-Adresse. Bitte wenden Sie sich an die IT.',
+    );
+    expect(screen.getByRole('link', { name: /Auch beim Stadtkonto abmelden/ }).getAttribute('href')).toBe(oidc.endSessionUrl);
+    expect(screen.getByLabelText(/Passwort/)).toBeTruthy();
+  });
+
+  it('shows no single sign-on where none is configured', async () => {
+    vi.stubGlobal('fetch', fakeServer([{ data: { me: null } }]));
+    render(
+      <MemoryRouter initialEntries={['/login?error=etwas']}>
+        <SessionProvider>
+          <LoginPage />
+        </SessionProvider>
+      </MemoryRouter>,
+    );
+    await screen.findByRole('heading', { level: 1, name: 'Anmelden' });
+    expect(screen.queryByRole('link', { name: /Stadtkonto/ })).toBeNull();
+    expect(screen.getByRole('alert').textContent).toBe('Die Anmeldung über das Stadtkonto ist fehlgeschlagen.');
   });
 });

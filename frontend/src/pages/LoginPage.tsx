@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
@@ -7,6 +7,7 @@ import { TextInput } from '../components/fields';
 import { PublicLayout } from '../components/Layout';
 import { Loading } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
+import { graphql } from '../gql';
 import { RequestError, request } from '../lib/client';
 import { useErrorText } from '../lib/errors';
 import { formText } from '../lib/form';
@@ -20,6 +21,57 @@ export function safeNext(next: string | null): string {
 }
 
 const LOGIN_FIELDS = { fields: ['email', 'password', 'code'] };
+
+export const SignInOptionsQuery = graphql(`
+  query SignInOptions {
+    signInOptions {
+      oidc {
+        label
+        loginPath
+        endSessionUrl
+      }
+    }
+  }
+`);
+
+type OidcOption = { label: string; loginPath: string; endSessionUrl?: string | null };
+
+/** The codes `/auth/oidc/callback` sends back to this page; anything else reads as a general failure. */
+const SSO_ERRORS = ['sso_unavailable', 'sso_expired', 'sso_denied', 'sso_invalid', 'sso_email', 'sso_account'];
+
+/** What single sign-on the server offers; null until known or when there is none. */
+function useOidcOption(): OidcOption | null {
+  const [oidc, setOidc] = useState<OidcOption | null>(null);
+  useEffect(() => {
+    let live = true;
+    request(SignInOptionsQuery)
+      .then((d) => {
+        if (live) setOidc(d.signInOptions.oidc ?? null);
+      })
+      // Without the answer the page still offers password and link login.
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  return oidc;
+}
+
+/** The city's login: a plain link, since the flow is a sequence of full-page redirects. */
+function SingleSignOn({ oidc, next }: { oidc: OidcOption; next: string }) {
+  const { t } = useTranslation();
+  const href = `${oidc.loginPath}?next=${encodeURIComponent(next)}`;
+  return (
+    <section aria-label={oidc.label} className="login-sso">
+      <p>
+        <a className="btn" href={href}>
+          {oidc.label}
+        </a>
+      </p>
+      <p className="login-sso-or">{t('login.sso.or')}</p>
+    </section>
+  );
+}
 
 /** Whether the server asks for (or refused) the second factor's code. */
 function asksForCode(error: unknown): boolean {
@@ -84,6 +136,8 @@ export function LoginPage() {
   const [withLink, setWithLink] = useState(false);
   const [needsCode, setNeedsCode] = useState(false);
   const { fieldErrors } = useErrorText();
+  const oidc = useOidcOption();
+  const ssoError = params.get('error');
 
   if (state.status === 'authenticated') {
     return <Navigate to={safeNext(params.get('next'))} replace />;
@@ -105,6 +159,7 @@ export function LoginPage() {
   }
 
   const wrongCredentials = error instanceof RequestError && error.hasCode('UNAUTHENTICATED');
+  const passwordOff = error instanceof RequestError && error.hasCode('FORBIDDEN');
 
   return (
     <PublicLayout>
@@ -117,13 +172,19 @@ export function LoginPage() {
             {t('login.expired')}
           </p>
         )}
+        {ssoError !== null && !error && (
+          <div role="alert" className="alert alert-error">
+            <p>{t(SSO_ERRORS.includes(ssoError) ? `login.sso.errors.${ssoError}` : 'login.sso.errors.other')}</p>
+          </div>
+        )}
+        {oidc && !withLink && <SingleSignOn oidc={oidc} next={safeNext(params.get('next'))} />}
         {withLink ? (
           <SignInLinkForm onBack={() => setWithLink(false)} />
         ) : (
           <>
-            {wrongCredentials ? (
+            {wrongCredentials || passwordOff ? (
               <div role="alert" className="alert alert-error">
-                <p>{t('login.wrongCredentials')}</p>
+                <p>{t(passwordOff ? 'login.sso.passwordOff' : 'login.wrongCredentials')}</p>
               </div>
             ) : (
               <ErrorMessage error={error} mapping={LOGIN_FIELDS} />
@@ -165,6 +226,11 @@ export function LoginPage() {
               </Button>
             </p>
           </>
+        )}
+        {oidc?.endSessionUrl && (
+          <p>
+            <a href={oidc.endSessionUrl}>{t('login.sso.endSession')}</a>
+          </p>
         )}
         <p className="login-public">
           <Link to="/oeffentlich">{t('public.loginLink')}</Link> – {t('public.loginLinkIntro')}

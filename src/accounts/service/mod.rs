@@ -23,12 +23,14 @@ use crate::{
 };
 
 mod links;
+mod oidc;
 mod organisations;
 mod people;
 mod second_factor;
 mod sessions;
 
 pub use links::*;
+pub use oidc::*;
 pub use organisations::*;
 pub use people::*;
 pub use second_factor::*;

@@ -13,10 +13,18 @@ const TOTP_SKEW: i64 = 1;
 pub const RECOVERY_CODES: usize = 10;
 const ISSUER: &str = "teilhabe";
 
-/// What an authenticator app needs: the `otpauth://` URI (for a QR code) and the key to type.
+/// What an authenticator app needs: the `otpauth://` URI, the same as a QR code, and the key to type.
 pub struct TotpSetup {
     pub secret: String,
     pub otpauth_uri: String,
+    /// The URI as a QR code, an SVG image for the app to scan off the screen.
+    pub qr_svg: String,
+}
+
+/// `text` as a QR code in SVG, rendered on the server so that the web app needs no QR library.
+pub fn qr_svg(text: &str) -> Result<String> {
+    let code = qrcode::QrCode::new(text.as_bytes()).map_err(Error::internal)?;
+    Ok(code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build())
 }
 
 fn totp_of(secret_base32: &str, account: &str) -> Result<TOTP> {
@@ -98,7 +106,8 @@ pub async fn begin_totp(state: &AppState, actor: &Actor) -> Result<TotpSetup> {
         },
     );
     txn.commit().await?;
-    Ok(TotpSetup { secret, otpauth_uri: totp.get_url() })
+    let otpauth_uri = totp.get_url();
+    Ok(TotpSetup { qr_svg: qr_svg(&otpauth_uri)?, secret, otpauth_uri })
 }
 
 /// Confirms the set-up with a first code and answers the recovery codes, shown this once.
@@ -244,6 +253,15 @@ mod tests {
         assert_eq!(accepted_step(&t, &t.generate(now - TOTP_STEP), now, used), None, "an older code");
         let next = now + TOTP_STEP;
         assert_eq!(accepted_step(&t, &t.generate(next), next, used), Some(step + 1));
+    }
+
+    #[test]
+    fn the_setup_uri_is_drawn_as_a_qr_code() {
+        let uri = totp().get_url();
+        let svg = qr_svg(&uri).unwrap();
+        assert!(svg.starts_with("<?xml") && svg.contains("<svg") && svg.contains("<path"), "{svg}");
+        let version = qrcode::QrCode::new(uri.as_bytes()).unwrap().width();
+        assert!(version >= 29, "an otpauth URI needs a QR code of version 3 or more: {version}");
     }
 
     #[test]

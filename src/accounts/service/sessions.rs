@@ -27,6 +27,10 @@ pub async fn login(state: &AppState, email: &str, password: &str, code: Option<&
         Some(u) if password_ok && u.active && u.password_hash.is_some() => u,
         _ => return Err(bad_login()),
     };
+    // Told only to someone who knows the password: this account must use the city's login.
+    if state.config.oidc.as_ref().is_some_and(|o| !o.password_login) && has_sso_identity(&state.db, user.id).await? {
+        return Err(Error::forbidden("this account signs in with single sign-on; password login is switched off"));
+    }
     let mut txn = Change::begin(&state.db, now).await?;
     // A wrong second-factor code keeps the attempt counted: guessing codes runs into the lock.
     check_code(&txn, user.id, code, now).await?;

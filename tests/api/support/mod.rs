@@ -1,5 +1,6 @@
 //! Test support: a real server on an ephemeral port, on SQLite or PostgreSQL, spoken to over HTTP.
 
+pub mod oidc;
 pub mod pg;
 pub mod smtp;
 

@@ -14,6 +14,7 @@ const BeginTotpMutation = graphql(`
     beginTotpSetup {
       secret
       otpauthUri
+      qrSvg
     }
   }
 `);
@@ -51,7 +52,7 @@ export function SecondFactorSection({
   const begin = useMutation(BeginTotpMutation);
   const confirm = useMutation(ConfirmTotpMutation);
   const disable = useMutation(DisableTotpMutation);
-  const [setup, setSetup] = useState<{ secret: string; otpauthUri: string } | null>(null);
+  const [setup, setSetup] = useState<{ secret: string; otpauthUri: string; qrSvg: string } | null>(null);
   const [recovery, setRecovery] = useState<string[] | null>(null);
 
   async function onConfirm(e: FormEvent<HTMLFormElement>) {
@@ -108,6 +109,14 @@ export function SecondFactorSection({
           <ol>
             <li>
               {t('settings.twoFactor.step1')} <a href={setup.otpauthUri}>{t('settings.twoFactor.openApp')}</a>
+              {/* Drawn by the server; as an image it cannot run anything. */}
+              <img
+                className="totp-qr"
+                src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(setup.qrSvg)}`}
+                alt={t('settings.twoFactor.qrAlt')}
+                width={200}
+                height={200}
+              />
             </li>
             <li>
               {t('settings.twoFactor.step2')} <code aria-label={t('settings.twoFactor.key')}>{grouped(setup.secret)}</code>
