@@ -124,8 +124,25 @@ type Client = openidconnect::Client<
 /// Discoveries by issuer. Kept outside the application state so that a provider that is down
 /// at start-up costs nothing until someone signs in; several test servers in one process each
 /// have their own issuer.
-type Discoveries = HashMap<String, (Instant, Arc<Metadata>)>;
+/// A failed discovery is remembered too (`None`), for [`DISCOVERY_RETRY`].
+type Discoveries = HashMap<String, (Instant, Option<Arc<Metadata>>)>;
 static DISCOVERED: LazyLock<Mutex<Discoveries>> = LazyLock::new(Default::default);
+/// One discovery at a time: while the provider is slow or down, anonymous requests (the login
+/// page asks for the end-session URL) must not each start an outbound request of up to
+/// [`HTTP_TIMEOUT`].
+static DISCOVERING: LazyLock<tokio::sync::Mutex<()>> = LazyLock::new(Default::default);
+/// How long a failed discovery is not tried again.
+const DISCOVERY_RETRY: Duration = Duration::from_secs(30);
+
+/// The cached discovery of `issuer`: `Some(Ok)` fresh, `Some(Err)` failed a moment ago.
+fn cached(issuer: &str) -> Option<Result<Arc<Metadata>, Failure>> {
+    let cache = DISCOVERED.lock().ok()?;
+    match cache.get(issuer)? {
+        (at, Some(found)) if at.elapsed() < DISCOVERY_TTL => Some(Ok(found.clone())),
+        (at, None) if at.elapsed() < DISCOVERY_RETRY => Some(Err(Failure::Unavailable)),
+        _ => None,
+    }
+}
 
 /// Why a sign-in by SSO failed, as the code the login page explains in German.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,22 +185,23 @@ fn http_client() -> Result<reqwest::Client, Failure> {
 }
 
 async fn metadata(config: &OidcConfig) -> Result<Arc<Metadata>, Failure> {
-    if let Ok(cache) = DISCOVERED.lock()
-        && let Some((at, found)) = cache.get(&config.issuer)
-        && at.elapsed() < DISCOVERY_TTL
-    {
-        return Ok(found.clone());
+    if let Some(known) = cached(&config.issuer) {
+        return known;
+    }
+    let _one = DISCOVERING.lock().await;
+    // Another request may have discovered (or failed) while this one waited.
+    if let Some(known) = cached(&config.issuer) {
+        return known;
     }
     let issuer = IssuerUrl::new(config.issuer.clone()).map_err(|_| Failure::Unavailable)?;
-    let found = Metadata::discover_async(issuer, &http_client()?).await.map_err(|e| {
+    let found = Metadata::discover_async(issuer, &http_client()?).await.map(Arc::new).map_err(|e| {
         tracing::warn!(error = %e, issuer = %config.issuer, "OpenID Connect discovery failed");
         Failure::Unavailable
-    })?;
-    let found = Arc::new(found);
+    });
     if let Ok(mut cache) = DISCOVERED.lock() {
-        cache.insert(config.issuer.clone(), (Instant::now(), found.clone()));
+        cache.insert(config.issuer.clone(), (Instant::now(), found.as_ref().ok().cloned()));
     }
-    Ok(found)
+    found
 }
 
 fn client(state: &AppState, config: &OidcConfig, metadata: &Metadata) -> Result<Client, Failure> {
