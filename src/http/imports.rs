@@ -37,11 +37,23 @@ pub(super) fn is_multipart(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("multipart/form-data"))
 }
 
+/// Largest upload: a GENESIS table of a city's ten years by district, or a department's
+/// spreadsheet of many indicators, is a few megabytes. Read only after the login is checked.
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
+fn upload_error(e: axum::extract::multipart::MultipartError) -> Error {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Error::Limit(format!("an upload may have at most {} MB", MAX_UPLOAD_BYTES / 1024 / 1024))
+    } else {
+        Error::validation("file", e.body_text())
+    }
+}
+
 /// The bytes of the form's `file` field.
 async fn file_field(mut form: Multipart) -> Result<Vec<u8>, Error> {
-    while let Some(field) = form.next_field().await.map_err(|e| Error::validation("file", e.body_text()))? {
+    while let Some(field) = form.next_field().await.map_err(upload_error)? {
         if field.name() == Some("file") {
-            let bytes = field.bytes().await.map_err(|e| Error::validation("file", e.body_text()))?;
+            let bytes = field.bytes().await.map_err(upload_error)?;
             return Ok(bytes.to_vec());
         }
     }

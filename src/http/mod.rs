@@ -78,28 +78,34 @@ pub fn router(app: AppState) -> Router {
         .route("/calendar/{file}", get(calendar::handler))
         .route("/api/reports/{id}/{file}", get(crate::reports::http::report_download))
         .route("/api/reports/frozen/{id}/{file}", get(crate::reports::http::frozen_download))
-        .route("/api/indicators/{id}/imports/genesis", axum::routing::post(imports::genesis_upload))
-        .route("/api/imports/sheet", axum::routing::post(imports::sheet_upload))
         .route("/abbestellen/{token}", get(static_files::serve).post(unsubscribe::one_click))
         .route("/api/districts.geojson", get(districts::download))
         .route("/vorschlaege/{id}", get(redirects::old_link))
         .route("/ziele/{id}", get(redirects::old_link))
         .route("/handlungsfelder/{id}", get(redirects::old_link))
         .route("/definitionen/{id}", get(redirects::old_link))
-        .route("/api/indicators/{id}/imports/reference", axum::routing::post(imports::reference_upload))
         .route("/auth/oidc/login", get(oidc::login))
         .route("/auth/oidc/callback", get(oidc::callback))
         .fallback(static_files::serve)
         .with_state(http.clone())
         .layer(DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
-        // The district map is larger than any other body: its route has its own cap, and its
+        // The district map is larger than other bodies: its route has its own cap, and its
         // handler reads the file in chunks after checking the login.
         .merge(
             Router::new()
                 .route("/api/districts/geojson", axum::routing::post(districts::upload))
-                .with_state(http)
+                .with_state(http.clone())
                 .layer(DefaultBodyLimit::max(districts::MAX_REQUEST_BYTES)),
+        )
+        // So are statistics tables and spreadsheets; their handlers check the login first.
+        .merge(
+            Router::new()
+                .route("/api/indicators/{id}/imports/genesis", axum::routing::post(imports::genesis_upload))
+                .route("/api/imports/sheet", axum::routing::post(imports::sheet_upload))
+                .route("/api/indicators/{id}/imports/reference", axum::routing::post(imports::reference_upload))
+                .with_state(http)
+                .layer(DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
         )
         // A panic ends its own request with a 500, never the process or other requests.
         .layer(CatchPanicLayer::custom(panic_response))

@@ -421,6 +421,17 @@ async fn departments_upload_spreadsheets_with_many_values(b: Backend) {
     assert_eq!((again["applied"].as_bool(), again["counts"]["unchanged"].as_u64()), (Some(false), Some(2)), "{again}");
     let (status, _) = o.sheet(&o.outsider, &sheet, true).await;
     assert_eq!(status, 200, "an outsider sees only line errors");
+
+    // A department's sheet may be larger than the 1 MB of other requests, up to 20 MB.
+    let mut big = String::from("Indikator;Zeitraum;Wert;Anmerkung\n");
+    while big.len() < 1_500_000 {
+        big.push_str(&format!("KITA-1;2024;1234;{}\n", "x".repeat(200)));
+    }
+    let (status, report) = o.sheet(&o.responsible, big.as_bytes(), true).await;
+    assert_eq!(status, 200, "{}", &report.to_string()[..200.min(report.to_string().len())]);
+    let huge = vec![b'x'; 21 * 1024 * 1024];
+    let (status, refused) = o.sheet(&o.responsible, &huge, true).await;
+    assert_eq!((status, refused["errors"][0]["extensions"]["code"].as_str()), (400, Some("LIMIT")), "{refused}");
 }
 
 on_both_databases!(
