@@ -136,6 +136,11 @@ describe('indicators', { timeout: 300_000 }, () => {
     await screenshot(page, 'indicators-series');
     await page.setViewportSize({ width: 375, height: 800 });
     await expectAccessible(page, 'indicator page at 375 px');
+    // The chart draws at the width it is shown: its labels keep their 12 px on a phone.
+    await page.waitForFunction(() => {
+      const label = document.querySelector('.chart-svg .chart-label');
+      return label !== null && label.getBoundingClientRect().height >= 11;
+    });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 

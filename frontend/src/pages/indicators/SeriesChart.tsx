@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IndicatorDetailQuery } from '../../gql/graphql';
 import { formatNumber } from '../../lib/format';
+import { useWidth } from '../../lib/useWidth';
 
 type Series = NonNullable<IndicatorDetailQuery['indicator']>['timeSeries'];
 
@@ -20,8 +21,12 @@ export function axisPeriods(own: string[], references: ReferenceLine[]): string[
 /** Dash patterns that tell comparison series apart from the values and from each other. */
 const DASHES = ['8 4', '2 4', '12 4 2 4', '4 4'];
 
-const W = 640;
+/** Drawn at the width it is shown (within these bounds), so labels keep their size on a phone. */
+const MIN_W = 280;
+const MAX_W = 768;
 const H = 280;
+/** Room one period label needs on the x axis. */
+const LABEL_SLOT = 56;
 const PAD = { top: 16, right: 16, bottom: 48, left: 64 };
 
 /** Splits the points into runs; a run ends where the definition changes (a series break). */
@@ -64,6 +69,8 @@ export function SeriesChart({
 }) {
   const { t, i18n } = useTranslation();
   const uid = useId();
+  const [figureRef, shownWidth] = useWidth<HTMLElement>(640);
+  const W = Math.min(MAX_W, Math.max(MIN_W, shownWidth));
   const lang = i18n.language;
   const points = series.points;
   const fmt = (v: number) => formatNumber(v, lang);
@@ -106,9 +113,9 @@ export function SeriesChart({
     .filter(Boolean)
     .join(' ');
 
-  const labelEvery = Math.ceil(axis.length / 8);
+  const labelEvery = Math.ceil(axis.length / Math.max(2, Math.floor(innerW / LABEL_SLOT)));
   return (
-    <figure className="chart">
+    <figure className="chart" ref={figureRef}>
       <p className="chart-summary">{summary}</p>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${uid}-title ${uid}-desc`} className="chart-svg">
         <title id={`${uid}-title`}>{t('indicators.chartTitle', { name })}</title>
