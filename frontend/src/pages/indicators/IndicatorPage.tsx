@@ -17,17 +17,16 @@ import { useMutation, useQuery } from '../../lib/hooks';
 import { byName } from '../../lib/labels';
 import { canCoordinate, useUser } from '../../session/context';
 import { ComputedValues, FormulaForm } from './ComputedPanel';
+import { AcceptOrReturn } from './DeliveryReview';
 import { ConfirmDeliveryForm, type DefinitionOption } from './ConfirmDeliveryForm';
 import { GenesisImport } from './GenesisImport';
 import { IndicatorMap, SuppressionRule } from './IndicatorDistricts';
 import {
-  AcceptDeliveryMutation,
   AssignOwnerMutation,
   ConfirmReviewMutation,
   IndicatorFormDataQuery,
   IndicatorQuery,
   RequestDeliveryMutation,
-  ReturnDeliveryMutation,
 } from './operations';
 import { SeriesChart } from './SeriesChart';
 import '../glossary/glossary.css';
@@ -331,39 +330,6 @@ function DeliveryCard({
       )}
       {d.status === 'DELIVERED' && coordinator && <AcceptOrReturn d={d} onChanged={onChanged} />}
     </article>
-  );
-}
-
-function AcceptOrReturn({ d, onChanged }: { d: Delivery; onChanged: () => void }) {
-  const { t } = useTranslation();
-  const accept = useMutation(AcceptDeliveryMutation);
-  const ret = useMutation(ReturnDeliveryMutation);
-  const { fieldErrors } = useErrorText();
-  const mapping = { fields: ['reason'] };
-
-  async function onReturn(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const reason = formText(new FormData(e.currentTarget), 'reason').trim();
-    if (await ret.run({ deliveryId: d.id, reason })) onChanged();
-  }
-  return (
-    <div className="review-actions">
-      <ErrorMessage error={accept.error} />
-      <ErrorMessage error={ret.error} mapping={mapping} />
-      <Button
-        className="btn"
-        isPending={accept.pending}
-        onPress={() => void accept.run({ deliveryId: d.id }).then((r) => r && onChanged())}
-      >
-        {t('indicators.accept', { period: d.period })}
-      </Button>
-      <Form className="form" onSubmit={(e) => void onReturn(e)} validationErrors={fieldErrors(ret.error, mapping)}>
-        <TextArea name="reason" label={t('indicators.returnReason')} isRequired rows={2} />
-        <Button type="submit" className="btn btn-secondary" isPending={ret.pending}>
-          {t('indicators.return')}
-        </Button>
-      </Form>
-    </div>
   );
 }
 
