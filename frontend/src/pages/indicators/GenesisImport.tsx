@@ -6,7 +6,7 @@ import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Expander } from '../../components/Expander';
-import { TextInput } from '../../components/fields';
+import { SelectField, TextInput } from '../../components/fields';
 import type { IndicatorDetailQuery } from '../../gql/graphql';
 import { normalizeError, RequestError } from '../../lib/client';
 import { useErrorText } from '../../lib/errors';
@@ -53,7 +53,7 @@ export async function uploadFile(path: string, file: File, dryRun: boolean): Pro
   form.append('file', file);
   let response: Response;
   try {
-    response = await fetch(`${path}?dryRun=${dryRun}`, {
+    response = await fetch(`${path}${path.includes('?') ? '&' : '?'}dryRun=${dryRun}`, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'X-Teilhabe-Csrf': '1' },
@@ -62,12 +62,28 @@ export async function uploadFile(path: string, file: File, dryRun: boolean): Pro
   } catch (e) {
     throw new RequestError([{ code: 'NETWORK', message: String(e) }]);
   }
-  const body = (await response.json().catch(() => ({}))) as ImportReport & { errors?: unknown };
+  const body = (await response.json().catch(() => ({}))) as Partial<ImportReport> & { errors?: unknown };
   if (!response.ok) {
     const raw = Array.isArray(body.errors) ? (body.errors as Parameters<typeof normalizeError>[0][]) : [];
     throw new RequestError(raw.length ? raw.map(normalizeError) : [{ code: 'INTERNAL', message: `HTTP ${response.status}` }]);
   }
-  return body;
+  return withCounts(body as Omit<ImportReport, 'counts'> & { counts?: ImportReport['counts'] });
+}
+
+/** A comparison series' import answers its periods without counts: counted here alike. */
+export function withCounts(r: Omit<ImportReport, 'counts'> & { counts?: ImportReport['counts'] }): ImportReport {
+  const count = (outcome: string) => r.periods.filter((p) => p.outcome === outcome).length;
+  return {
+    ...r,
+    counts: r.counts ?? {
+      created: count('CREATED'),
+      changed: count('CHANGED'),
+      unchanged: count('UNCHANGED'),
+      refused: count('REFUSED'),
+      markers: r.markers?.length ?? 0,
+      errors: r.errors.length,
+    },
+  };
 }
 
 export function GenesisImport({
@@ -94,7 +110,56 @@ export function GenesisImport({
           onDone={onDone}
         />
       )}
+      {mapping && <ReferenceImport indicatorId={indicatorId} unit={unit} onDone={onDone} />}
     </Expander>
+  );
+}
+
+const REFERENCE_KINDS = ['STATE', 'COUNTRY', 'CITY', 'REGION', 'OTHER'] as const;
+
+/**
+ * A comparison series ("Vergleichswert") from the same GENESIS table: the mapping's value
+ * variable with another region's filters, e.g. `DLAND=05` for NRW.
+ */
+function ReferenceImport({ indicatorId, unit, onDone }: { indicatorId: string; unit: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [label, setLabel] = useState('');
+  const [kind, setKind] = useState<string>('STATE');
+  const [filters, setFilters] = useState('');
+  const query = new URLSearchParams({ label: label.trim(), kind, filters: filters.trim() });
+  return (
+    <section aria-labelledby="reference-import">
+      <h3 id="reference-import">{t('reference.importTitle')}</h3>
+      <p>{t('reference.importHelp')}</p>
+      <div className="form">
+        <TextInput name="referenceLabel" label={t('reference.label')} value={label} onChange={setLabel} isRequired />
+        <SelectField
+          name="referenceKind"
+          label={t('reference.kind')}
+          value={kind}
+          onChange={setKind}
+          options={REFERENCE_KINDS.map((k) => ({ id: k, label: t(`reference.kinds.${k}`) }))}
+        />
+        <TextInput
+          name="referenceFilters"
+          label={t('reference.filters')}
+          description={t('reference.filtersHelp')}
+          value={filters}
+          onChange={setFilters}
+          isRequired
+        />
+      </div>
+      {label.trim() && filters.trim() && (
+        <Upload
+          path={`/api/indicators/${indicatorId}/imports/reference?${query.toString()}`}
+          accept=".csv,.zip,text/csv,application/zip"
+          label={t('reference.file')}
+          unit={unit}
+          onDone={onDone}
+          headingId="reference-upload"
+        />
+      )}
+    </section>
   );
 }
 
@@ -175,12 +240,14 @@ function Upload({
   label,
   unit,
   onDone,
+  headingId = 'genesis-upload',
 }: {
   path: string;
   accept: string;
   label: string;
   unit: string;
   onDone: () => void;
+  headingId?: string;
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -205,8 +272,8 @@ function Upload({
   }
   const c = report?.counts;
   return (
-    <section aria-labelledby="genesis-upload">
-      <h3 id="genesis-upload">{t('genesis.upload')}</h3>
+    <section aria-labelledby={headingId}>
+      <h3 id={headingId}>{t('genesis.upload')}</h3>
       <ErrorMessage error={error} />
       <form className="form" onSubmit={(e) => e.preventDefault()}>
         <label className="field">
