@@ -65,6 +65,8 @@ pub fn table(report: &Report) -> Table {
                 let mut row: Vec<Cell> =
                     vec![f.title.as_str().into(), g.title.as_str().into(), g.status.german().into()];
                 row.extend(rest);
+                // Every row as wide as the headers, however many of its last cells are empty.
+                row.resize(HEADERS.len(), Cell::Empty);
                 row
             };
             if g.indicators.is_empty() {
