@@ -268,7 +268,14 @@ fn unseal(key: &[u8], value: &str, now: DateTime<Utc>) -> Option<Flow> {
 /// Where to go after signing in: only a path of this site, never another host.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains("://") => {
+        // Browsers drop tabs and line breaks from URLs: "/\t/evil.example" would become "//evil…".
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.contains("://")
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
             n.to_string()
         }
         _ => "/".to_string(),
@@ -415,7 +422,15 @@ mod tests {
     #[test]
     fn only_paths_of_this_site_are_followed_after_sign_in() {
         assert_eq!(safe_next(Some("/indikatoren?x=1")), "/indikatoren?x=1");
-        for bad in ["//evil.example", "https://evil.example", "evil", "/\\evil.example", "/x?u=https://e"] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "evil",
+            "/\\evil.example",
+            "/x?u=https://e",
+            "/\t/evil.example",
+            "/\n/evil",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_next(None), "/");
