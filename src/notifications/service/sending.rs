@@ -28,6 +28,8 @@ pub trait OwedCheck: Sync {
 pub async fn send_due(state: &AppState, now: DateTime<Utc>, owed_check: &impl OwedCheck) -> Result<SendReport> {
     let mut report = SendReport::default();
     let mut mailer: Option<Mailer> = None;
+    // The link key of the unsubscribe URLs, read once a pass like the mailer is built once.
+    let mut key: Option<Vec<u8>> = None;
     for _ in 0..MAX_BATCHES_PER_PASS {
         let batch = claim_due(state, now, BATCH).await?;
         if batch.is_empty() {
@@ -43,7 +45,10 @@ pub async fn send_due(state: &AppState, now: DateTime<Utc>, owed_check: &impl Ow
         }
         let keys: Vec<&str> = batch.iter().map(|n| n.dedupe_key.as_str()).collect();
         let owed = owed_check.still_owed_many(&state.db, &keys).await?;
-        let key = crate::notifications::signing::secret(&state.db, state).await?;
+        let key = match &key {
+            Some(k) => k,
+            None => key.insert(crate::notifications::signing::secret(&state.db, state).await?),
+        };
         let people: HashMap<Uuid, user::Model> = user::Entity::find()
             .filter(user::Column::Id.is_in(ids))
             .all(&state.db)
@@ -53,7 +58,7 @@ pub async fn send_due(state: &AppState, now: DateTime<Utc>, owed_check: &impl Ow
             .collect();
         // A few mails at once: with SMTP each waits mostly for the server. Each is settled
         // as soon as it is out, so that a crash repeats at most the mails in flight.
-        let (owed, people, key) = (&owed, &people, &key);
+        let (owed, people, key) = (&owed, &people, key.as_slice());
         let token = batch.first().and_then(|n| n.lease_token);
         let sending = futures_util::stream::iter(batch)
             .map(|n| async move {
