@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::{
     audit::{self, AuditEntry},
     error::Result,
+    live::{Live, LiveEvent},
     notifications::service::{NewNotification, enqueue_many},
 };
 
@@ -33,11 +34,20 @@ pub struct Change {
     pub now: DateTime<Utc>,
     events: Vec<Event>,
     mails: Vec<NewNotification>,
+    /// Live events for subscriptions, announced by the commit itself.
+    live: Option<(Live, Vec<LiveEvent>)>,
 }
 
 impl Change {
     pub async fn begin(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Self> {
-        Ok(Self { txn: db.begin().await?, now, events: Vec::new(), mails: Vec::new() })
+        Ok(Self { txn: db.begin().await?, now, events: Vec::new(), mails: Vec::new(), live: None })
+    }
+
+    /// Announces `event` to open subscriptions once the change is committed. On PostgreSQL
+    /// the NOTIFY is sent inside the transaction, which delivers it at the commit to every
+    /// replica (and never for a change rolled back), at no extra connection or round trip.
+    pub fn publish(&mut self, live: &Live, event: LiveEvent) {
+        self.live.get_or_insert_with(|| (live.clone(), Vec::new())).1.push(event);
     }
 
     /// Records who did what; written when the change commits.
@@ -59,7 +69,7 @@ impl Change {
 
     /// Writes the audit events and mails, then commits: all of it or nothing.
     pub async fn commit(self) -> Result<()> {
-        let Self { txn, now, events, mails } = self;
+        let Self { txn, now, events, mails, live } = self;
         for e in events {
             let entry = AuditEntry {
                 action: &e.action,
@@ -72,7 +82,23 @@ impl Change {
         if !mails.is_empty() {
             enqueue_many(&txn, mails, now).await?;
         }
+        let local = match live {
+            Some((live, announced)) if txn.get_database_backend() != DbBackend::Postgres => Some((live, announced)),
+            Some((_, announced)) => {
+                for event in announced {
+                    txn.execute_raw(crate::live::notify_statement(event)).await?;
+                }
+                None
+            }
+            None => None,
+        };
         txn.commit().await?;
+        // SQLite has one process and no NOTIFY: its subscribers hear it here, after the commit.
+        if let Some((live, announced)) = local {
+            for event in announced {
+                live.deliver(event);
+            }
+        }
         Ok(())
     }
 

@@ -75,12 +75,7 @@ impl Live {
     /// included) delivers it; on SQLite there is one process, so it is delivered here.
     pub async fn publish(&self, db: &DatabaseConnection, event: LiveEvent) {
         if db.get_database_backend() == DatabaseBackend::Postgres {
-            let stmt = Statement::from_sql_and_values(
-                DatabaseBackend::Postgres,
-                "SELECT pg_notify($1, $2)",
-                [CHANNEL.into(), event.encode().into()],
-            );
-            if let Err(e) = db.execute_raw(stmt).await {
+            if let Err(e) = db.execute_raw(notify_statement(event)).await {
                 tracing::warn!(error = %e, "NOTIFY failed; delivering locally only");
                 self.deliver(event);
             }
@@ -88,6 +83,15 @@ impl Live {
             self.deliver(event);
         }
     }
+}
+
+/// The NOTIFY of `event` on PostgreSQL; inside a transaction it is sent at the commit.
+pub fn notify_statement(event: LiveEvent) -> Statement {
+    Statement::from_sql_and_values(
+        DatabaseBackend::Postgres,
+        "SELECT pg_notify($1, $2)",
+        [CHANNEL.into(), event.encode().into()],
+    )
 }
 
 #[cfg(test)]

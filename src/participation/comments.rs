@@ -204,8 +204,8 @@ pub async fn add_comment(state: &AppState, actor: &Actor, input: NewComment) -> 
         let url = links::url(&state.config.public_url, &target.place.path());
         enqueue_reply_notice(&txn, url, &parent, &row, now).await?;
     }
+    txn.publish(&state.live, LiveEvent::CommentAdded { target_id: row.target_id, comment_id: row.id });
     txn.commit().await?;
-    state.live.publish(&state.db, LiveEvent::CommentAdded { target_id: row.target_id, comment_id: row.id }).await;
     Ok(row)
 }
 

@@ -127,31 +127,67 @@ pub fn lock_after(failures: i32) -> Option<Duration> {
 
 /// The actor behind a session token, if the session is live and the person active.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Actor>> {
-    let s = session::Entity::find().filter(session::Column::TokenHash.eq(hash_token(token))).one(&state.db).await?;
-    actor_of(state, s).await
+    use sea_orm::sea_query::{Expr, ExprTrait as _};
+    actor_where(state, Expr::col((session::Entity, session::Column::TokenHash)).eq(hash_token(token))).await
 }
 
 /// The actor of a session as it stands now; `None` once the session ended or the person left.
 pub async fn actor_for_session(state: &AppState, session_id: Uuid) -> Result<Option<Actor>> {
-    actor_of(state, session::Entity::find_by_id(session_id).one(&state.db).await?).await
+    use sea_orm::sea_query::{Expr, ExprTrait as _};
+    actor_where(state, Expr::col((session::Entity, session::Column::Id)).eq(session_id)).await
 }
 
-pub(super) async fn actor_of(state: &AppState, s: Option<session::Model>) -> Result<Option<Actor>> {
-    let Some(s) = s.filter(|s| s.expires_at > state.now()) else { return Ok(None) };
-    let Some(u) = user::Entity::find_by_id(s.user_id).one(&state.db).await? else { return Ok(None) };
-    if !u.active {
-        return Ok(None);
+/// The actor of the one session that `which` picks, in one statement (every request asks):
+/// the live session joined to its active person, a row per membership, and whether a second
+/// factor is confirmed.
+async fn actor_where(state: &AppState, which: sea_orm::sea_query::SimpleExpr) -> Result<Option<Actor>> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait as _, JoinType, Query};
+
+    use crate::accounts::entities::totp_factor;
+    let confirmed_factor = Query::select()
+        .expr(Expr::val(1))
+        .from(totp_factor::Entity)
+        .and_where(
+            Expr::col((totp_factor::Entity, totp_factor::Column::UserId))
+                .equals((session::Entity, session::Column::UserId)),
+        )
+        .and_where(Expr::col((totp_factor::Entity, totp_factor::Column::ConfirmedAt)).is_not_null())
+        .to_owned();
+    let stmt = Query::select()
+        .column((session::Entity, session::Column::Id))
+        .column((session::Entity, session::Column::UserId))
+        .column((user::Entity, user::Column::Role))
+        .column((membership::Entity, membership::Column::OrganizationId))
+        .expr_as(Expr::exists(confirmed_factor), Alias::new("second_factor"))
+        .from(session::Entity)
+        .join(
+            JoinType::InnerJoin,
+            user::Entity,
+            Expr::col((user::Entity, user::Column::Id)).equals((session::Entity, session::Column::UserId)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            membership::Entity,
+            Expr::col((membership::Entity, membership::Column::UserId)).equals((user::Entity, user::Column::Id)),
+        )
+        .and_where(which)
+        .and_where(Expr::col((session::Entity, session::Column::ExpiresAt)).gt(state.now()))
+        .and_where(Expr::col((user::Entity, user::Column::Active)).eq(true))
+        .to_owned();
+    let rows = state.db.query_all(&stmt).await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    let session_id: Uuid = first.try_get("", "id")?;
+    let user_id: Uuid = first.try_get("", "user_id")?;
+    let role: Role = first.try_get("", "role")?;
+    let has_factor: bool = first.try_get("", "second_factor")?;
+    let mut organization_ids = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if let Some(org) = r.try_get::<Option<Uuid>>("", "organization_id")? {
+            organization_ids.push(org);
+        }
     }
-    let organization_ids = membership::Entity::find()
-        .filter(membership::Column::UserId.eq(u.id))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|m| m.organization_id)
-        .collect();
-    let required = state.config.require_2fa_for.iter().any(|r| r.parse::<Role>().is_ok_and(|r| r == u.role));
-    let second_factor_missing = required && !has_second_factor(&state.db, u.id).await?;
-    Ok(Some(Actor { user_id: u.id, session_id: s.id, role: u.role, organization_ids, second_factor_missing }))
+    let required = state.config.require_2fa_for.iter().any(|r| r.parse::<Role>().is_ok_and(|r| r == role));
+    Ok(Some(Actor { user_id, session_id, role, organization_ids, second_factor_missing: required && !has_factor }))
 }
 
 /// Whether `actor` still holds at least the rights it had: its session lives and no role or

@@ -21,8 +21,8 @@ pub async fn cast_vote(
     actor.require(Permission::Participate)?;
     let now = state.now();
     let mut txn = Change::begin(&state.db, now).await?;
-    let (prop, p) = proposal_and_process_for_share(&txn, proposal_id).await?;
-    let in_voting = current_phase(&txn, &p).await?.is_some_and(|ph| ph.kind == PhaseKind::Voting);
+    let (prop, p, phase) = proposal_and_process_for_share(&txn, proposal_id).await?;
+    let in_voting = p.status == ProcessStatus::Active && phase == Some(PhaseKind::Voting);
     let orgs = voter_organizations(&txn, actor, p.id).await?;
     let voter_orgs: Vec<rules::VoterOrganization<'_>> =
         orgs.iter().map(|o| rules::VoterOrganization { id: o.id, name: &o.name, sector: o.sector }).collect();
@@ -72,28 +72,43 @@ pub async fn cast_vote(
             summary: ballot.summary,
         },
     );
+    txn.publish(&state.live, LiveEvent::TallyChanged { proposal_id });
     txn.commit().await?;
-    state.live.publish(&state.db, LiveEvent::TallyChanged { proposal_id }).await;
     Ok(saved)
 }
 
-/// The proposal and its process in one read, both share-locked on PostgreSQL; the rows are
-/// read once the lock is held, so a vote closed meanwhile is seen closed.
+/// The proposal, its process and the kind of the process's current phase in one read, the
+/// proposal and process share-locked on PostgreSQL; the rows are read once the lock is held, so
+/// a vote closed meanwhile is seen closed.
 async fn proposal_and_process_for_share<C: ConnectionTrait>(
     db: &C,
     proposal_id: Uuid,
-) -> Result<(proposal::Model, process::Model)> {
-    use sea_orm::JoinType;
+) -> Result<(proposal::Model, process::Model, Option<PhaseKind>)> {
+    use sea_orm::{
+        FromQueryResult, IdenStatic, JoinType, QueryTrait, SelectA, SelectB,
+        sea_query::{ExprTrait as _, Query},
+    };
     let to_process =
         proposal::Entity::belongs_to(process::Entity).from(proposal::Column::ProcessId).to(process::Column::Id).into();
-    let (prop, p) = proposal::Entity::find_by_id(proposal_id)
+    let kind = Query::select()
+        .column(phase::Column::Kind)
+        .from(phase::Entity)
+        .and_where(Expr::col((phase::Entity, phase::Column::ProcessId)).equals((process::Entity, process::Column::Id)))
+        .and_where(
+            Expr::col((phase::Entity, phase::Column::Position))
+                .equals((process::Entity, process::Column::CurrentPhase)),
+        )
+        .to_owned();
+    let stmt = proposal::Entity::find_by_id(proposal_id)
         .join(JoinType::InnerJoin, to_process)
         .select_also(process::Entity)
+        .expr_as(Expr::SubQuery(None, Box::new(kind.into())), "current_phase_kind")
         .lock_shared()
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound("proposal"))?;
-    Ok((prop, p.ok_or(Error::NotFound("process"))?))
+        .build(db.get_database_backend());
+    let row = db.query_one_raw(stmt).await?.ok_or(Error::NotFound("proposal"))?;
+    let prop = proposal::Model::from_query_result(&row, SelectA.as_str())?;
+    let p = process::Model::from_query_result(&row, SelectB.as_str())?;
+    Ok((prop, p, row.try_get("", "current_phase_kind")?))
 }
 
 /// The actor's organisations that take part in the process, in one read.
