@@ -140,7 +140,7 @@ where
     S: Fn(futures_util::future::BoxFuture<'static, ()>) -> R + Clone + Send + Sync + 'static,
 {
     data.insert(DataLoader::new(AccountsLoader(state.db.clone()), spawner.clone()).delay(delay));
-    data.insert(DataLoader::new(LeitbildLoader(state.db.clone()), spawner.clone()).delay(delay));
+    data.insert(DataLoader::new(LeitbildLoader::new(state.db.clone()), spawner.clone()).delay(delay));
     data.insert(
         DataLoader::new(ParticipationLoader { db: state.db.clone(), actor: actor.clone() }, spawner.clone())
             .delay(delay),

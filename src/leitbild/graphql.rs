@@ -245,7 +245,19 @@ pub struct UpdateGoalInput {
 
 // ---- batch loading ----------------------------------------------------------------------
 
-pub struct LeitbildLoader(pub DatabaseConnection);
+pub struct LeitbildLoader {
+    db: DatabaseConnection,
+    /// Sub-goals read along with the goals of their field, by parent: `children` asks for
+    /// them right after, and finds them here instead of costing a statement of its own. Each
+    /// entry is taken once, so a long-lived (WebSocket) loader never answers from old rows.
+    children: std::sync::Mutex<HashMap<Uuid, Vec<Goal>>>,
+}
+
+impl LeitbildLoader {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db, children: Default::default() }
+    }
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LeitbildById(pub Uuid);
@@ -271,7 +283,7 @@ impl Loader<LeitbildById> for LeitbildLoader {
     async fn load(&self, keys: &[LeitbildById]) -> Result<HashMap<LeitbildById, Leitbild>, Self::Error> {
         let rows = leitbild::Entity::find()
             .filter(leitbild::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.0)
+            .all(&self.db)
             .await
             .map_err(db_err)?;
         Ok(rows.into_iter().map(|m| (LeitbildById(m.id), m.into())).collect())
@@ -287,7 +299,7 @@ impl Loader<FieldsOfLeitbild> for LeitbildLoader {
             .filter(field_of_action::Column::LeitbildId.is_in(keys.iter().map(|k| k.0)))
             .filter(field_of_action::Column::RemovedAt.is_null())
             .order_by_asc(field_of_action::Column::Position)
-            .all(&self.0)
+            .all(&self.db)
             .await
             .map_err(db_err)?;
         let mut out: HashMap<FieldsOfLeitbild, Self::Value> = HashMap::new();
@@ -302,19 +314,28 @@ impl Loader<GoalsOfField> for LeitbildLoader {
     type Value = Vec<Goal>;
     type Error = Arc<Error>;
 
+    /// The goals of the fields and, in the same statement, their sub-goals (kept for
+    /// [`ChildrenOfGoal`]): a sub-goal always belongs to its parent's field.
     async fn load(&self, keys: &[GoalsOfField]) -> Result<HashMap<GoalsOfField, Self::Value>, Self::Error> {
         let rows = goal::Entity::find()
             .filter(goal::Column::FieldOfActionId.is_in(keys.iter().map(|k| k.0)))
-            .filter(goal::Column::ParentGoalId.is_null())
             .filter(goal::Column::RemovedAt.is_null())
             .order_by_asc(goal::Column::Position)
-            .all(&self.0)
+            .all(&self.db)
             .await
             .map_err(db_err)?;
         let mut out: HashMap<GoalsOfField, Self::Value> = HashMap::new();
+        let mut children: HashMap<Uuid, Vec<Goal>> = HashMap::new();
         for m in rows {
-            out.entry(GoalsOfField(m.field_of_action_id)).or_default().push(m.into());
+            match m.parent_goal_id {
+                Some(parent) => children.entry(parent).or_default().push(m.into()),
+                None => {
+                    children.entry(m.id).or_default();
+                    out.entry(GoalsOfField(m.field_of_action_id)).or_default().push(m.into());
+                }
+            }
         }
+        self.children.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(children);
         Ok(out)
     }
 }
@@ -324,14 +345,30 @@ impl Loader<ChildrenOfGoal> for LeitbildLoader {
     type Error = Arc<Error>;
 
     async fn load(&self, keys: &[ChildrenOfGoal]) -> Result<HashMap<ChildrenOfGoal, Self::Value>, Self::Error> {
+        let mut out: HashMap<ChildrenOfGoal, Self::Value> = HashMap::new();
+        let missing: Vec<Uuid> = {
+            let mut known = self.children.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            keys.iter()
+                .filter(|k| match known.remove(&k.0) {
+                    Some(list) => {
+                        out.insert(**k, list);
+                        false
+                    }
+                    None => true,
+                })
+                .map(|k| k.0)
+                .collect()
+        };
+        if missing.is_empty() {
+            return Ok(out);
+        }
         let rows = goal::Entity::find()
-            .filter(goal::Column::ParentGoalId.is_in(keys.iter().map(|k| k.0)))
+            .filter(goal::Column::ParentGoalId.is_in(missing))
             .filter(goal::Column::RemovedAt.is_null())
             .order_by_asc(goal::Column::Position)
-            .all(&self.0)
+            .all(&self.db)
             .await
             .map_err(db_err)?;
-        let mut out: HashMap<ChildrenOfGoal, Self::Value> = HashMap::new();
         for m in rows {
             if let Some(p) = m.parent_goal_id {
                 out.entry(ChildrenOfGoal(p)).or_default().push(m.into());
@@ -349,7 +386,7 @@ impl Loader<GoalById> for LeitbildLoader {
     async fn load(&self, keys: &[GoalById]) -> Result<HashMap<GoalById, Goal>, Self::Error> {
         let rows = goal::Entity::find()
             .filter(goal::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.0)
+            .all(&self.db)
             .await
             .map_err(db_err)?;
         Ok(rows.into_iter().map(|m| (GoalById(m.id), m.into())).collect())
@@ -363,7 +400,7 @@ impl Loader<FieldById> for LeitbildLoader {
     async fn load(&self, keys: &[FieldById]) -> Result<HashMap<FieldById, FieldOfAction>, Self::Error> {
         let rows = field_of_action::Entity::find()
             .filter(field_of_action::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.0)
+            .all(&self.db)
             .await
             .map_err(db_err)?;
         Ok(rows.into_iter().map(|m| (FieldById(m.id), m.into())).collect())
