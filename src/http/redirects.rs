@@ -47,7 +47,12 @@ pub async fn current_place<C: ConnectionTrait>(db: &C, area: &str, id: Uuid) -> 
 }
 
 /// Registered once per old area (`/<area>/{id}`); the area is the path's first segment.
-pub async fn old_link(State(http): State<HttpState>, Path(id): Path<String>, uri: Uri) -> Response {
+pub async fn old_link(
+    State(http): State<HttpState>,
+    Path(id): Path<String>,
+    uri: Uri,
+    headers: axum::http::HeaderMap,
+) -> Response {
     let area = uri.path().trim_start_matches('/').split('/').next().unwrap_or_default();
     let place = match id.parse::<Uuid>() {
         Ok(id) => current_place(&http.app.db, area, id).await,
@@ -56,7 +61,7 @@ pub async fn old_link(State(http): State<HttpState>, Path(id): Path<String>, uri
     match place {
         // A place with a fragment of its own (`#proposal-…`) replaces the mail's `#kommentar-…`.
         Ok(Some(place)) => Redirect::permanent(&place.path()).into_response(),
-        Ok(None) => static_files::serve(uri).await,
+        Ok(None) => static_files::serve(uri, headers).await,
         Err(e) => e.into_response(),
     }
 }

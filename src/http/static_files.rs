@@ -1,8 +1,16 @@
 //! The built web app, embedded at compile time; client-side routes fall back to `index.html`.
 
+use std::{
+    borrow::Cow,
+    collections::HashMap,
+    io::Write,
+    sync::{LazyLock, Mutex, PoisonError},
+};
+
 use axum::{
-    http::{HeaderValue, StatusCode, Uri, header},
-    response::{Html, IntoResponse, Response},
+    body::Bytes,
+    http::{HeaderMap, HeaderValue, StatusCode, Uri, header},
+    response::{Html, IntoResponse, IntoResponseParts, Response},
 };
 use rust_embed::RustEmbed;
 
@@ -13,7 +21,7 @@ struct Assets;
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
     script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
-pub async fn serve(uri: Uri) -> Response {
+pub async fn serve(uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path().trim_start_matches('/');
     if path.starts_with("api/") || path == "graphql" {
         return StatusCode::NOT_FOUND.into_response();
@@ -22,23 +30,20 @@ pub async fn serve(uri: Uri) -> Response {
         let mime = mime_guess::from_path(path).first_or_octet_stream();
         // Vite fingerprints everything under assets/, so it may be cached for good.
         let cache = if path.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
-        return with_security_headers(
-            (
-                [(header::CONTENT_TYPE, mime.as_ref().to_string()), (header::CACHE_CONTROL, cache.to_string())],
-                file.data,
-            )
-                .into_response(),
-        );
+        let response =
+            ([(header::CONTENT_TYPE, mime.as_ref().to_string()), (header::CACHE_CONTROL, cache.to_string())], ());
+        return with_security_headers(encoded(path, mime.essence_str(), file.data, &headers, response).await);
     }
     // A path with a file extension that is not embedded is a missing file, not a page.
     if path.rsplit('/').next().is_some_and(|last| last.contains('.')) {
         return StatusCode::NOT_FOUND.into_response();
     }
     match Assets::get("index.html") {
-        Some(index) => with_security_headers(
-            ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], index.data)
-                .into_response(),
-        ),
+        Some(index) => {
+            let response =
+                ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], ());
+            with_security_headers(encoded("index.html", "text/html", index.data, &headers, response).await)
+        }
         None => Html(
             "<!doctype html><html lang=\"de\"><meta charset=\"utf-8\"><title>teilhabe</title>\
              <main><h1>teilhabe</h1><p>Die Weboberfläche ist nicht gebaut. \
@@ -66,6 +71,114 @@ pub fn graphiql() -> Response {
         ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], body)
             .into_response(),
     )
+}
+
+/// A content coding of the embedded files.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Coding {
+    Brotli,
+    Gzip,
+}
+
+/// Embedded files in the codings asked for so far, each made once: the files cannot change while
+/// the process runs, and brotli at its best quality takes about 0.1 s for the app's main script,
+/// which the compression layer would otherwise spend again on every page load.
+static ENCODED: LazyLock<Mutex<HashMap<(String, Coding), Bytes>>> = LazyLock::new(Default::default);
+
+/// Smaller files are not worth a coding; images and fonts are compressed already.
+const MIN_ENCODED_BYTES: usize = 1024;
+
+/// The coding to answer in: brotli, else gzip, as the client accepts them (RFC 9110 §12.5.3; a
+/// q of 0 refuses).
+fn accepted(headers: &HeaderMap) -> Option<Coding> {
+    let mut brotli = false;
+    let mut gzip = false;
+    for item in
+        headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(','))
+    {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let refused = parts
+            .any(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()).is_some_and(|q| q <= 0.0));
+        match name.as_str() {
+            "br" => brotli = !refused,
+            "gzip" | "x-gzip" => gzip = !refused,
+            _ => {}
+        }
+    }
+    if brotli {
+        Some(Coding::Brotli)
+    } else if gzip {
+        Some(Coding::Gzip)
+    } else {
+        None
+    }
+}
+
+fn compressible(mime: &str) -> bool {
+    mime.starts_with("text/")
+        || matches!(mime, "application/javascript" | "application/json" | "application/manifest+json" | "image/svg+xml")
+}
+
+fn encode(data: &[u8], coding: Coding) -> std::io::Result<Vec<u8>> {
+    match coding {
+        Coding::Brotli => {
+            let mut out = Vec::with_capacity(data.len() / 3);
+            {
+                let mut w = brotli::CompressorWriter::new(&mut out, 64 * 1024, 11, 22);
+                w.write_all(data)?;
+            }
+            Ok(out)
+        }
+        Coding::Gzip => {
+            let mut w = flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 3), flate2::Compression::best());
+            w.write_all(data)?;
+            w.finish()
+        }
+    }
+}
+
+/// The file as `response`'s body, in the best coding the client accepts, made once per file and
+/// coding (off the request threads) and then answered from memory; the compression layer leaves
+/// an answer that has a Content-Encoding alone.
+async fn encoded(
+    path: &str,
+    mime: &str,
+    data: Cow<'static, [u8]>,
+    headers: &HeaderMap,
+    response: impl IntoResponseParts + Send,
+) -> Response {
+    let coding = accepted(headers).filter(|_| compressible(mime) && data.len() >= MIN_ENCODED_BYTES);
+    let Some(coding) = coding else { return (response, data).into_response() };
+    let key = (path.to_string(), coding);
+    let known = ENCODED.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
+    let body = match known {
+        Some(body) => body,
+        None => {
+            let raw = data.clone();
+            match tokio::task::spawn_blocking(move || encode(&raw, coding)).await {
+                Ok(Ok(body)) => {
+                    let body = Bytes::from(body);
+                    ENCODED.lock().unwrap_or_else(PoisonError::into_inner).insert(key, body.clone());
+                    body
+                }
+                _ => return (response, data).into_response(),
+            }
+        }
+    };
+    let name = match coding {
+        Coding::Brotli => "br",
+        Coding::Gzip => "gzip",
+    };
+    (
+        response,
+        [
+            (header::CONTENT_ENCODING, HeaderValue::from_static(name)),
+            (header::VARY, HeaderValue::from_static("accept-encoding")),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 fn with_security_headers(mut response: Response) -> Response {

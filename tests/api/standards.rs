@@ -572,6 +572,42 @@ async fn answers_are_compressed_as_the_client_accepts(b: Backend) {
     }
     let small = app.http.get(format!("{}/healthz", app.base)).header("accept-encoding", "gzip").send().await.unwrap();
     assert!(small.headers().get("content-encoding").is_none(), "a few bytes are not worth it");
+
+    // The web app's files: coded once at the best quality and answered from memory, the same
+    // bytes each time, and decoding to the file itself.
+    let get = |path: String, accept: &'static str| {
+        app.http.get(format!("{}{path}", app.base)).header("accept-encoding", accept).send()
+    };
+    let index = get("/".into(), "identity").await.unwrap().text().await.unwrap();
+    let asset = |ext: &str| {
+        index
+            .split('"')
+            .find(|s| s.starts_with("/assets/") && s.ends_with(ext))
+            .unwrap_or_else(|| panic!("the web app is built (npm run build in frontend/): {index}"))
+            .to_string()
+    };
+    for path in [asset(".js"), asset(".css")] {
+        let plain = get(path.clone(), "identity").await.unwrap();
+        assert!(plain.headers().get("content-encoding").is_none(), "{path}");
+        let plain = plain.bytes().await.unwrap();
+        for (accept, coding) in [("gzip, deflate", "gzip"), ("gzip, br", "br"), ("br;q=0, gzip", "gzip")] {
+            let res = get(path.clone(), accept).await.unwrap();
+            assert_eq!(res.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some(coding), "{path}");
+            assert_eq!(res.headers().get("vary").and_then(|v| v.to_str().ok()), Some("accept-encoding"), "{path}");
+            let coded = res.bytes().await.unwrap();
+            let again = get(path.clone(), accept).await.unwrap().bytes().await.unwrap();
+            assert_eq!(coded, again, "{path}: the same bytes each time");
+            let mut decoded = Vec::new();
+            match coding {
+                "br" => brotli::BrotliDecompress(&mut &coded[..], &mut decoded).unwrap(),
+                _ => {
+                    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&coded[..]), &mut decoded).unwrap();
+                }
+            }
+            assert_eq!(decoded, plain, "{path} in {coding}");
+            assert!(coded.len() * 2 < plain.len(), "{path} in {coding}: {} of {} bytes", coded.len(), plain.len());
+        }
+    }
 }
 
 on_both_databases!(answers_are_compressed_as_the_client_accepts);
