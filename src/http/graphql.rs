@@ -253,7 +253,7 @@ impl Executor for Guarded {
     async fn execute(&self, mut request: async_graphql::Request) -> async_graphql::Response {
         let actor = actor_in(&request.data);
         match self.check(&mut request, actor.as_ref()) {
-            Ok(()) => self.http.schema.execute(request).await,
+            Ok(()) => crate::graphql::classify_errors(self.http.schema.execute(request).await),
             Err(e) => refusal(&e),
         }
     }
@@ -265,7 +265,12 @@ impl Executor for Guarded {
     ) -> BoxStream<'static, async_graphql::Response> {
         let actor = session.as_deref().and_then(actor_in);
         match self.check(&mut request, actor.as_ref()) {
-            Ok(()) => self.http.schema.execute_stream_with_session_data(request, session.unwrap_or_default()),
+            Ok(()) => self
+                .http
+                .schema
+                .execute_stream_with_session_data(request, session.unwrap_or_default())
+                .map(crate::graphql::classify_errors)
+                .boxed(),
             Err(e) => futures_util::stream::once(std::future::ready(refusal(&e))).boxed(),
         }
     }
