@@ -148,8 +148,12 @@ async fn encoded(
     headers: &HeaderMap,
     response: impl IntoResponseParts + Send,
 ) -> Response {
-    let coding = accepted(headers).filter(|_| compressible(mime) && data.len() >= MIN_ENCODED_BYTES);
-    let Some(coding) = coding else { return (response, data).into_response() };
+    if !compressible(mime) || data.len() < MIN_ENCODED_BYTES {
+        return (response, data).into_response();
+    }
+    // A cache between here and the browser keeps one copy per coding.
+    let vary = [(header::VARY, HeaderValue::from_static("accept-encoding"))];
+    let Some(coding) = accepted(headers) else { return (response, vary, data).into_response() };
     let key = (path.to_string(), coding);
     let known = ENCODED.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
     let body = match known {
@@ -162,7 +166,7 @@ async fn encoded(
                     ENCODED.lock().unwrap_or_else(PoisonError::into_inner).insert(key, body.clone());
                     body
                 }
-                _ => return (response, data).into_response(),
+                _ => return (response, vary, data).into_response(),
             }
         }
     };

@@ -589,6 +589,7 @@ async fn answers_are_compressed_as_the_client_accepts(b: Backend) {
     for path in [asset(".js"), asset(".css")] {
         let plain = get(path.clone(), "identity").await.unwrap();
         assert!(plain.headers().get("content-encoding").is_none(), "{path}");
+        assert_eq!(plain.headers().get("vary").and_then(|v| v.to_str().ok()), Some("accept-encoding"), "{path}");
         let plain = plain.bytes().await.unwrap();
         for (accept, coding) in [("gzip, deflate", "gzip"), ("gzip, br", "br"), ("br;q=0, gzip", "gzip")] {
             let res = get(path.clone(), accept).await.unwrap();
