@@ -248,14 +248,14 @@ pub struct UpdateGoalInput {
 pub struct LeitbildLoader {
     db: DatabaseConnection,
     /// Sub-goals read along with the goals of their field, by parent: `children` asks for
-    /// them right after, and finds them here instead of costing a statement of its own. Each
-    /// entry is taken once, so a long-lived (WebSocket) loader never answers from old rows.
-    children: std::sync::Mutex<HashMap<Uuid, Vec<Goal>>>,
+    /// them right after, and finds them here instead of costing a statement of its own. Only
+    /// for operations that change nothing, and each entry is taken once.
+    children: Option<std::sync::Mutex<HashMap<Uuid, Vec<Goal>>>>,
 }
 
 impl LeitbildLoader {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db, children: Default::default() }
+    pub fn new(db: DatabaseConnection, reuse: crate::graphql::Reuse) -> Self {
+        Self { db, children: (reuse == crate::graphql::Reuse::WithinOperation).then(Default::default) }
     }
 }
 
@@ -314,16 +314,16 @@ impl Loader<GoalsOfField> for LeitbildLoader {
     type Value = Vec<Goal>;
     type Error = Arc<Error>;
 
-    /// The goals of the fields and, in the same statement, their sub-goals (kept for
-    /// [`ChildrenOfGoal`]): a sub-goal always belongs to its parent's field.
+    /// The goals of the fields and, when rows may be reused, in the same statement their
+    /// sub-goals (kept for [`ChildrenOfGoal`]): a sub-goal always belongs to its parent's field.
     async fn load(&self, keys: &[GoalsOfField]) -> Result<HashMap<GoalsOfField, Self::Value>, Self::Error> {
-        let rows = goal::Entity::find()
+        let mut query = goal::Entity::find()
             .filter(goal::Column::FieldOfActionId.is_in(keys.iter().map(|k| k.0)))
-            .filter(goal::Column::RemovedAt.is_null())
-            .order_by_asc(goal::Column::Position)
-            .all(&self.db)
-            .await
-            .map_err(db_err)?;
+            .filter(goal::Column::RemovedAt.is_null());
+        if self.children.is_none() {
+            query = query.filter(goal::Column::ParentGoalId.is_null());
+        }
+        let rows = query.order_by_asc(goal::Column::Position).all(&self.db).await.map_err(db_err)?;
         let mut out: HashMap<GoalsOfField, Self::Value> = HashMap::new();
         let mut children: HashMap<Uuid, Vec<Goal>> = HashMap::new();
         for m in rows {
@@ -335,7 +335,9 @@ impl Loader<GoalsOfField> for LeitbildLoader {
                 }
             }
         }
-        self.children.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(children);
+        if let Some(stash) = &self.children {
+            stash.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(children);
+        }
         Ok(out)
     }
 }
@@ -346,18 +348,21 @@ impl Loader<ChildrenOfGoal> for LeitbildLoader {
 
     async fn load(&self, keys: &[ChildrenOfGoal]) -> Result<HashMap<ChildrenOfGoal, Self::Value>, Self::Error> {
         let mut out: HashMap<ChildrenOfGoal, Self::Value> = HashMap::new();
-        let missing: Vec<Uuid> = {
-            let mut known = self.children.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            keys.iter()
-                .filter(|k| match known.remove(&k.0) {
-                    Some(list) => {
-                        out.insert(**k, list);
-                        false
-                    }
-                    None => true,
-                })
-                .map(|k| k.0)
-                .collect()
+        let missing: Vec<Uuid> = match &self.children {
+            None => keys.iter().map(|k| k.0).collect(),
+            Some(stash) => {
+                let mut known = stash.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                keys.iter()
+                    .filter(|k| match known.remove(&k.0) {
+                        Some(list) => {
+                            out.insert(**k, list);
+                            false
+                        }
+                        None => true,
+                    })
+                    .map(|k| k.0)
+                    .collect()
+            }
         };
         if missing.is_empty() {
             return Ok(out);

@@ -207,8 +207,37 @@ async fn nested_edition_query_is_a_fixed_number_of_statements(b: Backend) {
     assert!(l <= 8, "{l} statements");
 }
 
+/// The goals loader brings sub-goals along for `children` only within an operation that changes
+/// nothing: in a mutation, a later field sees the sub-goal an earlier field added.
+async fn a_later_mutation_field_sees_the_sub_goal_an_earlier_one_added(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let lb = create_leitbild(&app, &admin, 2027, None).await["id"].as_str().unwrap().to_string();
+    let field = add_field(&app, &admin, &lb, "Arbeit").await;
+    let goal = add_goal(&app, &admin, &field, None, "Ausbildung").await;
+    let out = app
+        .ok(
+            Some(&admin),
+            "mutation($f: UUID!, $g: UUID!) {
+               before: updateFieldOfAction(fieldOfActionId: $f, title: \"Arbeit\") { goals { id } }
+               added: addGoal(input: {fieldOfActionId: $f, parentGoalId: $g, title: \"Praktika\"}) { id }
+               after: updateGoal(input: {goalId: $g, title: \"Ausbildung\", expectedVersion: 1}) {
+                 children { title } }
+             }",
+            json!({"f": field, "g": goal}),
+        )
+        .await;
+    assert_eq!(out["before"]["goals"][0]["id"], goal.as_str());
+    assert_eq!(out["after"]["children"], json!([{"title": "Praktika"}]));
+    // A query gets them from the goals' statement, and the same answer.
+    let read = app.ok(Some(&admin), NESTED, json!({"id": lb})).await;
+    let children = &read["leitbild"]["fieldsOfAction"][0]["goals"][0]["children"];
+    assert_eq!(children[0]["title"], "Praktika");
+}
+
 on_both_databases!(
     new_edition_copies_the_adopted_one,
     goal_text_keeps_its_history,
-    nested_edition_query_is_a_fixed_number_of_statements
+    nested_edition_query_is_a_fixed_number_of_statements,
+    a_later_mutation_field_sees_the_sub_goal_an_earlier_one_added
 );
