@@ -46,6 +46,8 @@ impl Change {
     /// Announces `event` to open subscriptions once the change is committed. On PostgreSQL
     /// the NOTIFY is sent inside the transaction, which delivers it at the commit to every
     /// replica (and never for a change rolled back), at no extra connection or round trip.
+    /// The price: a NOTIFY that fails (PostgreSQL's 8 GB queue full because a listener hangs)
+    /// fails the change with it, where a NOTIFY after the commit only lost the announcement.
     pub fn publish(&mut self, live: &Live, event: LiveEvent) {
         self.live.get_or_insert_with(|| (live.clone(), Vec::new())).1.push(event);
     }

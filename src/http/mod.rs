@@ -26,7 +26,10 @@ use axum::{
 use sea_orm::ConnectionTrait;
 use tower_http::{
     catch_panic::CatchPanicLayer,
-    compression::CompressionLayer,
+    compression::{
+        CompressionLayer,
+        predicate::{DefaultPredicate, NotForContentType, Predicate},
+    },
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     timeout::TimeoutLayer,
@@ -56,9 +59,6 @@ pub struct HttpState {
 
 /// How long `/readyz` waits for the database: a load balancer asks often and must not queue up.
 const READY_DB_TIMEOUT: Duration = Duration::from_secs(1);
-
-/// The brotli and gzip quality of API answers and downloads.
-const COMPRESSION_QUALITY: i32 = 4;
 
 pub fn router(app: AppState) -> Router {
     let schema = crate::graphql::build_schema(Some(app.clone()));
@@ -113,10 +113,11 @@ pub fn router(app: AppState) -> Router {
         // A panic ends its own request with a 500, never the process or other requests.
         .layer(CatchPanicLayer::custom(panic_response))
         // gzip or brotli as the client accepts, for bodies above a few dozen bytes (API answers,
-        // downloads); images, already compressed types and the web app's files (coded once, see
-        // static_files) are left alone. Brotli's default quality, 11, costs about 25 times the
-        // CPU of quality 4 for a few per cent less; answers are made for one reader each.
-        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(COMPRESSION_QUALITY)))
+        // downloads); images, fonts (woff2 is brotli inside) and the web app's files (coded once,
+        // see static_files) are left alone.
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotForContentType::const_new("font/"))),
+        )
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
