@@ -645,10 +645,15 @@ def mail_bench(cluster, executable, backlog):
         return []
     cluster.psql("postgres", "CREATE DATABASE mailbench")
     log(f"mail: {backlog} mails to a loopback SMTP sink")
-    out = subprocess.check_output([executable, "--bench", str(backlog)],
-                                  env=dict(os.environ, TEILHABE_BENCH_PG_URL=cluster.url(db="mailbench")),
-                                  text=True, stderr=subprocess.DEVNULL)
-    return [line for line in out.splitlines() if "mails/s" in line]
+    run = subprocess.run([executable, "--bench", str(backlog)],
+                         env=dict(os.environ, TEILHABE_BENCH_PG_URL=cluster.url(db="mailbench")),
+                         text=True, capture_output=True)
+    lines = [line for line in run.stdout.splitlines() if "mails/s" in line]
+    if run.returncode != 0:
+        # The other figures took minutes: the table is printed all the same, with the failure.
+        log(f"mail bench failed:\n{run.stderr[-2000:]}")
+        lines.append(f"failed (exit {run.returncode}) | {run.stderr.strip().splitlines()[-1:] or ''}")
+    return lines
 
 
 def print_table(rows, floor, pg_ref, trips, votes, voters, report_first_ms, seed_s, smoke, mail=()):

@@ -17,7 +17,8 @@ else
   cargo build --release --bin teilhabe >&2
 fi
 # The mail bench's executable (benches/mail.rs), run by bench.py against its own cluster.
-mail_bench=$(cargo bench --bench mail --no-run 2>&1 | grep -o 'target/release/deps/mail-[0-9a-f]*' | tail -1)
+built=$(cargo bench --bench mail --no-run 2>&1) || { echo "$built" >&2; exit 1; }
+mail_bench=$(grep -o 'target/release/deps/mail-[0-9a-f]*' <<<"$built" | tail -1 || true)
 if [ -z "$smoke" ] && [ ! -x bench/node_modules/.bin/postgraphile ]; then
   (cd bench && npm ci --no-audit --no-fund >&2)
 fi
