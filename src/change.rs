@@ -84,19 +84,15 @@ impl Change {
         if !mails.is_empty() {
             enqueue_many(&txn, mails, now).await?;
         }
-        let local = match live {
-            Some((live, announced)) if txn.get_database_backend() != DbBackend::Postgres => Some((live, announced)),
-            Some((_, announced)) => {
-                for event in announced {
-                    txn.execute_raw(crate::live::notify_statement(event)).await?;
-                }
-                None
+        let postgres = txn.get_database_backend() == DbBackend::Postgres;
+        if postgres {
+            for event in live.iter().flat_map(|(_, announced)| announced) {
+                txn.execute_raw(crate::live::notify_statement(*event)).await?;
             }
-            None => None,
-        };
+        }
         txn.commit().await?;
         // SQLite has one process and no NOTIFY: its subscribers hear it here, after the commit.
-        if let Some((live, announced)) = local {
+        if let Some((live, announced)) = live.filter(|_| !postgres) {
             for event in announced {
                 live.deliver(event);
             }

@@ -183,15 +183,7 @@ async fn encoded(
         Coding::Brotli => "br",
         Coding::Gzip => "gzip",
     };
-    (
-        response,
-        [
-            (header::CONTENT_ENCODING, HeaderValue::from_static(name)),
-            (header::VARY, HeaderValue::from_static("accept-encoding")),
-        ],
-        body,
-    )
-        .into_response()
+    (response, vary, [(header::CONTENT_ENCODING, HeaderValue::from_static(name))], body).into_response()
 }
 
 fn with_security_headers(mut response: Response) -> Response {

@@ -127,14 +127,12 @@ pub fn lock_after(failures: i32) -> Option<Duration> {
 
 /// The actor behind a session token, if the session is live and the person active.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Actor>> {
-    use sea_orm::sea_query::{Expr, ExprTrait as _};
-    actor_where(state, Expr::col((session::Entity, session::Column::TokenHash)).eq(hash_token(token))).await
+    actor_where(state, session::Column::TokenHash.eq(hash_token(token))).await
 }
 
 /// The actor of a session as it stands now; `None` once the session ended or the person left.
 pub async fn actor_for_session(state: &AppState, session_id: Uuid) -> Result<Option<Actor>> {
-    use sea_orm::sea_query::{Expr, ExprTrait as _};
-    actor_where(state, Expr::col((session::Entity, session::Column::Id)).eq(session_id)).await
+    actor_where(state, session::Column::Id.eq(session_id)).await
 }
 
 /// The actor of the one session that `which` picks, in one statement (every request asks):
