@@ -45,7 +45,8 @@ describe('search', { timeout: 300_000 }, () => {
         await page.getByLabel('Nur in').selectOption('TERM');
         await page.getByRole('button', { name: 'Suchen' }).click();
         await page.waitForURL(/art=TERM/);
-        await page.getByRole('heading', { level: 2, name: /Treffer/ }).waitFor();
+        // The unfiltered hits stay on screen until the filtered ones arrive.
+        await page.locator('section[aria-labelledby="search-results"][aria-busy="false"]').waitFor();
         const kinds = await page.locator('.search-hits li .task-kind').allInnerTexts();
         assert.ok(kinds.length >= 1 && kinds.every((k) => k === 'Begriff:'), kinds.join(', '));
         await page.locator('.search-hits li', { hasText: 'Ausländerin/Ausländer' }).getByRole('link').first().click();

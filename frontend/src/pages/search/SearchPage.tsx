@@ -17,7 +17,8 @@ function Results({ query, kind }: { query: string; kind: SearchKind | null }) {
   if (!q.data) return q.error ? <ErrorMessage error={q.error} /> : <Loading />;
   const hits = q.data.search;
   return (
-    <section aria-labelledby="search-results">
+    // The previous hits stay visible while a changed search loads; aria-busy says they are stale.
+    <section aria-labelledby="search-results" aria-busy={q.loading}>
       <h2 id="search-results">{t('work.search.results', { count: hits.length, query })}</h2>
       {hits.length === 0 ? (
         <p>{t('work.search.none')}</p>
