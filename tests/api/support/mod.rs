@@ -2,6 +2,7 @@
 
 pub mod oidc;
 pub mod pg;
+pub mod pgwire;
 pub mod smtp;
 
 use std::sync::Arc;

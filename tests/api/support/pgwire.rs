@@ -1,0 +1,94 @@
+//! A relay in front of the test cluster that sorts a client's round trips to PostgreSQL by what
+//! they carry: each ends with a Sync (extended protocol) or is a simple Query, and waits for the
+//! server's ReadyForQuery.
+
+use std::sync::{Arc, Mutex};
+
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::{TcpListener, TcpStream},
+};
+
+/// SSLRequest and GSSENCRequest: untyped like the startup message that follows them.
+const PRE_STARTUP: [u32; 2] = [80_877_103, 80_877_104];
+
+/// Round trips so far, by kind.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RoundTrips {
+    /// Running a statement: an Execute before its Sync, or a simple Query.
+    pub executing: u64,
+    /// Preparing a statement that is not cached on its connection yet (Parse, no Execute).
+    pub preparing: u64,
+    /// A Sync with nothing before it: a ping.
+    pub empty: u64,
+}
+
+pub struct Relay {
+    pub port: u16,
+    trips: Arc<Mutex<RoundTrips>>,
+}
+
+impl Relay {
+    /// Listens on a free port and relays every connection to `upstream` on 127.0.0.1.
+    pub async fn start(upstream: u16) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let trips = Arc::new(Mutex::new(RoundTrips::default()));
+        let counter = trips.clone();
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let server = TcpStream::connect(("127.0.0.1", upstream)).await.unwrap();
+                tokio::spawn(relay(client, server, counter.clone()));
+            }
+        });
+        Self { port, trips }
+    }
+
+    pub fn round_trips(&self) -> RoundTrips {
+        *self.trips.lock().unwrap()
+    }
+}
+
+async fn relay(client: TcpStream, server: TcpStream, trips: Arc<Mutex<RoundTrips>>) {
+    let (mut from_client, mut to_client) = client.into_split();
+    let (mut from_server, mut to_server) = server.into_split();
+    tokio::spawn(async move { tokio::io::copy(&mut from_server, &mut to_client).await });
+    let mut started = false;
+    // The kinds of the messages since the last Sync.
+    let mut pending = Vec::new();
+    loop {
+        // Before the startup message a message has no type byte, after it one.
+        let mut head = [0u8; 5];
+        let head = if started { &mut head[..] } else { &mut head[1..] };
+        if from_client.read_exact(head).await.is_err() {
+            return;
+        }
+        let len = u32::from_be_bytes(head[head.len() - 4..].try_into().unwrap()) as usize;
+        let mut message = head.to_vec();
+        message.resize(head.len() + len - 4, 0);
+        if from_client.read_exact(&mut message[head.len()..]).await.is_err() {
+            return;
+        }
+        if !started {
+            let code = u32::from_be_bytes(message[4..8].try_into().unwrap());
+            started = !PRE_STARTUP.contains(&code);
+        } else {
+            match message[0] {
+                b'S' => {
+                    let mut t = trips.lock().unwrap();
+                    match (pending.contains(&b'E'), pending.contains(&b'P')) {
+                        (true, _) => t.executing += 1,
+                        (false, true) => t.preparing += 1,
+                        (false, false) => t.empty += 1,
+                    }
+                    pending.clear();
+                }
+                b'Q' => trips.lock().unwrap().executing += 1,
+                kind => pending.push(kind),
+            }
+        }
+        if to_server.write_all(&message).await.is_err() {
+            return;
+        }
+    }
+}
