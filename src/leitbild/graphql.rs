@@ -325,6 +325,13 @@ impl Loader<GoalsOfField> for LeitbildLoader {
         }
         let rows = query.order_by_asc(goal::Column::Position).all(&self.db).await.map_err(db_err)?;
         let mut out: HashMap<GoalsOfField, Self::Value> = HashMap::new();
+        let Some(stash) = &self.children else {
+            for m in rows {
+                out.entry(GoalsOfField(m.field_of_action_id)).or_default().push(m.into());
+            }
+            return Ok(out);
+        };
+        // Every goal gets an entry, so that one without sub-goals costs no statement either.
         let mut children: HashMap<Uuid, Vec<Goal>> = HashMap::new();
         for m in rows {
             match m.parent_goal_id {
@@ -335,9 +342,7 @@ impl Loader<GoalsOfField> for LeitbildLoader {
                 }
             }
         }
-        if let Some(stash) = &self.children {
-            stash.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(children);
-        }
+        stash.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(children);
         Ok(out)
     }
 }

@@ -7,10 +7,10 @@ use crate::change::Change;
 /// concurrent identical requests count once; under ORGANIZATION eligibility the voter is the
 /// organisation and the last member's vote counts.
 ///
-/// Hot under a closing vote (hundreds at once), so it costs few statements: the proposal and
-/// its process read together under a share lock (a phase change waits for the votes in flight
-/// and they for it), the current phase, the voter's participating organisations, the upsert
-/// answering its row, the reminder settled in one conditional update, and the audit event.
+/// Hot under a closing vote (hundreds at once), so it costs few statements: the proposal, its
+/// process and the kind of the current phase read together under a share lock (a phase change
+/// waits for the votes in flight and they for it), the voter's participating organisations, the
+/// upsert answering its row, the reminder settled in one conditional update, and the audit event.
 pub async fn cast_vote(
     state: &AppState,
     actor: &Actor,
