@@ -324,31 +324,3 @@ async fn one_pass_drains_a_backlog(b: Backend) {
 }
 
 on_both_databases!(one_pass_drains_a_backlog);
-
-/// PostgreSQL only, as round trips are its wire's: a read's statements each cost one round trip,
-/// alone and with eight requests at once, and nothing else crosses the wire once each
-/// connection has prepared them. sqlx pinged every connection it took back into its pool
-/// (vendor/README.md): one more round trip per statement.
-#[tokio::test]
-async fn one_round_trip_per_statement_on_postgresql() {
-    let cluster = crate::support::pg::cluster();
-    let relay = crate::support::pgwire::Relay::start(cluster.port).await;
-    let app = TestApp::start_with(Backend::Postgres, |c| {
-        c.database_url = c.database_url.replace(&format!(":{}/", cluster.port), &format!(":{}/", relay.port));
-    })
-    .await;
-    let admin = app.admin().await;
-    let lb = seeded_edition(&app, &admin, 2028, 3, 2).await;
-    const Q: &str = "query($id: UUID!) { leitbild(id: $id) { title fieldsOfAction { title goals { title version
-        commentCount children { title } } } } }";
-    for at_once in [1, 8, 8] {
-        let (statements, before) = (app.statements().await, relay.round_trips());
-        let runs = (0..at_once).map(|_| app.ok(Some(&admin), Q, json!({"id": lb})));
-        futures_util::future::join_all(runs).await;
-        let statements = app.statements().await - statements;
-        let after = relay.round_trips();
-        assert!(statements >= 4 * at_once, "{statements} statements for {at_once} requests");
-        assert_eq!(after.executing - before.executing, statements, "{at_once} at once: {before:?} → {after:?}");
-        assert_eq!(after.empty, 0, "pings: {after:?}");
-    }
-}

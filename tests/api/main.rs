@@ -24,6 +24,7 @@ mod limits;
 mod notifications;
 mod oidc;
 mod participation;
+mod pool;
 mod redirects;
 mod reports;
 mod schema;

@@ -26,6 +26,7 @@ pub struct RoundTrips {
 pub struct Relay {
     pub port: u16,
     trips: Arc<Mutex<RoundTrips>>,
+    queries: Arc<Mutex<Vec<String>>>,
 }
 
 impl Relay {
@@ -33,23 +34,38 @@ impl Relay {
     pub async fn start(upstream: u16) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        let trips = Arc::new(Mutex::new(RoundTrips::default()));
-        let counter = trips.clone();
+        let (trips, queries) = (Arc::default(), Arc::default());
+        let seen = Seen { trips: Arc::clone(&trips), queries: Arc::clone(&queries) };
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let server = TcpStream::connect(("127.0.0.1", upstream)).await.unwrap();
-                tokio::spawn(relay(client, server, counter.clone()));
+                // Each message is written on its own: without this, Nagle holds the ones after
+                // the first until PostgreSQL's delayed ACK.
+                client.set_nodelay(true).unwrap();
+                server.set_nodelay(true).unwrap();
+                tokio::spawn(relay(client, server, seen.clone()));
             }
         });
-        Self { port, trips }
+        Self { port, trips, queries }
     }
 
     pub fn round_trips(&self) -> RoundTrips {
         *self.trips.lock().unwrap()
     }
+
+    /// The simple queries (not prepared statements) relayed so far, such as BEGIN.
+    pub fn simple_queries(&self) -> Vec<String> {
+        self.queries.lock().unwrap().clone()
+    }
 }
 
-async fn relay(client: TcpStream, server: TcpStream, trips: Arc<Mutex<RoundTrips>>) {
+#[derive(Clone)]
+struct Seen {
+    trips: Arc<Mutex<RoundTrips>>,
+    queries: Arc<Mutex<Vec<String>>>,
+}
+
+async fn relay(client: TcpStream, server: TcpStream, seen: Seen) {
     let (mut from_client, mut to_client) = client.into_split();
     let (mut from_server, mut to_server) = server.into_split();
     tokio::spawn(async move { tokio::io::copy(&mut from_server, &mut to_client).await });
@@ -75,7 +91,7 @@ async fn relay(client: TcpStream, server: TcpStream, trips: Arc<Mutex<RoundTrips
         } else {
             match message[0] {
                 b'S' => {
-                    let mut t = trips.lock().unwrap();
+                    let mut t = seen.trips.lock().unwrap();
                     match (pending.contains(&b'E'), pending.contains(&b'P')) {
                         (true, _) => t.executing += 1,
                         (false, true) => t.preparing += 1,
@@ -83,7 +99,11 @@ async fn relay(client: TcpStream, server: TcpStream, trips: Arc<Mutex<RoundTrips
                     }
                     pending.clear();
                 }
-                b'Q' => trips.lock().unwrap().executing += 1,
+                b'Q' => {
+                    seen.trips.lock().unwrap().executing += 1;
+                    let text = String::from_utf8_lossy(&message[5..]).trim_end_matches('\0').to_string();
+                    seen.queries.lock().unwrap().push(text);
+                }
                 kind => pending.push(kind),
             }
         }

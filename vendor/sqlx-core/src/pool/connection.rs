@@ -304,12 +304,11 @@ impl<DB: Database> Floating<DB, Live<DB>> {
             }
         }
 
-        // teilhabe patch (see vendor/README.md): ping on release only when something
-        // time-sensitive is queued (a dropped transaction's ROLLBACK), and never longer than
-        // the acquire timeout. A connection with nothing queued goes back as it is: each
-        // driver waits until the connection is ready before its next statement (PostgreSQL:
-        // `wait_until_ready` drains what a cancelled call left unread), so the ping on every
-        // release only cost one round trip per statement.
+        // teilhabe patch (see vendor/README.md): ping on release only when the driver says
+        // there is something to flush (PostgreSQL: a queued ROLLBACK of a dropped transaction,
+        // or answers still due to a call cancelled midway, which may hold an error), and never
+        // longer than the acquire timeout. A connection whose last call completed goes back as
+        // it is: the ping on every release cost one round trip per statement.
         if !self.raw.should_flush() {
             self.release();
             return true;
