@@ -90,7 +90,8 @@ export function GlossaryPage() {
             {terms.data ? t('glossary.count', { count: list.length }) : ''}
           </p>
           {list.length > 0 && (
-            <ul className="term-list">
+            // A new search keeps the previous terms on screen until its own arrive.
+            <ul className="term-list" aria-busy={terms.loading}>
               {list.map((term) => (
                 <li key={term.id}>
                   <Link to={`/glossar/${term.id}`} className="term-link">
