@@ -12,6 +12,7 @@ import {
   startServer,
   expectAccessible,
   waitForHeading,
+  waitForLoaded,
 } from './harness.mjs';
 
 /** @type {import('./harness.mjs').RunningServer} */
@@ -135,6 +136,8 @@ describe('teilhabe web app', { timeout: 300_000 }, () => {
         await page.goto(url(path));
         await waitForHeading(page, title);
         await page.waitForLoadState('networkidle');
+        // The heading comes before the data: check the page as it ends up, not its loading notice.
+        await waitForLoaded(page);
         await expectAccessible(page, `${path} at ${width}px`);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 1, `${path} scrolls sideways at ${width}px (${overflow}px)`);

@@ -171,7 +171,12 @@ describe('glossary', { timeout: 300_000 }, () => {
     await page.getByText('Import übernommen:').waitFor();
     await page.getByLabel('Suche nach Begriff oder Synonym').fill('Auslaender');
     await page.getByRole('button', { name: 'Suchen' }).click();
-    await page.getByRole('link', { name: 'Ausländerin' }).waitFor();
+    // The full list, which has the new term too, stays on screen (busy) while the search loads.
+    const terms = page.locator('section[aria-labelledby="glossary-terms"]');
+    await terms
+      .filter({ has: page.getByRole('status').filter({ hasText: '1 Begriff gefunden.' }) })
+      .filter({ has: page.locator('ul[aria-busy="false"]').getByRole('link', { name: 'Ausländerin' }) })
+      .waitFor();
     await page.setViewportSize({ width: 375, height: 800 });
     await expectAccessible(page, 'glossary at 375 px');
     await page.context().close();

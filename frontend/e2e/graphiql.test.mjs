@@ -16,6 +16,7 @@ import {
   screenshot,
   startServer,
   waitForHeading,
+  waitUntil,
 } from './harness.mjs';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
@@ -154,6 +155,9 @@ describe('GraphiQL at /graphql', { timeout: 180_000 }, () => {
     // UNAUTHENTICATED at once and end the subscription.
     const stop = page.getByRole('button', { name: 'Stop query (Ctrl-Enter)' });
     await stop.waitFor();
+    // Stop can show as soon as GraphiQL starts the subscription, before the server has answered;
+    // the checks below need that answer, and then a second in which no error follows it.
+    await waitUntil(() => socketFrames.length, (n) => n > 0, 'the first frame from the server', { timeout: 20_000 });
     await page.waitForTimeout(1000);
     assert.deepEqual(sockets, [`${server.baseUrl.replace(/^http/, 'ws')}/graphql/ws`]);
     assert.deepEqual(socketFrames, ['{"type":"connection_ack"}']);

@@ -209,6 +209,42 @@ export async function waitForHeading(page, name) {
   await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
 }
 
+/** How long a wait lasts at most: the `page.setDefaultTimeout(15_000)` the tests set. */
+export const TIMEOUT = 15_000;
+
+/**
+ * Reads `read()` again until `ok` accepts the value, and returns it. For one-shot reads (a count,
+ * a list of texts, the focused element) whose answer comes with a later render: a waited-for
+ * heading or URL can be there before it, e.g. while a list still shows the rows of the previous
+ * filter. Fails after `timeout` ms with the last value read.
+ * @template T
+ * @param {() => T | Promise<T>} read
+ * @param {(value: T) => boolean} ok
+ * @param {string} what what is awaited, for the failure message
+ * @param {{ timeout?: number }} [options]
+ * @returns {Promise<T>}
+ */
+export async function waitUntil(read, ok, what, { timeout = TIMEOUT } = {}) {
+  const deadline = Date.now() + timeout;
+  for (let pause = 25; ; pause = Math.min(pause * 2, 250)) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`waited ${timeout} ms for ${what}; last read: ${JSON.stringify(value)}`);
+    }
+    await new Promise((r) => setTimeout(r, pause));
+  }
+}
+
+/**
+ * Waits until no part of the page shows the app's loading notice: its heading (a generic one
+ * until the data is there) and the network going quiet do not say that the data has arrived.
+ * @param {import('playwright-core').Page} page
+ */
+export async function waitForLoaded(page) {
+  await waitUntil(() => page.locator('.loading').count(), (n) => n === 0, 'the page to finish loading');
+}
+
 /**
  * Types a date into the app's DateField labelled `label` (segments TT.MM.JJJJ, whatever the
  * browser's language), as a person would with the keyboard.

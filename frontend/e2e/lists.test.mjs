@@ -34,9 +34,35 @@ async function coordinator(width) {
  * @param {string | RegExp} option
  */
 async function choose(page, label, option) {
-  const field = page.locator('.filter-grid .field').filter({ has: page.getByText(label, { exact: true }) });
-  await field.locator('.select-button').click();
+  await filter(page, label).locator('.select-button').click();
   await page.getByRole('option', { name: option }).click();
+}
+
+/**
+ * The filter labelled `label`.
+ * @param {import('playwright-core').Page} page
+ * @param {string} label
+ */
+function filter(page, label) {
+  return page.locator('.filter-grid .field').filter({ has: page.getByText(label, { exact: true }) });
+}
+
+/**
+ * Waits until the list within `scope` answers the filters as `chosen` (label → the option each
+ * filter shows). Neither the URL nor the count is enough: the router renders a navigation in a
+ * transition, so the previous list stays on screen for a moment after the URL changed, and then
+ * while the new rows load. The filters read the chosen options only in the render that asks for
+ * the new rows, and the count is empty until they are there; both in one look at the page.
+ * @param {import('playwright-core').Page} page
+ * @param {import('playwright-core').Locator} scope holds the filters and the count
+ * @param {Record<string, string | RegExp>} chosen
+ */
+async function settled(page, scope, chosen) {
+  let shown = scope.filter({ has: page.locator('.result-count').filter({ hasText: /\S/ }) });
+  for (const [label, option] of Object.entries(chosen)) {
+    shown = shown.filter({ has: filter(page, label).locator('.react-aria-SelectValue').getByText(option, { exact: true }) });
+  }
+  await shown.waitFor();
 }
 
 describe('filters on lists', { timeout: 300_000 }, () => {
@@ -91,6 +117,8 @@ describe('filters on lists', { timeout: 300_000 }, () => {
       await choose(page, 'Handlungsfeld', 'Alle');
       await choose(page, 'Organisation', 'Alle');
       await choose(page, 'Status', 'Angenommen');
+      // The message is still there from the filters before: wait for the answer to these.
+      await settled(page, page.locator('section.proposal-filters'), { Status: 'Angenommen', Handlungsfeld: 'Alle', Organisation: 'Alle' });
       await page.getByText('Kein Vorschlag passt zu diesen Filtern.').waitFor();
       await expectAccessible(page, `empty filter result (${width} px)`);
       await screenshot(page, `lists-proposals-${width}`);
@@ -107,9 +135,10 @@ describe('filters on lists', { timeout: 300_000 }, () => {
       assert.ok(total >= 4, `the demo has deliveries (${total})`);
       await expectAccessible(page, `deliveries (${width} px)`);
 
+      const list = page.locator('section[aria-labelledby="deliveries-list"]');
       await choose(page, 'Status', 'angefordert');
       await page.waitForURL(/status=REQUESTED/);
-      await page.getByRole('status').filter({ hasText: /Lieferung/ }).waitFor();
+      await settled(page, list, { Status: 'angefordert' });
       const rows = page.locator('tbody tr');
       await rows.first().waitFor();
       const badges = await page.locator('tbody tr .badge:not(.badge-overdue)').allTextContents();
@@ -119,7 +148,7 @@ describe('filters on lists', { timeout: 300_000 }, () => {
       await choose(page, 'Status', 'Alle');
       await choose(page, 'Fachbereich', /^Jobcenter/);
       await page.waitForURL(/abteilung=/);
-      await page.getByRole('status').filter({ hasText: /Lieferung/ }).waitFor();
+      await settled(page, list, { Status: 'Alle', Fachbereich: /^Jobcenter/ });
       const owners = await page.locator('tbody tr td:nth-child(3)').allTextContents();
       assert.ok(owners.length > 0 && owners.every((o) => o.startsWith('Jobcenter')), owners.join(', '));
       await page.reload();

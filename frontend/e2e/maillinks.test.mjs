@@ -14,6 +14,7 @@ import {
   graphql,
   launchBrowser,
   startServer,
+  waitForLoaded,
 } from './harness.mjs';
 
 /** @type {import('./harness.mjs').RunningServer} */
@@ -221,6 +222,8 @@ describe('links in mails', { timeout: 300_000 }, () => {
       await heading.waitFor();
       // Pages load their data after the shell: wait until the heading is no longer a spinner's.
       await page.waitForLoadState('networkidle');
+      // A quiet network is a guess; the page says itself when it is done.
+      await waitForLoaded(page);
       const text = (await heading.innerText()).trim();
       assert.notEqual(text, 'Seite nicht gefunden', `${link} (${kind}) leads nowhere`);
       opened.push(`${kind} → ${text}`);

@@ -3,7 +3,7 @@
 // unknown id is "Seite nicht gefunden"; axe at 1280 and 375 px.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_PASSWORD, expectAccessible, graphql, launchBrowser, startServer, waitForHeading } from './harness.mjs';
+import { DEMO_PASSWORD, expectAccessible, graphql, launchBrowser, startServer, waitForHeading, waitForLoaded } from './harness.mjs';
 
 /** @type {import('./harness.mjs').RunningServer} */
 let server;
@@ -85,6 +85,8 @@ describe('old mail links', { timeout: 300_000 }, () => {
         await page.waitForURL(`${server.baseUrl}${current}`);
         if (heading) await page.getByRole('heading', { level: 1, name: heading }).waitFor();
         else await page.getByRole('heading', { level: 1 }).waitFor();
+        // Any heading will do, also the one shown while the page loads: check the page it ends up as.
+        await waitForLoaded(page);
         await expectAccessible(page, `${old} (${width} px)`);
       }
       // Inside the app (a notification stored with an old link): client-side navigation too.

@@ -3,7 +3,7 @@
 // dialog; axe at 1280 and 375 px.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_PASSWORD, expectAccessible, graphql, launchBrowser, startServer, waitForHeading } from './harness.mjs';
+import { DEMO_PASSWORD, expectAccessible, graphql, launchBrowser, startServer, waitForHeading, waitForLoaded } from './harness.mjs';
 
 /** @type {import('./harness.mjs').RunningServer} */
 let server;
@@ -89,6 +89,8 @@ describe('words', { timeout: 300_000 }, () => {
       await page.goto(`${server.baseUrl}${view}`);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       await page.waitForLoadState('networkidle');
+      // The heading is there before the data; a page still loading has no words to check.
+      await waitForLoaded(page);
       const text = await page.locator('main').first().innerText();
       const m = text.match(DOUBLED);
       if (m) found.push(`${view}: „${m[0]}“`);

@@ -15,6 +15,7 @@ import {
   screenshot,
   startServer,
   waitForHeading,
+  waitUntil,
 } from './harness.mjs';
 
 /** @type {import('./harness.mjs').RunningServer} */
@@ -311,8 +312,12 @@ describe('workflows of coordinators and members', { timeout: 400_000 }, () => {
     await page.getByRole('status').filter({ hasText: '„Bildung und Sprache“ steht jetzt an Position 1.' }).waitFor();
     await page.getByRole('heading', { level: 2, name: '1. Bildung und Sprache' }).waitFor();
     // The moved field's button keeps the focus ("up" is disabled at the top, so "down" has it).
-    const focused = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
-    assert.equal(focused, 'Handlungsfeld „Bildung und Sprache“ nach unten');
+    // The focus moves in an effect after the new order is drawn: read it until it has.
+    await waitUntil(
+      () => page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+      (label) => label === 'Handlungsfeld „Bildung und Sprache“ nach unten',
+      'the focus on the moved field’s "down" button',
+    );
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 2, name: '2. Bildung und Sprache' }).waitFor();
     await page.getByRole('heading', { level: 2, name: '1. Rechtliche Beratung und Integrationsbegleitung' }).waitFor();

@@ -12,6 +12,7 @@ import type { TermStatus } from '../../gql/graphql';
 import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { useMutation, useQuery } from '../../lib/hooks';
+import { paramsWith } from '../../lib/searchParams';
 import { canCoordinate, useUser } from '../../session/context';
 import { AgreementRule } from './GlossaryAdmin';
 import { GlossaryImport } from './GlossaryImport';
@@ -36,11 +37,8 @@ export function GlossaryPage() {
   const [draft, setDraft] = useState(search);
   const terms = useQuery(TermsQuery, { search: search || null, status });
 
-  function update(q: string, s: string) {
-    const next = new URLSearchParams();
-    if (q) next.set('q', q);
-    if (s !== ALL) next.set('status', s);
-    setParams(next, { replace: true });
+  function update(key: 'q' | 'status', value: string) {
+    setParams(paramsWith(key, value, key === 'q' ? '' : ALL), { replace: true });
   }
 
   const list = terms.data?.terms ?? [];
@@ -58,14 +56,14 @@ export function GlossaryPage() {
             className="filter-bar"
             onSubmit={(e) => {
               e.preventDefault();
-              update(draft.trim(), status ?? ALL);
+              update('q', draft.trim());
             }}
           >
             <SearchField
               className="field"
               value={draft}
               onChange={setDraft}
-              onClear={() => update('', status ?? ALL)}
+              onClear={() => update('q', '')}
             >
               <Label>{t('glossary.search')}</Label>
               <Input />
@@ -78,7 +76,7 @@ export function GlossaryPage() {
             name="status"
             label={t('glossary.statusFilter')}
             value={status ?? ALL}
-            onChange={(v) => update(search, v)}
+            onChange={(v) => update('status', v)}
             options={[
               { id: ALL, label: t('glossary.statusAll') },
               ...STATUSES.map((s) => ({ id: s, label: t(`glossary.status.${s}`) })),
@@ -90,7 +88,8 @@ export function GlossaryPage() {
             {terms.data ? t('glossary.count', { count: list.length }) : ''}
           </p>
           {list.length > 0 && (
-            <ul className="term-list">
+            // A new search keeps the previous terms on screen until its own arrive.
+            <ul className="term-list" aria-busy={terms.loading}>
               {list.map((term) => (
                 <li key={term.id}>
                   <Link to={`/glossar/${term.id}`} className="term-link">

@@ -6,6 +6,7 @@ import { PageHeading } from '../../components/PageHeading';
 import type { DeliveryStatus } from '../../gql/graphql';
 import { formatDate } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
+import { paramsWith } from '../../lib/searchParams';
 import { byName } from '../../lib/labels';
 import { DeliveriesQuery } from './deliveriesOperations';
 import { FilterSelect } from './FilterSelect';
@@ -32,10 +33,7 @@ export function DeliveriesPage() {
   const q = useQuery(DeliveriesQuery, { status, ownerId: owner, first: PAGE });
 
   function set(key: string, value: string) {
-    const next = new URLSearchParams(params);
-    if (value === ANY) next.delete(key);
-    else next.set(key, value);
-    setParams(next, { replace: true });
+    setParams(paramsWith(key, value, ANY), { replace: true });
   }
   const orgs = [...(q.data?.organizations ?? [])].sort(byName(lang));
   const list = q.data?.deliveries ?? [];
@@ -69,7 +67,8 @@ export function DeliveriesPage() {
           {q.data && !q.loading ? t('deliveries.count', { count: list.length }) : ''}
         </p>
         {list.length > 0 && (
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="deliveries-list">
+          // A changed filter keeps the previous rows on screen until the new ones arrive.
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="deliveries-list" aria-busy={q.loading}>
             <table>
               <thead>
                 <tr>

@@ -12,6 +12,7 @@ import { useErrorText } from '../../lib/errors';
 import { formText } from '../../lib/form';
 import { formatDate, formatDateTime, formatPercent } from '../../lib/format';
 import { useMutation, useQuery } from '../../lib/hooks';
+import { paramsWith } from '../../lib/searchParams';
 import { canCoordinate, useUser } from '../../session/context';
 import type { ProcessViewQuery, ProposalKind, ProposalStatus } from '../../gql/graphql';
 import { Expander } from '../../components/Expander';
@@ -91,7 +92,8 @@ export function ProcessPage() {
             const list = process.proposals.filter((p) => p.status === status);
             if (list.length === 0) return null;
             return (
-              <section key={status} aria-labelledby={`status-${status}`}>
+              // A changed filter keeps the previous proposals on screen until the new ones arrive.
+              <section key={status} aria-labelledby={`status-${status}`} aria-busy={q.loading}>
                 <h2 id={`status-${status}`}>
                   {t(`participation.proposalStatus.${status}`)} ({list.length})
                 </h2>
@@ -162,10 +164,7 @@ function ProposalFilters({
 }) {
   const { t } = useTranslation();
   function set(key: string, value: string) {
-    const next = new URLSearchParams(params);
-    if (value === ANY) next.delete(key);
-    else next.set(key, value);
-    onChange(next);
+    onChange(paramsWith(key, value, ANY));
   }
   const any = { id: ANY, label: t('participation.filterAny') };
   const fields = process.leitbild?.fieldsOfAction ?? [];
