@@ -688,7 +688,7 @@ def print_table(rows, floor, pg_ref, trips, votes, voters, report_first_ms, seed
     for name, counts in steady.items():
         print(f"| statements per {name} at 1 / 64 connections | {' / '.join(f'{n:.2f}' for n in counts)} | equal |")
     for name, t in trips.items():
-        print(f"| round trips per statement, {name} | {t:.2f} | 1 (was 3.45, then 2.03) |")
+        print(f"| round trips per statement, {name} | {t:.2f} | 1 (was 3.45, then 2.00 with sqlx's release ping) |")
     for vote, conns in zip(votes, (voters, max(voters // 10, 1))):
         print(f"| castVote, {voters} voters over {conns} connections | {vote['rps']:.0f} votes/s, p50 {vote['p50_ms']:.1f} ms, "
               f"p99 {vote['p99_ms']:.1f} ms, {vote['statements']:.2f} statements, server {vote['server_us']:.0f} µs + PG "
