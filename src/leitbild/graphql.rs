@@ -353,22 +353,16 @@ impl Loader<ChildrenOfGoal> for LeitbildLoader {
 
     async fn load(&self, keys: &[ChildrenOfGoal]) -> Result<HashMap<ChildrenOfGoal, Self::Value>, Self::Error> {
         let mut out: HashMap<ChildrenOfGoal, Self::Value> = HashMap::new();
-        let missing: Vec<Uuid> = match &self.children {
-            None => keys.iter().map(|k| k.0).collect(),
-            Some(stash) => {
-                let mut known = stash.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                keys.iter()
-                    .filter(|k| match known.remove(&k.0) {
-                        Some(list) => {
-                            out.insert(**k, list);
-                            false
-                        }
-                        None => true,
-                    })
-                    .map(|k| k.0)
-                    .collect()
+        let mut missing = Vec::new();
+        {
+            let mut known = self.children.as_ref().map(|s| s.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+            for key in keys {
+                match known.as_mut().and_then(|k| k.remove(&key.0)) {
+                    Some(list) => _ = out.insert(*key, list),
+                    None => missing.push(key.0),
+                }
             }
-        };
+        }
         if missing.is_empty() {
             return Ok(out);
         }

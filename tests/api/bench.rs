@@ -284,7 +284,7 @@ async fn bench_monitoring_report_postgres() {
 
 /// Mails of a backlog larger than a pass used to take (2,000): one pass sends them all, over
 /// pooled connections, each once. Prints the rate (a debug build and a loaded machine: the
-/// release figure is in `cargo bench --bench perf`).
+/// release figure is in `cargo bench --bench mail`).
 async fn one_pass_drains_a_backlog(b: Backend) {
     use teilhabe::notifications::{entities::NotificationKind, service::NewNotification};
     const BACKLOG: usize = 3_000;
