@@ -11,7 +11,7 @@
 
 use std::{
     future::{Future, poll_fn},
-    pin::pin,
+    pin::{Pin, pin},
     sync::{
         Arc, Mutex, PoisonError,
         atomic::{AtomicBool, Ordering},
@@ -23,7 +23,7 @@ use futures_util::{
     StreamExt,
     future::BoxFuture,
     stream::FuturesUnordered,
-    task::{ArcWake, waker},
+    task::{ArcWake, AtomicWaker, waker},
 };
 
 type Queue = Arc<Mutex<Vec<BoxFuture<'static, ()>>>>;
@@ -47,50 +47,89 @@ impl Batcher {
     pub async fn run<F: Future>(self, request: F) -> F::Output {
         let mut request = pin!(request);
         let mut running: FuturesUnordered<BoxFuture<'static, ()>> = FuturesUnordered::new();
+        let watch = Arc::new(Watch::default());
+        let request_waker = waker(watch.clone());
         poll_fn(|cx| {
-            loop {
-                let watch = Arc::new(Watch { woken: AtomicBool::new(false), waker: cx.waker().clone() });
-                if let Poll::Ready(out) = request.as_mut().poll(&mut Context::from_waker(&waker(watch.clone()))) {
-                    return Poll::Ready(out);
-                }
-                if watch.woken.load(Ordering::Acquire) {
-                    // Part of the request can go on at once (it yielded): it may still ask for
-                    // keys, so no wave starts before it has run again. The wake already reached
-                    // the task, so the scheduler polls again soon.
-                    return Poll::Pending;
-                }
-                if running.is_empty() {
-                    let wave: Vec<_> = self.queue.lock().unwrap_or_else(PoisonError::into_inner).drain(..).collect();
-                    if wave.is_empty() {
-                        // The request waits for something other than a loader (a direct query).
-                        return Poll::Pending;
-                    }
-                    running.extend(wave);
-                }
-                loop {
-                    match running.poll_next_unpin(cx) {
-                        Poll::Ready(Some(())) => continue,
-                        // The wave is complete: let the request take the answers in first.
-                        Poll::Ready(None) => break,
-                        Poll::Pending => return Poll::Pending,
-                    }
-                }
+            watch.task.register(cx.waker());
+            watch.inside.store(true, Ordering::SeqCst);
+            let out = self.step(request.as_mut(), &mut running, &watch, &request_waker, cx);
+            watch.inside.store(false, Ordering::SeqCst);
+            // A wake that came after the last look (a load answered while the others were
+            // polled, or another thread) must still reach the task.
+            if out.is_pending() && watch.woken.load(Ordering::SeqCst) {
+                cx.waker().wake_by_ref();
             }
+            out
         })
         .await
     }
+
+    /// One poll of [`Batcher::run`]. Wakes that come while it runs are taken in here instead of
+    /// reaching the task: a task woken during its own poll is rescheduled as if it had yielded,
+    /// which wakes an idle worker thread to take it over, at every wave.
+    fn step<F: Future>(
+        &self,
+        mut request: Pin<&mut F>,
+        running: &mut FuturesUnordered<BoxFuture<'static, ()>>,
+        watch: &Watch,
+        request_waker: &Waker,
+        cx: &mut Context<'_>,
+    ) -> Poll<F::Output> {
+        // A future that keeps waking itself (one that yields, or a spent tokio budget) gets
+        // the scheduler back after this many polls in a row.
+        for _ in 0..MAX_POLLS_IN_A_ROW {
+            watch.woken.store(false, Ordering::SeqCst);
+            if let Poll::Ready(out) = request.as_mut().poll(&mut Context::from_waker(request_waker)) {
+                return Poll::Ready(out);
+            }
+            if watch.woken.load(Ordering::SeqCst) {
+                // Part of the request can go on at once: it may still ask for keys, so no wave
+                // starts before it has run again.
+                continue;
+            }
+            if running.is_empty() {
+                let wave: Vec<_> = self.queue.lock().unwrap_or_else(PoisonError::into_inner).drain(..).collect();
+                if wave.is_empty() {
+                    // The request waits for something other than a loader (a direct query).
+                    return Poll::Pending;
+                }
+                running.extend(wave);
+            }
+            loop {
+                match running.poll_next_unpin(cx) {
+                    Poll::Ready(Some(())) => continue,
+                    // The wave is complete: let the request take the answers in first.
+                    Poll::Ready(None) => break,
+                    Poll::Pending if watch.woken.load(Ordering::SeqCst) => break,
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
+        }
+        // Leaving as if woken makes `run` wake the task, which the scheduler polls again soon.
+        watch.woken.store(true, Ordering::SeqCst);
+        Poll::Pending
+    }
 }
 
-/// Forwards wakes to the task and notes whether one came while the request was polled.
+/// How often one poll of a batcher may poll its request before it yields to the scheduler.
+const MAX_POLLS_IN_A_ROW: usize = 32;
+
+/// The request's waker: notes wakes that come while the batcher polls, and forwards the others
+/// to the task.
+#[derive(Default)]
 struct Watch {
     woken: AtomicBool,
-    waker: Waker,
+    inside: AtomicBool,
+    task: AtomicWaker,
 }
 
 impl ArcWake for Watch {
     fn wake_by_ref(arc_self: &Arc<Self>) {
-        arc_self.woken.store(true, Ordering::Release);
-        arc_self.waker.wake_by_ref();
+        // SeqCst on both sides: the batcher, leaving, sees this wake or this sees it left.
+        arc_self.woken.store(true, Ordering::SeqCst);
+        if !arc_self.inside.load(Ordering::SeqCst) {
+            arc_self.task.wake();
+        }
     }
 }
 
@@ -153,5 +192,61 @@ mod tests {
         let answers = batcher.run(request).await;
         assert_eq!(answers[3], 2 * (1000 + 6));
         assert_eq!(loads.load(Ordering::SeqCst), 2);
+    }
+
+    struct Instant;
+
+    impl Loader<u32> for Instant {
+        type Value = u32;
+        type Error = ();
+        async fn load(&self, keys: &[u32]) -> Result<HashMap<u32, u32>, ()> {
+            Ok(keys.iter().map(|k| (*k, k + 1)).collect())
+        }
+    }
+
+    struct CountingWaker(AtomicUsize);
+
+    impl ArcWake for CountingWaker {
+        fn wake_by_ref(arc_self: &Arc<Self>) {
+            arc_self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Loads that answer at once are taken in within the same poll, and the answers' wakes do
+    /// not reach the task: a task woken during its own poll is rescheduled as if it had yielded.
+    #[test]
+    fn answers_that_come_during_a_poll_do_not_wake_the_task() {
+        let batcher = Batcher::default();
+        let loader = DataLoader::new(Instant, batcher.spawner()).delay(Duration::ZERO);
+        let loader = &loader;
+        let request = futures_util::future::join_all((0..40u32).map(|i| async move {
+            let first = loader.load_one(i).await.ok().flatten().unwrap_or_default();
+            loader.load_one(100 + first).await.ok().flatten().unwrap_or_default()
+        }));
+        let mut run = pin!(batcher.run(request));
+        let wakes = Arc::new(CountingWaker(AtomicUsize::new(0)));
+        let task = waker(wakes.clone());
+        let Poll::Ready(answers) = run.as_mut().poll(&mut Context::from_waker(&task)) else {
+            panic!("the request did not finish in one poll");
+        };
+        assert_eq!(answers[5], 107);
+        assert_eq!(wakes.0.load(Ordering::SeqCst), 0);
+    }
+
+    /// A request that wakes itself without end still hands the thread back to the scheduler.
+    #[test]
+    fn a_request_that_keeps_yielding_is_polled_a_bounded_number_of_times() {
+        let polls = AtomicUsize::new(0);
+        let request = poll_fn(|cx| {
+            polls.fetch_add(1, Ordering::SeqCst);
+            cx.waker().wake_by_ref();
+            Poll::<()>::Pending
+        });
+        let mut run = pin!(Batcher::default().run(request));
+        let wakes = Arc::new(CountingWaker(AtomicUsize::new(0)));
+        let task = waker(wakes.clone());
+        assert!(run.as_mut().poll(&mut Context::from_waker(&task)).is_pending());
+        assert_eq!(polls.load(Ordering::SeqCst), MAX_POLLS_IN_A_ROW);
+        assert_eq!(wakes.0.load(Ordering::SeqCst), 1);
     }
 }

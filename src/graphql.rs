@@ -109,19 +109,16 @@ pub fn actor<'a>(ctx: &Context<'a>) -> Result<&'a Actor> {
 
 /// Executes one operation of an HTTP request with its own batching loaders of every area and
 /// the actor; the loaders' batches run in waves (see [`crate::batching`]), so the statements a
-/// query costs do not depend on the load of the machine. `reads_only`: the operation changes
-/// nothing, so rows one load brings along may answer a later load of the same operation.
+/// query costs do not depend on the load of the machine.
 pub async fn execute(
     schema: &AppSchema,
     mut request: async_graphql::Request,
     state: &AppState,
     actor: Option<Actor>,
-    reads_only: bool,
 ) -> async_graphql::Response {
     let batcher = crate::batching::Batcher::default();
     // Added to what the caller attached (the client's address), not in its place.
-    let reuse = if reads_only { Reuse::WithinOperation } else { Reuse::Never };
-    loaders(&mut request.data, state, actor, batcher.spawner(), std::time::Duration::ZERO, reuse);
+    loaders(&mut request.data, state, actor, batcher.spawner(), std::time::Duration::ZERO);
     classify_errors(batcher.run(schema.execute(request)).await)
 }
 
@@ -129,32 +126,16 @@ pub async fn execute(
 /// subscription never serves stale rows.
 pub fn connection_data(state: &AppState, actor: Option<Actor>) -> Data {
     let mut data = Data::default();
-    loaders(&mut data, state, actor, tokio::spawn, std::time::Duration::from_millis(1), Reuse::Never);
+    loaders(&mut data, state, actor, tokio::spawn, std::time::Duration::from_millis(1));
     data
 }
 
-/// Whether a loader may answer from rows an earlier load of the same operation brought along.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Reuse {
-    /// A read-only HTTP operation: nothing changes while it runs.
-    WithinOperation,
-    /// Mutations (their fields run one after another and change rows) and WebSocket
-    /// connections (their loaders live as long as the connection).
-    Never,
-}
-
-fn loaders<S, R>(
-    data: &mut Data,
-    state: &AppState,
-    actor: Option<Actor>,
-    spawner: S,
-    delay: std::time::Duration,
-    reuse: Reuse,
-) where
+fn loaders<S, R>(data: &mut Data, state: &AppState, actor: Option<Actor>, spawner: S, delay: std::time::Duration)
+where
     S: Fn(futures_util::future::BoxFuture<'static, ()>) -> R + Clone + Send + Sync + 'static,
 {
     data.insert(DataLoader::new(AccountsLoader(state.db.clone()), spawner.clone()).delay(delay));
-    data.insert(DataLoader::new(LeitbildLoader::new(state.db.clone(), reuse), spawner.clone()).delay(delay));
+    data.insert(DataLoader::new(LeitbildLoader(state.db.clone()), spawner.clone()).delay(delay));
     data.insert(
         DataLoader::new(ParticipationLoader { db: state.db.clone(), actor: actor.clone() }, spawner.clone())
             .delay(delay),

@@ -202,8 +202,7 @@ pub async fn graphql_post(
                 // Tools' standard introspection query nests deeper than data queries may.
                 let schema =
                     if actor.is_some() && inspected.introspection_only { &http.introspection } else { &http.schema };
-                let reads_only = inspected.mutations == 0;
-                crate::graphql::execute(schema, request, &http.app, actor.clone(), reads_only).await
+                crate::graphql::execute(schema, request, &http.app, actor.clone()).await
             }
             Err(e) => refusal(&e),
         };

@@ -132,6 +132,9 @@ pub struct Goal {
     pub updated_at: DateTime<Utc>,
     /// Set once removed from the draft (by an accepted proposal); the goal and its history stay.
     pub removed_at: Option<DateTime<Utc>>,
+    /// The sub-goals, when read in the same statement as the goal (see [`GoalsOfField`]).
+    #[graphql(skip)]
+    pub children: Option<Arc<[Goal]>>,
 }
 
 impl From<goal::Model> for Goal {
@@ -146,6 +149,7 @@ impl From<goal::Model> for Goal {
             parent_goal_id: m.parent_goal_id,
             updated_at: m.updated_at,
             removed_at: m.removed_at,
+            children: None,
         }
     }
 }
@@ -153,11 +157,14 @@ impl From<goal::Model> for Goal {
 #[ComplexObject]
 impl Goal {
     /// Sub-goals (one level).
-    async fn children(&self, ctx: &Context<'_>) -> Result<Vec<Goal>> {
+    async fn children(&self, ctx: &Context<'_>) -> Result<Arc<[Goal]>> {
         if self.parent_goal_id.is_some() {
-            return Ok(vec![]);
+            return Ok(Arc::new([]));
         }
-        Ok(loader(ctx).load_one(ChildrenOfGoal(self.id)).await?.unwrap_or_default())
+        if let Some(known) = &self.children {
+            return Ok(known.clone());
+        }
+        Ok(loader(ctx).load_one(ChildrenOfGoal(self.id)).await?.unwrap_or_default().into())
     }
 
     /// Comments on the goal (read them with `Query.comments(targetId)`).
@@ -245,19 +252,7 @@ pub struct UpdateGoalInput {
 
 // ---- batch loading ----------------------------------------------------------------------
 
-pub struct LeitbildLoader {
-    db: DatabaseConnection,
-    /// Sub-goals read along with the goals of their field, by parent: `children` asks for
-    /// them right after, and finds them here instead of costing a statement of its own. Only
-    /// for operations that change nothing, and each entry is taken once.
-    children: Option<std::sync::Mutex<HashMap<Uuid, Vec<Goal>>>>,
-}
-
-impl LeitbildLoader {
-    pub fn new(db: DatabaseConnection, reuse: crate::graphql::Reuse) -> Self {
-        Self { db, children: (reuse == crate::graphql::Reuse::WithinOperation).then(Default::default) }
-    }
-}
+pub struct LeitbildLoader(pub DatabaseConnection);
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LeitbildById(pub Uuid);
@@ -283,7 +278,7 @@ impl Loader<LeitbildById> for LeitbildLoader {
     async fn load(&self, keys: &[LeitbildById]) -> Result<HashMap<LeitbildById, Leitbild>, Self::Error> {
         let rows = leitbild::Entity::find()
             .filter(leitbild::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.db)
+            .all(&self.0)
             .await
             .map_err(db_err)?;
         Ok(rows.into_iter().map(|m| (LeitbildById(m.id), m.into())).collect())
@@ -299,7 +294,7 @@ impl Loader<FieldsOfLeitbild> for LeitbildLoader {
             .filter(field_of_action::Column::LeitbildId.is_in(keys.iter().map(|k| k.0)))
             .filter(field_of_action::Column::RemovedAt.is_null())
             .order_by_asc(field_of_action::Column::Position)
-            .all(&self.db)
+            .all(&self.0)
             .await
             .map_err(db_err)?;
         let mut out: HashMap<FieldsOfLeitbild, Self::Value> = HashMap::new();
@@ -314,35 +309,30 @@ impl Loader<GoalsOfField> for LeitbildLoader {
     type Value = Vec<Goal>;
     type Error = Arc<Error>;
 
-    /// The goals of the fields and, when rows may be reused, in the same statement their
-    /// sub-goals (kept for [`ChildrenOfGoal`]): a sub-goal always belongs to its parent's field.
+    /// The goals of the fields with, from the same statement, their sub-goals attached: a
+    /// sub-goal always belongs to its parent's field, and `children` then costs nothing.
     async fn load(&self, keys: &[GoalsOfField]) -> Result<HashMap<GoalsOfField, Self::Value>, Self::Error> {
-        let mut query = goal::Entity::find()
+        let rows = goal::Entity::find()
             .filter(goal::Column::FieldOfActionId.is_in(keys.iter().map(|k| k.0)))
-            .filter(goal::Column::RemovedAt.is_null());
-        if self.children.is_none() {
-            query = query.filter(goal::Column::ParentGoalId.is_null());
-        }
-        let rows = query.order_by_asc(goal::Column::Position).all(&self.db).await.map_err(db_err)?;
-        let mut out: HashMap<GoalsOfField, Self::Value> = HashMap::new();
-        let Some(stash) = &self.children else {
-            for m in rows {
-                out.entry(GoalsOfField(m.field_of_action_id)).or_default().push(m.into());
-            }
-            return Ok(out);
-        };
-        // Every goal gets an entry, so that one without sub-goals costs no statement either.
+            .filter(goal::Column::RemovedAt.is_null())
+            .order_by_asc(goal::Column::Position)
+            .all(&self.0)
+            .await
+            .map_err(db_err)?;
+        let (subs, tops): (Vec<_>, Vec<_>) = rows.into_iter().partition(|m| m.parent_goal_id.is_some());
         let mut children: HashMap<Uuid, Vec<Goal>> = HashMap::new();
-        for m in rows {
-            match m.parent_goal_id {
-                Some(parent) => children.entry(parent).or_default().push(m.into()),
-                None => {
-                    children.entry(m.id).or_default();
-                    out.entry(GoalsOfField(m.field_of_action_id)).or_default().push(m.into());
-                }
+        for m in subs {
+            if let Some(parent) = m.parent_goal_id {
+                children.entry(parent).or_default().push(m.into());
             }
         }
-        stash.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(children);
+        let mut out: HashMap<GoalsOfField, Self::Value> = HashMap::new();
+        for m in tops {
+            let known = children.remove(&m.id).unwrap_or_default();
+            out.entry(GoalsOfField(m.field_of_action_id))
+                .or_default()
+                .push(Goal { children: Some(known.into()), ..m.into() });
+        }
         Ok(out)
     }
 }
@@ -352,27 +342,14 @@ impl Loader<ChildrenOfGoal> for LeitbildLoader {
     type Error = Arc<Error>;
 
     async fn load(&self, keys: &[ChildrenOfGoal]) -> Result<HashMap<ChildrenOfGoal, Self::Value>, Self::Error> {
-        let mut out: HashMap<ChildrenOfGoal, Self::Value> = HashMap::new();
-        let mut missing = Vec::new();
-        {
-            let mut known = self.children.as_ref().map(|s| s.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
-            for key in keys {
-                match known.as_mut().and_then(|k| k.remove(&key.0)) {
-                    Some(list) => _ = out.insert(*key, list),
-                    None => missing.push(key.0),
-                }
-            }
-        }
-        if missing.is_empty() {
-            return Ok(out);
-        }
         let rows = goal::Entity::find()
-            .filter(goal::Column::ParentGoalId.is_in(missing))
+            .filter(goal::Column::ParentGoalId.is_in(keys.iter().map(|k| k.0)))
             .filter(goal::Column::RemovedAt.is_null())
             .order_by_asc(goal::Column::Position)
-            .all(&self.db)
+            .all(&self.0)
             .await
             .map_err(db_err)?;
+        let mut out: HashMap<ChildrenOfGoal, Self::Value> = HashMap::new();
         for m in rows {
             if let Some(p) = m.parent_goal_id {
                 out.entry(ChildrenOfGoal(p)).or_default().push(m.into());
@@ -390,7 +367,7 @@ impl Loader<GoalById> for LeitbildLoader {
     async fn load(&self, keys: &[GoalById]) -> Result<HashMap<GoalById, Goal>, Self::Error> {
         let rows = goal::Entity::find()
             .filter(goal::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.db)
+            .all(&self.0)
             .await
             .map_err(db_err)?;
         Ok(rows.into_iter().map(|m| (GoalById(m.id), m.into())).collect())
@@ -404,7 +381,7 @@ impl Loader<FieldById> for LeitbildLoader {
     async fn load(&self, keys: &[FieldById]) -> Result<HashMap<FieldById, FieldOfAction>, Self::Error> {
         let rows = field_of_action::Entity::find()
             .filter(field_of_action::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.db)
+            .all(&self.0)
             .await
             .map_err(db_err)?;
         Ok(rows.into_iter().map(|m| (FieldById(m.id), m.into())).collect())

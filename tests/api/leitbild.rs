@@ -207,8 +207,8 @@ async fn nested_edition_query_is_a_fixed_number_of_statements(b: Backend) {
     assert!(l <= 8, "{l} statements");
 }
 
-/// The goals loader brings sub-goals along for `children` only within an operation that changes
-/// nothing: in a mutation, a later field sees the sub-goal an earlier field added.
+/// Sub-goals come along with the goals read in the same statement, so a mutation's later field,
+/// which reads its goal anew, sees the sub-goal an earlier field added.
 async fn a_later_mutation_field_sees_the_sub_goal_an_earlier_one_added(b: Backend) {
     let app = TestApp::start(b).await;
     let admin = app.admin().await;

@@ -203,11 +203,28 @@ impl<DB: Database> Drop for PoolConnection<DB> {
             return;
         }
 
+        // teilhabe patch (see vendor/README.md): a connection that `return_to_pool()` would
+        // release unchanged goes back at once instead of through a spawned task. The task cost
+        // a spawn per statement, and woke an idle worker thread when it queued behind another.
+        if let Some(live) = self.live.take_if(|live| releasable_as_is(live, &self.pool)) {
+            live.float(self.pool.clone()).release();
+            return;
+        }
+
         // We still need to spawn a task to maintain `min_connections`.
         if self.live.is_some() || self.pool.options.min_connections > 0 {
             crate::rt::spawn(self.return_to_pool());
         }
     }
+}
+
+/// teilhabe patch: whether `return_to_pool()` would release this connection without awaiting
+/// anything (no close, no `after_release` hook, nothing to flush).
+fn releasable_as_is<DB: Database>(live: &Live<DB>, pool: &PoolInner<DB>) -> bool {
+    !pool.is_closed()
+        && pool.options.after_release.is_none()
+        && !is_beyond_max_lifetime(live, &pool.options)
+        && !live.raw.should_flush()
 }
 
 impl<DB: Database> Live<DB> {
