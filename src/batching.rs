@@ -46,17 +46,19 @@ impl Batcher {
     /// their answers and ask again.
     pub async fn run<F: Future>(self, request: F) -> F::Output {
         let mut request = pin!(request);
-        let mut running: FuturesUnordered<BoxFuture<'static, ()>> = FuturesUnordered::new();
+        let loads_watch = Arc::new(Watch::default());
+        let mut loads =
+            Loads { running: FuturesUnordered::new(), waker: waker(loads_watch.clone()), watch: loads_watch };
         let watch = Arc::new(Watch::default());
         let request_waker = waker(watch.clone());
         poll_fn(|cx| {
-            watch.task.register(cx.waker());
-            watch.inside.store(true, Ordering::SeqCst);
-            let out = self.step(request.as_mut(), &mut running, &watch, &request_waker, cx);
-            watch.inside.store(false, Ordering::SeqCst);
+            watch.enter(cx.waker());
+            loads.watch.enter(cx.waker());
+            let out = self.step(request.as_mut(), &watch, &request_waker, &mut loads);
             // A wake that came after the last look (a load answered while the others were
-            // polled, or another thread) must still reach the task.
-            if out.is_pending() && watch.woken.load(Ordering::SeqCst) {
+            // polled, or from another thread) must still reach the task. Both leave.
+            let woken = watch.leave() | loads.watch.leave();
+            if out.is_pending() && woken {
                 cx.waker().wake_by_ref();
             }
             out
@@ -64,43 +66,47 @@ impl Batcher {
         .await
     }
 
-    /// One poll of [`Batcher::run`]. Wakes that come while it runs are taken in here instead of
-    /// reaching the task: a task woken during its own poll is rescheduled as if it had yielded,
-    /// which wakes an idle worker thread to take it over, at every wave.
+    /// One poll of [`Batcher::run`]. The request and the loads are polled with wakers that,
+    /// while this runs, only note a wake: a task woken during its own poll is rescheduled as if
+    /// it had yielded, which wakes an idle worker thread to take it over, at every wave
+    /// (`FuturesUnordered` alone wakes its task each time it has polled all its futures).
     fn step<F: Future>(
         &self,
         mut request: Pin<&mut F>,
-        running: &mut FuturesUnordered<BoxFuture<'static, ()>>,
         watch: &Watch,
         request_waker: &Waker,
-        cx: &mut Context<'_>,
+        loads: &mut Loads,
     ) -> Poll<F::Output> {
-        // A future that keeps waking itself (one that yields, or a spent tokio budget) gets
-        // the scheduler back after this many polls in a row.
-        for _ in 0..MAX_POLLS_IN_A_ROW {
-            watch.woken.store(false, Ordering::SeqCst);
+        let mut polls = 0;
+        // A future that keeps waking itself (one that yields), or a spent tokio budget, gives
+        // the scheduler back after a bounded number of polls.
+        while polls < MAX_POLLS_IN_A_ROW && tokio::task::coop::has_budget_remaining() {
+            polls += 1;
+            watch.take();
             if let Poll::Ready(out) = request.as_mut().poll(&mut Context::from_waker(request_waker)) {
                 return Poll::Ready(out);
             }
-            if watch.woken.load(Ordering::SeqCst) {
+            if watch.woken() {
                 // Part of the request can go on at once: it may still ask for keys, so no wave
                 // starts before it has run again.
                 continue;
             }
-            if running.is_empty() {
+            if loads.running.is_empty() {
                 let wave: Vec<_> = self.queue.lock().unwrap_or_else(PoisonError::into_inner).drain(..).collect();
                 if wave.is_empty() {
                     // The request waits for something other than a loader (a direct query).
                     return Poll::Pending;
                 }
-                running.extend(wave);
+                loads.running.extend(wave);
             }
-            loop {
-                match running.poll_next_unpin(cx) {
+            while polls < MAX_POLLS_IN_A_ROW {
+                loads.watch.take();
+                match loads.running.poll_next_unpin(&mut Context::from_waker(&loads.waker)) {
                     Poll::Ready(Some(())) => continue,
                     // The wave is complete: let the request take the answers in first.
                     Poll::Ready(None) => break,
-                    Poll::Pending if watch.woken.load(Ordering::SeqCst) => break,
+                    Poll::Pending if watch.woken() => break,
+                    Poll::Pending if loads.watch.woken() => polls += 1,
                     Poll::Pending => return Poll::Pending,
                 }
             }
@@ -111,16 +117,45 @@ impl Batcher {
     }
 }
 
-/// How often one poll of a batcher may poll its request before it yields to the scheduler.
+/// How often one poll of a batcher may poll its request or its loads before it yields.
 const MAX_POLLS_IN_A_ROW: usize = 32;
 
-/// The request's waker: notes wakes that come while the batcher polls, and forwards the others
-/// to the task.
+/// The loads of the current wave, polled with their own [`Watch`].
+struct Loads {
+    running: FuturesUnordered<BoxFuture<'static, ()>>,
+    watch: Arc<Watch>,
+    waker: Waker,
+}
+
+/// A waker that notes wakes that come while the batcher polls, and forwards the others to the
+/// task.
 #[derive(Default)]
 struct Watch {
     woken: AtomicBool,
     inside: AtomicBool,
     task: AtomicWaker,
+}
+
+impl Watch {
+    fn enter(&self, task: &Waker) {
+        self.task.register(task);
+        self.inside.store(true, Ordering::SeqCst);
+    }
+
+    /// Forgets the wakes so far; a swap, so that one from another thread is read, not lost.
+    fn take(&self) -> bool {
+        self.woken.swap(false, Ordering::SeqCst)
+    }
+
+    fn woken(&self) -> bool {
+        self.woken.load(Ordering::SeqCst)
+    }
+
+    /// Whether a wake came that the batcher has not taken in.
+    fn leave(&self) -> bool {
+        self.inside.store(false, Ordering::SeqCst);
+        self.woken()
+    }
 }
 
 impl ArcWake for Watch {
@@ -248,5 +283,39 @@ mod tests {
         assert!(run.as_mut().poll(&mut Context::from_waker(&task)).is_pending());
         assert_eq!(polls.load(Ordering::SeqCst), MAX_POLLS_IN_A_ROW);
         assert_eq!(wakes.0.load(Ordering::SeqCst), 1);
+    }
+
+    struct Gate(Arc<tokio::sync::Notify>);
+
+    impl Loader<u32> for Gate {
+        type Value = u32;
+        type Error = ();
+        async fn load(&self, keys: &[u32]) -> Result<HashMap<u32, u32>, ()> {
+            self.0.notified().await;
+            Ok(keys.iter().map(|k| (*k, k + 1)).collect())
+        }
+    }
+
+    /// A wave that waits for its answers, as one waiting for the database does, leaves the task
+    /// asleep until they come; then one wake brings the request to its end.
+    #[test]
+    fn a_waiting_wave_wakes_the_task_only_when_its_answers_come() {
+        let gate = Arc::new(tokio::sync::Notify::new());
+        let batcher = Batcher::default();
+        let loader = DataLoader::new(Gate(gate.clone()), batcher.spawner()).delay(Duration::ZERO);
+        let loader = &loader;
+        let request =
+            futures_util::future::join_all((0..40u32).map(|i| async move { loader.load_one(i).await.ok().flatten() }));
+        let mut run = pin!(batcher.run(request));
+        let wakes = Arc::new(CountingWaker(AtomicUsize::new(0)));
+        let task = waker(wakes.clone());
+        assert!(run.as_mut().poll(&mut Context::from_waker(&task)).is_pending());
+        assert_eq!(wakes.0.load(Ordering::SeqCst), 0, "woken while nothing has answered");
+        gate.notify_waiters();
+        assert_eq!(wakes.0.load(Ordering::SeqCst), 1);
+        let Poll::Ready(answers) = run.as_mut().poll(&mut Context::from_waker(&task)) else {
+            panic!("the answers came but the request did not finish");
+        };
+        assert_eq!(answers[7], Some(8));
     }
 }

@@ -174,7 +174,7 @@ pub async fn graphql_post(
     // writes nothing. A document that does not parse is answered alone; the others still run.
     let mut inspected = Vec::with_capacity(requests.len());
     for request in &mut requests {
-        match guard::inspect(request) {
+        match guard::inspect(request, &http.documents) {
             Ok(i) => inspected.push(Ok(i)),
             Err(e @ Error::Validation { .. }) => inspected.push(Err(e)),
             Err(e) => return media.error(status(&e), &e),
@@ -239,7 +239,7 @@ struct Guarded {
 
 impl Guarded {
     fn check(&self, request: &mut async_graphql::Request, actor: Option<&Actor>) -> Result<(), Error> {
-        let inspected = guard::inspect(request)?;
+        let inspected = guard::inspect(request, &self.http.documents)?;
         self.http.writes.spend(writer(actor, self.ip), inspected.mutations, self.http.app.now())
     }
 }

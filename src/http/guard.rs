@@ -1,6 +1,9 @@
 //! Checks every GraphQL document passes before the schema sees it: nesting, size, write volume.
 
-use std::collections::HashSet;
+use std::{
+    collections::HashSet,
+    sync::{Arc, Mutex, PoisonError},
+};
 
 use async_graphql::{
     Request,
@@ -21,6 +24,57 @@ pub const MAX_MUTATIONS_PER_OPERATION: usize = 5;
 pub const MAX_MUTATIONS_PER_REQUEST: usize = 10;
 /// Longest operation name that becomes a metrics label.
 const MAX_LABEL_CHARS: usize = 64;
+/// The longest document [`Documents`] keeps, and the text it keeps in all. A parsed document
+/// takes up to about 150 times its text (a flat `{ a a a … }`), so the cache stays near 20 MB
+/// whatever clients send; the web app's operations take a fraction of it.
+const MAX_CACHED_BYTES: usize = 8 * 1024;
+const MAX_CACHED_TEXT: usize = 128 * 1024;
+
+/// Parsed documents by their text, the most recently used kept. Clients send the same few
+/// documents again and again, and copying a parsed document costs a fraction of parsing it.
+#[derive(Default)]
+pub struct Documents(Mutex<Cached>);
+
+struct Cached {
+    by_text: lru::LruCache<String, Arc<ExecutableDocument>>,
+    text_bytes: usize,
+}
+
+impl Default for Cached {
+    fn default() -> Self {
+        Self { by_text: lru::LruCache::unbounded(), text_bytes: 0 }
+    }
+}
+
+impl Documents {
+    fn get(&self, text: &str) -> Option<ExecutableDocument> {
+        let found = self.0.lock().unwrap_or_else(PoisonError::into_inner).by_text.get(text).cloned();
+        found.map(|doc| (*doc).clone())
+    }
+
+    fn keep(&self, text: &str, doc: &ExecutableDocument) {
+        if text.len() > MAX_CACHED_BYTES {
+            return;
+        }
+        let doc = Arc::new(doc.clone());
+        let mut evicted = Vec::new();
+        {
+            let mut cached = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+            if cached.by_text.contains(text) {
+                return;
+            }
+            cached.by_text.put(text.to_owned(), doc);
+            cached.text_bytes += text.len();
+            while cached.text_bytes > MAX_CACHED_TEXT {
+                let Some((old, parsed)) = cached.by_text.pop_lru() else { break };
+                cached.text_bytes -= old.len();
+                evicted.push(parsed);
+            }
+        }
+        // Freed after the lock: a large document takes a while to free.
+        drop(evicted);
+    }
+}
 
 /// What the checks learned about an accepted request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,8 +88,8 @@ pub struct Inspected {
 }
 
 /// Refuses documents that could crash the parser, do not parse or write too much; parses the
-/// rest once (the schema reuses the parsed document).
-pub fn inspect(request: &mut Request) -> Result<Inspected, Error> {
+/// rest once, or takes a copy from `documents` (the schema reuses the parsed document).
+pub fn inspect(request: &mut Request, documents: &Documents) -> Result<Inspected, Error> {
     if request.query.trim().is_empty() {
         return Err(Error::validation("query", "The request carries no GraphQL document in \"query\"."));
     }
@@ -46,8 +100,17 @@ pub fn inspect(request: &mut Request) -> Result<Inspected, Error> {
         return Err(Error::Limit(format!("documents may nest at most {MAX_NESTING} levels deep")));
     }
     let wanted = request.operation_name.clone();
-    let doc = request.parsed_query().map_err(|e| Error::validation("query", syntax_sentence(&e)))?;
-    let inspected = inspect_document(doc, wanted.as_deref());
+    let doc = match documents.get(&request.query) {
+        Some(doc) => doc,
+        None => {
+            let doc = async_graphql::parser::parse_query(&request.query)
+                .map_err(|e| Error::validation("query", syntax_sentence(&e.into())))?;
+            documents.keep(&request.query, &doc);
+            doc
+        }
+    };
+    let inspected = inspect_document(&doc, wanted.as_deref());
+    request.set_parsed_query(doc);
     if inspected.mutations > MAX_MUTATIONS_PER_OPERATION {
         return Err(Error::Limit(format!("an operation may change at most {MAX_MUTATIONS_PER_OPERATION} things")));
     }
@@ -184,6 +247,38 @@ pub fn nesting_exceeds(text: &str, limit: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each check with a fresh cache, as if every document came for the first time.
+    fn inspect(request: &mut Request) -> Result<Inspected, Error> {
+        super::inspect(request, &Documents::default())
+    }
+
+    #[test]
+    fn a_document_is_parsed_once_and_then_copied() {
+        let documents = Documents::default();
+        let query = "query Q { me { id } }";
+        let first = super::inspect(&mut request(query), &documents).unwrap();
+        let mut again = request(query);
+        assert_eq!(super::inspect(&mut again, &documents).unwrap(), first);
+        assert_eq!(documents.0.lock().unwrap().by_text.len(), 1);
+        assert!(super::inspect(&mut request("{ me { "), &documents).is_err());
+        let long = format!("{{ me {{ id }} }} #{}", "x".repeat(MAX_CACHED_BYTES));
+        super::inspect(&mut request(&long), &documents).unwrap();
+        assert_eq!(documents.0.lock().unwrap().by_text.len(), 1, "neither a broken nor a long document is kept");
+    }
+
+    #[test]
+    fn the_cache_keeps_a_bounded_amount_of_text() {
+        let documents = Documents::default();
+        let padding = "x".repeat(MAX_CACHED_BYTES - 100);
+        for i in 0..(2 * MAX_CACHED_TEXT / MAX_CACHED_BYTES) {
+            super::inspect(&mut request(&format!("query Q{i} {{ me {{ id }} }} #{padding}")), &documents).unwrap();
+        }
+        let cached = documents.0.lock().unwrap();
+        assert!(cached.text_bytes <= MAX_CACHED_TEXT);
+        assert_eq!(cached.text_bytes, cached.by_text.iter().map(|(text, _)| text.len()).sum::<usize>());
+        assert!(cached.by_text.contains(&format!("query Q31 {{ me {{ id }} }} #{padding}")), "the newest stays");
+    }
 
     fn request(query: &str) -> Request {
         Request::new(query)

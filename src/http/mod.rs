@@ -55,6 +55,8 @@ pub struct HttpState {
     pub introspection: AppSchema,
     /// Each person's write budget, shared by HTTP and WebSocket.
     pub writes: Arc<WriteLimiter>,
+    /// Parsed GraphQL documents, shared by HTTP and WebSocket.
+    pub documents: Arc<guard::Documents>,
 }
 
 /// How long `/readyz` waits for the database: a load balancer asks often and must not queue up.
@@ -66,7 +68,7 @@ pub fn router(app: AppState) -> Router {
     let timeout = app.config.request_timeout;
     let writes = Arc::new(WriteLimiter::new(app.config.write_rate_per_minute));
     let introspection = crate::graphql::build_introspection_schema(Some(app.clone()));
-    let http = HttpState { app, schema, introspection, writes };
+    let http = HttpState { app, schema, introspection, writes, documents: Arc::default() };
     Router::new()
         .route("/graphql", get(graphql::graphiql).post(graphql::graphql_post))
         .route("/healthz", get(healthz))
