@@ -10,7 +10,9 @@
 //! batch holds every key of its kind and level, whatever the scheduler does.
 
 use std::{
+    collections::HashMap,
     future::{Future, poll_fn},
+    hash::Hash,
     pin::{Pin, pin},
     sync::{
         Arc, Mutex, PoisonError,
@@ -115,6 +117,16 @@ impl Batcher {
         watch.woken.store(true, Ordering::SeqCst);
         Poll::Pending
     }
+}
+
+/// Rows grouped by key in their order, each group shared: a DataLoader hands every caller a
+/// clone of its value, and an `Arc` makes that a count instead of a copy of every row.
+pub fn grouped<K: Hash + Eq, T>(rows: impl IntoIterator<Item = (K, T)>) -> HashMap<K, Arc<[T]>> {
+    let mut groups: HashMap<K, Vec<T>> = HashMap::new();
+    for (key, row) in rows {
+        groups.entry(key).or_default().push(row);
+    }
+    groups.into_iter().map(|(key, rows)| (key, rows.into())).collect()
 }
 
 /// How often one poll of a batcher may poll its request or its loads before it yields.

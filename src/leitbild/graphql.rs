@@ -18,6 +18,7 @@ use super::{
 };
 use crate::{
     accounts::graphql::{User, load_user},
+    batching::grouped,
     error::Error,
     graphql::{actor, state},
 };
@@ -70,7 +71,7 @@ impl Leitbild {
     }
 
     /// In their order.
-    async fn fields_of_action(&self, ctx: &Context<'_>) -> Result<Vec<FieldOfAction>> {
+    async fn fields_of_action(&self, ctx: &Context<'_>) -> Result<Arc<[FieldOfAction]>> {
         Ok(loader(ctx).load_one(FieldsOfLeitbild(self.id)).await?.unwrap_or_default())
     }
 
@@ -113,7 +114,7 @@ impl FieldOfAction {
     }
 
     /// Its top-level goals, in order; sub-goals hang under `children`.
-    async fn goals(&self, ctx: &Context<'_>) -> Result<Vec<Goal>> {
+    async fn goals(&self, ctx: &Context<'_>) -> Result<Arc<[Goal]>> {
         Ok(loader(ctx).load_one(GoalsOfField(self.id)).await?.unwrap_or_default())
     }
 }
@@ -164,7 +165,7 @@ impl Goal {
         if let Some(known) = &self.children {
             return Ok(known.clone());
         }
-        Ok(loader(ctx).load_one(ChildrenOfGoal(self.id)).await?.unwrap_or_default().into())
+        Ok(loader(ctx).load_one(ChildrenOfGoal(self.id)).await?.unwrap_or_default())
     }
 
     /// Comments on the goal (read them with `Query.comments(targetId)`).
@@ -286,7 +287,7 @@ impl Loader<LeitbildById> for LeitbildLoader {
 }
 
 impl Loader<FieldsOfLeitbild> for LeitbildLoader {
-    type Value = Vec<FieldOfAction>;
+    type Value = Arc<[FieldOfAction]>;
     type Error = Arc<Error>;
 
     async fn load(&self, keys: &[FieldsOfLeitbild]) -> Result<HashMap<FieldsOfLeitbild, Self::Value>, Self::Error> {
@@ -297,16 +298,12 @@ impl Loader<FieldsOfLeitbild> for LeitbildLoader {
             .all(&self.0)
             .await
             .map_err(db_err)?;
-        let mut out: HashMap<FieldsOfLeitbild, Self::Value> = HashMap::new();
-        for m in rows {
-            out.entry(FieldsOfLeitbild(m.leitbild_id)).or_default().push(m.into());
-        }
-        Ok(out)
+        Ok(grouped(rows.into_iter().map(|m| (FieldsOfLeitbild(m.leitbild_id), m.into()))))
     }
 }
 
 impl Loader<GoalsOfField> for LeitbildLoader {
-    type Value = Vec<Goal>;
+    type Value = Arc<[Goal]>;
     type Error = Arc<Error>;
 
     /// The goals of the fields with, from the same statement, their sub-goals attached: a
@@ -320,25 +317,16 @@ impl Loader<GoalsOfField> for LeitbildLoader {
             .await
             .map_err(db_err)?;
         let (subs, tops): (Vec<_>, Vec<_>) = rows.into_iter().partition(|m| m.parent_goal_id.is_some());
-        let mut children: HashMap<Uuid, Vec<Goal>> = HashMap::new();
-        for m in subs {
-            if let Some(parent) = m.parent_goal_id {
-                children.entry(parent).or_default().push(m.into());
-            }
-        }
-        let mut out: HashMap<GoalsOfField, Self::Value> = HashMap::new();
-        for m in tops {
+        let mut children = grouped(subs.into_iter().filter_map(|m| Some((m.parent_goal_id?, m.into()))));
+        Ok(grouped(tops.into_iter().map(|m| {
             let known = children.remove(&m.id).unwrap_or_default();
-            out.entry(GoalsOfField(m.field_of_action_id))
-                .or_default()
-                .push(Goal { children: Some(known.into()), ..m.into() });
-        }
-        Ok(out)
+            (GoalsOfField(m.field_of_action_id), Goal { children: Some(known), ..m.into() })
+        })))
     }
 }
 
 impl Loader<ChildrenOfGoal> for LeitbildLoader {
-    type Value = Vec<Goal>;
+    type Value = Arc<[Goal]>;
     type Error = Arc<Error>;
 
     async fn load(&self, keys: &[ChildrenOfGoal]) -> Result<HashMap<ChildrenOfGoal, Self::Value>, Self::Error> {
@@ -349,13 +337,7 @@ impl Loader<ChildrenOfGoal> for LeitbildLoader {
             .all(&self.0)
             .await
             .map_err(db_err)?;
-        let mut out: HashMap<ChildrenOfGoal, Self::Value> = HashMap::new();
-        for m in rows {
-            if let Some(p) = m.parent_goal_id {
-                out.entry(ChildrenOfGoal(p)).or_default().push(m.into());
-            }
-        }
-        Ok(out)
+        Ok(grouped(rows.into_iter().filter_map(|m| Some((ChildrenOfGoal(m.parent_goal_id?), m.into())))))
     }
 }
 

@@ -1,6 +1,7 @@
 //! Batch loading of participation rows for GraphQL: one query per kind of row and request.
 
 use super::*;
+use crate::batching::grouped;
 
 /// One loader for the area; it knows the asker, for their own votes.
 pub struct ParticipationLoader {
@@ -34,18 +35,6 @@ pub(super) fn db_err(e: sea_orm::DbErr) -> Arc<Error> {
     Arc::new(e.into())
 }
 
-pub(super) fn group<K: std::hash::Hash + Eq, V, T>(
-    rows: Vec<T>,
-    key: impl Fn(&T) -> K,
-    map: impl Fn(T) -> V,
-) -> HashMap<K, Vec<V>> {
-    let mut out: HashMap<K, Vec<V>> = HashMap::new();
-    for r in rows {
-        out.entry(key(&r)).or_default().push(map(r));
-    }
-    out
-}
-
 impl Loader<ProcessById> for ParticipationLoader {
     type Value = Process;
     type Error = Arc<Error>;
@@ -73,7 +62,7 @@ impl Loader<ProcessOfLeitbild> for ParticipationLoader {
 }
 
 impl Loader<PhasesOf> for ParticipationLoader {
-    type Value = Vec<Phase>;
+    type Value = Arc<[Phase]>;
     type Error = Arc<Error>;
     async fn load(&self, keys: &[PhasesOf]) -> Result<HashMap<PhasesOf, Self::Value>, Self::Error> {
         let rows = phase::Entity::find()
@@ -82,12 +71,12 @@ impl Loader<PhasesOf> for ParticipationLoader {
             .all(&self.db)
             .await
             .map_err(db_err)?;
-        Ok(group(rows, |m| PhasesOf(m.process_id), Phase::from))
+        Ok(grouped(rows.into_iter().map(|m| (PhasesOf(m.process_id), Phase::from(m)))))
     }
 }
 
 impl Loader<ParticipantsOf> for ParticipationLoader {
-    type Value = Vec<Uuid>;
+    type Value = Arc<[Uuid]>;
     type Error = Arc<Error>;
     async fn load(&self, keys: &[ParticipantsOf]) -> Result<HashMap<ParticipantsOf, Self::Value>, Self::Error> {
         let rows = participant::Entity::find()
@@ -95,12 +84,12 @@ impl Loader<ParticipantsOf> for ParticipationLoader {
             .all(&self.db)
             .await
             .map_err(db_err)?;
-        Ok(group(rows, |m| ParticipantsOf(m.process_id), |m| m.organization_id))
+        Ok(grouped(rows.into_iter().map(|m| (ParticipantsOf(m.process_id), m.organization_id))))
     }
 }
 
 impl Loader<ProposalsOf> for ParticipationLoader {
-    type Value = Vec<Proposal>;
+    type Value = Arc<[Proposal]>;
     type Error = Arc<Error>;
     async fn load(&self, keys: &[ProposalsOf]) -> Result<HashMap<ProposalsOf, Self::Value>, Self::Error> {
         let rows = proposal::Entity::find()
@@ -110,7 +99,7 @@ impl Loader<ProposalsOf> for ParticipationLoader {
             .all(&self.db)
             .await
             .map_err(db_err)?;
-        Ok(group(rows, |m| ProposalsOf(m.process_id), Proposal::from))
+        Ok(grouped(rows.into_iter().map(|m| (ProposalsOf(m.process_id), Proposal::from(m)))))
     }
 }
 
@@ -136,7 +125,7 @@ impl Loader<MyVoteOn> for ParticipationLoader {
 }
 
 impl Loader<TopCommentsOf> for ParticipationLoader {
-    type Value = Vec<Comment>;
+    type Value = Arc<[Comment]>;
     type Error = Arc<Error>;
     async fn load(&self, keys: &[TopCommentsOf]) -> Result<HashMap<TopCommentsOf, Self::Value>, Self::Error> {
         let rows = comment::Entity::find()
@@ -147,12 +136,12 @@ impl Loader<TopCommentsOf> for ParticipationLoader {
             .all(&self.db)
             .await
             .map_err(db_err)?;
-        Ok(group(rows, |m| TopCommentsOf(m.target_id), Comment::from))
+        Ok(grouped(rows.into_iter().map(|m| (TopCommentsOf(m.target_id), Comment::from(m)))))
     }
 }
 
 impl Loader<RepliesOf> for ParticipationLoader {
-    type Value = Vec<Comment>;
+    type Value = Arc<[Comment]>;
     type Error = Arc<Error>;
     async fn load(&self, keys: &[RepliesOf]) -> Result<HashMap<RepliesOf, Self::Value>, Self::Error> {
         let rows = comment::Entity::find()
@@ -162,12 +151,12 @@ impl Loader<RepliesOf> for ParticipationLoader {
             .all(&self.db)
             .await
             .map_err(db_err)?;
-        Ok(group(rows, |m| RepliesOf(m.parent_id.unwrap_or_default()), Comment::from))
+        Ok(grouped(rows.into_iter().map(|m| (RepliesOf(m.parent_id.unwrap_or_default()), Comment::from(m)))))
     }
 }
 
 impl Loader<VersionsOfComment> for ParticipationLoader {
-    type Value = Vec<CommentVersion>;
+    type Value = Arc<[CommentVersion]>;
     type Error = Arc<Error>;
     async fn load(&self, keys: &[VersionsOfComment]) -> Result<HashMap<VersionsOfComment, Self::Value>, Self::Error> {
         let rows = comment_version::Entity::find()
@@ -176,7 +165,7 @@ impl Loader<VersionsOfComment> for ParticipationLoader {
             .all(&self.db)
             .await
             .map_err(db_err)?;
-        Ok(group(rows, |m| VersionsOfComment(m.comment_id), CommentVersion::from))
+        Ok(grouped(rows.into_iter().map(|m| (VersionsOfComment(m.comment_id), CommentVersion::from(m)))))
     }
 }
 

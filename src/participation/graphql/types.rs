@@ -68,7 +68,7 @@ impl Process {
         Ok(lb_loader(ctx).load_one(LeitbildById(self.leitbild_id)).await?)
     }
 
-    async fn phases(&self, ctx: &Context<'_>) -> Result<Vec<Phase>> {
+    async fn phases(&self, ctx: &Context<'_>) -> Result<Arc<[Phase]>> {
         Ok(loader(ctx).load_one(PhasesOf(self.id)).await?.unwrap_or_default())
     }
 
@@ -78,12 +78,13 @@ impl Process {
             return Ok(None);
         }
         let phases = loader(ctx).load_one(PhasesOf(self.id)).await?.unwrap_or_default();
-        Ok(phases.into_iter().nth(self.current_phase as usize))
+        Ok(phases.get(self.current_phase as usize).cloned())
     }
 
     async fn participants(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
         let ids = loader(ctx).load_one(ParticipantsOf(self.id)).await?.unwrap_or_default();
-        let orgs = ctx.data_unchecked::<DataLoader<AccountsLoader>>().load_many(ids.into_iter().map(OrgById)).await?;
+        let orgs =
+            ctx.data_unchecked::<DataLoader<AccountsLoader>>().load_many(ids.iter().copied().map(OrgById)).await?;
         let mut out: Vec<Organization> = orgs.into_values().collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
@@ -97,7 +98,7 @@ impl Process {
         status: Option<ProposalStatus>,
         field_of_action_id: Option<Uuid>,
         organization_id: Option<Uuid>,
-    ) -> Result<Vec<Proposal>> {
+    ) -> Result<Arc<[Proposal]>> {
         let filter = service::ProposalFilter { status, field_of_action_id, organization_id };
         if filter.is_empty() {
             // The unfiltered list is batched across processes by the loader.
@@ -224,7 +225,7 @@ impl Proposal {
     async fn comments(&self, ctx: &Context<'_>, first: Option<i32>) -> Result<Vec<Comment>> {
         let (first, _) = page_args(first, None)?;
         let all = loader(ctx).load_one(TopCommentsOf(self.id)).await?.unwrap_or_default();
-        Ok(all.into_iter().take(first as usize).collect())
+        Ok(all.iter().take(first as usize).cloned().collect())
     }
 
     async fn comment_count(&self, ctx: &Context<'_>) -> Result<i64> {
@@ -491,15 +492,15 @@ impl Comment {
     }
 
     /// Replies, oldest first.
-    async fn replies(&self, ctx: &Context<'_>) -> Result<Vec<Comment>> {
+    async fn replies(&self, ctx: &Context<'_>) -> Result<Arc<[Comment]>> {
         Ok(loader(ctx).load_one(RepliesOf(self.id)).await?.unwrap_or_default())
     }
 
     /// Every version of the text, oldest first (for moderators and the author).
-    async fn versions(&self, ctx: &Context<'_>) -> Result<Vec<CommentVersion>> {
+    async fn versions(&self, ctx: &Context<'_>) -> Result<Arc<[CommentVersion]>> {
         let a = actor(ctx)?;
         if a.user_id != self.author_id && !a.can(Permission::Moderate) {
-            return Ok(vec![]);
+            return Ok(Arc::new([]));
         }
         Ok(loader(ctx).load_one(VersionsOfComment(self.id)).await?.unwrap_or_default())
     }
