@@ -1,6 +1,7 @@
 -- wrk: POSTs one GraphQL body (file BENCH_BODY) with a bearer token; with BENCH_TOKENS (a file of
 -- tokens, one a line) each request takes the next token, so that concurrent requests come from
--- different people (castVote).
+-- different people (castVote). With BENCH_THINK_MS each connection is a person who waits a random
+-- time (exponential, that mean) after each answer before the next request, as voters do.
 local function read(path)
   local f = assert(io.open(path, "r"))
   local s = f:read("*a")
@@ -33,6 +34,13 @@ function request()
     headers["Authorization"] = "Bearer " .. token
   end
   return wrk.format("POST", nil, headers, body)
+end
+
+local think = tonumber(os.getenv("BENCH_THINK_MS") or "")
+if think then
+  function delay()
+    return math.floor(-math.log(1 - math.random()) * think)
+  end
 end
 
 function done(summary, latency, requests)

@@ -7,6 +7,7 @@ use async_graphql::{
     dataloader::{DataLoader, Loader},
 };
 use chrono::{DateTime, Utc};
+use futures_util::FutureExt;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -155,28 +156,31 @@ impl From<goal::Model> for Goal {
     }
 }
 
+// Goals come by the hundred, and each of their fields is resolved in a future as large as the
+// largest of them: the resolvers that wait on a loader or a query box what they wait on.
 #[ComplexObject]
 impl Goal {
     /// Sub-goals (one level).
     async fn children(&self, ctx: &Context<'_>) -> Result<Arc<[Goal]>> {
         if self.parent_goal_id.is_some() {
-            return Ok(Arc::new([]));
+            return Ok(Arc::default());
         }
         if let Some(known) = &self.children {
             return Ok(known.clone());
         }
-        Ok(loader(ctx).load_one(ChildrenOfGoal(self.id)).await?.unwrap_or_default())
+        Ok(loader(ctx).load_one(ChildrenOfGoal(self.id)).boxed().await?.unwrap_or_default())
     }
 
     /// Comments on the goal (read them with `Query.comments(targetId)`).
     async fn comment_count(&self, ctx: &Context<'_>) -> Result<i64> {
-        crate::participation::graphql::comment_count(ctx, self.id).await
+        crate::participation::graphql::comment_count(ctx, self.id).boxed().await
     }
 
     /// The text history, oldest first.
     async fn versions(&self, ctx: &Context<'_>) -> Result<Vec<GoalVersion>> {
         actor(ctx)?;
-        Ok(service::goal_versions(&state(ctx).db, self.id).await?.into_iter().map(Into::into).collect())
+        let versions = service::goal_versions(&state(ctx).db, self.id).boxed().await?;
+        Ok(versions.into_iter().map(Into::into).collect())
     }
 }
 

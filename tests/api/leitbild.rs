@@ -1,5 +1,6 @@
 //! Leitbild editions over HTTP: copies of the adopted edition, ordering, goal versions, diffs,
-//! stale edits, permissions and the statement count of the nested edition query.
+//! stale edits, permissions, the statement count of the nested edition query and the order of an
+//! answer's fields.
 
 use serde_json::{Value, json};
 
@@ -235,7 +236,34 @@ async fn a_later_mutation_field_sees_the_sub_goal_an_earlier_one_added(b: Backen
     assert_eq!(children[0]["title"], "Praktika");
 }
 
+/// The response lists an object's fields in the order the query asked for them (GraphQL spec,
+/// "Serialized Map Ordering"), also when the first ones wait for a loader and the last do not.
+async fn fields_answer_in_the_order_they_were_asked(b: Backend) {
+    let app = TestApp::start(b).await;
+    let admin = app.admin().await;
+    let lb = seeded_edition(&app, &admin, 2027, 1, 1).await;
+    let text = app
+        .http
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(&admin)
+        .json(&json!({"query": "query($id: UUID!) { leitbild(id: $id) { process { id } fieldsOfAction { position }
+                                  year title } }",
+                      "variables": {"id": lb}}))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = |key: &str| text.find(&format!("\"{key}\":")).unwrap_or_else(|| panic!("no {key} in {text}"));
+    assert!(
+        at("process") < at("fieldsOfAction") && at("fieldsOfAction") < at("year") && at("year") < at("title"),
+        "{text}"
+    );
+}
+
 on_both_databases!(
+    fields_answer_in_the_order_they_were_asked,
     new_edition_copies_the_adopted_one,
     goal_text_keeps_its_history,
     nested_edition_query_is_a_fixed_number_of_statements,
