@@ -51,7 +51,8 @@ impl Batcher {
         let loads_watch = Arc::new(Watch::default());
         let mut loads =
             Loads { running: FuturesUnordered::new(), waker: waker(loads_watch.clone()), watch: loads_watch };
-        let watch = Arc::new(Watch::default());
+        // Woken to begin with: the request's first poll.
+        let watch = Arc::new(Watch { woken: AtomicBool::new(true), ..Watch::default() });
         let request_waker = waker(watch.clone());
         poll_fn(|cx| {
             watch.enter(cx.waker());
@@ -84,14 +85,18 @@ impl Batcher {
         // the scheduler back after a bounded number of polls.
         while polls < MAX_POLLS_IN_A_ROW && tokio::task::coop::has_budget_remaining() {
             polls += 1;
-            watch.take();
-            if let Poll::Ready(out) = request.as_mut().poll(&mut Context::from_waker(request_waker)) {
-                return Poll::Ready(out);
-            }
-            if watch.woken() {
-                // Part of the request can go on at once: it may still ask for keys, so no wave
-                // starts before it has run again.
-                continue;
+            // Only a request that was woken is polled: a poll walks every field still waiting
+            // (async-graphql joins an object's fields with `join_all`), and most of the task's
+            // wakes are a load's socket.
+            if watch.take() {
+                if let Poll::Ready(out) = request.as_mut().poll(&mut Context::from_waker(request_waker)) {
+                    return Poll::Ready(out);
+                }
+                if watch.woken() {
+                    // Part of the request can go on at once: it may still ask for keys, so no
+                    // wave starts before it has run again.
+                    continue;
+                }
             }
             if loads.running.is_empty() {
                 let wave: Vec<_> = self.queue.lock().unwrap_or_else(PoisonError::into_inner).drain(..).collect();
@@ -306,6 +311,48 @@ mod tests {
             self.0.notified().await;
             Ok(keys.iter().map(|k| (*k, k + 1)).collect())
         }
+    }
+
+    struct TwoGates(Arc<tokio::sync::Notify>);
+
+    impl Loader<u32> for TwoGates {
+        type Value = u32;
+        type Error = ();
+        async fn load(&self, keys: &[u32]) -> Result<HashMap<u32, u32>, ()> {
+            self.0.notified().await;
+            self.0.notified().await;
+            Ok(keys.iter().map(|k| (*k, k + 1)).collect())
+        }
+    }
+
+    /// A load that wakes the task on its way (a statement's socket does, several times) does not
+    /// poll the request, which waits for the load's answer: only that answer does.
+    #[test]
+    fn a_load_on_its_way_does_not_poll_the_request() {
+        let gate = Arc::new(tokio::sync::Notify::new());
+        let batcher = Batcher::default();
+        let loader = DataLoader::new(TwoGates(gate.clone()), batcher.spawner()).delay(Duration::ZERO);
+        let loader = &loader;
+        let polls = AtomicUsize::new(0);
+        let mut waiting = pin!(futures_util::future::join_all(
+            (0..4u32).map(|i| async move { loader.load_one(i).await.ok().flatten() })
+        ));
+        let request = poll_fn(|cx| {
+            polls.fetch_add(1, Ordering::SeqCst);
+            waiting.as_mut().poll(cx)
+        });
+        let mut run = pin!(batcher.run(request));
+        let task = waker(Arc::new(CountingWaker(AtomicUsize::new(0))));
+        assert!(run.as_mut().poll(&mut Context::from_waker(&task)).is_pending());
+        gate.notify_waiters();
+        assert!(run.as_mut().poll(&mut Context::from_waker(&task)).is_pending());
+        assert_eq!(polls.load(Ordering::SeqCst), 1, "polled while its load was on its way");
+        gate.notify_waiters();
+        let Poll::Ready(answers) = run.as_mut().poll(&mut Context::from_waker(&task)) else {
+            panic!("the answers came but the request did not finish");
+        };
+        assert_eq!(answers[2], Some(3));
+        assert_eq!(polls.load(Ordering::SeqCst), 2);
     }
 
     /// A wave that waits for its answers, as one waiting for the database does, leaves the task

@@ -193,8 +193,8 @@ pub(crate) async fn do_resolve_container<'a>(
     };
 
     if parallel {
-        // Polled together and answered in selection order, without the task that a
-        // `FuturesUnordered` allocates for every field.
+        // Polled together and answered in selection order; up to 30 fields without the task
+        // that a `FuturesUnordered` allocates for every field.
         for field in futures_util::future::join_all(futures).await {
             handle(field);
         }
