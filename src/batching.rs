@@ -302,25 +302,16 @@ mod tests {
         assert_eq!(wakes.0.load(Ordering::SeqCst), 1);
     }
 
-    struct Gate(Arc<tokio::sync::Notify>);
+    /// A load that answers once it has been let through the gate this many times.
+    struct Gate(Arc<tokio::sync::Notify>, usize);
 
     impl Loader<u32> for Gate {
         type Value = u32;
         type Error = ();
         async fn load(&self, keys: &[u32]) -> Result<HashMap<u32, u32>, ()> {
-            self.0.notified().await;
-            Ok(keys.iter().map(|k| (*k, k + 1)).collect())
-        }
-    }
-
-    struct TwoGates(Arc<tokio::sync::Notify>);
-
-    impl Loader<u32> for TwoGates {
-        type Value = u32;
-        type Error = ();
-        async fn load(&self, keys: &[u32]) -> Result<HashMap<u32, u32>, ()> {
-            self.0.notified().await;
-            self.0.notified().await;
+            for _ in 0..self.1 {
+                self.0.notified().await;
+            }
             Ok(keys.iter().map(|k| (*k, k + 1)).collect())
         }
     }
@@ -331,7 +322,7 @@ mod tests {
     fn a_load_on_its_way_does_not_poll_the_request() {
         let gate = Arc::new(tokio::sync::Notify::new());
         let batcher = Batcher::default();
-        let loader = DataLoader::new(TwoGates(gate.clone()), batcher.spawner()).delay(Duration::ZERO);
+        let loader = DataLoader::new(Gate(gate.clone(), 2), batcher.spawner()).delay(Duration::ZERO);
         let loader = &loader;
         let polls = AtomicUsize::new(0);
         let mut waiting = pin!(futures_util::future::join_all(
@@ -361,7 +352,7 @@ mod tests {
     fn a_waiting_wave_wakes_the_task_only_when_its_answers_come() {
         let gate = Arc::new(tokio::sync::Notify::new());
         let batcher = Batcher::default();
-        let loader = DataLoader::new(Gate(gate.clone()), batcher.spawner()).delay(Duration::ZERO);
+        let loader = DataLoader::new(Gate(gate.clone(), 1), batcher.spawner()).delay(Duration::ZERO);
         let loader = &loader;
         let request =
             futures_util::future::join_all((0..40u32).map(|i| async move { loader.load_one(i).await.ok().flatten() }));
