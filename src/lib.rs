@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod batching;
+pub mod by_text;
 pub mod change;
 pub mod cli;
 pub mod clock;

@@ -1,16 +1,13 @@
 //! Checks every GraphQL document passes before the schema sees it: nesting, size, write volume.
 
-use std::{
-    collections::HashSet,
-    sync::{Arc, Mutex, PoisonError},
-};
+use std::collections::HashSet;
 
 use async_graphql::{
     Request,
     parser::types::{DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet},
 };
 
-use crate::{error::Error, metrics::Label};
+use crate::{by_text::ByText, error::Error, metrics::Label};
 
 /// Deepest nesting of braces, brackets and parentheses a document may have. The parser recurses
 /// once per level and a few thousand levels overflow its stack, which aborts the whole process;
@@ -32,47 +29,21 @@ const MAX_CACHED_TEXT: usize = 128 * 1024;
 
 /// Parsed documents by their text, the most recently used kept. Clients send the same few
 /// documents again and again, and copying a parsed document costs a fraction of parsing it.
-#[derive(Default)]
-pub struct Documents(Mutex<Cached>);
+pub struct Documents(ByText<ExecutableDocument>);
 
-struct Cached {
-    by_text: lru::LruCache<String, Arc<ExecutableDocument>>,
-    text_bytes: usize,
-}
-
-impl Default for Cached {
+impl Default for Documents {
     fn default() -> Self {
-        Self { by_text: lru::LruCache::unbounded(), text_bytes: 0 }
+        Self(ByText::new(MAX_CACHED_BYTES, MAX_CACHED_TEXT))
     }
 }
 
 impl Documents {
     fn get(&self, text: &str) -> Option<ExecutableDocument> {
-        let found = self.0.lock().unwrap_or_else(PoisonError::into_inner).by_text.get(text).cloned();
-        found.map(|doc| (*doc).clone())
+        self.0.get(text).map(|doc| (*doc).clone())
     }
 
     fn keep(&self, text: &str, doc: &ExecutableDocument) {
-        if text.len() > MAX_CACHED_BYTES {
-            return;
-        }
-        let doc = Arc::new(doc.clone());
-        let mut evicted = Vec::new();
-        {
-            let mut cached = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-            if cached.by_text.contains(text) {
-                return;
-            }
-            cached.by_text.put(text.to_owned(), doc);
-            cached.text_bytes += text.len();
-            while cached.text_bytes > MAX_CACHED_TEXT {
-                let Some((old, parsed)) = cached.by_text.pop_lru() else { break };
-                cached.text_bytes -= old.len();
-                evicted.push(parsed);
-            }
-        }
-        // Freed after the lock: a large document takes a while to free.
-        drop(evicted);
+        self.0.keep(text, text.len(), || doc.clone());
     }
 }
 
@@ -260,11 +231,11 @@ mod tests {
         let first = super::inspect(&mut request(query), &documents).unwrap();
         let mut again = request(query);
         assert_eq!(super::inspect(&mut again, &documents).unwrap(), first);
-        assert_eq!(documents.0.lock().unwrap().by_text.len(), 1);
+        assert_eq!(documents.0.usage().0, 1);
         assert!(super::inspect(&mut request("{ me { "), &documents).is_err());
         let long = format!("{{ me {{ id }} }} #{}", "x".repeat(MAX_CACHED_BYTES));
         super::inspect(&mut request(&long), &documents).unwrap();
-        assert_eq!(documents.0.lock().unwrap().by_text.len(), 1, "neither a broken nor a long document is kept");
+        assert_eq!(documents.0.usage().0, 1, "neither a broken nor a long document is kept");
     }
 
     #[test]
@@ -274,10 +245,9 @@ mod tests {
         for i in 0..(2 * MAX_CACHED_TEXT / MAX_CACHED_BYTES) {
             super::inspect(&mut request(&format!("query Q{i} {{ me {{ id }} }} #{padding}")), &documents).unwrap();
         }
-        let cached = documents.0.lock().unwrap();
-        assert!(cached.text_bytes <= MAX_CACHED_TEXT);
-        assert_eq!(cached.text_bytes, cached.by_text.iter().map(|(text, _)| text.len()).sum::<usize>());
-        assert!(cached.by_text.contains(&format!("query Q31 {{ me {{ id }} }} #{padding}")), "the newest stays");
+        let (count, text_bytes) = documents.0.usage();
+        assert!(text_bytes <= MAX_CACHED_TEXT && count >= MAX_CACHED_TEXT / MAX_CACHED_BYTES, "{count} {text_bytes}");
+        assert!(documents.get(&format!("query Q31 {{ me {{ id }} }} #{padding}")).is_some(), "the newest stays");
     }
 
     fn request(query: &str) -> Request {

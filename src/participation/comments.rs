@@ -1,6 +1,8 @@
 //! Comments on draft items through one `targetId`: threads, stances, anchors, edits with
 //! history, moderation, and Markdown rendered so that no script reaches another browser.
 
+use std::sync::{Arc, LazyLock};
+
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use sea_orm::{
@@ -16,6 +18,7 @@ use crate::{
         policy::{Actor, Permission},
     },
     audit::AuditEntry,
+    by_text::ByText,
     change::Change,
     error::{Error, Result},
     leitbild::{entities::field_of_action, service as lb},
@@ -137,6 +140,13 @@ fn indicator_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result
 
 /// Markdown to HTML, then sanitised: raw HTML, scripts, event handlers and `javascript:` links
 /// are removed, links get `rel="noopener noreferrer"`.
+/// A comment's body rendered, kept by its text: the process page shows hundreds of comments
+/// on every load, and rendering and cleaning one costs far more than finding it.
+pub fn rendered_markdown(body: &str) -> Arc<String> {
+    static RENDERED: LazyLock<ByText<String>> = LazyLock::new(|| ByText::new(64 * 1024, 8 * 1024 * 1024));
+    RENDERED.get_or_make(body, || render_markdown(body), |html| body.len() + html.len())
+}
+
 pub fn render_markdown(body: &str) -> String {
     use pulldown_cmark::{Options, Parser, html};
     let mut out = String::new();
@@ -371,6 +381,14 @@ pub async fn comment_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<comme
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_is_rendered_once_and_then_shared() {
+        let body = "Ein **eigener** Text, den nur dieser Test rendert";
+        let first = rendered_markdown(body);
+        assert!(Arc::ptr_eq(&first, &rendered_markdown(body)));
+        assert_eq!(*first, render_markdown(body));
+    }
 
     #[test]
     fn markdown_is_rendered() {

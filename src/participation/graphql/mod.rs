@@ -14,7 +14,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use uuid::Uuid;
 
 use super::{
-    comments::{self, NewComment, render_markdown},
+    comments::{self, NewComment, rendered_markdown},
     dispositions::{self, DispositionRow as Row, NewDisposition},
     entities::{
         DispositionDecision, Eligibility, PhaseKind, ProcessStatus, ProposalKind, ProposalStatus, Stance, SubjectKind,

@@ -476,8 +476,8 @@ impl Comment {
     }
 
     /// The text rendered from Markdown and sanitised: safe to insert as HTML.
-    async fn body_html(&self, ctx: &Context<'_>) -> Option<String> {
-        self.visible_body(ctx).map(render_markdown)
+    async fn body_html(&self, ctx: &Context<'_>) -> Option<Arc<String>> {
+        self.visible_body(ctx).map(rendered_markdown)
     }
 
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<User>> {
@@ -500,7 +500,7 @@ impl Comment {
     async fn versions(&self, ctx: &Context<'_>) -> Result<Arc<[CommentVersion]>> {
         let a = actor(ctx)?;
         if a.user_id != self.author_id && !a.can(Permission::Moderate) {
-            return Ok(Arc::new([]));
+            return Ok(Arc::default());
         }
         Ok(loader(ctx).load_one(VersionsOfComment(self.id)).await?.unwrap_or_default())
     }
