@@ -8,7 +8,7 @@ use async_graphql::{
 };
 use chrono::{DateTime, Utc};
 use futures_util::FutureExt;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use uuid::Uuid;
 
 use crate::diff::DiffSegment;
@@ -316,15 +316,13 @@ impl Loader<GoalsOfField> for LeitbildLoader {
         let rows = goal::Entity::find()
             .filter(goal::Column::FieldOfActionId.is_in(keys.iter().map(|k| k.0)))
             .filter(goal::Column::RemovedAt.is_null())
-            .order_by_asc(goal::Column::Position)
-            .all(&self.0)
-            .await
-            .map_err(db_err)?;
-        let (subs, tops): (Vec<_>, Vec<_>) = rows.into_iter().partition(|m| m.parent_goal_id.is_some());
-        let mut children = grouped(subs.into_iter().filter_map(|m| Some((m.parent_goal_id?, m.into()))));
-        Ok(grouped(tops.into_iter().map(|m| {
-            let known = children.remove(&m.id).unwrap_or_default();
-            (GoalsOfField(m.field_of_action_id), Goal { children: Some(known), ..m.into() })
+            .order_by_asc(goal::Column::Position);
+        let (subs, tops): (Vec<_>, Vec<_>) =
+            read_goals(&self.0, rows).await?.into_iter().partition(|g| g.parent_goal_id.is_some());
+        let mut children = grouped(subs.into_iter().filter_map(|g| Some((g.parent_goal_id?, g))));
+        Ok(grouped(tops.into_iter().map(|g| {
+            let known = children.remove(&g.id).unwrap_or_default();
+            (GoalsOfField(g.field_of_action_id), Goal { children: Some(known), ..g })
         })))
     }
 }
@@ -337,11 +335,9 @@ impl Loader<ChildrenOfGoal> for LeitbildLoader {
         let rows = goal::Entity::find()
             .filter(goal::Column::ParentGoalId.is_in(keys.iter().map(|k| k.0)))
             .filter(goal::Column::RemovedAt.is_null())
-            .order_by_asc(goal::Column::Position)
-            .all(&self.0)
-            .await
-            .map_err(db_err)?;
-        Ok(grouped(rows.into_iter().filter_map(|m| Some((ChildrenOfGoal(m.parent_goal_id?), m.into())))))
+            .order_by_asc(goal::Column::Position);
+        let rows = read_goals(&self.0, rows).await?;
+        Ok(grouped(rows.into_iter().filter_map(|g| Some((ChildrenOfGoal(g.parent_goal_id?), g)))))
     }
 }
 
@@ -351,12 +347,8 @@ impl Loader<GoalById> for LeitbildLoader {
 
     /// Removed goals too: a decided proposal still shows what it was about.
     async fn load(&self, keys: &[GoalById]) -> Result<HashMap<GoalById, Goal>, Self::Error> {
-        let rows = goal::Entity::find()
-            .filter(goal::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.0)
-            .await
-            .map_err(db_err)?;
-        Ok(rows.into_iter().map(|m| (GoalById(m.id), m.into())).collect())
+        let rows = goal::Entity::find().filter(goal::Column::Id.is_in(keys.iter().map(|k| k.0)));
+        Ok(read_goals(&self.0, rows).await?.into_iter().map(|g| (GoalById(g.id), g)).collect())
     }
 }
 
@@ -372,6 +364,59 @@ impl Loader<FieldById> for LeitbildLoader {
             .map_err(db_err)?;
         Ok(rows.into_iter().map(|m| (FieldById(m.id), m.into())).collect())
     }
+}
+
+/// A goal's columns as [`Goal`] shows them, in the order [`read_goals`] selects them.
+type GoalRow = (Uuid, Uuid, Option<Uuid>, i32, String, String, i32, DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// The goals `query` finds, read by column position: the edition page reads hundreds of goals,
+/// and a sea-orm model looks each of its columns up by name.
+async fn read_goals(db: &DatabaseConnection, query: Select<goal::Entity>) -> Result<Vec<Goal>, Arc<Error>> {
+    use goal::Column as C;
+    let rows: Vec<GoalRow> = query
+        .select_only()
+        .columns([
+            C::Id,
+            C::FieldOfActionId,
+            C::ParentGoalId,
+            C::Position,
+            C::Title,
+            C::Description,
+            C::Version,
+            C::UpdatedAt,
+            C::RemovedAt,
+        ])
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                field_of_action_id,
+                parent_goal_id,
+                position,
+                title,
+                description,
+                version,
+                updated_at,
+                removed_at,
+            )| Goal {
+                id,
+                position,
+                title,
+                description,
+                version,
+                field_of_action_id,
+                parent_goal_id,
+                updated_at,
+                removed_at,
+                children: None,
+            },
+        )
+        .collect())
 }
 
 pub fn loader<'a>(ctx: &Context<'a>) -> &'a DataLoader<LeitbildLoader> {
