@@ -4,13 +4,17 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// A cache of `V`s by the text they were computed from. Each entry is charged a weight in bytes
-/// (its text and what its value holds); entries above `max_entry` are not kept, and the least
-/// recently used go once the weights pass `max_total`.
+/// (its text and what its value holds) plus [`ENTRY_BYTES`]; entries above `max_entry` are not
+/// kept, and the least recently used go once the weights pass `max_total`.
 pub struct ByText<V> {
     inner: Mutex<Entries<V>>,
     max_entry: usize,
     max_total: usize,
 }
+
+/// What an entry costs besides its weight (its list node, table slot, key and `Arc`), charged
+/// too, so that many tiny entries stay within the budget as well.
+pub const ENTRY_BYTES: usize = 256;
 
 struct Entries<V> {
     by_text: lru::LruCache<Box<str>, (Arc<V>, usize)>,
@@ -38,6 +42,7 @@ impl<V> ByText<V> {
         if weight > self.max_entry {
             return;
         }
+        let weight = weight + ENTRY_BYTES;
         let mut evicted = Vec::new();
         {
             let mut entries = self.lock();
@@ -104,19 +109,19 @@ mod tests {
         );
         assert!(Arc::ptr_eq(&first, &again));
         assert_eq!(made, 1);
-        assert_eq!(cache.usage(), (1, 2));
+        assert_eq!(cache.usage(), (1, 2 + ENTRY_BYTES));
     }
 
     #[test]
     fn the_weights_stay_within_the_budget_and_the_newest_stay() {
-        let cache = ByText::new(100, 1_000);
+        let cache = ByText::new(100, 10 * (90 + ENTRY_BYTES) + 50);
         for i in 0..50 {
             cache.keep(&format!("text {i}"), 90, || i);
         }
         let (count, weight) = cache.usage();
-        assert_eq!((count, weight), (11, 990));
-        assert!(cache.get("text 49").is_some() && cache.get("text 39").is_some());
-        assert!(cache.get("text 38").is_none(), "the least recently used went first");
+        assert_eq!((count, weight), (10, 10 * (90 + ENTRY_BYTES)));
+        assert!(cache.get("text 49").is_some() && cache.get("text 40").is_some());
+        assert!(cache.get("text 39").is_none(), "the least recently used went first");
     }
 
     #[test]

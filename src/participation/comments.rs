@@ -138,15 +138,20 @@ fn indicator_target(txn: &DatabaseTransaction, id: Uuid) -> BoxFuture<'_, Result
     })
 }
 
-/// Markdown to HTML, then sanitised: raw HTML, scripts, event handlers and `javascript:` links
-/// are removed, links get `rel="noopener noreferrer"`.
 /// A comment's body rendered, kept by its text: the process page shows hundreds of comments
 /// on every load, and rendering and cleaning one costs far more than finding it.
 pub fn rendered_markdown(body: &str) -> Arc<String> {
     static RENDERED: LazyLock<ByText<String>> = LazyLock::new(|| ByText::new(64 * 1024, 8 * 1024 * 1024));
-    RENDERED.get_or_make(body, || render_markdown(body), |html| body.len() + html.len())
+    let make = || {
+        let mut html = render_markdown(body);
+        html.shrink_to_fit();
+        html
+    };
+    RENDERED.get_or_make(body, make, |html| body.len() + html.len())
 }
 
+/// Markdown to HTML, then sanitised: raw HTML, scripts, event handlers and `javascript:` links
+/// are removed, links get `rel="noopener noreferrer"`.
 pub fn render_markdown(body: &str) -> String {
     use pulldown_cmark::{Options, Parser, html};
     let mut out = String::new();
