@@ -1,6 +1,7 @@
 //! Batch loading of indicator rows for GraphQL: one query per kind of row and request.
 
 use super::*;
+use crate::batching::grouped;
 
 pub struct IndicatorsLoader(pub DatabaseConnection);
 
@@ -55,7 +56,7 @@ impl Loader<SourceOf> for IndicatorsLoader {
 }
 
 impl Loader<SeriesOf> for IndicatorsLoader {
-    type Value = Vec<service::SeriesPoint>;
+    type Value = Arc<[service::SeriesPoint]>;
     type Error = Arc<Error>;
 
     async fn load(&self, keys: &[SeriesOf]) -> Result<HashMap<SeriesOf, Self::Value>, Self::Error> {
@@ -76,83 +77,67 @@ impl Loader<SeriesOf> for IndicatorsLoader {
         Ok(keys
             .iter()
             .map(|k| match ratios.get(&k.0) {
-                Some(points) => (*k, computed::series_points(points)),
-                None => (*k, service::series(by_indicator.remove(&k.0).unwrap_or_default(), k.1)),
+                Some(points) => (*k, computed::series_points(points).into()),
+                None => (*k, service::series(by_indicator.remove(&k.0).unwrap_or_default(), k.1).into()),
             })
             .collect())
     }
 }
 
 impl Loader<DeliveriesOf> for IndicatorsLoader {
-    type Value = Vec<DataDelivery>;
+    type Value = Arc<[DataDelivery]>;
     type Error = Arc<Error>;
 
-    async fn load(&self, keys: &[DeliveriesOf]) -> Result<HashMap<DeliveriesOf, Vec<DataDelivery>>, Self::Error> {
+    async fn load(&self, keys: &[DeliveriesOf]) -> Result<HashMap<DeliveriesOf, Self::Value>, Self::Error> {
         let rows = delivery::Entity::find()
             .filter(delivery::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
             .order_by_asc(delivery::Column::DueAt)
             .all(&self.0)
             .await
             .map_err(db_err)?;
-        let mut out: HashMap<DeliveriesOf, Vec<DataDelivery>> = HashMap::new();
-        for d in rows {
-            out.entry(DeliveriesOf(d.indicator_id)).or_default().push(d.into());
-        }
-        Ok(out)
+        Ok(grouped(rows.into_iter().map(|d| (DeliveriesOf(d.indicator_id), d.into()))))
     }
 }
 
 impl Loader<GoalsOf> for IndicatorsLoader {
-    type Value = Vec<Uuid>;
+    type Value = Arc<[Uuid]>;
     type Error = Arc<Error>;
 
-    async fn load(&self, keys: &[GoalsOf]) -> Result<HashMap<GoalsOf, Vec<Uuid>>, Self::Error> {
+    async fn load(&self, keys: &[GoalsOf]) -> Result<HashMap<GoalsOf, Self::Value>, Self::Error> {
         let rows = indicator_goal::Entity::find()
             .filter(indicator_goal::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
             .all(&self.0)
             .await
             .map_err(db_err)?;
-        let mut out: HashMap<GoalsOf, Vec<Uuid>> = HashMap::new();
-        for r in rows {
-            out.entry(GoalsOf(r.indicator_id)).or_default().push(r.goal_id);
-        }
-        Ok(out)
+        Ok(grouped(rows.into_iter().map(|r| (GoalsOf(r.indicator_id), r.goal_id))))
     }
 }
 
 impl Loader<TermsOf> for IndicatorsLoader {
-    type Value = Vec<Uuid>;
+    type Value = Arc<[Uuid]>;
     type Error = Arc<Error>;
 
-    async fn load(&self, keys: &[TermsOf]) -> Result<HashMap<TermsOf, Vec<Uuid>>, Self::Error> {
+    async fn load(&self, keys: &[TermsOf]) -> Result<HashMap<TermsOf, Self::Value>, Self::Error> {
         let rows = indicator_term::Entity::find()
             .filter(indicator_term::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
             .all(&self.0)
             .await
             .map_err(db_err)?;
-        let mut out: HashMap<TermsOf, Vec<Uuid>> = HashMap::new();
-        for r in rows {
-            out.entry(TermsOf(r.indicator_id)).or_default().push(r.term_id);
-        }
-        Ok(out)
+        Ok(grouped(rows.into_iter().map(|r| (TermsOf(r.indicator_id), r.term_id))))
     }
 }
 
 impl Loader<OwnershipsOf> for IndicatorsLoader {
-    type Value = Vec<OwnershipPeriod>;
+    type Value = Arc<[OwnershipPeriod]>;
     type Error = Arc<Error>;
 
-    async fn load(&self, keys: &[OwnershipsOf]) -> Result<HashMap<OwnershipsOf, Vec<OwnershipPeriod>>, Self::Error> {
+    async fn load(&self, keys: &[OwnershipsOf]) -> Result<HashMap<OwnershipsOf, Self::Value>, Self::Error> {
         let rows = ownership::Entity::find()
             .filter(ownership::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
             .order_by_asc(ownership::Column::FromAt)
             .all(&self.0)
             .await
             .map_err(db_err)?;
-        let mut out: HashMap<OwnershipsOf, Vec<OwnershipPeriod>> = HashMap::new();
-        for r in rows {
-            out.entry(OwnershipsOf(r.indicator_id)).or_default().push(r.into());
-        }
-        Ok(out)
+        Ok(grouped(rows.into_iter().map(|r| (OwnershipsOf(r.indicator_id), r.into()))))
     }
 }

@@ -84,12 +84,12 @@ impl Indicator {
     }
 
     /// Ids of the goals it checks.
-    async fn goal_ids(&self, ctx: &Context<'_>) -> Result<Vec<Uuid>> {
+    async fn goal_ids(&self, ctx: &Context<'_>) -> Result<Arc<[Uuid]>> {
         Ok(loader(ctx).load_one(GoalsOf(self.id)).await?.unwrap_or_default())
     }
 
     /// Ids of the glossary terms it uses.
-    async fn term_ids(&self, ctx: &Context<'_>) -> Result<Vec<Uuid>> {
+    async fn term_ids(&self, ctx: &Context<'_>) -> Result<Arc<[Uuid]>> {
         Ok(loader(ctx).load_one(TermsOf(self.id)).await?.unwrap_or_default())
     }
 
@@ -110,7 +110,7 @@ impl Indicator {
     }
 
     /// All deliveries of the indicator, oldest period first.
-    async fn deliveries(&self, ctx: &Context<'_>) -> Result<Vec<DataDelivery>> {
+    async fn deliveries(&self, ctx: &Context<'_>) -> Result<Arc<[DataDelivery]>> {
         Ok(loader(ctx).load_one(DeliveriesOf(self.id)).await?.unwrap_or_default())
     }
 
@@ -138,7 +138,7 @@ impl Indicator {
     }
 
     /// Who owned the indicator when.
-    async fn ownership_history(&self, ctx: &Context<'_>) -> Result<Vec<OwnershipPeriod>> {
+    async fn ownership_history(&self, ctx: &Context<'_>) -> Result<Arc<[OwnershipPeriod]>> {
         Ok(loader(ctx).load_one(OwnershipsOf(self.id)).await?.unwrap_or_default())
     }
 
@@ -150,9 +150,9 @@ impl Indicator {
             target_value: self.target_value,
             target_direction: self.target_direction,
             points: points
-                .into_iter()
+                .iter()
                 .map(|p| SeriesPoint {
-                    period: p.period,
+                    period: p.period.clone(),
                     value: p.value,
                     definition_id: p.definition_id,
                     break_before: p.break_before,
