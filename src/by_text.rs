@@ -91,22 +91,17 @@ mod tests {
     fn a_value_is_made_once_and_then_shared() {
         let cache = ByText::new(100, 1_000);
         let mut made = 0;
-        let first = cache.get_or_make(
-            "a",
-            || {
-                made += 1;
-                "A".to_string()
-            },
-            |v| v.len() + 1,
-        );
-        let again = cache.get_or_make(
-            "a",
-            || {
-                made += 1;
-                "A".to_string()
-            },
-            |v| v.len() + 1,
-        );
+        let mut ask = || {
+            cache.get_or_make(
+                "a",
+                || {
+                    made += 1;
+                    "A".to_string()
+                },
+                |v| v.len() + 1,
+            )
+        };
+        let (first, again) = (ask(), ask());
         assert!(Arc::ptr_eq(&first, &again));
         assert_eq!(made, 1);
         assert_eq!(cache.usage(), (1, 2 + ENTRY_BYTES));
