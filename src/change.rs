@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, Statement,
-    TransactionTrait,
+    TransactionTrait, sea_query::Query,
 };
 use uuid::Uuid;
 
@@ -72,23 +72,31 @@ impl Change {
     /// Writes the audit events and mails, then commits: all of it or nothing.
     pub async fn commit(self) -> Result<()> {
         let Self { txn, now, events, mails, live } = self;
-        for e in events {
+        let postgres = txn.get_database_backend() == DbBackend::Postgres;
+        // On PostgreSQL the last audit row returns the `pg_notify` of the live events, which
+        // saves the change a round trip per announcement; a change without an audit row
+        // announces on its own.
+        let mut announce: Vec<LiveEvent> =
+            if postgres { live.iter().flat_map(|(_, announced)| announced.iter().copied()).collect() } else { vec![] };
+        let last = events.len();
+        for (i, e) in events.into_iter().enumerate() {
             let entry = AuditEntry {
                 action: &e.action,
                 entity_type: &e.entity_type,
                 entity_id: e.entity_id,
                 summary: e.summary,
             };
-            audit::record(&txn, now, e.actor, entry).await?;
+            let mut insert = audit::insert_statement(now, e.actor, entry);
+            if i + 1 == last && !announce.is_empty() {
+                insert.returning(Query::returning().exprs(announce.drain(..).map(crate::live::notify_expr)));
+            }
+            txn.execute(&insert).await?;
+        }
+        for event in announce {
+            txn.execute_raw(crate::live::notify_statement(event)).await?;
         }
         if !mails.is_empty() {
             enqueue_many(&txn, mails, now).await?;
-        }
-        let postgres = txn.get_database_backend() == DbBackend::Postgres;
-        if postgres {
-            for event in live.iter().flat_map(|(_, announced)| announced) {
-                txn.execute_raw(crate::live::notify_statement(*event)).await?;
-            }
         }
         txn.commit().await?;
         // SQLite has one process and no NOTIFY: its subscribers hear it here, after the commit.

@@ -2,7 +2,10 @@
 //! only, fed on PostgreSQL through LISTEN/NOTIFY (`participation::live` listens) so that every
 //! replica sees every replica's events.
 
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement,
+    sea_query::{Expr, Func, PostgresQueryBuilder, Query},
+};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
@@ -87,11 +90,14 @@ impl Live {
 
 /// The NOTIFY of `event` on PostgreSQL; inside a transaction it is sent at the commit.
 pub fn notify_statement(event: LiveEvent) -> Statement {
-    Statement::from_sql_and_values(
-        DatabaseBackend::Postgres,
-        "SELECT pg_notify($1, $2)",
-        [CHANNEL.into(), event.encode().into()],
-    )
+    let (sql, values) = Query::select().expr(notify_expr(event)).build(PostgresQueryBuilder);
+    Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, values)
+}
+
+/// `pg_notify` of `event` as an expression, so that a statement sent anyway (a change's audit
+/// row) can carry the announcement in its `RETURNING` instead of a round trip of its own.
+pub fn notify_expr(event: LiveEvent) -> Expr {
+    Func::cust("pg_notify").arg(CHANNEL).arg(event.encode()).into()
 }
 
 #[cfg(test)]

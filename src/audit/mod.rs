@@ -4,4 +4,4 @@ pub mod entity;
 pub mod graphql;
 pub mod service;
 
-pub use service::{AuditEntry, record};
+pub use service::{AuditEntry, insert_statement, record};

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    sea_query::InsertStatement,
 };
 use uuid::Uuid;
 
@@ -24,7 +25,14 @@ pub async fn record<C: ConnectionTrait>(
     actor: Option<Uuid>,
     entry: AuditEntry<'_>,
 ) -> Result<()> {
-    entity::ActiveModel {
+    db.execute(&insert_statement(now, actor, entry)).await?;
+    Ok(())
+}
+
+/// The INSERT that records `entry`, for a caller that adds to it (a change's commit lets its
+/// last audit row return the `pg_notify` of its live events).
+pub fn insert_statement(now: DateTime<Utc>, actor: Option<Uuid>, entry: AuditEntry<'_>) -> InsertStatement {
+    Entity::insert(entity::ActiveModel {
         id: Set(Uuid::now_v7()),
         actor_id: Set(actor),
         action: Set(entry.action.to_string()),
@@ -32,10 +40,8 @@ pub async fn record<C: ConnectionTrait>(
         entity_id: Set(entry.entity_id),
         summary: Set(entry.summary),
         created_at: Set(now),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
+    })
+    .into_query()
 }
 
 /// Records one event per `(entity id, summary)` in one statement per chunk: for batch work of

@@ -82,7 +82,8 @@ async fn voting_world(app: &TestApp, voters: usize) -> (String, Value, Vec<Strin
 const CAST: &str = "mutation($p: UUID!, $c: VoteChoice!) { castVote(proposalId: $p, choice: $c) { choice } }";
 
 /// A vote (first or changed) costs a fixed, small number of statements, the request's session
-/// check included: it was 16, then 10.
+/// check included: it was 16, then 10, then 7. On PostgreSQL the reminder's settlement rides
+/// with the upsert and the tally's NOTIFY with the audit row; SQLite runs the settlement alone.
 async fn cast_vote_statements(b: Backend) {
     let app = TestApp::start(b).await;
     let (_, proposal, tokens) = voting_world(&app, 3).await;
@@ -93,11 +94,9 @@ async fn cast_vote_statements(b: Backend) {
         counts.push(app.statements().await - before);
     }
     println!("statements per castVote on {b:?}: {counts:?}");
-    assert!(counts.iter().all(|n| *n <= CAST_VOTE_STATEMENTS), "{counts:?}");
+    let most = if b == Backend::Postgres { 4 } else { 5 };
+    assert!(counts.iter().all(|n| *n <= most), "{counts:?}");
 }
-
-/// What a castVote may cost in statements.
-const CAST_VOTE_STATEMENTS: u64 = 7;
 
 on_both_databases!(cast_vote_statements);
 

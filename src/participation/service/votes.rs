@@ -1,16 +1,19 @@
 //! Votes: casting them, tallies, and the reminders before a vote closes.
 
 use super::*;
+use sea_orm::sea_query::{IntoIden as _, UpdateStatement};
+
 use crate::change::Change;
 
 /// Casts or changes a vote. The row is an upsert on the unique (proposal, voter) pair, so
 /// concurrent identical requests count once; under ORGANIZATION eligibility the voter is the
 /// organisation and the last member's vote counts.
 ///
-/// Hot under a closing vote (hundreds at once), so it costs few statements: the proposal, its
-/// process and the kind of the current phase read together under a share lock (a phase change
-/// waits for the votes in flight and they for it), the voter's participating organisations, the
-/// upsert answering its row, the reminder settled in one conditional update, and the audit event.
+/// Hot under a closing vote (hundreds at once), so it costs few statements: one share-locked
+/// read of the proposal, its process, the kind of the current phase and the voter's
+/// participating organisations (a phase change waits for the votes in flight and they for it);
+/// the upsert answering its row, which on PostgreSQL also settles the voter's reminder; and the
+/// audit row, which on PostgreSQL also announces the new tally.
 pub async fn cast_vote(
     state: &AppState,
     actor: &Actor,
@@ -21,11 +24,13 @@ pub async fn cast_vote(
     actor.require(Permission::Participate)?;
     let now = state.now();
     let mut txn = Change::begin(&state.db, now).await?;
-    let (prop, p, phase) = proposal_and_process_for_share(&txn, proposal_id).await?;
+    let VoteContext { proposal: prop, process: p, phase, organizations } =
+        vote_context_for_share(&txn, proposal_id, actor).await?;
     let in_voting = p.status == ProcessStatus::Active && phase == Some(PhaseKind::Voting);
-    let orgs = voter_organizations(&txn, actor, p.id).await?;
-    let voter_orgs: Vec<rules::VoterOrganization<'_>> =
-        orgs.iter().map(|o| rules::VoterOrganization { id: o.id, name: &o.name, sector: o.sector }).collect();
+    let voter_orgs: Vec<rules::VoterOrganization<'_>> = organizations
+        .iter()
+        .map(|(id, name, sector)| rules::VoterOrganization { id: *id, name, sector: *sector })
+        .collect();
     let ballot = rules::ballot(&rules::VoteFacts {
         actor_id: actor.user_id,
         proposal_status: prop.status,
@@ -45,23 +50,35 @@ pub async fn cast_vote(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    let saved = vote::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([vote::Column::ProposalId, vote::Column::VoterId])
-                .update_columns([
-                    vote::Column::CastBy,
-                    vote::Column::OrganizationId,
-                    vote::Column::Sector,
-                    vote::Column::Choice,
-                    vote::Column::UpdatedAt,
-                ])
-                .to_owned(),
-        )
-        .exec_with_returning(&txn)
-        .await?;
-    match p.eligibility {
-        Eligibility::Person => settle_own_vote_closing(&txn, &p, actor.user_id).await?,
-        Eligibility::Organization => settle_vote_closing(&txn, &p, actor, ballot.organization_id).await?,
+    let mut upsert = vote::Entity::insert(row).on_conflict(
+        OnConflict::columns([vote::Column::ProposalId, vote::Column::VoterId])
+            .update_columns([
+                vote::Column::CastBy,
+                vote::Column::OrganizationId,
+                vote::Column::Sector,
+                vote::Column::Choice,
+                vote::Column::UpdatedAt,
+            ])
+            .to_owned(),
+    );
+    // The reminder's settlement looks at the other open proposals only (this one is voted on
+    // now), so on PostgreSQL it rides with the upsert as a data-modifying WITH; SQLite has none.
+    let settle =
+        (p.eligibility == Eligibility::Person).then(|| settle_own_vote_closing(&p, proposal_id, actor.user_id));
+    let postgres = txn.get_database_backend() == sea_orm::DbBackend::Postgres;
+    if let Some(update) = settle.clone().filter(|_| postgres) {
+        use sea_orm::{
+            QueryTrait as _,
+            sea_query::{CommonTableExpression, WithClause},
+        };
+        let cte = CommonTableExpression::new().query(update).table_name("settled_reminder").to_owned();
+        upsert.query().with_cte(WithClause::new().cte(cte).to_owned());
+    } else if let Some(update) = settle {
+        txn.execute(&update).await?;
+    }
+    let saved = upsert.exec_with_returning(&txn).await?;
+    if p.eligibility == Eligibility::Organization {
+        settle_vote_closing(&txn, &p, actor, ballot.organization_id).await?;
     }
     txn.audit(
         Some(actor.user_id),
@@ -77,16 +94,24 @@ pub async fn cast_vote(
     Ok(saved)
 }
 
-/// The proposal, its process and the kind of the process's current phase in one read, the
-/// proposal and process share-locked on PostgreSQL; the rows are read once the lock is held, so
-/// a vote closed meanwhile is seen closed.
-async fn proposal_and_process_for_share<C: ConnectionTrait>(
-    db: &C,
-    proposal_id: Uuid,
-) -> Result<(proposal::Model, process::Model, Option<PhaseKind>)> {
+/// What a vote is decided on, read in one statement.
+struct VoteContext {
+    proposal: proposal::Model,
+    process: process::Model,
+    /// The kind of the process's current phase.
+    phase: Option<PhaseKind>,
+    /// The voter's organisations that take part in the process (id, name, sector), by name.
+    organizations: Vec<(Uuid, String, Sector)>,
+}
+
+/// The proposal, its process, the current phase's kind and the actor's participating
+/// organisations in one read (a row per organisation, at least one), the proposal and process
+/// share-locked on PostgreSQL; the rows are read once the lock is held, so a vote closed
+/// meanwhile is seen closed.
+async fn vote_context_for_share<C: ConnectionTrait>(db: &C, proposal_id: Uuid, actor: &Actor) -> Result<VoteContext> {
     use sea_orm::{
         FromQueryResult, IdenStatic, JoinType, QueryTrait, SelectA, SelectB,
-        sea_query::{ExprTrait as _, Query},
+        sea_query::{Alias, Condition, ExprTrait as _, LockType, Query},
     };
     let to_process =
         proposal::Entity::belongs_to(process::Entity).from(proposal::Column::ProcessId).to(process::Column::Id).into();
@@ -99,44 +124,63 @@ async fn proposal_and_process_for_share<C: ConnectionTrait>(
                 .equals((process::Entity, process::Column::CurrentPhase)),
         )
         .to_owned();
-    let stmt = proposal::Entity::find_by_id(proposal_id)
+    let mut select = proposal::Entity::find_by_id(proposal_id)
         .join(JoinType::InnerJoin, to_process)
         .select_also(process::Entity)
-        .expr_as(Expr::SubQuery(None, Box::new(kind.into())), "current_phase_kind")
-        .lock_shared()
-        .build(db.get_database_backend());
-    let row = db.query_one_raw(stmt).await?.ok_or(Error::NotFound("proposal"))?;
-    let prop = proposal::Model::from_query_result(&row, SelectA.as_str())?;
-    let p = process::Model::from_query_result(&row, SelectB.as_str())?;
-    Ok((prop, p, row.try_get("", "current_phase_kind")?))
-}
-
-/// The actor's organisations that take part in the process, in one read.
-async fn voter_organizations<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    process_id: Uuid,
-) -> Result<Vec<organization::Model>> {
-    if actor.organization_ids.is_empty() {
-        return Ok(vec![]);
+        .expr_as(Expr::SubQuery(None, Box::new(kind.into())), "current_phase_kind");
+    QueryTrait::query(&mut select)
+        .join(
+            JoinType::LeftJoin,
+            participant::Entity,
+            Condition::all()
+                .add(
+                    Expr::col((participant::Entity, participant::Column::ProcessId))
+                        .equals((process::Entity, process::Column::Id)),
+                )
+                .add(
+                    Expr::col((participant::Entity, participant::Column::OrganizationId))
+                        .is_in(actor.organization_ids.iter().copied()),
+                ),
+        )
+        .join(
+            JoinType::LeftJoin,
+            organization::Entity,
+            Expr::col((organization::Entity, organization::Column::Id))
+                .equals((participant::Entity, participant::Column::OrganizationId)),
+        )
+        .expr_as(Expr::col((organization::Entity, organization::Column::Id)), Alias::new("org_id"))
+        .expr_as(Expr::col((organization::Entity, organization::Column::Name)), Alias::new("org_name"))
+        .expr_as(Expr::col((organization::Entity, organization::Column::Sector)), Alias::new("org_sector"))
+        .order_by((organization::Entity, organization::Column::Name), sea_orm::Order::Asc)
+        // Only the proposal and the process: the organisations' side of the outer join may be
+        // missing, and PostgreSQL locks no such side.
+        .lock_with_tables(LockType::Share, [proposal::Entity.into_iden(), process::Entity.into_iden()]);
+    let rows = db.query_all_raw(select.build(db.get_database_backend())).await?;
+    let first = rows.first().ok_or(Error::NotFound("proposal"))?;
+    let mut organizations = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: Option<Uuid> = row.try_get("", "org_id")?;
+        if let Some(id) = id {
+            organizations.push((id, row.try_get("", "org_name")?, row.try_get("", "org_sector")?));
+        }
     }
-    let participating = sea_orm::sea_query::Query::select()
-        .column(participant::Column::OrganizationId)
-        .from(participant::Entity)
-        .and_where(participant::Column::ProcessId.eq(process_id))
-        .to_owned();
-    Ok(organization::Entity::find()
-        .filter(organization::Column::Id.is_in(actor.organization_ids.iter().copied()))
-        .filter(organization::Column::Id.in_subquery(participating))
-        .order_by_asc(organization::Column::Name)
-        .all(db)
-        .await?)
+    Ok(VoteContext {
+        proposal: proposal::Model::from_query_result(first, SelectA.as_str())?,
+        process: process::Model::from_query_result(first, SelectB.as_str())?,
+        phase: first.try_get("", "current_phase_kind")?,
+        organizations,
+    })
 }
 
-/// Under PERSON eligibility: cancels the voter's pending "vote closing" reminder once they have
-/// voted on every open proposal of the process, decided and done in one statement.
-async fn settle_own_vote_closing<C: ConnectionTrait>(db: &C, p: &process::Model, voter: Uuid) -> Result<()> {
-    use sea_orm::sea_query::{ExprTrait as _, Query};
+/// Under PERSON eligibility, once the voter has voted on `proposal_id`: cancels their pending
+/// "vote closing" reminder when every other open proposal of the process has their vote too,
+/// decided and done in one statement. It does not look at `proposal_id`'s own vote, so it may
+/// run in the same statement as the upsert of that vote, which it could not see.
+fn settle_own_vote_closing(p: &process::Model, proposal_id: Uuid, voter: Uuid) -> UpdateStatement {
+    use sea_orm::{
+        QueryTrait as _,
+        sea_query::{ExprTrait as _, Query},
+    };
 
     use crate::notifications::entities::{NotificationStatus, notification};
     let voted = Query::select()
@@ -150,6 +194,7 @@ async fn settle_own_vote_closing<C: ConnectionTrait>(db: &C, p: &process::Model,
         .from(proposal::Entity)
         .and_where(proposal::Column::ProcessId.eq(p.id))
         .and_where(proposal::Column::Status.eq(ProposalStatus::InVote))
+        .and_where(proposal::Column::Id.ne(proposal_id))
         .and_where(Expr::exists(voted).not())
         .to_owned();
     notification::Entity::update_many()
@@ -157,9 +202,7 @@ async fn settle_own_vote_closing<C: ConnectionTrait>(db: &C, p: &process::Model,
         .filter(notification::Column::Status.eq(NotificationStatus::Pending))
         .filter(notification::Column::DedupeKey.starts_with(vote_closing_key(p.id, voter)))
         .filter(Expr::exists(still_open).not())
-        .exec(db)
-        .await?;
-    Ok(())
+        .into_query()
 }
 
 /// The actor's own vote on each proposal (their person's, or their organisation's).
