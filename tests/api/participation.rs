@@ -1218,7 +1218,27 @@ async fn closing_the_vote_early_cancels_its_reminders(b: Backend) {
     assert!(rows.iter().all(|n| n.status == NotificationStatus::Cancelled), "{rows:?}");
 }
 
-on_both_databases!(reminders_for_votes_and_replies, closing_the_vote_early_cancels_its_reminders);
+/// A reminder kept in the app (the person turned mail off) is settled by voting like one
+/// waiting to be mailed.
+async fn voting_settles_a_reminder_kept_in_the_app(b: Backend) {
+    let w = world(b).await;
+    let app = &w.app;
+    let civ = user_id(app, &w.civ).await;
+    let process = start(&w, "PERSON", false).await;
+    let p1 = id(&submit(&w, &w.civ, &process, json!({"kind": "ADD_FIELD_OF_ACTION", "title": "Digitales"})).await);
+    into_voting(&w, &process).await;
+    app.ok(Some(&w.civ), "mutation { setNotificationMailMode(mode: OFF) { mailMode } }", json!({})).await;
+    let status = |rows: Vec<notification::Model>| rows.into_iter().find(|n| n.recipient_id == civ).unwrap().status;
+    assert_eq!(status(outbox_rows(app, NotificationKind::VoteClosing).await), NotificationStatus::InAppOnly);
+    app.ok(Some(&w.civ), VOTE, json!({"p": p1, "c": "YES"})).await;
+    assert_eq!(status(outbox_rows(app, NotificationKind::VoteClosing).await), NotificationStatus::Cancelled);
+}
+
+on_both_databases!(
+    reminders_for_votes_and_replies,
+    closing_the_vote_early_cancels_its_reminders,
+    voting_settles_a_reminder_kept_in_the_app
+);
 
 /// Under ORGANIZATION eligibility the organisation's vote settles its members' reminders, but
 /// a member of two participating organisations keeps hers until both have voted.

@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, UpdateMany,
     sea_query::{Expr, LockBehavior, LockType, OnConflict},
 };
 use uuid::Uuid;
@@ -186,13 +186,22 @@ pub async fn cancel_pending<C: ConnectionTrait>(db: &C, dedupe_key_prefix: &str)
     if dedupe_key_prefix.is_empty() {
         return Err(Error::validation("dedupeKeyPrefix", "must not be empty"));
     }
-    let res = notification::Entity::update_many()
+    let res = cancel_unsent().filter(notification::Column::DedupeKey.starts_with(dedupe_key_prefix)).exec(db).await?;
+    Ok(res.rows_affected)
+}
+
+/// The person acted: the reminders with exactly these dedupe keys that are not sent yet
+/// (pending, or kept in the app) are cancelled. Whole keys are found through their unique
+/// index; callers add the condition under which the person is done.
+pub fn cancel_keys(keys: impl IntoIterator<Item = String>) -> UpdateMany<notification::Entity> {
+    cancel_unsent().filter(notification::Column::DedupeKey.is_in(keys))
+}
+
+/// Cancels what is not sent yet, of the rows the caller's filters leave.
+fn cancel_unsent() -> UpdateMany<notification::Entity> {
+    notification::Entity::update_many()
         .col_expr(notification::Column::Status, Expr::value(NotificationStatus::Cancelled))
         .filter(notification::Column::Status.is_in([NotificationStatus::Pending, NotificationStatus::InAppOnly]))
-        .filter(notification::Column::DedupeKey.starts_with(dedupe_key_prefix))
-        .exec(db)
-        .await?;
-    Ok(res.rows_affected)
 }
 
 // ---- reading ----------------------------------------------------------------------------

@@ -181,8 +181,8 @@ async fn settle_vote_closing<C: ConnectionTrait>(
                 .collect()
         }
     };
-    for user in done {
-        outbox::cancel_pending(txn, &vote_closing_key(p.id, user)).await?;
+    if !done.is_empty() {
+        outbox::cancel_keys(done.into_iter().map(|user| vote_closing_key(p.id, user))).exec(txn).await?;
     }
     Ok(())
 }

@@ -172,7 +172,7 @@ async fn vote_context_for_share<C: ConnectionTrait>(db: &C, proposal_id: Uuid, a
     })
 }
 
-/// Under PERSON eligibility, once the voter has voted on `proposal_id`: cancels their pending
+/// Under PERSON eligibility, once the voter has voted on `proposal_id`: cancels their unsent
 /// "vote closing" reminder when every other open proposal of the process has their vote too,
 /// decided and done in one statement. It does not look at `proposal_id`'s own vote, so it may
 /// run in the same statement as the upsert of that vote, which it could not see.
@@ -182,7 +182,6 @@ fn settle_own_vote_closing(p: &process::Model, proposal_id: Uuid, voter: Uuid) -
         sea_query::{ExprTrait as _, Query},
     };
 
-    use crate::notifications::entities::{NotificationStatus, notification};
     let voted = Query::select()
         .expr(Expr::val(1))
         .from(vote::Entity)
@@ -197,12 +196,7 @@ fn settle_own_vote_closing(p: &process::Model, proposal_id: Uuid, voter: Uuid) -
         .and_where(proposal::Column::Id.ne(proposal_id))
         .and_where(Expr::exists(voted).not())
         .to_owned();
-    notification::Entity::update_many()
-        .col_expr(notification::Column::Status, Expr::value(NotificationStatus::Cancelled))
-        .filter(notification::Column::Status.eq(NotificationStatus::Pending))
-        .filter(notification::Column::DedupeKey.starts_with(vote_closing_key(p.id, voter)))
-        .filter(Expr::exists(still_open).not())
-        .into_query()
+    outbox::cancel_keys([vote_closing_key(p.id, voter)]).filter(Expr::exists(still_open).not()).into_query()
 }
 
 /// The actor's own vote on each proposal (their person's, or their organisation's).
