@@ -39,6 +39,9 @@ pub struct Leitbild {
     pub created_at: DateTime<Utc>,
     #[graphql(skip)]
     pub based_on_id: Option<Uuid>,
+    /// The edition it was copied from, when read in the same statement (see [`LeitbildById`]).
+    #[graphql(skip)]
+    pub based_on: Option<Arc<Leitbild>>,
 }
 
 impl From<leitbild::Model> for Leitbild {
@@ -52,6 +55,7 @@ impl From<leitbild::Model> for Leitbild {
             resolution_reference: m.resolution_reference,
             created_at: m.created_at,
             based_on_id: m.based_on_id,
+            based_on: None,
         }
     }
 }
@@ -59,9 +63,12 @@ impl From<leitbild::Model> for Leitbild {
 #[ComplexObject]
 impl Leitbild {
     /// The adopted edition this draft was copied from.
-    async fn based_on(&self, ctx: &Context<'_>) -> Result<Option<Leitbild>> {
+    async fn based_on(&self, ctx: &Context<'_>) -> Result<Option<Arc<Leitbild>>> {
+        if let Some(known) = &self.based_on {
+            return Ok(Some(known.clone()));
+        }
         match self.based_on_id {
-            Some(id) => Ok(loader(ctx).load_one(LeitbildById(id)).await?),
+            Some(id) => Ok(loader(ctx).load_one(LeitbildById(id)).await?.map(Arc::new)),
             None => Ok(None),
         }
     }
@@ -280,13 +287,35 @@ impl Loader<LeitbildById> for LeitbildLoader {
     type Value = Leitbild;
     type Error = Arc<Error>;
 
+    /// The editions with, from the same statement, the editions they were copied from
+    /// attached: a draft's page shows what it is based on, and `basedOn` then costs nothing.
     async fn load(&self, keys: &[LeitbildById]) -> Result<HashMap<LeitbildById, Leitbild>, Self::Error> {
-        let rows = leitbild::Entity::find()
-            .filter(leitbild::Column::Id.is_in(keys.iter().map(|k| k.0)))
+        use sea_orm::{Condition, sea_query::Query};
+        let ids = || keys.iter().map(|k| k.0);
+        let predecessors = Query::select()
+            .column(leitbild::Column::BasedOnId)
+            .from(leitbild::Entity)
+            .and_where(leitbild::Column::Id.is_in(ids()))
+            .to_owned();
+        let rows: HashMap<Uuid, Arc<Leitbild>> = leitbild::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(leitbild::Column::Id.is_in(ids()))
+                    .add(leitbild::Column::Id.in_subquery(predecessors)),
+            )
             .all(&self.0)
             .await
-            .map_err(db_err)?;
-        Ok(rows.into_iter().map(|m| (LeitbildById(m.id), m.into())).collect())
+            .map_err(db_err)?
+            .into_iter()
+            .map(|m| (m.id, Arc::new(Leitbild::from(m))))
+            .collect();
+        Ok(ids()
+            .filter_map(|id| {
+                let edition = rows.get(&id)?;
+                let based_on = edition.based_on_id.and_then(|b| rows.get(&b).cloned());
+                Some((LeitbildById(id), Leitbild { based_on, ..Leitbild::clone(edition) }))
+            })
+            .collect())
     }
 }
 
