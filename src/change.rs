@@ -88,7 +88,9 @@ impl Change {
             };
             let mut insert = audit::insert_statement(now, e.actor, entry);
             if i + 1 == last && !announce.is_empty() {
-                insert.returning(Query::returning().exprs(announce.drain(..).map(crate::live::notify_expr)));
+                // PostgreSQL returns at most 1,664 columns; more events take the loop below.
+                let carried = announce.drain(..announce.len().min(1_000));
+                insert.returning(Query::returning().exprs(carried.map(crate::live::notify_expr)));
             }
             txn.execute(&insert).await?;
         }

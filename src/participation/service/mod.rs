@@ -103,13 +103,13 @@ async fn enqueue_vote_closing<C: ConnectionTrait>(
     outbox::enqueue_many(txn, mails, now).await
 }
 
-/// After a vote: those who (or whose organisation) have now voted on every open proposal no
-/// longer get the reminder. Looks only at the voter, so that a vote costs the same however many
-/// take part.
-async fn settle_vote_closing<C: ConnectionTrait>(
+/// Under ORGANIZATION eligibility, after the organisation's vote: once it has voted on every
+/// open proposal, its members no longer get the reminder, except a member of another
+/// participating organisation that has not. Looks only at the organisation and its members, so
+/// that a vote costs the same however many take part.
+async fn settle_organization_vote_closing<C: ConnectionTrait>(
     txn: &C,
     p: &process::Model,
-    actor: &Actor,
     organization_id: Uuid,
 ) -> Result<()> {
     let open: Vec<Uuid> = proposal::Entity::find()
@@ -120,69 +120,54 @@ async fn settle_vote_closing<C: ConnectionTrait>(
         .into_tuple()
         .all(txn)
         .await?;
-    // (voter, proposal) pairs of the given voters on the open proposals.
-    let votes_of = |voters: Vec<Uuid>| {
-        vote::Entity::find()
+    // How many of the open proposals each of the given voters has voted on.
+    let counts = |voters: Vec<Uuid>| async {
+        let pairs: Vec<(Uuid, Uuid)> = vote::Entity::find()
             .select_only()
             .column(vote::Column::VoterId)
             .column(vote::Column::ProposalId)
             .filter(vote::Column::ProposalId.is_in(open.iter().copied()))
             .filter(vote::Column::VoterId.is_in(voters))
-            .into_tuple::<(Uuid, Uuid)>()
+            .into_tuple()
             .all(txn)
-    };
-    let counts = |pairs: Vec<(Uuid, Uuid)>| {
+            .await?;
         let mut n: HashMap<Uuid, usize> = HashMap::new();
         for (voter, _) in pairs {
             *n.entry(voter).or_default() += 1;
         }
-        n
+        Ok::<_, Error>(n)
     };
-    let done: Vec<Uuid> = match p.eligibility {
-        Eligibility::Person => {
-            let n = counts(votes_of(vec![actor.user_id]).await?);
-            if n.get(&actor.user_id).copied().unwrap_or(0) < open.len() {
-                return Ok(());
-            }
-            vec![actor.user_id]
-        }
-        Eligibility::Organization => {
-            let n = counts(votes_of(vec![organization_id]).await?);
-            if n.get(&organization_id).copied().unwrap_or(0) < open.len() {
-                return Ok(());
-            }
-            // A member of several participating organisations keeps the reminder while any of
-            // them has not voted on everything.
-            let members: Vec<Uuid> = membership::Entity::find()
-                .filter(membership::Column::OrganizationId.eq(organization_id))
-                .all(txn)
-                .await?
-                .into_iter()
-                .map(|m| m.user_id)
-                .collect();
-            let participants: HashSet<Uuid> = participants_of(txn, p.id).await?.into_iter().collect();
-            let theirs: Vec<membership::Model> = membership::Entity::find()
-                .filter(membership::Column::UserId.is_in(members.iter().copied()))
-                .all(txn)
-                .await?
-                .into_iter()
-                .filter(|m| participants.contains(&m.organization_id))
-                .collect();
-            let orgs: HashSet<Uuid> = theirs.iter().map(|m| m.organization_id).collect();
-            let n = counts(votes_of(orgs.into_iter().collect()).await?);
-            members
-                .into_iter()
-                .filter(|u| {
-                    theirs
-                        .iter()
-                        .filter(|m| m.user_id == *u)
-                        .all(|m| n.get(&m.organization_id).copied().unwrap_or(0) >= open.len())
-                })
-                .collect()
-        }
-    };
+    if counts(vec![organization_id]).await?.get(&organization_id).copied().unwrap_or(0) < open.len() {
+        return Ok(());
+    }
+    let members: Vec<Uuid> = membership::Entity::find()
+        .filter(membership::Column::OrganizationId.eq(organization_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    let participants: HashSet<Uuid> = participants_of(txn, p.id).await?.into_iter().collect();
+    let theirs: Vec<membership::Model> = membership::Entity::find()
+        .filter(membership::Column::UserId.is_in(members.iter().copied()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .filter(|m| participants.contains(&m.organization_id))
+        .collect();
+    let n = counts(theirs.iter().map(|m| m.organization_id).collect::<HashSet<_>>().into_iter().collect()).await?;
+    let done: Vec<String> = members
+        .into_iter()
+        .filter(|u| {
+            theirs
+                .iter()
+                .filter(|m| m.user_id == *u)
+                .all(|m| n.get(&m.organization_id).copied().unwrap_or(0) >= open.len())
+        })
+        .map(|user| vote_closing_key(p.id, user))
+        .collect();
     if !done.is_empty() {
-        outbox::cancel_keys(done.into_iter().map(|user| vote_closing_key(p.id, user))).exec(txn).await?;
+        outbox::cancel_keys(done).exec(txn).await?;
     }
     Ok(())
 }

@@ -12,8 +12,10 @@ use crate::change::Change;
 /// Hot under a closing vote (hundreds at once), so it costs few statements: one share-locked
 /// read of the proposal, its process, the kind of the current phase and the voter's
 /// participating organisations (a phase change waits for the votes in flight and they for it);
-/// the upsert answering its row, which on PostgreSQL also settles the voter's reminder; and the
-/// audit row, which on PostgreSQL also announces the new tally.
+/// the upsert answering its row, which under PERSON eligibility on PostgreSQL also settles the
+/// voter's reminder (SQLite runs it on its own; under ORGANIZATION the members' reminders are
+/// settled in a few reads and one update once the organisation has voted on everything); and
+/// the audit row, which on PostgreSQL also announces the new tally.
 pub async fn cast_vote(
     state: &AppState,
     actor: &Actor,
@@ -65,20 +67,23 @@ pub async fn cast_vote(
     // now), so on PostgreSQL it rides with the upsert as a data-modifying WITH; SQLite has none.
     let settle =
         (p.eligibility == Eligibility::Person).then(|| settle_own_vote_closing(&p, proposal_id, actor.user_id));
-    let postgres = txn.get_database_backend() == sea_orm::DbBackend::Postgres;
-    if let Some(update) = settle.clone().filter(|_| postgres) {
-        use sea_orm::{
-            QueryTrait as _,
-            sea_query::{CommonTableExpression, WithClause},
-        };
-        let cte = CommonTableExpression::new().query(update).table_name("settled_reminder").to_owned();
-        upsert.query().with_cte(WithClause::new().cte(cte).to_owned());
-    } else if let Some(update) = settle {
-        txn.execute(&update).await?;
+    match settle {
+        Some(update) if txn.get_database_backend() == sea_orm::DbBackend::Postgres => {
+            use sea_orm::{
+                QueryTrait as _,
+                sea_query::{CommonTableExpression, WithClause},
+            };
+            let cte = CommonTableExpression::new().query(update).table_name("settled_reminder").to_owned();
+            upsert.query().with_cte(WithClause::new().cte(cte).to_owned());
+        }
+        Some(update) => {
+            txn.execute(&update).await?;
+        }
+        None => {}
     }
     let saved = upsert.exec_with_returning(&txn).await?;
     if p.eligibility == Eligibility::Organization {
-        settle_vote_closing(&txn, &p, actor, ballot.organization_id).await?;
+        settle_organization_vote_closing(&txn, &p, ballot.organization_id).await?;
     }
     txn.audit(
         Some(actor.user_id),
@@ -152,8 +157,8 @@ async fn vote_context_for_share<C: ConnectionTrait>(db: &C, proposal_id: Uuid, a
         .expr_as(Expr::col((organization::Entity, organization::Column::Name)), Alias::new("org_name"))
         .expr_as(Expr::col((organization::Entity, organization::Column::Sector)), Alias::new("org_sector"))
         .order_by((organization::Entity, organization::Column::Name), sea_orm::Order::Asc)
-        // Only the proposal and the process: the organisations' side of the outer join may be
-        // missing, and PostgreSQL locks no such side.
+        // Only the proposal and the process: PostgreSQL refuses a bare FOR SHARE on an outer
+        // join's nullable side, and the organisations need no lock.
         .lock_with_tables(LockType::Share, [proposal::Entity.into_iden(), process::Entity.into_iden()]);
     let rows = db.query_all_raw(select.build(db.get_database_backend())).await?;
     let first = rows.first().ok_or(Error::NotFound("proposal"))?;
