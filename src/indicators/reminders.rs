@@ -54,19 +54,6 @@ pub fn review_key(indicator_id: Uuid, next_review: DateTime<Utc>, recipient: Uui
 /// A parsed reminder key of this area: (kind, entity id, round or date).
 type KeyParts<'a> = (&'a str, Uuid, &'a str);
 
-/// The indicators' answer to the outbox's question whether a reminder is still owed.
-pub struct OwedReminders;
-
-impl crate::notifications::service::OwedCheck for OwedReminders {
-    fn still_owed_many<C: ConnectionTrait>(
-        &self,
-        db: &C,
-        keys: &[&str],
-    ) -> impl std::future::Future<Output = Result<HashMap<String, bool>>> + Send {
-        still_owed_many(db, keys)
-    }
-}
-
 /// Whether each reminder is still owed right before it is sent (two queries for any number of
 /// keys): the delivery is still open in the same round, the review still due on the same date.
 /// Keys of other areas are owed.

@@ -1,6 +1,9 @@
 //! Scheduled work: one pure step `run_due(state, now)` and the small loop that calls it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
 use tokio::task::JoinHandle;
 
 use crate::{accounts, error::Result, indicators, notifications, participation, state::AppState};
@@ -25,10 +28,26 @@ pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> Result<StepReport>
     let phases_advanced = participation::service::advance_due(state, now).await?;
     // Reminders are enqueued before sending, so that those due now go out in this same pass.
     let reminders = indicators::reminders::run(state, now).await?;
-    let digests = notifications::service::build_digests(state, now, &indicators::reminders::OwedReminders).await?;
-    let mail = notifications::service::send_due(state, now, &indicators::reminders::OwedReminders).await?;
+    let digests = notifications::service::build_digests(state, now, &Owed).await?;
+    let mail = notifications::service::send_due(state, now, &Owed).await?;
     notifications::service::refresh_metrics(state, now).await?;
     Ok(StepReport { sessions_purged, phases_advanced, reminders, digests, mail })
+}
+
+/// The areas' answer to the outbox's question whether a reminder is still owed right before it
+/// goes out: owed unless an area that knows its key says otherwise.
+pub struct Owed;
+
+impl notifications::service::OwedCheck for Owed {
+    async fn still_owed_many<C: ConnectionTrait>(&self, db: &C, keys: &[&str]) -> Result<HashMap<String, bool>> {
+        let mut owed = indicators::reminders::still_owed_many(db, keys).await?;
+        for (key, still) in participation::service::vote_closing_still_owed(db, keys).await? {
+            if !still {
+                owed.insert(key, false);
+            }
+        }
+        Ok(owed)
+    }
 }
 
 /// One pass as the loop runs it: [`run_due`] at the clock's time, its success recorded for

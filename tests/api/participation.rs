@@ -1234,10 +1234,37 @@ async fn voting_settles_a_reminder_kept_in_the_app(b: Backend) {
     assert_eq!(status(outbox_rows(app, NotificationKind::VoteClosing).await), NotificationStatus::Cancelled);
 }
 
+/// A reminder goes out only to someone who still has something to vote on: one who left their
+/// organisation after the vote opened is no longer eligible and is not told their vote is missing.
+async fn a_due_reminder_is_checked_before_it_goes_out(b: Backend) {
+    let w = world(b).await;
+    let app = &w.app;
+    let (adm, pol, civ) = (user_id(app, &w.adm).await, user_id(app, &w.pol).await, user_id(app, &w.civ).await);
+    let process = start(&w, "PERSON", false).await;
+    submit(&w, &w.civ, &process, json!({"kind": "ADD_FIELD_OF_ACTION", "title": "Digitales"})).await;
+    app.clock.advance(Duration::days(7));
+    run_due(&app.state, app.clock.now()).await.unwrap();
+    assert_eq!(outbox_rows(app, NotificationKind::VoteClosing).await.len(), 3);
+    app.ok(
+        Some(&w.admin),
+        "mutation($id: UUID!) { updateUser(id: $id, input: {organizationIds: []}) { id } }",
+        json!({"id": civ}),
+    )
+    .await;
+    app.clock.advance(Duration::days(5));
+    let sent = run_due(&app.state, app.clock.now()).await.unwrap();
+    assert_eq!(sent.mail.sent, 2, "{sent:?}");
+    let rows = outbox_rows(app, NotificationKind::VoteClosing).await;
+    let status = |who| rows.iter().find(|n| n.recipient_id == who).unwrap().status;
+    assert_eq!((status(adm), status(pol)), (NotificationStatus::Sent, NotificationStatus::Sent));
+    assert_eq!(status(civ), NotificationStatus::Cancelled);
+}
+
 on_both_databases!(
     reminders_for_votes_and_replies,
     closing_the_vote_early_cancels_its_reminders,
-    voting_settles_a_reminder_kept_in_the_app
+    voting_settles_a_reminder_kept_in_the_app,
+    a_due_reminder_is_checked_before_it_goes_out
 );
 
 /// Under ORGANIZATION eligibility the organisation's vote settles its members' reminders, but

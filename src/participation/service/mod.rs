@@ -55,6 +55,41 @@ fn vote_closing_key(process_id: Uuid, user_id: Uuid) -> String {
     format!("{VOTE_CLOSING_KEY}:{process_id}:{user_id}")
 }
 
+/// The process and the person of a "vote closing" reminder's key; `None` for other keys.
+fn parse_vote_closing_key(key: &str) -> Option<(Uuid, Uuid)> {
+    let (process, user) = key.strip_prefix(VOTE_CLOSING_KEY)?.strip_prefix(':')?.split_once(':')?;
+    Some((process.parse().ok()?, user.parse().ok()?))
+}
+
+/// Whether each "vote closing" reminder is still owed right before it goes out: its recipient
+/// may still vote on an open proposal of the process. The settlement at each vote misses what
+/// happens otherwise (a person who left their organisation, two votes of one person landing at
+/// once), and nobody should be told their vote is missing when it is not. One look at each
+/// process's pending voters; keys of other areas are owed.
+pub async fn vote_closing_still_owed<C: ConnectionTrait>(db: &C, keys: &[&str]) -> Result<HashMap<String, bool>> {
+    let mut out = HashMap::with_capacity(keys.len());
+    let mut by_process: HashMap<Uuid, Vec<(&str, Uuid)>> = HashMap::new();
+    for key in keys {
+        match parse_vote_closing_key(key) {
+            Some((process, user)) => by_process.entry(process).or_default().push((key, user)),
+            None => {
+                out.insert(key.to_string(), true);
+            }
+        }
+    }
+    for (process, waiting) in by_process {
+        let pending = match pending_voters(db, process).await {
+            Ok(pending) => pending,
+            Err(Error::NotFound(_)) => HashMap::new(),
+            Err(e) => return Err(e),
+        };
+        for (key, user) in waiting {
+            out.insert(key.to_string(), pending.contains_key(&user));
+        }
+    }
+    Ok(out)
+}
+
 /// A time as German readers expect it: Berlin local time.
 pub fn german_time(t: DateTime<Utc>) -> String {
     t.with_timezone(&chrono_tz::Europe::Berlin).format("%d.%m.%Y, %H:%M Uhr").to_string()
@@ -272,4 +307,18 @@ pub async fn current_phase<C: ConnectionTrait>(db: &C, p: &process::Model) -> Re
 
 pub fn rule_of(p: &process::Model) -> VotingRule {
     VotingRule { quorum: p.quorum, threshold: p.threshold, sector_majority: p.sector_majority }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vote_closing_keys_parse_back() {
+        let (process, user) = (Uuid::now_v7(), Uuid::now_v7());
+        assert_eq!(parse_vote_closing_key(&vote_closing_key(process, user)), Some((process, user)));
+        assert_eq!(parse_vote_closing_key(&format!("{VOTE_CLOSING_KEY}:{process}:")), None);
+        assert_eq!(parse_vote_closing_key(&format!("delivery:{process}:e1:{user}")), None);
+        assert_eq!(parse_vote_closing_key("vote-closing-x:1:2"), None);
+    }
 }
