@@ -65,7 +65,7 @@ fn parse_vote_closing_key(key: &str) -> Option<(Uuid, Uuid)> {
 /// may still vote on an open proposal of the process. The settlement at each vote misses what
 /// happens otherwise (a person who left their organisation, two votes of one person landing at
 /// once), and nobody should be told their vote is missing when it is not. One look at each
-/// process's pending voters; keys of other areas are owed.
+/// process's pending voters among the batch's recipients; keys of other areas are owed.
 pub async fn vote_closing_still_owed<C: ConnectionTrait>(db: &C, keys: &[&str]) -> Result<HashMap<String, bool>> {
     let mut out = HashMap::with_capacity(keys.len());
     let mut by_process: HashMap<Uuid, Vec<(&str, Uuid)>> = HashMap::new();
@@ -78,7 +78,8 @@ pub async fn vote_closing_still_owed<C: ConnectionTrait>(db: &C, keys: &[&str]) 
         }
     }
     for (process, waiting) in by_process {
-        let pending = match pending_voters(db, process).await {
+        let people: Vec<Uuid> = waiting.iter().map(|(_, user)| *user).collect();
+        let pending = match pending_voters_among(db, process, Some(&people)).await {
             Ok(pending) => pending,
             Err(Error::NotFound(_)) => HashMap::new(),
             Err(e) => return Err(e),

@@ -344,6 +344,16 @@ pub(super) async fn eligible_counts<C: ConnectionTrait>(
 /// proposals they have not voted on: the recipients of the "vote closing" reminder. Under
 /// ORGANIZATION eligibility, every member of an organisation that has not voted.
 pub async fn pending_voters<C: ConnectionTrait>(db: &C, process_id: Uuid) -> Result<HashMap<Uuid, Vec<Uuid>>> {
+    pending_voters_among(db, process_id, None).await
+}
+
+/// [`pending_voters`], looking only at the people in `among` when given: the check before a
+/// batch of reminders goes out reads the batch's recipients, not every member again.
+pub(super) async fn pending_voters_among<C: ConnectionTrait>(
+    db: &C,
+    process_id: Uuid,
+    among: Option<&[Uuid]>,
+) -> Result<HashMap<Uuid, Vec<Uuid>>> {
     let p = process_by_id(db, process_id).await?;
     let open: Vec<Uuid> = proposal::Entity::find()
         .select_only()
@@ -357,7 +367,11 @@ pub async fn pending_voters<C: ConnectionTrait>(db: &C, process_id: Uuid) -> Res
         return Ok(HashMap::new());
     }
     let orgs = participants_of(db, process_id).await?;
-    let members = membership::Entity::find().filter(membership::Column::OrganizationId.is_in(orgs)).all(db).await?;
+    let mut members = membership::Entity::find().filter(membership::Column::OrganizationId.is_in(orgs));
+    if let Some(people) = among {
+        members = members.filter(membership::Column::UserId.is_in(people.iter().copied()));
+    }
+    let members = members.all(db).await?;
     let active: HashSet<Uuid> = user::Entity::find()
         .select_only()
         .column(user::Column::Id)
