@@ -42,6 +42,33 @@ async fn one_round_trip_per_statement_on_postgresql() {
     }
 }
 
+/// PostgreSQL only: one request after another runs on the connection used last, although
+/// eight requests at once opened more. sqlx queued idle connections first in, first out, so
+/// consecutive statements went to every connection in turn, each to a backend whose caches had
+/// gone cold (vendor/README.md).
+#[tokio::test]
+async fn statements_one_after_another_keep_to_one_connection() {
+    let cluster = pg::cluster();
+    let relay = Relay::start(cluster.port).await;
+    let app = TestApp::start_with(Backend::Postgres, |c| {
+        c.database_url = c.database_url.replace(&format!(":{}/", cluster.port), &format!(":{}/", relay.port));
+    })
+    .await;
+    let admin = app.admin().await;
+    let lb = seeded_edition(&app, &admin, 2028, 3, 2).await;
+    const Q: &str = "query($id: UUID!) { leitbild(id: $id) { title fieldsOfAction { title goals { title } } } }";
+    let runs = (0..8).map(|_| app.ok(Some(&admin), Q, json!({"id": lb})));
+    futures_util::future::join_all(runs).await;
+    let opened = relay.executing_per_connection();
+    assert!(opened.len() >= 3, "eight at once opened only {} connections", opened.len());
+    for _ in 0..10 {
+        app.ok(Some(&admin), Q, json!({"id": lb})).await;
+    }
+    let after = relay.executing_per_connection();
+    let used: Vec<usize> = (0..after.len()).filter(|&i| after[i] > opened.get(i).copied().unwrap_or(0)).collect();
+    assert_eq!(used.len(), 1, "ten requests one after another ran on connections {used:?}: {opened:?} → {after:?}");
+}
+
 /// A database of its own behind a relay, and a pool of one connection to it through the relay:
 /// whatever a cancelled call leaves behind meets the next call.
 async fn one_connection_pool() -> (Relay, DatabaseConnection) {

@@ -27,6 +27,7 @@ pub struct Relay {
     pub port: u16,
     trips: Arc<Mutex<RoundTrips>>,
     queries: Arc<Mutex<Vec<String>>>,
+    per_connection: Arc<Mutex<Vec<u64>>>,
 }
 
 impl Relay {
@@ -34,8 +35,13 @@ impl Relay {
     pub async fn start(upstream: u16) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        let (trips, queries) = (Arc::default(), Arc::default());
-        let seen = Seen { trips: Arc::clone(&trips), queries: Arc::clone(&queries) };
+        let (trips, queries, per_connection) = (Arc::default(), Arc::default(), Arc::default());
+        let seen = Seen {
+            trips: Arc::clone(&trips),
+            queries: Arc::clone(&queries),
+            per_connection: Arc::clone(&per_connection),
+            connection: 0,
+        };
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let server = TcpStream::connect(("127.0.0.1", upstream)).await.unwrap();
@@ -43,10 +49,21 @@ impl Relay {
                 // the first until PostgreSQL's delayed ACK.
                 client.set_nodelay(true).unwrap();
                 server.set_nodelay(true).unwrap();
-                tokio::spawn(relay(client, server, seen.clone()));
+                let mut seen = seen.clone();
+                seen.connection = {
+                    let mut per_connection = seen.per_connection.lock().unwrap();
+                    per_connection.push(0);
+                    per_connection.len() - 1
+                };
+                tokio::spawn(relay(client, server, seen));
             }
         });
-        Self { port, trips, queries }
+        Self { port, trips, queries, per_connection }
+    }
+
+    /// The round trips that ran a statement, per connection in the order they were opened.
+    pub fn executing_per_connection(&self) -> Vec<u64> {
+        self.per_connection.lock().unwrap().clone()
     }
 
     pub fn round_trips(&self) -> RoundTrips {
@@ -63,6 +80,16 @@ impl Relay {
 struct Seen {
     trips: Arc<Mutex<RoundTrips>>,
     queries: Arc<Mutex<Vec<String>>>,
+    per_connection: Arc<Mutex<Vec<u64>>>,
+    /// This relay connection's place in `per_connection`.
+    connection: usize,
+}
+
+impl Seen {
+    fn executed(&self) {
+        self.trips.lock().unwrap().executing += 1;
+        self.per_connection.lock().unwrap()[self.connection] += 1;
+    }
 }
 
 async fn relay(client: TcpStream, server: TcpStream, seen: Seen) {
@@ -91,16 +118,15 @@ async fn relay(client: TcpStream, server: TcpStream, seen: Seen) {
         } else {
             match message[0] {
                 b'S' => {
-                    let mut t = seen.trips.lock().unwrap();
                     match (pending.contains(&b'E'), pending.contains(&b'P')) {
-                        (true, _) => t.executing += 1,
-                        (false, true) => t.preparing += 1,
-                        (false, false) => t.empty += 1,
+                        (true, _) => seen.executed(),
+                        (false, true) => seen.trips.lock().unwrap().preparing += 1,
+                        (false, false) => seen.trips.lock().unwrap().empty += 1,
                     }
                     pending.clear();
                 }
                 b'Q' => {
-                    seen.trips.lock().unwrap().executing += 1;
+                    seen.executed();
                     let text = String::from_utf8_lossy(&message[5..]).trim_end_matches('\0').to_string();
                     seen.queries.lock().unwrap().push(text);
                 }

@@ -4,15 +4,15 @@ use crate::connection::Connection;
 use crate::database::Database;
 use crate::error::Error;
 use crate::pool::{deadline_as_timeout, CloseEvent, Pool, PoolOptions};
-use crossbeam_queue::ArrayQueue;
 
 use crate::sync::{AsyncSemaphore, AsyncSemaphoreReleaser};
 
 use std::cmp;
+use std::collections::VecDeque;
 use std::future::{self, Future};
 use std::pin::pin;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::task::Poll;
 
 use crate::logger::private_level_filter_to_trace_level;
@@ -24,7 +24,11 @@ use tracing::Level;
 
 pub(crate) struct PoolInner<DB: Database> {
     pub(super) connect_options: RwLock<Arc<<DB::Connection as Connection>::Options>>,
-    pub(super) idle_conns: ArrayQueue<Idle<DB>>,
+    // teilhabe patch (see vendor/README.md): idle connections as a stack, the one released last
+    // at the back. A statement takes the connection used last, whose backend is still warm; the
+    // others stay idle until a burst needs them, or the idle timeout closes them. The FIFO queue
+    // handed consecutive statements to every connection in turn.
+    idle_conns: Mutex<VecDeque<Idle<DB>>>,
     pub(super) semaphore: AsyncSemaphore,
     pub(super) size: AtomicU32,
     pub(super) num_idle: AtomicUsize,
@@ -53,7 +57,7 @@ impl<DB: Database> PoolInner<DB> {
 
         let pool = Self {
             connect_options: RwLock::new(Arc::new(connect_options)),
-            idle_conns: ArrayQueue::new(capacity),
+            idle_conns: Mutex::new(VecDeque::with_capacity(capacity)),
             semaphore: AsyncSemaphore::new(options.fair, semaphore_capacity),
             size: AtomicU32::new(0),
             num_idle: AtomicUsize::new(0),
@@ -69,6 +73,12 @@ impl<DB: Database> PoolInner<DB> {
         spawn_maintenance_tasks(&pool);
 
         pool
+    }
+
+    /// teilhabe patch: the idle stack. Nothing panics while holding it, and it is never held
+    /// across an await.
+    fn idle(&self) -> MutexGuard<'_, VecDeque<Idle<DB>>> {
+        self.idle_conns.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(super) fn size(&self) -> u32 {
@@ -109,7 +119,9 @@ impl<DB: Database> PoolInner<DB> {
 
             let _permits = self.semaphore.acquire(permits_to_acquire).await;
 
-            while let Some(idle) = self.idle_conns.pop() {
+            loop {
+                let next = self.idle().pop_back();
+                let Some(idle) = next else { break };
                 let _ = idle.live.raw.close().await;
             }
 
@@ -193,7 +205,8 @@ impl<DB: Database> PoolInner<DB> {
         self: &'a Arc<Self>,
         permit: AsyncSemaphoreReleaser<'a>,
     ) -> Result<Floating<DB, Idle<DB>>, AsyncSemaphoreReleaser<'a>> {
-        if let Some(idle) = self.idle_conns.pop() {
+        let popped = self.idle().pop_back();
+        if let Some(idle) = popped {
             self.num_idle.fetch_sub(1, Ordering::AcqRel);
             Ok(Floating::from_idle(idle, (*self).clone(), permit))
         } else {
@@ -206,8 +219,13 @@ impl<DB: Database> PoolInner<DB> {
 
         let Floating { inner: idle, guard } = floating.into_idle();
 
-        if self.idle_conns.push(idle).is_err() {
-            panic!("BUG: connection queue overflow in release()");
+        {
+            let mut idle_conns = self.idle();
+            if idle_conns.len() >= self.options.max_connections as usize {
+                drop(idle_conns);
+                panic!("BUG: connection queue overflow in release()");
+            }
+            idle_conns.push_back(idle);
         }
 
         // NOTE: we need to make sure we drop the permit *after* we push to the idle queue
@@ -215,6 +233,31 @@ impl<DB: Database> PoolInner<DB> {
         guard.release_permit();
 
         self.num_idle.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// teilhabe patch: takes out an idle connection beyond its idle timeout or its max lifetime,
+    /// leaving the others in their places with their idle times. The reaper took every idle
+    /// connection out and put it back, which on a stack would see only the top one, and put
+    /// back resets the idle time.
+    fn try_acquire_expired(self: &Arc<Self>) -> Option<Floating<DB, Idle<DB>>> {
+        if self.is_closed() {
+            return None;
+        }
+
+        let permit = self.semaphore.try_acquire(1)?;
+
+        let expired = {
+            let mut idle_conns = self.idle();
+            idle_conns
+                .iter()
+                .position(|idle| {
+                    is_beyond_idle_timeout(idle, &self.options)
+                        || is_beyond_max_lifetime(idle, &self.options)
+                })
+                .and_then(|at| idle_conns.remove(at))
+        }?;
+        self.num_idle.fetch_sub(1, Ordering::AcqRel);
+        Some(Floating::from_idle(expired, (*self).clone(), permit))
     }
 
     /// Try to atomically increment the pool size for a new connection.
@@ -541,21 +584,13 @@ fn spawn_maintenance_tasks<DB: Database>(pool: &Arc<PoolInner<DB>>) {
 
                     let next_run = Instant::now() + period;
 
-                    // Go over all idle connections, check for idleness and lifetime,
-                    // and if we have fewer than min_connections after reaping a connection,
-                    // open a new one immediately. Note that other connections may be popped from
-                    // the queue in the meantime - that's fine, there is no harm in checking more
-                    for _ in 0..pool.num_idle() {
-                        if let Some(conn) = pool.try_acquire() {
-                            if is_beyond_idle_timeout(&conn, &pool.options)
-                                || is_beyond_max_lifetime(&conn, &pool.options)
-                            {
-                                let _ = conn.close().await;
-                                pool.min_connections_maintenance(Some(next_run)).await;
-                            } else {
-                                pool.release(conn.into_live());
-                            }
-                        }
+                    // Close the idle connections beyond their idle timeout or lifetime, and
+                    // if we have fewer than min_connections after reaping a connection,
+                    // open a new one immediately. Each pass takes one out, so the loop ends
+                    // after at most as many passes as there are idle connections.
+                    while let Some(conn) = pool.try_acquire_expired() {
+                        let _ = conn.close().await;
+                        pool.min_connections_maintenance(Some(next_run)).await;
                     }
 
                     // Don't hold a reference to the pool while sleeping.
