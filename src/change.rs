@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, Statement,
-    TransactionTrait, sea_query::Query,
+    TransactionTrait,
+    sea_query::{CommonTableExpression, InsertStatement, Query},
 };
 use uuid::Uuid;
 
@@ -69,6 +70,28 @@ impl Change {
         self.mails.push(mail);
     }
 
+    /// On PostgreSQL, hands over the audit rows recorded so far, the last one carrying the
+    /// announcement of the live events, as data-modifying `WITH` queries for the statement the
+    /// mutation sends next: a hot mutation (a vote) saves their round trip. The caller must run
+    /// that statement in this change; it fails with them. SQLite has no data-modifying `WITH`:
+    /// there it hands over nothing and the commit writes them.
+    pub fn audit_as_with(&mut self) -> Vec<CommonTableExpression> {
+        if self.txn.get_database_backend() != DbBackend::Postgres || self.events.is_empty() {
+            return Vec::new();
+        }
+        let mut announce = self.live.as_mut().map(|(_, announced)| std::mem::take(announced)).unwrap_or_default();
+        let statements = audit_statements(self.now, std::mem::take(&mut self.events), &mut announce);
+        // What the last row could not carry is announced at the commit.
+        if let Some((_, announced)) = self.live.as_mut() {
+            *announced = announce;
+        }
+        statements
+            .into_iter()
+            .enumerate()
+            .map(|(i, insert)| CommonTableExpression::new().query(insert).table_name(format!("audit_{i}")).to_owned())
+            .collect()
+    }
+
     /// Writes the audit events and mails, then commits: all of it or nothing.
     pub async fn commit(self) -> Result<()> {
         let Self { txn, now, events, mails, live } = self;
@@ -78,20 +101,7 @@ impl Change {
         // announces on its own.
         let mut announce: Vec<LiveEvent> =
             if postgres { live.iter().flat_map(|(_, announced)| announced.iter().copied()).collect() } else { vec![] };
-        let last = events.len();
-        for (i, e) in events.into_iter().enumerate() {
-            let entry = AuditEntry {
-                action: &e.action,
-                entity_type: &e.entity_type,
-                entity_id: e.entity_id,
-                summary: e.summary,
-            };
-            let mut insert = audit::insert_statement(now, e.actor, entry);
-            if i + 1 == last && !announce.is_empty() {
-                // PostgreSQL returns at most 1,664 columns; more events take the loop below.
-                let carried = announce.drain(..announce.len().min(1_000));
-                insert.returning(Query::returning().exprs(carried.map(crate::live::notify_expr)));
-            }
+        for insert in audit_statements(now, events, &mut announce) {
             txn.execute(&insert).await?;
         }
         for event in announce {
@@ -120,6 +130,30 @@ impl Change {
         self.txn.rollback().await?;
         Ok(())
     }
+}
+
+/// The INSERT of each audit event; the last one returns the `pg_notify` of up to 1,000 of
+/// `announce` (PostgreSQL returns at most 1,664 columns), which it takes out of the list.
+fn audit_statements(now: DateTime<Utc>, events: Vec<Event>, announce: &mut Vec<LiveEvent>) -> Vec<InsertStatement> {
+    let last = events.len();
+    events
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let entry = AuditEntry {
+                action: &e.action,
+                entity_type: &e.entity_type,
+                entity_id: e.entity_id,
+                summary: e.summary,
+            };
+            let mut insert = audit::insert_statement(now, e.actor, entry);
+            if i + 1 == last && !announce.is_empty() {
+                let carried = announce.drain(..announce.len().min(1_000));
+                insert.returning(Query::returning().exprs(carried.map(crate::live::notify_expr)));
+            }
+            insert
+        })
+        .collect()
 }
 
 #[async_trait::async_trait]

@@ -14,12 +14,8 @@ use crate::{
     support::{Backend, TestApp, pg, pgwire::Relay},
 };
 
-/// PostgreSQL only, as round trips are its wire's: a read's statements each cost one round trip,
-/// alone and with eight requests at once, and nothing else crosses the wire once each
-/// connection has prepared them. sqlx pinged every connection it took back into its pool
-/// (vendor/README.md): one more round trip per statement.
-#[tokio::test]
-async fn one_round_trip_per_statement_on_postgresql() {
+/// The app on PostgreSQL through a relay, an admin's token and a seeded edition.
+async fn edition_behind_relay() -> (Relay, TestApp, String, String) {
     let cluster = pg::cluster();
     let relay = Relay::start(cluster.port).await;
     let app = TestApp::start_with(Backend::Postgres, |c| {
@@ -28,6 +24,16 @@ async fn one_round_trip_per_statement_on_postgresql() {
     .await;
     let admin = app.admin().await;
     let lb = seeded_edition(&app, &admin, 2028, 3, 2).await;
+    (relay, app, admin, lb)
+}
+
+/// PostgreSQL only, as round trips are its wire's: a read's statements each cost one round trip,
+/// alone and with eight requests at once, and nothing else crosses the wire once each
+/// connection has prepared them. sqlx pinged every connection it took back into its pool
+/// (vendor/README.md): one more round trip per statement.
+#[tokio::test]
+async fn one_round_trip_per_statement_on_postgresql() {
+    let (relay, app, admin, lb) = edition_behind_relay().await;
     const Q: &str = "query($id: UUID!) { leitbild(id: $id) { title fieldsOfAction { title goals { title version
         commentCount children { title } } } } }";
     for at_once in [1, 8, 8] {
@@ -48,14 +54,7 @@ async fn one_round_trip_per_statement_on_postgresql() {
 /// gone cold (vendor/README.md).
 #[tokio::test]
 async fn statements_one_after_another_keep_to_one_connection() {
-    let cluster = pg::cluster();
-    let relay = Relay::start(cluster.port).await;
-    let app = TestApp::start_with(Backend::Postgres, |c| {
-        c.database_url = c.database_url.replace(&format!(":{}/", cluster.port), &format!(":{}/", relay.port));
-    })
-    .await;
-    let admin = app.admin().await;
-    let lb = seeded_edition(&app, &admin, 2028, 3, 2).await;
+    let (relay, app, admin, lb) = edition_behind_relay().await;
     const Q: &str = "query($id: UUID!) { leitbild(id: $id) { title fieldsOfAction { title goals { title } } } }";
     let runs = (0..8).map(|_| app.ok(Some(&admin), Q, json!({"id": lb})));
     futures_util::future::join_all(runs).await;

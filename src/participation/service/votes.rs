@@ -1,7 +1,10 @@
 //! Votes: casting them, tallies, and the reminders before a vote closes.
 
 use super::*;
-use sea_orm::sea_query::{IntoIden as _, UpdateStatement};
+use sea_orm::{
+    QueryTrait as _,
+    sea_query::{CommonTableExpression, IntoIden as _, UpdateStatement, WithClause},
+};
 
 use crate::change::Change;
 
@@ -11,11 +14,11 @@ use crate::change::Change;
 ///
 /// Hot under a closing vote (hundreds at once), so it costs few statements: one share-locked
 /// read of the proposal, its process, the kind of the current phase and the voter's
-/// participating organisations (a phase change waits for the votes in flight and they for it);
-/// the upsert answering its row, which under PERSON eligibility on PostgreSQL also settles the
-/// voter's reminder (SQLite runs it on its own; under ORGANIZATION the members' reminders are
-/// settled in a few reads and one update once the organisation has voted on everything); and
-/// the audit row, which on PostgreSQL also announces the new tally.
+/// participating organisations (a phase change waits for the votes in flight and they for it),
+/// and the upsert answering its row. On PostgreSQL the upsert also writes the audit row, which
+/// announces the new tally, and under PERSON eligibility settles the voter's reminder; SQLite
+/// runs those on their own. Under ORGANIZATION the members' reminders are settled in a few
+/// reads and one update once the organisation has voted on everything.
 pub async fn cast_vote(
     state: &AppState,
     actor: &Actor,
@@ -63,28 +66,6 @@ pub async fn cast_vote(
             ])
             .to_owned(),
     );
-    // The reminder's settlement looks at the other open proposals only (this one is voted on
-    // now), so on PostgreSQL it rides with the upsert as a data-modifying WITH; SQLite has none.
-    let settle =
-        (p.eligibility == Eligibility::Person).then(|| settle_own_vote_closing(&p, proposal_id, actor.user_id));
-    match settle {
-        Some(update) if txn.get_database_backend() == sea_orm::DbBackend::Postgres => {
-            use sea_orm::{
-                QueryTrait as _,
-                sea_query::{CommonTableExpression, WithClause},
-            };
-            let cte = CommonTableExpression::new().query(update).table_name("settled_reminder").to_owned();
-            upsert.query().with_cte(WithClause::new().cte(cte).to_owned());
-        }
-        Some(update) => {
-            txn.execute(&update).await?;
-        }
-        None => {}
-    }
-    let saved = upsert.exec_with_returning(&txn).await?;
-    if p.eligibility == Eligibility::Organization {
-        settle_organization_vote_closing(&txn, &p, ballot.organization_id).await?;
-    }
     txn.audit(
         Some(actor.user_id),
         AuditEntry {
@@ -95,6 +76,33 @@ pub async fn cast_vote(
         },
     );
     txn.publish(&state.live, LiveEvent::TallyChanged { proposal_id });
+    // On PostgreSQL the audit row (announcing the tally) and, under PERSON eligibility, the
+    // reminder's settlement ride with the upsert as data-modifying WITHs. The settlement looks
+    // at the other open proposals only, as this one's vote is not visible to it. SQLite has
+    // no data-modifying WITH: it runs the settlement on its own and the commit writes the row.
+    let mut with = txn.audit_as_with();
+    let settle =
+        (p.eligibility == Eligibility::Person).then(|| settle_own_vote_closing(&p, proposal_id, actor.user_id));
+    match settle {
+        Some(update) if txn.get_database_backend() == sea_orm::DbBackend::Postgres => {
+            with.push(CommonTableExpression::new().query(update).table_name("settled_reminder").to_owned());
+        }
+        Some(update) => {
+            txn.execute(&update).await?;
+        }
+        None => {}
+    }
+    if !with.is_empty() {
+        let mut clause = WithClause::new();
+        for cte in with {
+            clause.cte(cte);
+        }
+        upsert.query().with_cte(clause);
+    }
+    let saved = upsert.exec_with_returning(&txn).await?;
+    if p.eligibility == Eligibility::Organization {
+        settle_organization_vote_closing(&txn, &p, ballot.organization_id).await?;
+    }
     txn.commit().await?;
     Ok(saved)
 }
