@@ -1,5 +1,6 @@
 //! Database rows of the accounts area: organisations, users, memberships, sessions, throttling.
 
+use crate::german::German;
 use async_graphql::Enum;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
@@ -250,4 +251,25 @@ pub mod oidc_identity {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+}
+
+impl German for Sector {
+    fn german(self) -> &'static str {
+        match self {
+            Sector::Administration => "Verwaltung",
+            Sector::Politics => "Politik",
+            Sector::CivilSociety => "Zivilgesellschaft",
+            Sector::Science => "Wissenschaft",
+        }
+    }
+}
+
+impl German for Role {
+    fn german(self) -> &'static str {
+        match self {
+            Role::Admin => "Administration",
+            Role::Coordinator => "Koordination",
+            Role::Member => "Mitglied",
+        }
+    }
 }

@@ -19,7 +19,7 @@ use super::{
 };
 use crate::{
     error::{Error, Result},
-    labels::{German, yes_no},
+    german::{German, yes_no},
     tables,
 };
 

@@ -1,6 +1,7 @@
 //! Database rows of the glossary: glossaries with their agreement rule, terms, synonyms, relations,
 //! definitions with their versions, reviews and mappings.
 
+use crate::german::German;
 use async_graphql::Enum;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
@@ -285,4 +286,25 @@ pub mod mapping {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+}
+
+impl German for TermStatus {
+    fn german(self) -> &'static str {
+        match self {
+            TermStatus::Proposed => "Vorgeschlagen",
+            TermStatus::Agreed => "Vereinbart",
+            TermStatus::Deprecated => "Veraltet",
+        }
+    }
+}
+
+impl German for MappingKind {
+    fn german(self) -> &'static str {
+        match self {
+            MappingKind::ExactMatch => "entspricht genau",
+            MappingKind::CloseMatch => "entspricht weitgehend",
+            MappingKind::BroaderMatch => "weiter gefasst",
+            MappingKind::NarrowerMatch => "enger gefasst",
+        }
+    }
 }

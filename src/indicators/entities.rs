@@ -1,5 +1,6 @@
 //! Database rows of the monitoring: indicators, their goal/term links, ownership, reviews, deliveries.
 
+use crate::german::German;
 use async_graphql::Enum;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
@@ -223,4 +224,13 @@ pub mod delivery {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+}
+
+impl German for TargetDirection {
+    fn german(self) -> &'static str {
+        match self {
+            TargetDirection::HigherIsBetter => "höher ist besser",
+            TargetDirection::LowerIsBetter => "niedriger ist besser",
+        }
+    }
 }

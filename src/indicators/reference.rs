@@ -268,7 +268,12 @@ pub async fn set_reference(
             action: "indicator.reference",
             entity_type: "indicator",
             entity_id: Some(ind.id),
-            summary: format!("Vergleichswerte „{}“ für {} ({} Werte)", saved.label, ind.code, values.len()),
+            summary: format!(
+                "Vergleichswerte „{}“ für {} ({})",
+                saved.label,
+                ind.code,
+                crate::german::count(values.len(), "Wert", "Werte")
+            ),
         },
     );
     txn.commit().await?;

@@ -21,7 +21,7 @@ use crate::{
     audit::AuditEntry,
     change::Change,
     error::{Error, Result},
-    labels::German,
+    german::German,
     state::AppState,
     tables::{Cell, Table},
     text::{self, LONG_TEXT},
@@ -100,7 +100,7 @@ pub async fn set_disposition(state: &AppState, actor: &Actor, input: NewDisposit
             action: "disposition.set",
             entity_type: if kind == SubjectKind::Proposal { "proposal" } else { "comment" },
             entity_id: Some(input.subject_id),
-            summary: format!("Abwägung: {:?}", input.decision),
+            summary: format!("Abwägung: {}", input.decision.german()),
         },
     );
     txn.commit().await?;

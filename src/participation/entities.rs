@@ -6,6 +6,7 @@ use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
 use crate::accounts::entities::Sector;
+use crate::german::German;
 
 macro_rules! string_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $value:literal),* $(,)? }) => {
@@ -281,4 +282,51 @@ pub mod disposition {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+}
+
+// The words of the web app (`frontend/src/i18n/de.json`) for what people read in downloads,
+// mails and the audit log.
+impl German for ProposalStatus {
+    fn german(self) -> &'static str {
+        match self {
+            ProposalStatus::Submitted => "Eingereicht",
+            ProposalStatus::InVote => "In Abstimmung",
+            ProposalStatus::Accepted => "Angenommen",
+            ProposalStatus::Rejected => "Abgelehnt",
+            ProposalStatus::Withdrawn => "Zurückgezogen",
+        }
+    }
+}
+
+impl German for DispositionDecision {
+    fn german(self) -> &'static str {
+        match self {
+            DispositionDecision::TakenUp => "berücksichtigt",
+            DispositionDecision::PartlyTakenUp => "teilweise berücksichtigt",
+            DispositionDecision::NotTakenUp => "nicht berücksichtigt",
+            DispositionDecision::Noted => "zur Kenntnis genommen",
+        }
+    }
+}
+
+impl German for SubjectKind {
+    fn german(self) -> &'static str {
+        match self {
+            SubjectKind::Proposal => "Vorschlag",
+            SubjectKind::Comment => "Kommentar",
+        }
+    }
+}
+
+impl German for ProposalKind {
+    fn german(self) -> &'static str {
+        match self {
+            ProposalKind::AddGoal => "Neues Ziel",
+            ProposalKind::AmendGoal => "Ziel ändern",
+            ProposalKind::RemoveGoal => "Ziel streichen",
+            ProposalKind::AddFieldOfAction => "Neues Handlungsfeld",
+            ProposalKind::AmendFieldOfAction => "Handlungsfeld ändern",
+            ProposalKind::RemoveFieldOfAction => "Handlungsfeld streichen",
+        }
+    }
 }

@@ -15,8 +15,8 @@ use super::{
 };
 use crate::{
     error::Error,
+    german::German,
     http::{HttpState, respond::Reader},
-    labels::German,
     tables::{Cell, Table, download, file_part},
 };
 

@@ -28,6 +28,7 @@ pub enum GoalStatus {
     NoData,
 }
 
+use crate::german::German;
 pub use crate::indicators::entities::TargetDirection as Direction;
 
 /// One accepted value of a period, with the definition it follows.
@@ -117,6 +118,19 @@ pub fn assess(points: &[Point<'_>], target: Option<f64>, direction: Option<Direc
         _ => GoalStatus::NoTarget,
     };
     Assessment { status, trend_per_year: trend, latest: Some(last.value) }
+}
+
+impl German for GoalStatus {
+    fn german(self) -> &'static str {
+        match self {
+            GoalStatus::Reached => "erreicht",
+            GoalStatus::OnTrack => "auf gutem Weg",
+            GoalStatus::OffTrack => "nicht auf Kurs",
+            GoalStatus::InsufficientData => "zu wenige Daten",
+            GoalStatus::NoTarget => "ohne Zielwert",
+            GoalStatus::NoData => "keine Daten",
+        }
+    }
 }
 
 #[cfg(test)]

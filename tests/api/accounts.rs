@@ -324,6 +324,18 @@ async fn every_mutation_is_audited_and_failures_leave_no_trace(b: Backend) {
     assert_eq!(edges.len(), 1);
     assert_eq!(edges[0]["node"]["action"], "organization.create");
     assert_eq!(edges[0]["node"]["actor"]["email"], ADMIN_EMAIL);
+    // The summary is German, as people read it in the audit log: no enum names, no "1 Organisationen".
+    assert_eq!(edges[0]["node"]["summary"], "Organisation „Sozialamt“ (Verwaltung) angelegt");
+    let (person, _) = app.create_user(&admin, "amt@example.org", "COORDINATOR", &[org_id]).await;
+    let log = app
+        .ok(
+            Some(&admin),
+            "query($id: UUID) { auditLog(entityId: $id) { edges { node { action summary } } } }",
+            json!({"id": person}),
+        )
+        .await;
+    let created = log["auditLog"]["edges"].as_array().unwrap().iter().find(|e| e["node"]["action"] == "user.create");
+    assert_eq!(created.unwrap()["node"]["summary"], "Person angelegt (Rolle Koordination, 1 Organisation)");
 
     let before = app.ok(Some(&admin), "{ auditLog(first: 100) { edges { cursor } } }", json!({})).await;
     let before = before["auditLog"]["edges"].as_array().unwrap().len();
@@ -340,7 +352,7 @@ async fn every_mutation_is_audited_and_failures_leave_no_trace(b: Backend) {
     let after =
         app.ok(Some(&admin), "{ auditLog(first: 100) { edges { node { action } } } users { email } }", json!({})).await;
     assert_eq!(after["auditLog"]["edges"].as_array().unwrap().len(), before);
-    assert_eq!(after["users"].as_array().unwrap().len(), 1);
+    assert_eq!(after["users"].as_array().unwrap().len(), 2, "the admin and the coordinator above");
 }
 
 async fn audit_log_paginates(b: Backend) {

@@ -118,6 +118,7 @@ const BASE: &[&str] = &[
     "live.rs",
     "hasher.rs",
     "text.rs",
+    "german.rs",
     "progress.rs",
     "oidc_config.rs",
 ];

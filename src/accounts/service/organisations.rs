@@ -1,6 +1,7 @@
 //! Organisations and their sectors.
 
 use super::*;
+use crate::german::German as _;
 
 pub async fn create_organization(
     state: &AppState,
@@ -34,7 +35,7 @@ pub async fn create_organization(
             action: "organization.create",
             entity_type: "organization",
             entity_id: Some(org.id),
-            summary: format!("Organisation „{}“ ({:?}) angelegt", org.name, org.sector),
+            summary: format!("Organisation „{}“ ({}) angelegt", org.name, org.sector.german()),
         },
     );
     txn.commit().await?;

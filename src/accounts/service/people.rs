@@ -1,6 +1,7 @@
 //! People: creating, editing, deactivating them, and their memberships.
 
 use super::*;
+use crate::german::German as _;
 
 pub(super) async fn check_organizations<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<()> {
     if ids.is_empty() {
@@ -76,7 +77,11 @@ pub async fn create_user(state: &AppState, actor: Option<&Actor>, input: NewUser
             action: "user.create",
             entity_type: "user",
             entity_id: Some(u.id),
-            summary: format!("Person angelegt (Rolle {:?}, {} Organisationen)", u.role, input.organization_ids.len()),
+            summary: format!(
+                "Person angelegt (Rolle {}, {})",
+                u.role.german(),
+                crate::german::count(input.organization_ids.len(), "Organisation", "Organisationen")
+            ),
         },
     );
     txn.commit().await?;

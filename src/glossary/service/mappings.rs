@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::change::Change;
+use crate::german::German as _;
 
 pub async fn insert_mapping<C: ConnectionTrait>(
     db: &C,
@@ -72,7 +73,7 @@ pub async fn map_definition(state: &AppState, actor: &Actor, input: NewMapping) 
             action: "definition.map",
             entity_type: "definition",
             entity_id: Some(m.definition_id),
-            summary: format!("Abbildung {:?} auf {}", m.kind, m.target_key),
+            summary: format!("Zuordnung „{}“ auf {}", m.kind.german(), m.target_key),
         },
     );
     txn.commit().await?;
@@ -94,7 +95,7 @@ pub async fn remove_mapping(state: &AppState, actor: &Actor, mapping_id: Uuid) -
             action: "definition.unmap",
             entity_type: "definition",
             entity_id: Some(m.definition_id),
-            summary: format!("Abbildung {:?} auf {} entfernt", m.kind, m.target_key),
+            summary: format!("Zuordnung „{}“ auf {} entfernt", m.kind.german(), m.target_key),
         },
     );
     txn.commit().await?;

@@ -230,7 +230,11 @@ pub async fn propose_term(state: &AppState, actor: &Actor, input: NewTerm) -> Re
             action: "term.propose",
             entity_type: "term",
             entity_id: Some(t.id),
-            summary: format!("Begriff „{}“ vorgeschlagen ({} Synonyme)", t.label, synonyms.len()),
+            summary: format!(
+                "Begriff „{}“ vorgeschlagen ({})",
+                t.label,
+                crate::german::count(synonyms.len(), "Synonym", "Synonyme")
+            ),
         },
     );
     txn.commit().await?;

@@ -93,7 +93,11 @@ pub async fn build_digests(state: &AppState, now: DateTime<Utc>, owed_check: &im
             kind: NotificationKind::Digest,
             dedupe_key: format!("digest:{user_id}:{day}"),
             due_at: now,
-            subject: format!("teilhabe: {} Benachrichtigungen am {}", items.len(), day.format("%d.%m.%Y")),
+            subject: format!(
+                "teilhabe: {} am {}",
+                crate::german::count(items.len(), "Benachrichtigung", "Benachrichtigungen"),
+                day.format("%d.%m.%Y")
+            ),
             body_text: text,
             body_html: Some(html),
             link: None,

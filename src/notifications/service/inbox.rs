@@ -115,7 +115,10 @@ pub async fn mark_all_read(state: &AppState, actor: &Actor) -> Result<u64> {
                 action: "notifications.read_all",
                 entity_type: "user",
                 entity_id: Some(actor.user_id),
-                summary: format!("{} Benachrichtigungen als gelesen markiert", res.rows_affected),
+                summary: format!(
+                    "{} als gelesen markiert",
+                    crate::german::count(res.rows_affected as usize, "Benachrichtigung", "Benachrichtigungen")
+                ),
             },
         );
     }

@@ -91,6 +91,11 @@ pub async fn vote_closing_still_owed<C: ConnectionTrait>(db: &C, keys: &[&str]) 
     Ok(out)
 }
 
+/// "1 Vorschlag", "3 Vorschlägen": after "zu", in the dative.
+fn proposal_count(n: usize) -> String {
+    crate::german::count(n, "Vorschlag", "Vorschlägen")
+}
+
 /// A time as German readers expect it: Berlin local time.
 pub fn german_time(t: DateTime<Utc>) -> String {
     t.with_timezone(&chrono_tz::Europe::Berlin).format("%d.%m.%Y, %H:%M Uhr").to_string()
@@ -116,9 +121,9 @@ async fn enqueue_vote_closing<C: ConnectionTrait>(
             let lines = vec![
                 format!("die Abstimmung im Beteiligungsprozess „{}“ endet am {closes}.", p.title),
                 match p.eligibility {
-                    Eligibility::Person => format!("Zu {} Vorschlägen fehlt noch Ihre Stimme.", proposals.len()),
+                    Eligibility::Person => format!("Zu {} fehlt noch Ihre Stimme.", proposal_count(proposals.len())),
                     Eligibility::Organization => {
-                        format!("Zu {} Vorschlägen fehlt noch die Stimme Ihrer Organisation.", proposals.len())
+                        format!("Zu {} fehlt noch die Stimme Ihrer Organisation.", proposal_count(proposals.len()))
                     }
                 },
             ];

@@ -68,7 +68,10 @@ pub async fn start_process(state: &AppState, actor: &Actor, input: NewProcess) -
             action: "process.start",
             entity_type: "process",
             entity_id: Some(id),
-            summary: format!("Beteiligungsprozess gestartet: {title} ({} Organisationen)", orgs.len()),
+            summary: format!(
+                "Beteiligungsprozess gestartet: {title} ({})",
+                crate::german::count(orgs.len(), "Organisation", "Organisationen")
+            ),
         },
     );
     txn.commit().await?;

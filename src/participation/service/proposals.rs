@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::change::Change;
+use crate::german::German as _;
 
 pub struct NewProposal {
     pub process_id: Uuid,
@@ -93,7 +94,7 @@ pub async fn submit_proposal(state: &AppState, actor: &Actor, input: NewProposal
             action: "proposal.submit",
             entity_type: "proposal",
             entity_id: Some(row.id),
-            summary: format!("Vorschlag eingereicht ({:?}): {title}", input.kind),
+            summary: format!("Vorschlag eingereicht ({}): {title}", input.kind.german()),
         },
     );
     txn.commit().await?;
