@@ -586,8 +586,9 @@ fn spawn_maintenance_tasks<DB: Database>(pool: &Arc<PoolInner<DB>>) {
 
                     // Close the idle connections beyond their idle timeout or lifetime, and
                     // if we have fewer than min_connections after reaping a connection,
-                    // open a new one immediately. Each pass takes one out, so the loop ends
-                    // after at most as many passes as there are idle connections.
+                    // open a new one immediately. Each pass takes one out; what joins the
+                    // stack meanwhile (a new connection, a release) has just been used, so the
+                    // loop ends once the expired ones are gone.
                     while let Some(conn) = pool.try_acquire_expired() {
                         let _ = conn.close().await;
                         pool.min_connections_maintenance(Some(next_run)).await;
