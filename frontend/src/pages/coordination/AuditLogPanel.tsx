@@ -112,5 +112,8 @@ function AuditSummary({ summary }: { summary: string }) {
   if ('commentOn' in parts) {
     return <>{t('auditCommentOn.sentence', { target: t(`auditCommentOn.${parts.commentOn}`) })}</>;
   }
+  if ('word' in parts) {
+    return <>{`${parts.before}${t(parts.word)}${parts.after}`}</>;
+  }
   return <>{parts.text}</>;
 }

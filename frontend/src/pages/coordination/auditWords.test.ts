@@ -25,4 +25,26 @@ describe('audit log words', () => {
     expect(summaryParts('Kommentar zu Goal 0193a1b2-0000-7000-8000-000000000001')).toEqual({ commentOn: 'Goal' });
     expect(summaryParts('Phase Entwurf beendet')).toEqual({ text: 'Phase Entwurf beendet' });
   });
+
+  it('names an enum of an older summary by its word, with a German and an English one', () => {
+    const cases: [string, string, string, string][] = [
+      ['Abwägung: PartlyTakenUp', 'Abwägung: ', 'participation.decision.PARTLY_TAKEN_UP', ''],
+      ['Vorschlag eingereicht (AmendGoal): Neu', 'Vorschlag eingereicht (', 'participation.kind.AMEND_GOAL', '): Neu'],
+      ['Organisation „Caritas“ (CivilSociety) angelegt', 'Organisation „Caritas“ (', 'sector.CIVIL_SOCIETY', ') angelegt'],
+      ['Person angelegt (Rolle Coordinator, 2 Organisationen)', 'Person angelegt (Rolle ', 'role.COORDINATOR', ', 2 Organisationen)'],
+      ['Abbildung ExactMatch auf http://x/y entfernt', 'Abbildung ', 'glossary.mappingKind.EXACT_MATCH', ' auf http://x/y entfernt'],
+    ];
+    const lookup = (o: unknown, key: string) =>
+      key.split('.').reduce<unknown>((at, k) => (at as Record<string, unknown> | undefined)?.[k], o);
+    for (const [summary, before, word, after] of cases) {
+      expect(summaryParts(summary)).toEqual({ before, word, after });
+      expect(lookup(de, word), word).toBeTypeOf('string');
+      expect(lookup(en, word), word).toBeTypeOf('string');
+    }
+    // What the server writes now stays as it is.
+    expect(summaryParts('Abwägung: berücksichtigt')).toEqual({ text: 'Abwägung: berücksichtigt' });
+    expect(summaryParts('Organisation „Caritas“ (Zivilgesellschaft) angelegt')).toEqual({
+      text: 'Organisation „Caritas“ (Zivilgesellschaft) angelegt',
+    });
+  });
 });
