@@ -1,6 +1,8 @@
 //! The German people read where the server writes for them (downloads, mails, the audit log):
-//! the words for the enums, the web app's (`frontend/src/i18n/de.json`), each beside its enum;
-//! and numbers of things, "1 Vorschlag" and "3 Vorschlägen", never "1 Vorschlägen".
+//! the words for the enums, each beside its enum and mostly the web app's
+//! (`frontend/src/i18n/de.json`; the Abwägung's decisions are not yet: "berücksichtigt" here,
+//! "Übernommen" there); and numbers of things, "1 Vorschlag" and "3 Vorschlägen", never
+//! "1 Vorschlägen".
 
 /// An enum's German label; the match in each impl is exhaustive, so a new variant needs a word.
 pub trait German: Copy {

@@ -284,8 +284,8 @@ pub mod disposition {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-// The words of the web app (`frontend/src/i18n/de.json`) for what people read in downloads,
-// mails and the audit log.
+// The words people read in downloads, mails and the audit log: the web app's
+// (`frontend/src/i18n/de.json`), except the Abwägung's decisions (see `crate::german`).
 impl German for ProposalStatus {
     fn german(self) -> &'static str {
         match self {

@@ -132,6 +132,25 @@ impl TestApp {
         self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await
     }
 
+    /// The audit trail of one entity, newest first: (action, summary) of each event.
+    pub async fn audit_of(&self, token: &str, entity_id: &str) -> Vec<(String, String)> {
+        let log = self
+            .ok(
+                Some(token),
+                "query($id: UUID) { auditLog(entityId: $id, first: 100) { edges { node { action summary } } } }",
+                json!({"id": entity_id}),
+            )
+            .await;
+        log["auditLog"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (e["node"]["action"].as_str().unwrap().to_string(), e["node"]["summary"].as_str().unwrap().to_string())
+            })
+            .collect()
+    }
+
     pub async fn create_org(&self, token: &str, name: &str, sector: &str) -> String {
         let data = self
             .ok(
